@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vpnclient: command line, profile, device, TLS context, then the tunnel.
+ * Exit codes are enum client_exit (tunnel.h) and documented in vpnclient(8).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "profile.h"
+#include "tls.h"
+#include "tunnel.h"
+#include "vif.h"
+
+#ifndef VPN_VERSION
+#define VPN_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vpnclient [-v] connect PROFILE\n"
+		   "       vpnclient --version | --help\n"
+		   "\n"
+		   "  connect PROFILE   create the virtual interface and stay connected to the hub\n"
+		   "                    the profile names (vpnclient.conf(5)); stops on SIGINT or\n"
+		   "                    SIGTERM\n"
+		   "  -v, --verbose     log debug messages\n");
+}
+
+static void warn_permissions(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0 && (sb.st_mode & S_IROTH))
+		log_warnx("%s is readable by every user and may hold a password: chmod 600 %s",
+			  path, path);
+}
+
+static int open_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static int connect_profile(const char *path)
+{
+	struct profile p;
+	struct vif vif;
+	struct tunnel t = {.p = &p, .vif = &vif};
+	char err[1024];
+	int rc;
+
+	if (profile_load(path, &p, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		return EXIT_USAGE;
+	}
+	warn_permissions(path);
+	t.sig_fd = open_signals();
+	if (t.sig_fd < 0)
+		fatal("signalfd");
+	t.ctx = tls_client_ctx(p.verify == VERIFY_CA ? p.ca_file : NULL, err, sizeof(err));
+	if (!t.ctx) {
+		log_warnx("%s", err);
+		return EXIT_USAGE;
+	}
+	if (vif_open(&vif, &p, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		SSL_CTX_free(t.ctx);
+		return EXIT_RUNTIME;
+	}
+	log_info("vpnclient %s: interface %s (%s backend) created, carrier down until connected",
+		 VPN_VERSION, vif.name, vif.ops->name);
+	rc = tunnel_run(&t);
+	vif.ops->close(&vif);
+	SSL_CTX_free(t.ctx);
+	close(t.sig_fd);
+	memset(p.password, 0, sizeof(p.password));
+	log_info("stopped (frames to hub %llu, from hub %llu)", (unsigned long long)t.tx_frames,
+		 (unsigned long long)t.rx_frames);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"verbose", no_argument, NULL, 'v'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c, verbosity = 0;
+
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			verbosity++;
+			break;
+		case 'V':
+			printf("vpnclient %s\n", VPN_VERSION);
+			return EXIT_OK;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	log_init("vpnclient", verbosity);
+	if (argc - optind == 2 && strcmp(argv[optind], "connect") == 0)
+		return connect_profile(argv[optind + 1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

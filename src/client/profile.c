@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Profile reader: every key validated, cross-checks after the whole file
+ * (one verification mode, a password from exactly one place), defaults, and a
+ * stable MAC address derived from the profile when none is given.
+ */
+#include "profile.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "kvconf.h"
+
+struct parse_ctx {
+	struct profile *p;
+	bool has_password_file;
+};
+
+static void set_defaults(struct profile *p)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->device, sizeof(p->device), "vpn0");
+	p->mtu = 1500;
+	p->reconnect = true;
+	p->reconnect_min_s = 1;
+	p->reconnect_max_s = 60;
+	p->connect_timeout_s = 10;
+}
+
+static int parse_mac(const char *key, const char *v, uint8_t mac[6], char *err, size_t errlen)
+{
+	unsigned int b[6];
+	char tail;
+
+	if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &tail) != 6 &&
+	    sscanf(v, "%2x-%2x-%2x-%2x-%2x-%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &tail) != 6) {
+		snprintf(err, errlen, "%s: \"%.64s\" is not a MAC address", key, v);
+		return -1;
+	}
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	if (mac[0] & 1) {
+		snprintf(err, errlen, "%s: %s is a multicast address", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_addr(struct profile *p, const char *key, const char *v, char *err,
+		      size_t errlen)
+{
+	struct profile_addr *a = &p->addr[p->naddr];
+	char ip[64];
+	const char *slash = strchr(v, '/');
+	uint32_t prefix;
+
+	if (p->naddr == PROFILE_ADDR_MAX) {
+		snprintf(err, errlen, "%s: more than %d addresses", key, PROFILE_ADDR_MAX);
+		return -1;
+	}
+	if (!slash || (size_t)(slash - v) >= sizeof(ip)) {
+		snprintf(err, errlen, "%s: expected ADDRESS/PREFIX, got \"%.64s\"", key, v);
+		return -1;
+	}
+	memcpy(ip, v, (size_t)(slash - v));
+	ip[slash - v] = '\0';
+	if (inet_pton(AF_INET, ip, a->addr) == 1)
+		a->family = AF_INET;
+	else if (inet_pton(AF_INET6, ip, a->addr) == 1)
+		a->family = AF_INET6;
+	else {
+		snprintf(err, errlen, "%s: \"%s\" is not an IPv4 or IPv6 address", key, ip);
+		return -1;
+	}
+	if (kv_uint(key, slash + 1, 1, a->family == AF_INET ? 32 : 128, &prefix, err, errlen))
+		return -1;
+	a->prefix = (uint8_t)prefix;
+	snprintf(a->text, sizeof(a->text), "%s", v);
+	p->naddr++;
+	return 0;
+}
+
+static int read_password_file(struct profile *p, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *nl;
+
+	if (!f) {
+		snprintf(err, errlen, "password_file: cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!fgets(p->password, sizeof(p->password), f))
+		p->password[0] = '\0';
+	fclose(f);
+	nl = strpbrk(p->password, "\r\n");
+	if (nl)
+		*nl = '\0';
+	if (!p->password[0]) {
+		snprintf(err, errlen, "password_file: %s is empty", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_verify(struct profile *p, const char *key, const char *v, char *err,
+			size_t errlen)
+{
+	if (strcmp(v, "none") != 0) {
+		snprintf(err, errlen, "%s: only \"none\" is accepted here (use ca or fingerprint)",
+			 key);
+		return -1;
+	}
+	p->verify = VERIFY_NONE;
+	return 0;
+}
+
+static int parse_backend(struct profile *p, const char *key, const char *v, char *err,
+			 size_t errlen)
+{
+	if (strcmp(v, "auto") == 0)
+		p->backend = BACKEND_AUTO;
+	else if (strcmp(v, "tap") == 0)
+		p->backend = BACKEND_TAP;
+	else {
+		snprintf(err, errlen, "%s: \"%.32s\" is not one of: auto, tap", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_device(struct profile *p, const char *key, const char *v, char *err,
+			size_t errlen)
+{
+	if (strlen(v) >= IFNAMSIZ || strpbrk(v, "/: \t") || !v[0] || strcmp(v, ".") == 0 ||
+	    strcmp(v, "..") == 0) {
+		snprintf(err, errlen, "%s: \"%.32s\" is not a valid interface name (max 15)", key,
+			 v);
+		return -1;
+	}
+	snprintf(p->device, sizeof(p->device), "%s", v);
+	return 0;
+}
+
+static int on_item(void *vctx, const char *key, const char *v, char *err, size_t errlen)
+{
+	struct parse_ctx *ctx = vctx;
+	struct profile *p = ctx->p;
+
+	if (strcmp(key, "server") == 0)
+		return kv_hostport(key, v, PROFILE_DEFAULT_PORT, p->host, sizeof(p->host),
+				   &p->port, err, errlen);
+	if (strcmp(key, "hub") == 0 || strcmp(key, "user") == 0) {
+		char *dst = key[0] == 'h' ? p->hub : p->user;
+
+		if (!proto_name_ok(v)) {
+			snprintf(err, errlen, "%s: empty or contains control characters", key);
+			return -1;
+		}
+		snprintf(dst, PROTO_NAME_MAX + 1, "%s", v);
+		return 0;
+	}
+	if (strcmp(key, "password") == 0)
+		return kv_string(key, v, p->password, sizeof(p->password), err, errlen);
+	if (strcmp(key, "password_file") == 0) {
+		ctx->has_password_file = true;
+		return read_password_file(p, v, err, errlen);
+	}
+	if (strcmp(key, "ca") == 0) {
+		p->verify = VERIFY_CA;
+		return kv_string(key, v, p->ca_file, sizeof(p->ca_file), err, errlen);
+	}
+	if (strcmp(key, "verify_name") == 0)
+		return kv_string(key, v, p->verify_name, sizeof(p->verify_name), err, errlen);
+	if (strcmp(key, "fingerprint") == 0) {
+		p->verify = VERIFY_FINGERPRINT;
+		if (tls_fingerprint_parse(v, p->fingerprint) != 0) {
+			snprintf(err, errlen, "%s: expected 64 hex digits (SHA-256), got \"%.100s\"",
+				 key, v);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(key, "verify") == 0)
+		return parse_verify(p, key, v, err, errlen);
+	if (strcmp(key, "device") == 0)
+		return parse_device(p, key, v, err, errlen);
+	if (strcmp(key, "backend") == 0)
+		return parse_backend(p, key, v, err, errlen);
+	if (strcmp(key, "mac") == 0) {
+		p->mac_set = true;
+		return parse_mac(key, v, p->mac, err, errlen);
+	}
+	if (strcmp(key, "mtu") == 0)
+		return kv_uint(key, v, 576, 9000, &p->mtu, err, errlen);
+	if (strcmp(key, "address") == 0)
+		return parse_addr(p, key, v, err, errlen);
+	if (strcmp(key, "reconnect") == 0)
+		return kv_bool(key, v, &p->reconnect, err, errlen);
+	if (strcmp(key, "reconnect_min") == 0)
+		return kv_uint(key, v, 1, 3600, &p->reconnect_min_s, err, errlen);
+	if (strcmp(key, "reconnect_max") == 0)
+		return kv_uint(key, v, 1, 86400, &p->reconnect_max_s, err, errlen);
+	if (strcmp(key, "connect_timeout") == 0)
+		return kv_uint(key, v, 1, 300, &p->connect_timeout_s, err, errlen);
+	snprintf(err, errlen, "unknown key \"%.64s\"", key);
+	return -1;
+}
+
+/* Stable locally administered unicast MAC from the identity of the profile. */
+static void derive_mac(struct profile *p)
+{
+	uint8_t h[SHA256_DIGEST_LENGTH];
+	char id[1024];
+	int n = snprintf(id, sizeof(id), "%s\n%s\n%s\n%s", p->host, p->hub, p->user, p->device);
+
+	SHA256((const uint8_t *)id, (size_t)n, h);
+	memcpy(p->mac, h, 6);
+	p->mac[0] = (uint8_t)((p->mac[0] & 0xfc) | 0x02);
+}
+
+static int check_whole(struct profile *p, const char *name, char *err, size_t errlen)
+{
+	const char *missing = !p->host[0]	? "server"
+			      : !p->hub[0]	? "hub"
+			      : !p->user[0]	? "user"
+			      : !p->password[0] ? "password or password_file"
+			      : p->verify == VERIFY_UNSET ? "ca or fingerprint (or verify = none)"
+							  : NULL;
+
+	if (missing) {
+		snprintf(err, errlen, "%s: missing \"%s\"", name, missing);
+		return -1;
+	}
+	if (p->reconnect_min_s > p->reconnect_max_s) {
+		snprintf(err, errlen, "%s: reconnect_min is larger than reconnect_max", name);
+		return -1;
+	}
+	if (!p->verify_name[0])
+		snprintf(p->verify_name, sizeof(p->verify_name), "%s", p->host);
+	if (!p->mac_set)
+		derive_mac(p);
+	return 0;
+}
+
+int profile_parse(const char *text, size_t len, const char *name, struct profile *p, char *err,
+		  size_t errlen)
+{
+	struct parse_ctx ctx = {.p = p};
+
+	set_defaults(p);
+	snprintf(p->path, sizeof(p->path), "%s", name);
+	if (kv_parse_buf(text, len, name, on_item, &ctx, err, errlen) != 0 ||
+	    check_whole(p, name, err, errlen) != 0) {
+		memset(p->password, 0, sizeof(p->password));
+		return -1;
+	}
+	return 0;
+}
+
+int profile_load(const char *path, struct profile *p, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+	int rc;
+
+	if (!f) {
+		snprintf(err, errlen, "cannot open profile %s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf = malloc(KV_FILE_MAX + 1);
+	if (!buf) {
+		fclose(f);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	n = fread(buf, 1, KV_FILE_MAX + 1, f);
+	fclose(f);
+	rc = profile_parse(buf, n, path, p, err, errlen);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A client connection profile (vpnclient.conf(5)): "key = value" lines naming
+ * the hub, the credentials, how to verify the hub, and the virtual interface.
+ */
+#ifndef VPN_PROFILE_H
+#define VPN_PROFILE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+#include "tls.h"
+
+#define PROFILE_ADDR_MAX 8
+#define PROFILE_PASSWORD_MAX 512
+#define PROFILE_DEFAULT_PORT 5555
+
+enum profile_verify {
+	VERIFY_UNSET,
+	VERIFY_CA,	    /* chain to ca_file and host name check */
+	VERIFY_FINGERPRINT, /* pinned SHA-256 of the hub's certificate */
+	VERIFY_NONE,	    /* explicit, warned about loudly */
+};
+
+enum profile_backend {
+	BACKEND_AUTO,
+	BACKEND_TAP,
+};
+
+struct profile_addr {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	uint8_t prefix;
+	char text[64];
+};
+
+struct profile {
+	char path[PATH_MAX];
+	char host[256];
+	uint16_t port;
+	char hub[PROTO_NAME_MAX + 1];
+	char user[PROTO_NAME_MAX + 1];
+	char password[PROFILE_PASSWORD_MAX + 1];
+	enum profile_verify verify;
+	char ca_file[PATH_MAX];
+	char verify_name[256]; /* host name to check in CA mode; default: host */
+	uint8_t fingerprint[TLS_FP_LEN];
+	char device[16];
+	enum profile_backend backend;
+	uint8_t mac[6];
+	bool mac_set;
+	uint32_t mtu;
+	struct profile_addr addr[PROFILE_ADDR_MAX];
+	size_t naddr;
+	bool reconnect;
+	uint32_t reconnect_min_s, reconnect_max_s;
+	uint32_t connect_timeout_s;
+};
+
+/* Parses a profile file; 0, or -1 with "file:line: reason" in err. */
+int profile_load(const char *path, struct profile *p, char *err, size_t errlen);
+/* Parses profile text (tests); relative paths resolve against dir. */
+int profile_parse(const char *text, size_t len, const char *name, struct profile *p, char *err,
+		  size_t errlen);
+
+#endif

@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Client connection lifecycle: TCP connect, TLS with hub verification
+ * (CA file + host name, or pinned fingerprint), the login exchange, the data
+ * loop, and reconnection.  The data loop reads TAP frames straight into the
+ * TLS send buffer behind their message headers (no copy) and writes received
+ * frames straight from the receive buffer to the device.
+ */
+#include "tunnel.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/tcp.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "log.h"
+#include "stream.h"
+#include "tls.h"
+
+#define RX_BUDGET (512 * 1024)
+
+enum attempt {
+	ATTEMPT_STOPPED, /* signal */
+	ATTEMPT_RETRY,	 /* network trouble: try again later */
+	ATTEMPT_FATAL,	 /* refused or not trustworthy: give up */
+	ATTEMPT_DEVICE,	 /* the virtual interface failed */
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static bool got_signal(struct tunnel *t, int timeout_ms)
+{
+	struct pollfd p = {.fd = t->sig_fd, .events = POLLIN};
+
+	return poll(&p, 1, timeout_ms) > 0;
+}
+
+/* Non-blocking connect bounded by the profile's timeout; fd or -1 with a message. */
+static int connect_one(const struct addrinfo *ai, int timeout_ms, char *err, size_t errlen)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	struct pollfd p = {.events = POLLOUT};
+	int soerr = 0;
+	socklen_t len = sizeof(soerr);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	p.fd = fd;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (poll(&p, 1, timeout_ms) != 1) {
+		snprintf(err, errlen, "connection timed out after %d s", timeout_ms / 1000);
+		close(fd);
+		return -1;
+	}
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+	if (soerr) {
+		snprintf(err, errlen, "%s", strerror(soerr));
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+static int connect_hub(const struct profile *p, char *err, size_t errlen)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
+	char port[8], why[200] = "no address";
+	int fd = -1, rc;
+
+	snprintf(port, sizeof(port), "%u", p->port);
+	rc = getaddrinfo(p->host, port, &hints, &res);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot resolve hub address %s: %s", p->host,
+			 gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai && fd < 0; ai = ai->ai_next)
+		fd = connect_one(ai, (int)p->connect_timeout_s * 1000, why, sizeof(why));
+	freeaddrinfo(res);
+	if (fd < 0)
+		snprintf(err, errlen, "cannot reach hub %s:%u: %s", p->host, p->port, why);
+	return fd;
+}
+
+/* Checks the hub's certificate against the pinned fingerprint. */
+static int check_fingerprint(const struct profile *p, SSL *ssl, char *err, size_t errlen)
+{
+	X509 *cert = SSL_get1_peer_certificate(ssl);
+	uint8_t fp[TLS_FP_LEN];
+	char got[TLS_FP_STR_LEN], want[TLS_FP_STR_LEN];
+	int rc;
+
+	if (!cert) {
+		snprintf(err, errlen, "TLS verification failed: the hub sent no certificate");
+		return -1;
+	}
+	rc = tls_fingerprint(cert, fp);
+	X509_free(cert);
+	if (rc == 0 && memcmp(fp, p->fingerprint, TLS_FP_LEN) == 0)
+		return 0;
+	tls_fingerprint_str(fp, got);
+	tls_fingerprint_str(p->fingerprint, want);
+	snprintf(err, errlen,
+		 "TLS verification failed: the hub's certificate fingerprint is %s, the profile "
+		 "pins %s (wrong hub, or someone in the middle)",
+		 got, want);
+	return -1;
+}
+
+static SSL *tls_connect(struct tunnel *t, int fd, enum attempt *why, char *err, size_t errlen)
+{
+	const struct profile *p = t->p;
+	SSL *ssl = SSL_new(t->ctx);
+	struct in6_addr ip;
+	char ebuf[256];
+
+	*why = ATTEMPT_RETRY;
+	if (!ssl) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	SSL_set_fd(ssl, fd);
+	if (inet_pton(AF_INET, p->host, &ip) != 1 && inet_pton(AF_INET6, p->host, &ip) != 1)
+		SSL_set_tlsext_host_name(ssl, p->host);
+	if (p->verify == VERIFY_CA)
+		SSL_set1_host(ssl, p->verify_name);
+	if (SSL_connect(ssl) != 1) {
+		long vr = SSL_get_verify_result(ssl);
+
+		if (vr != X509_V_OK)
+			*why = ATTEMPT_FATAL;
+		snprintf(err, errlen, "TLS handshake with %s:%u failed: %s", p->host, p->port,
+			 tls_error(ssl, ebuf, sizeof(ebuf)));
+		SSL_free(ssl);
+		return NULL;
+	}
+	if (p->verify == VERIFY_FINGERPRINT && check_fingerprint(p, ssl, err, errlen) != 0) {
+		*why = ATTEMPT_FATAL;
+		SSL_free(ssl);
+		return NULL;
+	}
+	if (p->verify == VERIFY_NONE)
+		log_warnx("WARNING: the hub's certificate is NOT verified (verify = none): anyone "
+			  "between you and %s can read and change this connection",
+			  p->host);
+	return ssl;
+}
+
+/* Reads the next handshake message; a REJECT becomes a fatal, plain-words error. */
+static int expect(SSL *ssl, uint8_t *buf, uint8_t type, struct proto_msg *m, enum attempt *why,
+		  char *err, size_t errlen)
+{
+	const char *perr = NULL;
+	struct proto_reject r;
+	char ebuf[200];
+
+	if (tls_read_msg(ssl, buf, PROTO_HDR_LEN + PROTO_CTRL_MAX, m, &perr) != 0) {
+		snprintf(err, errlen, "login failed: %s",
+			 perr ? perr : tls_error(ssl, ebuf, sizeof(ebuf)));
+		return -1;
+	}
+	if (m->type == PROTO_REJECT && proto_dec_reject(m, &r, &perr) == 0) {
+		snprintf(err, errlen, "the hub refused the connection: %s",
+			 proto_reason_str(r.reason));
+		*why = r.reason == PROTO_R_HUB_FULL || r.reason == PROTO_R_SERVER_FULL ||
+				       r.reason == PROTO_R_SHUTDOWN || r.reason == PROTO_R_INTERNAL
+			       ? ATTEMPT_RETRY
+			       : ATTEMPT_FATAL;
+		return -1;
+	}
+	if (m->type != type) {
+		snprintf(err, errlen, "login failed: unexpected message type %u from the hub",
+			 m->type);
+		return -1;
+	}
+	return 0;
+}
+
+static int send_hello(struct tunnel *t, SSL *ssl, uint8_t *buf)
+{
+	struct proto_hello h = {
+		.version = PROTO_VERSION,
+		.caps = PROTO_CAP_VNET,
+		.method = PROTO_AUTH_PASSWORD,
+	};
+	size_t n;
+
+	snprintf(h.hub, sizeof(h.hub), "%s", t->p->hub);
+	snprintf(h.user, sizeof(h.user), "%s", t->p->user);
+	n = proto_enc_hello(buf, PROTO_HDR_LEN + PROTO_CTRL_MAX, &h);
+	return n && tls_write_all(ssl, buf, n) == 0 ? 0 : -1;
+}
+
+/* Answers the challenge; fills server_key and transcript for checking WELCOME. */
+static int answer(struct tunnel *t, SSL *ssl, const struct proto_challenge *c, uint8_t *buf,
+		  uint8_t server_key[AUTH_KEY_LEN], uint8_t transcript[AUTH_KEY_LEN], char *err,
+		  size_t errlen)
+{
+	uint8_t client_key[AUTH_KEY_LEN], binding[32];
+	struct proto_auth a;
+	size_t n;
+
+	if (c->method != PROTO_AUTH_PASSWORD || c->iterations < AUTH_ITER_MIN ||
+	    c->iterations > AUTH_ITER_MAX || c->salt_len < 8) {
+		snprintf(err, errlen, "login failed: the hub sent unacceptable password "
+				      "parameters (%u iterations)",
+			 c->iterations);
+		return -1;
+	}
+	if (tls_exporter(ssl, binding) != 0 ||
+	    auth_derive(t->p->password, c->salt, c->salt_len, c->iterations, client_key,
+			server_key) != 0) {
+		snprintf(err, errlen, "login failed: key derivation error");
+		return -1;
+	}
+	auth_transcript(t->p->hub, t->p->user, c->nonce, PROTO_NONCE_LEN, binding,
+			sizeof(binding), transcript);
+	auth_client_proof(client_key, transcript, a.proof);
+	n = proto_enc_auth(buf, PROTO_HDR_LEN + PROTO_CTRL_MAX, &a);
+	return n && tls_write_all(ssl, buf, n) == 0 ? 0 : -1;
+}
+
+static int login(struct tunnel *t, SSL *ssl, enum attempt *why, char *err, size_t errlen)
+{
+	uint8_t buf[PROTO_HDR_LEN + PROTO_CTRL_MAX], server_key[AUTH_KEY_LEN];
+	uint8_t transcript[AUTH_KEY_LEN], sig[AUTH_KEY_LEN];
+	struct proto_challenge c;
+	struct proto_welcome w;
+	struct proto_msg m;
+	const char *perr;
+
+	if (send_hello(t, ssl, buf) != 0) {
+		snprintf(err, errlen, "login failed: cannot send to the hub");
+		return -1;
+	}
+	if (expect(ssl, buf, PROTO_CHALLENGE, &m, why, err, errlen) != 0)
+		return -1;
+	if (proto_dec_challenge(&m, &c, &perr) != 0) {
+		snprintf(err, errlen, "login failed: bad challenge: %s", perr);
+		return -1;
+	}
+	if (answer(t, ssl, &c, buf, server_key, transcript, err, errlen) != 0 ||
+	    expect(ssl, buf, PROTO_WELCOME, &m, why, err, errlen) != 0)
+		return -1;
+	if (proto_dec_welcome(&m, &w, &perr) != 0) {
+		snprintf(err, errlen, "login failed: bad welcome: %s", perr);
+		return -1;
+	}
+	auth_server_signature(server_key, transcript, sig);
+	if (CRYPTO_memcmp(sig, w.server_sig, AUTH_KEY_LEN) != 0) {
+		*why = ATTEMPT_FATAL;
+		snprintf(err, errlen, "the hub could not prove it knows this user's password "
+				      "verifier: not trusting it");
+		return -1;
+	}
+	t->session_id = w.session_id;
+	t->keepalive_s = w.keepalive_s ? w.keepalive_s : 5;
+	t->timeout_s = w.timeout_s > t->keepalive_s ? w.timeout_s : (uint16_t)(4 * t->keepalive_s);
+	return 0;
+}
+
+struct rx_ctx {
+	struct tunnel *t;
+	bool got_bye, device_failed;
+	uint16_t bye_reason;
+	char err[160];
+};
+
+static int on_msg(void *ctx, const struct proto_msg *m)
+{
+	static const uint8_t zero_hdr[PROTO_VNET_HDR_LEN];
+	struct rx_ctx *rx = ctx;
+	const char *perr;
+	int rc;
+
+	switch (m->type) {
+	case PROTO_FRAME:
+		if (m->flags & PROTO_F_VNET)
+			rc = rx->t->vif->ops->write(rx->t->vif, NULL, m->payload, m->len);
+		else
+			rc = rx->t->vif->ops->write(rx->t->vif, zero_hdr, m->payload, m->len);
+		if (rc != 0) {
+			snprintf(rx->err, sizeof(rx->err), "device write: %s", strerror(errno));
+			rx->device_failed = true;
+			return -1;
+		}
+		rx->t->rx_frames++;
+		return 0;
+	case PROTO_KEEPALIVE:
+		return 0;
+	case PROTO_BYE:
+		if (proto_dec_bye(m, &rx->bye_reason, &perr) != 0)
+			rx->bye_reason = PROTO_R_NONE;
+		rx->got_bye = true;
+		return -1;
+	default:
+		snprintf(rx->err, sizeof(rx->err), "unexpected message type %u from the hub",
+			 m->type);
+		return -1;
+	}
+}
+
+/* Reads device frames into the send buffer until drained or full; -1 on device error. */
+static int fill_from_device(struct tunnel *t, struct stream *st, bool *more)
+{
+	*more = false;
+	while (stream_room(st) >= STREAM_MSG_ROOM) {
+		uint8_t *msg = stream_tail(st);
+		ssize_t n = t->vif->ops->read(t->vif, msg + PROTO_HDR_LEN, PROTO_PAYLOAD_MAX);
+
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (n < PROTO_VNET_HDR_LEN + PROTO_FRAME_MIN)
+			continue; /* runt from the stack: nothing to forward */
+		proto_put_hdr(msg, PROTO_FRAME, PROTO_F_VNET, (uint32_t)n);
+		stream_commit(st, PROTO_HDR_LEN + (size_t)n);
+		t->tx_frames++;
+	}
+	*more = true;
+	return 0;
+}
+
+static int data_timeout(const struct tunnel *t, uint64_t now, uint64_t last_rx, uint64_t last_tx)
+{
+	uint64_t ka = last_tx + t->keepalive_s * 1000ull;
+	uint64_t dead = last_rx + t->timeout_s * 1000ull;
+	uint64_t next = ka < dead ? ka : dead;
+
+	return next <= now ? 0 : (int)(next - now);
+}
+
+static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, size_t errlen)
+{
+	struct rx_ctx rx = {.t = t};
+	uint64_t now = now_ms(), last_rx = now, last_tx = now;
+	bool busy = false;
+
+	for (;;) {
+		struct pollfd pfd[3] = {
+			{.fd = st->fd, .events = stream_poll_events(st)},
+			{.fd = t->sig_fd, .events = POLLIN},
+			/* a blocked TLS write leaves frames in the device queue: back-pressure */
+			{.fd = t->vif->fd, .events = stream_pending(st) ? 0 : POLLIN},
+		};
+		uint64_t rx_before = st->rx_bytes, tx_before = st->tx_bytes;
+		enum stream_status rs;
+		bool more = false;
+
+		poll(pfd, 3, busy ? 0 : data_timeout(t, now, last_rx, last_tx));
+		now = now_ms();
+		if (pfd[1].revents & POLLIN) {
+			stream_close(st, PROTO_R_CLIENT_EXIT, 1000);
+			return ATTEMPT_STOPPED;
+		}
+		rs = stream_read(st, RX_BUDGET, on_msg, &rx);
+		if (rs == STREAM_EOF || rx.got_bye) {
+			snprintf(err, errlen, "the hub closed the connection: %s",
+				 rx.got_bye ? proto_reason_str(rx.bye_reason) : "no reason given");
+			return ATTEMPT_RETRY;
+		}
+		if (rs == STREAM_ERROR) {
+			snprintf(err, errlen, "connection lost: %s", rx.err[0] ? rx.err : st->err);
+			return rx.device_failed ? ATTEMPT_DEVICE : ATTEMPT_RETRY;
+		}
+		if (st->rx_bytes != rx_before)
+			last_rx = now;
+		if (!stream_pending(st) && fill_from_device(t, st, &more) != 0) {
+			snprintf(err, errlen, "device read: %s", strerror(errno));
+			return ATTEMPT_DEVICE;
+		}
+		if (!stream_pending(st) && now - last_tx >= t->keepalive_s * 1000ull)
+			stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
+		if (stream_flush(st) < 0) {
+			snprintf(err, errlen, "connection lost: %s", st->err);
+			return ATTEMPT_RETRY;
+		}
+		if (st->tx_bytes != tx_before)
+			last_tx = now;
+		busy = rs == STREAM_MORE || (more && !stream_pending(st));
+		if (now - last_rx >= t->timeout_s * 1000ull) {
+			snprintf(err, errlen, "the hub was silent for %u s (dead-peer timeout)",
+				 t->timeout_s);
+			return ATTEMPT_RETRY;
+		}
+	}
+}
+
+static void set_socket_options(int fd, int timeout_s)
+{
+	struct timeval tv = {.tv_sec = timeout_s};
+	int one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+static void go_nonblocking(int fd)
+{
+	struct timeval tv = {0};
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, size_t errlen)
+{
+	struct stream st;
+	enum attempt a;
+
+	if (stream_init(&st, ssl, fd) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return ATTEMPT_FATAL;
+	}
+	go_nonblocking(fd);
+	t->vif->ops->set_carrier(t->vif, true);
+	log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up", t->p->hub,
+		 t->p->host, t->p->port, t->p->user, t->session_id, SSL_get_version(ssl),
+		 t->vif->name);
+	a = data_loop(t, &st, err, errlen);
+	t->vif->ops->set_carrier(t->vif, false);
+	stream_free(&st);
+	return a;
+}
+
+/* One connection attempt from TCP connect to the end of the data phase. */
+static enum attempt attempt(struct tunnel *t, bool *logged_in, char *err, size_t errlen)
+{
+	enum attempt a = ATTEMPT_RETRY;
+	int fd = connect_hub(t->p, err, errlen);
+	SSL *ssl;
+
+	*logged_in = false;
+	if (fd < 0)
+		return ATTEMPT_RETRY;
+	set_socket_options(fd, (int)t->p->connect_timeout_s);
+	ssl = tls_connect(t, fd, &a, err, errlen);
+	if (ssl && login(t, ssl, &a, err, errlen) == 0) {
+		*logged_in = true;
+		a = run_session(t, ssl, fd, err, errlen);
+	}
+	SSL_free(ssl);
+	close(fd);
+	return a;
+}
+
+/* Uniform in [base/2, base] milliseconds: spreads clients after a hub restart. */
+static int backoff_ms(uint32_t base_s)
+{
+	uint32_t r = 0;
+
+	RAND_bytes((uint8_t *)&r, sizeof(r));
+	return (int)(base_s * 500u + r % (base_s * 500u + 1));
+}
+
+int tunnel_run(struct tunnel *t)
+{
+	uint32_t backoff = t->p->reconnect_min_s;
+	char err[512];
+
+	for (;;) {
+		bool logged_in;
+		enum attempt a;
+		int wait;
+
+		err[0] = '\0';
+		a = attempt(t, &logged_in, err, sizeof(err));
+		if (a == ATTEMPT_STOPPED)
+			return EXIT_OK;
+		log_warnx("%s", err[0] ? err : "connection ended");
+		if (a == ATTEMPT_FATAL)
+			return EXIT_REFUSED;
+		if (a == ATTEMPT_DEVICE)
+			return EXIT_RUNTIME;
+		if (!t->p->reconnect)
+			return EXIT_NETWORK;
+		if (logged_in)
+			backoff = t->p->reconnect_min_s;
+		wait = backoff_ms(backoff);
+		log_info("reconnecting in %.1f s", wait / 1000.0);
+		if (got_signal(t, wait))
+			return EXIT_OK;
+		backoff = backoff * 2 > t->p->reconnect_max_s ? t->p->reconnect_max_s : backoff * 2;
+	}
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The client's connection to its hub: connect, verify, log in, then move
+ * frames between the virtual interface and TLS until the link fails, and
+ * reconnect with capped exponential back-off and jitter.
+ */
+#ifndef VPN_TUNNEL_H
+#define VPN_TUNNEL_H
+
+#include <openssl/ssl.h>
+
+#include "profile.h"
+#include "vif.h"
+
+/* vpnclient exit codes (vpnclient(8)) */
+enum client_exit {
+	EXIT_OK = 0,	   /* stopped by SIGINT/SIGTERM */
+	EXIT_RUNTIME = 1,  /* device or system failure */
+	EXIT_USAGE = 2,	   /* bad command line or profile */
+	EXIT_REFUSED = 3,  /* hub refused us, or failed verification: retrying cannot help */
+	EXIT_NETWORK = 4,  /* connection lost and reconnect = no */
+};
+
+struct tunnel {
+	const struct profile *p;
+	struct vif *vif;
+	SSL_CTX *ctx;
+	int sig_fd; /* signalfd for SIGINT/SIGTERM */
+	uint32_t session_id;
+	uint16_t keepalive_s, timeout_s;
+	uint64_t rx_frames, tx_frames;
+};
+
+/* Runs until a signal or a permanent failure; returns an enum client_exit. */
+int tunnel_run(struct tunnel *t);
+
+#endif

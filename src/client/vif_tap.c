@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * TAP backend: IFF_TAP | IFF_NO_PI | IFF_VNET_HDR with TSO/checksum offload,
+ * so one read(2) returns a whole TCP super-frame of up to 64 KB and one
+ * write(2) delivers one.  Carrier follows the tunnel (TUNSETCARRIER).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "netif.h"
+#include "vif.h"
+
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20 /* Linux 6.2 */
+#define TUN_F_USO6 0x40
+#endif
+#ifndef TUNSETCARRIER
+#define TUNSETCARRIER _IOW('T', 226, int)
+#endif
+
+static int tap_configure(struct vif *v, const struct profile *p, char *err, size_t errlen)
+{
+	unsigned int off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+
+	if (ioctl(v->fd, TUNSETOFFLOAD, off) != 0) {
+		snprintf(err, errlen, "%s: cannot enable offloads: %s", v->name, strerror(errno));
+		return -1;
+	}
+	/* UDP segmentation offload exists from Linux 6.2; EINVAL before */
+	(void)ioctl(v->fd, TUNSETOFFLOAD, off | TUN_F_USO4 | TUN_F_USO6);
+	if (netif_set_mac(v->name, p->mac, err, errlen) != 0 ||
+	    netif_set_mtu(v->name, p->mtu, err, errlen) != 0)
+		return -1;
+	if (v->ops->set_carrier(v, false) != 0) {
+		snprintf(err, errlen, "%s: cannot set carrier: %s", v->name, strerror(errno));
+		return -1;
+	}
+	if (netif_set_up(v->name, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < p->naddr; i++)
+		if (netif_add_addr(v->name, &p->addr[i], err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+static int tap_open(struct vif *v, const struct profile *p, char *err, size_t errlen)
+{
+	struct ifreq ifr;
+
+	v->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (v->fd < 0) {
+		snprintf(err, errlen, "cannot open /dev/net/tun: %s%s", strerror(errno),
+			 errno == ENOENT ? " (is the tun module available?)" : "");
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", p->device);
+	if (ioctl(v->fd, TUNSETIFF, &ifr) != 0) {
+		snprintf(err, errlen, "cannot create TAP device %s: %s%s", p->device,
+			 strerror(errno),
+			 errno == EPERM ? " (vpnclient needs CAP_NET_ADMIN: run it as root)"
+			 : errno == EBUSY ? " (the name is in use by another device or process)"
+					  : "");
+		close(v->fd);
+		v->fd = -1;
+		return -1;
+	}
+	snprintf(v->name, sizeof(v->name), "%s", ifr.ifr_name);
+	if (tap_configure(v, p, err, errlen) != 0) {
+		close(v->fd);
+		v->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static ssize_t tap_read(struct vif *v, uint8_t *buf, size_t cap)
+{
+	ssize_t n = read(v->fd, buf, cap);
+
+	if (n >= 0)
+		return n;
+	return errno == EAGAIN || errno == EINTR ? 0 : -1;
+}
+
+static int tap_write(struct vif *v, const uint8_t *hdr, const uint8_t *buf, size_t len)
+{
+	static const uint8_t zero_hdr[10];
+	struct iovec iov[2] = {
+		{.iov_base = (void *)(hdr ? hdr : zero_hdr), .iov_len = sizeof(zero_hdr)},
+		{.iov_base = (void *)buf, .iov_len = len},
+	};
+	ssize_t n = hdr ? writev(v->fd, iov, 2) : write(v->fd, buf, len);
+
+	if (n < 0) {
+		/* the stack refused the frame (full, or invalid offload header) */
+		v->write_drops++;
+		return errno == EAGAIN || errno == EINVAL || errno == ENOBUFS || errno == EIO ? 0
+											      : -1;
+	}
+	return 0;
+}
+
+static int tap_set_carrier(struct vif *v, bool up)
+{
+	int on = up;
+
+	return ioctl(v->fd, TUNSETCARRIER, &on);
+}
+
+static void tap_close(struct vif *v)
+{
+	if (v->fd >= 0)
+		close(v->fd);
+	v->fd = -1;
+}
+
+const struct vif_ops vif_tap_ops = {
+	.name = "tap",
+	.open = tap_open,
+	.read = tap_read,
+	.write = tap_write,
+	.set_carrier = tap_set_carrier,
+	.close = tap_close,
+};

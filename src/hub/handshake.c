@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Server side of the login (docs/protocol.md): TLS accept, HELLO, CHALLENGE,
+ * AUTH, then WELCOME or REJECT.  Runs in the session thread on a blocking
+ * socket whose timeouts bound every step.  An unknown user gets a decoy
+ * challenge and the same rejection as a wrong password, so user names cannot
+ * be probed.
+ */
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <string.h>
+
+#include "auth.h"
+#include "log.h"
+#include "session.h"
+#include "tls.h"
+
+struct login {
+	struct proto_hello hello;
+	struct proto_challenge chal;
+	const struct cfg_user *user; /* NULL: unknown user, decoy challenge */
+	uint8_t transcript[AUTH_KEY_LEN];
+};
+
+static void reject(struct session *s, uint16_t reason, const char *why)
+{
+	struct proto_reject r = {.reason = reason};
+	uint8_t buf[PROTO_HDR_LEN + PROTO_CTRL_MAX];
+	size_t n;
+
+	snprintf(r.text, sizeof(r.text), "%s", proto_reason_str(reason));
+	n = proto_enc_reject(buf, sizeof(buf), &r);
+	if (n)
+		(void)tls_write_all(s->ssl, buf, n);
+	log_info("session %u from %s (user %s): rejected: %s", s->id, s->peer,
+		 s->user[0] ? s->user : "?", why);
+}
+
+static int read_msg(struct session *s, uint8_t *buf, struct proto_msg *m)
+{
+	const char *err = NULL;
+	char ebuf[200];
+
+	if (tls_read_msg(s->ssl, buf, PROTO_HDR_LEN + PROTO_CTRL_MAX, m, &err) == 0)
+		return 0;
+	if (err)
+		reject(s, PROTO_R_PROTOCOL, err);
+	else
+		log_info("session %u from %s: handshake aborted: %s", s->id, s->peer,
+			 tls_error(s->ssl, ebuf, sizeof(ebuf)));
+	return -1;
+}
+
+static void make_challenge(struct session *s, struct login *l)
+{
+	struct proto_challenge *c = &l->chal;
+
+	c->method = PROTO_AUTH_PASSWORD;
+	if (l->user) {
+		c->iterations = l->user->verifier.iterations;
+		c->salt_len = (uint8_t)l->user->verifier.salt_len;
+		memcpy(c->salt, l->user->verifier.salt, c->salt_len);
+	} else {
+		/* decoy: stable per user name, indistinguishable from a real salt */
+		uint8_t mac[32];
+		unsigned int n = sizeof(mac);
+		char key[2 * PROTO_NAME_MAX + 2];
+		int klen = snprintf(key, sizeof(key), "%s/%s", s->hub->cfg->name, s->user);
+
+		HMAC(EVP_sha256(), s->srv->secret, sizeof(s->srv->secret), (uint8_t *)key,
+		     (size_t)klen, mac, &n);
+		c->iterations = AUTH_ITER_DEFAULT;
+		c->salt_len = AUTH_SALT_LEN;
+		memcpy(c->salt, mac, AUTH_SALT_LEN);
+	}
+	RAND_bytes(c->nonce, PROTO_NONCE_LEN);
+}
+
+static int check_hello(struct session *s, struct login *l)
+{
+	if (l->hello.version != PROTO_VERSION) {
+		reject(s, PROTO_R_VERSION, "unsupported protocol version");
+		return -1;
+	}
+	if (!(l->hello.caps & PROTO_CAP_VNET)) {
+		reject(s, PROTO_R_VERSION, "client cannot take virtio-header frames");
+		return -1;
+	}
+	s->hub = hub_find(s->srv, l->hello.hub);
+	if (!s->hub) {
+		reject(s, PROTO_R_UNKNOWN_HUB, "no such hub");
+		return -1;
+	}
+	if (l->hello.method != PROTO_AUTH_PASSWORD) {
+		reject(s, PROTO_R_METHOD, "authentication method not supported");
+		return -1;
+	}
+	l->user = config_find_user(s->hub->cfg, l->hello.user);
+	return 0;
+}
+
+static int authenticate(struct session *s, struct login *l, uint8_t *buf)
+{
+	uint8_t binding[32];
+	struct proto_msg m;
+	struct proto_auth a;
+	const char *err;
+	size_t n;
+
+	make_challenge(s, l);
+	n = proto_enc_challenge(buf, PROTO_HDR_LEN + PROTO_CTRL_MAX, &l->chal);
+	if (!n || tls_write_all(s->ssl, buf, n) != 0 || read_msg(s, buf, &m) != 0)
+		return -1;
+	if (proto_dec_auth(&m, &a, &err) != 0) {
+		reject(s, PROTO_R_PROTOCOL, err);
+		return -1;
+	}
+	if (tls_exporter(s->ssl, binding) != 0) {
+		reject(s, PROTO_R_INTERNAL, "TLS exporter failed");
+		return -1;
+	}
+	auth_transcript(s->hub->cfg->name, l->hello.user, l->chal.nonce, PROTO_NONCE_LEN, binding,
+			sizeof(binding), l->transcript);
+	if (!l->user || !auth_proof_ok(&l->user->verifier, l->transcript, a.proof)) {
+		reject(s, PROTO_R_AUTH_FAILED,
+		       l->user ? "wrong password" : "no such user in this hub");
+		return -1;
+	}
+	return 0;
+}
+
+static int welcome(struct session *s, struct login *l, uint8_t *buf)
+{
+	struct proto_welcome w = {
+		.session_id = s->id,
+		.keepalive_s = (uint16_t)s->srv->cfg.keepalive_s,
+		.timeout_s = (uint16_t)s->srv->cfg.timeout_s,
+		.caps = l->hello.caps & PROTO_CAP_VNET,
+	};
+	size_t n;
+	int reason;
+
+	auth_server_signature(l->user->verifier.server_key, l->transcript, w.server_sig);
+	reason = hub_attach(s->hub, s);
+	if (reason) {
+		reject(s, (uint16_t)reason, proto_reason_str((uint16_t)reason));
+		return -1;
+	}
+	s->state = SESS_ESTABLISHED;
+	n = proto_enc_welcome(buf, PROTO_HDR_LEN + PROTO_CTRL_MAX, &w);
+	if (!n || tls_write_all(s->ssl, buf, n) != 0) {
+		hub_detach(s->hub, s);
+		s->state = SESS_HANDSHAKE;
+		return -1;
+	}
+	s->caps = w.caps;
+	return 0;
+}
+
+int sess_handshake(struct session *s)
+{
+	uint8_t buf[PROTO_HDR_LEN + PROTO_CTRL_MAX];
+	struct login l;
+	struct proto_msg m;
+	const char *err;
+	char ebuf[200];
+
+	memset(&l, 0, sizeof(l));
+	if (SSL_accept(s->ssl) != 1) {
+		log_info("session %u from %s: TLS handshake failed: %s", s->id, s->peer,
+			 tls_error(s->ssl, ebuf, sizeof(ebuf)));
+		return -1;
+	}
+	if (read_msg(s, buf, &m) != 0)
+		return -1;
+	if (proto_dec_hello(&m, &l.hello, &err) != 0) {
+		reject(s, PROTO_R_PROTOCOL, err);
+		return -1;
+	}
+	snprintf(s->user, sizeof(s->user), "%s", l.hello.user);
+	if (check_hello(s, &l) != 0 || authenticate(s, &l, buf) != 0)
+		return -1;
+	if (welcome(s, &l, buf) != 0)
+		return -1;
+	log_info("session %u: %s logged in to hub %s from %s (%s, %s)", s->id, l.user->name,
+		 s->hub->cfg->name, s->peer, SSL_get_version(s->ssl),
+		 SSL_CIPHER_get_name(SSL_get_current_cipher(s->ssl)));
+	return 0;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The server (configuration, TLS context, every session) and its virtual hubs.
+ * A hub owns its MAC table and its list of established sessions, both under
+ * hub->lock; hub_forward() switches a batch of frames under one acquisition
+ * of that lock.  Lock order: server->lock, then hub->lock, then queue locks.
+ */
+#ifndef VPN_HUB_H
+#define VPN_HUB_H
+
+#include <openssl/ssl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "queue.h"
+#include "switch.h"
+
+struct session;
+
+struct hub_stats {
+	atomic_ullong frames_in;    /* frames received from sessions */
+	atomic_ullong unicast;	    /* frames sent to one known destination */
+	atomic_ullong flooded;	    /* frames sent to every other session */
+	atomic_ullong drops_full;   /* destination queue at its bound (per destination) */
+	atomic_ullong drops_mac;    /* source MAC refused: table or session limit */
+	atomic_ullong drops_local;  /* destination is the sender itself */
+	atomic_ullong drops_badsrc; /* multicast source address */
+};
+
+struct hub {
+	const struct cfg_hub *cfg;
+	pthread_mutex_t lock; /* guards macs, sessions, nsessions */
+	struct sw_table *macs;
+	struct session *sessions;
+	uint32_t nsessions, max_sessions;
+	struct hub_stats stats;
+};
+
+struct hub_server {
+	struct hub_config cfg;
+	struct hub *hubs;
+	size_t nhubs;
+	SSL_CTX *tls;
+	uint8_t secret[32]; /* per-run key for decoy salts of unknown users */
+	pthread_mutex_t lock; /* guards all, nthreads, stopping */
+	pthread_cond_t idle;
+	struct session *all;
+	uint32_t nthreads;
+	bool stopping;
+	atomic_uint next_id;
+};
+
+/* Builds the hubs of srv->cfg; 0 or -1. */
+int hub_server_init(struct hub_server *srv);
+/* Asks every session to close with reason and waits up to timeout_ms for their threads. */
+void hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms);
+void hub_server_free(struct hub_server *srv);
+
+struct hub *hub_find(struct hub_server *srv, const char *name);
+
+/* Joins an authenticated session to its hub; 0, or a PROTO_R_* reason. */
+int hub_attach(struct hub *h, struct session *s);
+/* Removes the session and its MAC entries; after this no one queues to it. */
+void hub_detach(struct hub *h, struct session *s);
+
+/*
+ * Switches n frames received from src: learn, look up, queue to the
+ * destination(s) and wake them.  Takes the hub lock once; the caller keeps
+ * its own references to pkts[] and drops them afterwards.
+ */
+void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned n,
+		 uint64_t now_ms);
+
+uint64_t hub_now_ms(void);
+
+#endif

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vpnhub: command line, start-up order (configuration, certificate, TLS,
+ * listeners), signal handling and orderly shutdown.  Exit codes: 0 clean
+ * stop, 1 runtime failure, 2 usage or configuration error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "config.h"
+#include "hub.h"
+#include "listener.h"
+#include "log.h"
+#include "tls.h"
+
+#ifndef VPN_VERSION
+#define VPN_VERSION "0.1.0"
+#endif
+#define DEFAULT_CONFIG "/etc/vpnhub/vpnhub.conf"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vpnhub [-v] [-c FILE] [--check-config]\n"
+		   "       vpnhub --hash-password\n"
+		   "       vpnhub --version | --help\n"
+		   "\n"
+		   "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
+		   "  -v, --verbose       log debug messages\n"
+		   "  --check-config      read the configuration, report errors, exit\n"
+		   "  --hash-password     read a password on stdin, print its verifier for\n"
+		   "                      a \"user = HUB NAME VERIFIER\" line\n");
+}
+
+/* Reads one line from stdin without echo when it is a terminal. */
+static int read_password(char *buf, size_t len)
+{
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	char *nl;
+
+	if (tty) {
+		fprintf(stderr, "Password: ");
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+	}
+	if (!fgets(buf, (int)len, stdin))
+		buf[0] = '\0';
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+		fputc('\n', stderr);
+	}
+	nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+	return buf[0] ? 0 : -1;
+}
+
+static int hash_password(void)
+{
+	char pw[1024], out[AUTH_VERIFIER_MAX + 1];
+	struct auth_verifier v;
+
+	if (read_password(pw, sizeof(pw)) != 0) {
+		fprintf(stderr, "vpnhub: empty password\n");
+		return 2;
+	}
+	if (auth_verifier_make(pw, AUTH_ITER_DEFAULT, &v) != 0 ||
+	    auth_verifier_format(&v, out, sizeof(out)) != 0) {
+		fprintf(stderr, "vpnhub: cannot compute the verifier\n");
+		return 1;
+	}
+	printf("%s\n", out);
+	return 0;
+}
+
+/* Uses the configured certificate, or creates a self-signed one in the state dir. */
+static void setup_certificate(struct hub_config *c)
+{
+	char err[512];
+
+	if (c->cert_file[0])
+		return;
+	if (mkdir(c->state_dir, 0700) != 0 && errno != EEXIST)
+		fatal("cannot create state directory %s", c->state_dir);
+	snprintf(c->cert_file, sizeof(c->cert_file), "%s/hub.crt", c->state_dir);
+	snprintf(c->key_file, sizeof(c->key_file), "%s/hub.key", c->state_dir);
+	if (access(c->cert_file, F_OK) == 0 || access(c->key_file, F_OK) == 0)
+		return;
+	char host[256] = "vpnhub";
+
+	gethostname(host, sizeof(host) - 1);
+	if (tls_make_selfsigned(c->cert_file, c->key_file, host, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	log_info("created a self-signed certificate %s (key %s)", c->cert_file, c->key_file);
+}
+
+static void print_fingerprint(const char *cert_file)
+{
+	uint8_t fp[TLS_FP_LEN];
+	char text[TLS_FP_STR_LEN];
+
+	if (tls_file_fingerprint(cert_file, fp) != 0)
+		fatalx("cannot read certificate %s", cert_file);
+	tls_fingerprint_str(fp, text);
+	log_info("hub certificate SHA-256 fingerprint: %s", text);
+}
+
+static int run(struct hub_server *srv)
+{
+	struct listener *l;
+	sigset_t set;
+	char err[512];
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads inherit the mask */
+	signal(SIGPIPE, SIG_IGN);
+
+	l = listener_open(srv, err, sizeof(err));
+	if (!l)
+		fatalx("%s", err);
+	if (listener_start(l) != 0)
+		fatal("cannot start the accept thread");
+	log_info("vpnhub %s ready: %zu hub(s)", VPN_VERSION, srv->nhubs);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			log_info("SIGHUP: this version reads its configuration only at start");
+			continue;
+		}
+		log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		break;
+	}
+	listener_close(l);
+	hub_server_stop(srv, PROTO_R_SHUTDOWN, 5000);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"check-config", no_argument, NULL, 'C'},
+		{"hash-password", no_argument, NULL, 'H'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config_path = DEFAULT_CONFIG;
+	struct hub_server srv;
+	bool check_only = false;
+	char err[1024];
+	int c, verbosity = 0, rc;
+
+	while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'v':
+			verbosity++;
+			break;
+		case 'C':
+			check_only = true;
+			break;
+		case 'H':
+			return hash_password();
+		case 'V':
+			printf("vpnhub %s\n", VPN_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	log_init("vpnhub", verbosity);
+	memset(&srv, 0, sizeof(srv));
+	if (config_load(config_path, &srv.cfg, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		return 2;
+	}
+	if (check_only) {
+		printf("%s: OK (%zu hubs, %zu listeners)\n", config_path, srv.cfg.nhubs,
+		       srv.cfg.nlisten);
+		config_free(&srv.cfg);
+		return 0;
+	}
+	setup_certificate(&srv.cfg);
+	print_fingerprint(srv.cfg.cert_file);
+	srv.tls = tls_server_ctx(srv.cfg.cert_file, srv.cfg.key_file, err, sizeof(err));
+	if (!srv.tls)
+		fatalx("%s", err);
+	if (hub_server_init(&srv) != 0)
+		fatalx("out of memory");
+	rc = run(&srv);
+	hub_server_free(&srv);
+	return rc;
+}

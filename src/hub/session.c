@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Session threads: lifecycle and the data loop (see session.h).
+ *
+ * Per loop iteration: read what TLS has (bounded), switch it in batches;
+ * drain the send queue into the stream's buffer and write it ("drain, then
+ * flush"); then sleep in poll until the socket, the queue's eventfd or the
+ * next timer needs attention.
+ */
+#include "session.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "frame.h"
+#include "log.h"
+#include "stream.h"
+
+#define HANDSHAKE_TIMEOUT_S 10
+#define RX_BATCH 256		  /* frames switched per hub-lock acquisition */
+#define RX_BUDGET (512 * 1024)	  /* bytes read before servicing the send side */
+#define TX_BUDGET (1024 * 1024)	  /* bytes sent before servicing the receive side */
+#define DRAIN_MAX 64
+
+struct rx_ctx {
+	struct session *s;
+	struct pkt *batch[RX_BATCH];
+	unsigned n;
+	uint64_t now_ms;
+	uint16_t bye_reason;
+	bool got_bye;
+	char err[160];
+};
+
+static void rx_flush(struct rx_ctx *rx)
+{
+	if (rx->n == 0)
+		return;
+	hub_forward(rx->s->hub, rx->s, rx->batch, rx->n, rx->now_ms);
+	for (unsigned i = 0; i < rx->n; i++)
+		pkt_put(rx->batch[i]);
+	rx->n = 0;
+}
+
+static int rx_frame(struct rx_ctx *rx, const struct proto_msg *m)
+{
+	struct frame_vnet vh;
+	const char *why;
+	struct pkt *p;
+
+	if (m->flags & PROTO_F_VNET) {
+		frame_vnet_decode(m->payload, &vh);
+		why = frame_vnet_check(&vh, m->len - PROTO_VNET_HDR_LEN);
+		if (why) {
+			snprintf(rx->err, sizeof(rx->err), "bad virtio header: %s", why);
+			return -1;
+		}
+	}
+	p = pkt_new(m->payload, m->len, m->flags);
+	if (!p)
+		return 0; /* out of memory: lose this frame, not the session */
+	rx->batch[rx->n++] = p;
+	rx->s->rx_frames++;
+	rx->s->rx_frame_bytes += m->len;
+	if (rx->n == RX_BATCH)
+		rx_flush(rx);
+	return 0;
+}
+
+static int on_msg(void *ctx, const struct proto_msg *m)
+{
+	struct rx_ctx *rx = ctx;
+	const char *err;
+
+	switch (m->type) {
+	case PROTO_FRAME:
+		return rx_frame(rx, m);
+	case PROTO_KEEPALIVE:
+		return 0;
+	case PROTO_BYE:
+		if (proto_dec_bye(m, &rx->bye_reason, &err) != 0)
+			rx->bye_reason = PROTO_R_NONE;
+		rx->got_bye = true;
+		return -1;
+	default:
+		snprintf(rx->err, sizeof(rx->err), "unexpected message type %u in data phase",
+			 m->type);
+		return -1;
+	}
+}
+
+/* Packs queued frames into the stream buffer until it or the queue runs out. */
+static bool tx_fill(struct session *s, struct stream *st)
+{
+	struct pkt *p[DRAIN_MAX];
+	uint32_t n;
+
+	while (stream_room(st) >= STREAM_MSG_ROOM) {
+		uint32_t max = (uint32_t)(stream_room(st) / STREAM_MSG_ROOM);
+
+		n = queue_drain(&s->queue, p, max < DRAIN_MAX ? max : DRAIN_MAX);
+		if (n == 0)
+			return false;
+		for (uint32_t i = 0; i < n; i++) {
+			stream_put(st, PROTO_FRAME, p[i]->flags, p[i]->data, p[i]->len);
+			s->tx_frames++;
+			s->tx_frame_bytes += p[i]->len;
+			pkt_put(p[i]);
+		}
+	}
+	return true; /* buffer full: more may be queued */
+}
+
+/* Returns 1 if more work is ready now, 0 if idle, -1 on error. */
+static int tx_step(struct session *s, struct stream *st)
+{
+	uint64_t start = st->tx_bytes;
+	bool more = true;
+
+	while (st->tx_bytes - start < TX_BUDGET) {
+		int rc = stream_flush(st);
+
+		if (rc != 0)
+			return rc < 0 ? -1 : 0; /* blocked: POLLOUT will wake us */
+		if (!more)
+			return 0;
+		more = tx_fill(s, st);
+		if (!stream_pending(st))
+			return 0;
+	}
+	return 1;
+}
+
+static void set_nonblocking(int fd)
+{
+	int one = 1;
+	struct timeval tv = {0};
+
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+static int poll_timeout(const struct session *s, uint64_t now, uint64_t last_rx, uint64_t last_tx)
+{
+	uint64_t ka = last_tx + s->srv->cfg.keepalive_s * 1000ull;
+	uint64_t dead = last_rx + s->srv->cfg.timeout_s * 1000ull;
+	uint64_t next = ka < dead ? ka : dead;
+
+	return next <= now ? 0 : (int)(next - now);
+}
+
+/* The data phase; returns the reason the session ends. */
+static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_t whylen)
+{
+	struct rx_ctx rx = {.s = s};
+	uint64_t now = hub_now_ms(), last_rx = now, last_tx = now;
+	int busy = 0;
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{.fd = s->fd, .events = stream_poll_events(st)},
+			{.fd = s->queue.wake_fd, .events = POLLIN},
+		};
+		uint64_t tx_before = st->tx_bytes, rx_before = st->rx_bytes;
+		enum stream_status rs;
+
+		if (atomic_load_explicit(&s->stop, memory_order_acquire))
+			return atomic_load_explicit(&s->stop_reason, memory_order_relaxed);
+		if (poll(pfd, 2, busy ? 0 : poll_timeout(s, now, last_rx, last_tx)) < 0 &&
+		    errno != EINTR) {
+			snprintf(why, whylen, "poll: %s", strerror(errno));
+			return PROTO_R_INTERNAL;
+		}
+		now = hub_now_ms();
+		/* clear before draining: a push after the drain sets it again */
+		if (pfd[1].revents & POLLIN)
+			queue_clear_wake(&s->queue);
+		rx.now_ms = now;
+		rs = stream_read(st, RX_BUDGET, on_msg, &rx);
+		rx_flush(&rx);
+		if (rs == STREAM_EOF || rx.got_bye) {
+			snprintf(why, whylen, "client closed the connection (%s)",
+				 rx.got_bye ? proto_reason_str(rx.bye_reason) : "no goodbye");
+			return PROTO_R_CLIENT_EXIT;
+		}
+		if (rs == STREAM_ERROR) {
+			snprintf(why, whylen, "%s", rx.err[0] ? rx.err : st->err);
+			return PROTO_R_PROTOCOL;
+		}
+		if (st->rx_bytes != rx_before)
+			last_rx = now;
+		if (now - last_tx >= s->srv->cfg.keepalive_s * 1000ull && !stream_pending(st))
+			stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
+		busy = tx_step(s, st);
+		if (busy < 0) {
+			snprintf(why, whylen, "%s", st->err);
+			return PROTO_R_PROTOCOL;
+		}
+		busy |= rs == STREAM_MORE;
+		if (st->tx_bytes != tx_before)
+			last_tx = now;
+		if (now - last_rx >= s->srv->cfg.timeout_s * 1000ull) {
+			snprintf(why, whylen, "no data for %u s", s->srv->cfg.timeout_s);
+			return PROTO_R_TIMEOUT;
+		}
+	}
+}
+
+static void run_established(struct session *s)
+{
+	struct stream st;
+	char why[256] = "";
+	uint16_t reason;
+
+	set_nonblocking(s->fd);
+	if (stream_init(&st, s->ssl, s->fd) != 0) {
+		log_warnx("session %u (%s): out of memory", s->id, s->user);
+		return;
+	}
+	reason = data_loop(s, &st, why, sizeof(why));
+	s->state = SESS_CLOSING;
+	hub_detach(s->hub, s);
+	if (reason != PROTO_R_CLIENT_EXIT && reason != PROTO_R_PROTOCOL)
+		stream_close(&st, reason, 1000);
+	log_info("session %u (%s@%s from %s) closed: %s%s%s; frames in %llu (%llu bytes), "
+		 "out %llu (%llu bytes)",
+		 s->id, s->user, s->hub->cfg->name, s->peer, proto_reason_str(reason),
+		 why[0] ? ": " : "", why, (unsigned long long)s->rx_frames,
+		 (unsigned long long)s->rx_frame_bytes, (unsigned long long)s->tx_frames,
+		 (unsigned long long)s->tx_frame_bytes);
+	stream_free(&st);
+}
+
+static void unregister(struct session *s)
+{
+	struct hub_server *srv = s->srv;
+
+	pthread_mutex_lock(&srv->lock);
+	if (s->all_prev)
+		s->all_prev->all_next = s->all_next;
+	else
+		srv->all = s->all_next;
+	if (s->all_next)
+		s->all_next->all_prev = s->all_prev;
+	srv->nthreads--;
+	pthread_cond_broadcast(&srv->idle);
+	pthread_mutex_unlock(&srv->lock);
+}
+
+static void sess_free(struct session *s)
+{
+	SSL_free(s->ssl);
+	close(s->fd);
+	queue_destroy(&s->queue);
+	free(s);
+}
+
+static void *sess_main(void *arg)
+{
+	struct session *s = arg;
+	struct timeval tv = {.tv_sec = HANDSHAKE_TIMEOUT_S};
+
+	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(s->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (sess_handshake(s) == 0)
+		run_established(s);
+	unregister(s);
+	sess_free(s);
+	return NULL;
+}
+
+static void format_peer(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)ss;
+
+		inet_ntop(AF_INET, &in->sin_addr, addr, sizeof(addr));
+		snprintf(out, len, "%s:%u", addr, ntohs(in->sin_port));
+	} else {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof(addr));
+		snprintf(out, len, "[%s]:%u", addr, ntohs(in6->sin6_port));
+	}
+}
+
+static struct session *sess_new(struct hub_server *srv, int fd)
+{
+	struct session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->ssl = SSL_new(srv->tls);
+	if (!s->ssl || queue_init(&s->queue, srv->cfg.queue_frames, srv->cfg.queue_bytes) != 0) {
+		SSL_free(s->ssl);
+		free(s);
+		return NULL;
+	}
+	SSL_set_fd(s->ssl, fd);
+	s->srv = srv;
+	s->fd = fd;
+	atomic_init(&s->state, SESS_HANDSHAKE);
+	s->id = atomic_fetch_add_explicit(&srv->next_id, 1, memory_order_relaxed);
+	atomic_init(&s->stop, false);
+	atomic_init(&s->stop_reason, PROTO_R_NONE);
+	return s;
+}
+
+/* Adds s to the server's list; false when stopping or full. */
+static bool register_session(struct hub_server *srv, struct session *s)
+{
+	bool ok;
+
+	pthread_mutex_lock(&srv->lock);
+	ok = !srv->stopping && srv->nthreads < srv->cfg.max_sessions;
+	if (ok) {
+		s->all_prev = NULL;
+		s->all_next = srv->all;
+		if (srv->all)
+			srv->all->all_prev = s;
+		srv->all = s;
+		srv->nthreads++;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return ok;
+}
+
+int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer)
+{
+	struct session *s = sess_new(srv, fd);
+	pthread_attr_t attr;
+	pthread_t tid;
+	int rc;
+
+	if (!s) {
+		close(fd);
+		return -1;
+	}
+	format_peer(peer, s->peer, sizeof(s->peer));
+	if (!register_session(srv, s)) {
+		sess_free(s);
+		return -1;
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	rc = pthread_create(&tid, &attr, sess_main, s);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		unregister(s);
+		sess_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+void sess_stop(struct session *s, uint16_t reason)
+{
+	atomic_store_explicit(&s->stop_reason, reason, memory_order_relaxed);
+	/* release pairs with the acquire load at the top of data_loop */
+	atomic_store_explicit(&s->stop, true, memory_order_release);
+	queue_wake(&s->queue);
+	/* a handshake blocks in SSL_read: cut it short (fd stays valid under srv->lock) */
+	if (atomic_load(&s->state) == SESS_HANDSHAKE)
+		shutdown(s->fd, SHUT_RDWR);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One session = one client connection = one thread (the seed's design).  The
+ * thread performs the TLS and login handshake (handshake.c), then runs the
+ * data loop: read frames from TLS and switch them; drain its own send queue
+ * into batched TLS records; keep-alives and the dead-peer timer.  It sleeps in
+ * poll(2) on its socket and its queue's eventfd when there is nothing to do.
+ */
+#ifndef VPN_SESSION_H
+#define VPN_SESSION_H
+
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hub.h"
+#include "proto.h"
+#include "queue.h"
+#include "switch.h"
+
+enum sess_state {
+	SESS_HANDSHAKE,	  /* TLS and login in progress; not in any hub */
+	SESS_ESTABLISHED, /* in its hub; frames flow */
+	SESS_CLOSING,	  /* leaving; no longer reachable from its hub */
+};
+
+struct session {
+	uint32_t id;
+	_Atomic enum sess_state state; /* written by the session thread only */
+	struct hub_server *srv;
+	struct hub *hub;
+	int fd;
+	SSL *ssl;
+	char peer[64]; /* "address:port" */
+	char user[PROTO_NAME_MAX + 1];
+	uint32_t caps;
+
+	struct sw_port port;  /* MAC table ownership, under hub->lock */
+	struct queue queue;   /* frames switched to this session */
+	struct session *hub_prev, *hub_next; /* under hub->lock */
+	struct session *all_prev, *all_next; /* under srv->lock */
+
+	atomic_bool stop;	  /* set by sess_stop, read by the thread */
+	atomic_ushort stop_reason;
+
+	/* counters, written by the session thread */
+	uint64_t rx_frames, tx_frames, rx_frame_bytes, tx_frame_bytes;
+};
+
+static inline struct session *sess_from_port(struct sw_port *p)
+{
+	return (struct session *)((char *)p - offsetof(struct session, port));
+}
+
+/* Takes ownership of fd and starts the session thread; -1 if the server is full. */
+int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer);
+/* Asks a session to close with reason; safe from any thread holding srv->lock. */
+void sess_stop(struct session *s, uint16_t reason);
+
+/* handshake.c: TLS accept and login; 0 when the session is established in its hub. */
+int sess_handshake(struct session *s);
+
+#endif

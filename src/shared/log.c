@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Line logger for both daemons.  Each line is formatted into a local buffer and
+ * written with one write(2) so lines from different threads never interleave.
+ */
+#include "log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *log_prog = "vpn";
+static int log_verbosity;
+static int log_journal;
+
+void log_init(const char *progname, int verbosity)
+{
+	log_prog = progname;
+	log_verbosity = verbosity;
+	log_journal = getenv("JOURNAL_STREAM") != NULL;
+}
+
+void log_set_verbosity(int verbosity)
+{
+	log_verbosity = verbosity;
+}
+
+static void log_line(int prio, const char *level, int err, const char *fmt, va_list ap)
+{
+	char line[1024];
+	size_t n = 0;
+
+	if (log_journal) {
+		n = (size_t)snprintf(line, sizeof(line), "<%d>", prio);
+	} else {
+		struct timespec ts;
+		struct tm tm;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S%z ", &tm);
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s[%d]: %s", log_prog,
+				      (int)getpid(), level);
+	}
+	if (n < sizeof(line))
+		n += (size_t)vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	if (err && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, ": %s", strerror(err));
+	if (n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	(void)!write(STDERR_FILENO, line, n);
+}
+
+#define LOG_BODY(prio, level, err)                                                                 \
+	do {                                                                                       \
+		va_list ap;                                                                        \
+		va_start(ap, fmt);                                                                 \
+		log_line(prio, level, err, fmt, ap);                                               \
+		va_end(ap);                                                                        \
+	} while (0)
+
+void log_info(const char *fmt, ...)
+{
+	LOG_BODY(6, "", 0);
+}
+
+void log_debug(const char *fmt, ...)
+{
+	if (log_verbosity > 0)
+		LOG_BODY(7, "debug: ", 0);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	int err = errno;
+
+	LOG_BODY(4, "warning: ", err);
+}
+
+void log_warnx(const char *fmt, ...)
+{
+	LOG_BODY(4, "warning: ", 0);
+}
+
+void fatal(const char *fmt, ...)
+{
+	int err = errno;
+
+	LOG_BODY(2, "fatal: ", err);
+	exit(1);
+}
+
+void fatalx(const char *fmt, ...)
+{
+	LOG_BODY(2, "fatal: ", 0);
+	exit(1);
+}

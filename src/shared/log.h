@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Daemon logging in the OpenBSD style: log_warn appends strerror(errno),
+ * log_warnx does not; fatal/fatalx log and exit.  Lines go to stderr with a
+ * level prefix (journald picks the level from "<N>" when LOG_JOURNAL is set).
+ * Thread-safe: one write(2) per line.  Never call from the per-frame path.
+ */
+#ifndef VPN_LOG_H
+#define VPN_LOG_H
+
+#include <stdbool.h>
+
+void log_init(const char *progname, int verbosity);
+void log_set_verbosity(int verbosity);
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

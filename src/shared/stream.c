@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Buffered TLS message stream (see stream.h).  Receive: one SSL_read fills as
+ * much of rbuf as it can (read-ahead pulls several records per recv), whole
+ * messages are handed out in place and the tail is moved to the front.
+ * Send: messages are appended to wbuf and written in as few SSL_writes as
+ * possible; a blocked write is retried with the same bytes.
+ */
+#include "stream.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tls.h"
+
+int stream_init(struct stream *s, SSL *ssl, int fd)
+{
+	memset(s, 0, sizeof(*s));
+	s->ssl = ssl;
+	s->fd = fd;
+	s->rbuf = malloc(STREAM_RBUF);
+	s->wbuf = malloc(STREAM_WBUF);
+	if (!s->rbuf || !s->wbuf) {
+		stream_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+void stream_free(struct stream *s)
+{
+	free(s->rbuf);
+	free(s->wbuf);
+	s->rbuf = s->wbuf = NULL;
+}
+
+static enum stream_status ssl_failure(struct stream *s, int ret)
+{
+	char buf[200];
+
+	switch (SSL_get_error(s->ssl, ret)) {
+	case SSL_ERROR_WANT_READ:
+		return STREAM_AGAIN;
+	case SSL_ERROR_WANT_WRITE:
+		s->read_wants_write = true;
+		return STREAM_AGAIN;
+	case SSL_ERROR_ZERO_RETURN:
+		return STREAM_EOF;
+	case SSL_ERROR_SYSCALL:
+		if (errno == 0 || errno == ECONNRESET || errno == EPIPE) {
+			snprintf(s->err, sizeof(s->err), "connection %s by peer",
+				 errno ? "reset" : "closed");
+			return errno ? STREAM_ERROR : STREAM_EOF;
+		}
+		snprintf(s->err, sizeof(s->err), "socket: %s", strerror(errno));
+		return STREAM_ERROR;
+	default:
+		snprintf(s->err, sizeof(s->err), "TLS: %s", tls_error(NULL, buf, sizeof(buf)));
+		return STREAM_ERROR;
+	}
+}
+
+/* Hands out every whole message in rbuf; moves the partial tail to the front. */
+static enum stream_status deliver(struct stream *s, stream_msg_fn fn, void *ctx)
+{
+	size_t off = 0, used;
+	struct proto_msg m;
+	const char *err;
+	int rc;
+
+	while ((rc = proto_next(s->rbuf + off, s->rlen - off, &m, &used, &err)) == 1) {
+		if (fn(ctx, &m) != 0) {
+			if (!s->err[0])
+				snprintf(s->err, sizeof(s->err), "message handler refused input");
+			return STREAM_ERROR;
+		}
+		off += used;
+	}
+	if (rc < 0) {
+		snprintf(s->err, sizeof(s->err), "bad message: %s", err);
+		return STREAM_ERROR;
+	}
+	if (off > 0) {
+		memmove(s->rbuf, s->rbuf + off, s->rlen - off);
+		s->rlen -= off;
+	}
+	return STREAM_AGAIN;
+}
+
+enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn, void *ctx)
+{
+	s->read_wants_write = false;
+	while (budget > 0) {
+		size_t n = 0;
+		int ret;
+		enum stream_status st;
+
+		/* proto_next bounds every message to STREAM_MSG_ROOM < STREAM_RBUF */
+		ret = SSL_read_ex(s->ssl, s->rbuf + s->rlen, STREAM_RBUF - s->rlen, &n);
+		if (ret != 1)
+			return ssl_failure(s, ret);
+		s->rlen += n;
+		s->rx_bytes += n;
+		budget = n < budget ? budget - n : 0;
+		st = deliver(s, fn, ctx);
+		if (st != STREAM_AGAIN)
+			return st;
+	}
+	return STREAM_MORE;
+}
+
+bool stream_put(struct stream *s, uint8_t type, uint8_t flags, const uint8_t *payload,
+		uint32_t len)
+{
+	if (stream_room(s) < PROTO_HDR_LEN + (size_t)len)
+		return false;
+	proto_put_hdr(s->wbuf + s->wlen, type, flags, len);
+	if (len)
+		memcpy(s->wbuf + s->wlen + PROTO_HDR_LEN, payload, len);
+	s->wlen += PROTO_HDR_LEN + len;
+	return true;
+}
+
+int stream_flush(struct stream *s)
+{
+	s->write_wants_read = false;
+	while (s->woff < s->wlen) {
+		size_t n = 0;
+		int ret = SSL_write_ex(s->ssl, s->wbuf + s->woff, s->wlen - s->woff, &n);
+
+		if (ret != 1) {
+			int e = SSL_get_error(s->ssl, ret);
+			char buf[200];
+
+			if (e == SSL_ERROR_WANT_WRITE)
+				return 1;
+			if (e == SSL_ERROR_WANT_READ) {
+				s->write_wants_read = true;
+				return 1;
+			}
+			if (e == SSL_ERROR_SYSCALL)
+				snprintf(s->err, sizeof(s->err), "socket: %s",
+					 errno ? strerror(errno) : "connection closed");
+			else
+				snprintf(s->err, sizeof(s->err), "TLS: %s",
+					 tls_error(NULL, buf, sizeof(buf)));
+			return -1;
+		}
+		s->woff += n;
+		s->tx_bytes += n;
+		s->since_key_update += n;
+		s->tx_writes++;
+	}
+	s->wlen = s->woff = 0;
+	if (s->since_key_update >= STREAM_KEY_UPDATE_BYTES &&
+	    SSL_version(s->ssl) == TLS1_3_VERSION) {
+		/* OpenSSL never rekeys on its own; sent with the next record */
+		SSL_key_update(s->ssl, SSL_KEY_UPDATE_NOT_REQUESTED);
+		s->since_key_update = 0;
+	}
+	return 0;
+}
+
+short stream_poll_events(const struct stream *s)
+{
+	short ev = POLLIN;
+
+	if ((s->wlen > 0 && !s->write_wants_read) || s->read_wants_write)
+		ev |= POLLOUT;
+	return ev;
+}
+
+void stream_close(struct stream *s, uint16_t reason, int timeout_ms)
+{
+	uint8_t bye[PROTO_HDR_LEN + 2];
+	size_t n = proto_enc_bye(bye, sizeof(bye), reason);
+	struct pollfd p = {.fd = s->fd, .events = POLLOUT};
+
+	if (stream_room(s) >= n) {
+		memcpy(stream_tail(s), bye, n);
+		stream_commit(s, n);
+	}
+	for (int waited = 0; waited < timeout_ms; waited += 50) {
+		int rc = stream_flush(s);
+
+		if (rc <= 0)
+			break;
+		(void)poll(&p, 1, 50);
+	}
+	if (s->wlen == 0)
+		SSL_shutdown(s->ssl);
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The data phase of one TLS connection on a non-blocking socket, shared by the
+ * hub's session threads and the client's tunnel: a receive buffer that yields
+ * whole protocol messages, and a send buffer that gathers many messages into
+ * each SSL_write ("drain, then flush").  Owned by one thread; not locked.
+ */
+#ifndef VPN_STREAM_H
+#define VPN_STREAM_H
+
+#include <openssl/ssl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h"
+
+#define STREAM_RBUF (4 * 65536)
+#define STREAM_WBUF (4 * 65536)
+#define STREAM_MSG_ROOM (PROTO_HDR_LEN + PROTO_PAYLOAD_MAX) /* room for any one message */
+#define STREAM_KEY_UPDATE_BYTES (1ull << 30) /* rekey every GiB: far below AES-GCM's limit */
+
+enum stream_status {
+	STREAM_AGAIN = 0, /* drained; wait for poll */
+	STREAM_MORE = 1,  /* budget used up, more may be buffered: do not sleep */
+	STREAM_EOF = -1,  /* peer closed the TLS stream */
+	STREAM_ERROR = -2 /* error text in stream.err */
+};
+
+struct stream {
+	SSL *ssl;
+	int fd;
+	uint8_t *rbuf, *wbuf;
+	size_t rlen, wlen, woff;
+	bool read_wants_write, write_wants_read;
+	uint64_t since_key_update;
+	uint64_t rx_bytes, tx_bytes, tx_writes;
+	char err[256];
+};
+
+/* Message handler: returns 0 to go on, -1 to stop (stream_read returns STREAM_ERROR). */
+typedef int (*stream_msg_fn)(void *ctx, const struct proto_msg *m);
+
+int stream_init(struct stream *s, SSL *ssl, int fd);
+void stream_free(struct stream *s);
+
+/* Reads up to budget bytes of plaintext and hands each whole message to fn. */
+enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn, void *ctx);
+
+/* Free bytes at the end of the send buffer, and a pointer to them. */
+static inline size_t stream_room(const struct stream *s)
+{
+	return STREAM_WBUF - s->wlen;
+}
+
+static inline uint8_t *stream_tail(struct stream *s)
+{
+	return s->wbuf + s->wlen;
+}
+
+/* Marks n bytes written at stream_tail() as part of the send buffer. */
+static inline void stream_commit(struct stream *s, size_t n)
+{
+	s->wlen += n;
+}
+
+/* Appends a whole message (header + payload); false if there is no room. */
+bool stream_put(struct stream *s, uint8_t type, uint8_t flags, const uint8_t *payload,
+		uint32_t len);
+
+/* Writes the send buffer; returns 0 when empty, 1 when blocked, -1 on error. */
+int stream_flush(struct stream *s);
+
+static inline bool stream_pending(const struct stream *s)
+{
+	return s->wlen > 0;
+}
+
+/* poll(2) events this stream needs on its socket. */
+short stream_poll_events(const struct stream *s);
+
+/* Best-effort orderly close: one BYE and a TLS close_notify, bounded by timeout_ms. */
+void stream_close(struct stream *s, uint16_t reason, int timeout_ms);
+
+#endif

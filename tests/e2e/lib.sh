@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared helpers for the end-to-end tests, the demo and the benchmarks.
+#
+# Topology (every address lives inside namespaces made here; nothing leaves the machine):
+#
+#   ns $P-c1                       ns $P-hub                        ns $P-c2
+#   vpn0 10.77.0.1/24, fd77::1     vpnhub on 0.0.0.0:5555           vpn0 10.77.0.2/24, fd77::2
+#   vc1 10.199.1.2 ---- veth ---- vh1 10.199.1.1                    ...
+#                                  vh2 10.199.2.1 ---- veth ---- vc2 10.199.2.2
+#
+# Client i reaches the hub at 10.199.i.1:5555 over its own veth; frames between
+# the vpn0 interfaces cross the hub over TLS.  The namespaces have no route out.
+
+: "${BUILD:=build}"
+VPNHUB=${VPNHUB:-$BUILD/vpnhub}
+VPNCLIENT=${VPNCLIENT:-$BUILD/vpnclient}
+P=${P:-vh$$}
+WORK=${WORK:-$(mktemp -d /tmp/vpnhub-e2e.XXXXXX)}
+HUB_PID=
+declare -A CLIENT_PID=()
+
+log() { printf '%s\n' "$*" >&2; }
+
+ns() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
+
+# topo_up N: hub namespace plus N client namespaces, each joined to the hub by a veth.
+topo_up() {
+	local n=$1 i
+	ip netns add "$P-hub"
+	ns hub ip link set lo up
+	for ((i = 1; i <= n; i++)); do
+		ip netns add "$P-c$i"
+		ns "c$i" ip link set lo up
+		ip link add "$P-h$i" type veth peer name "$P-c$i"
+		ip link set "$P-h$i" netns "$P-hub" name "vh$i"
+		ip link set "$P-c$i" netns "$P-c$i" name "vc$i"
+		ns hub ip addr add "10.199.$i.1/24" dev "vh$i"
+		ns hub ip link set "vh$i" up
+		ns "c$i" ip addr add "10.199.$i.2/24" dev "vc$i"
+		ns "c$i" ip link set "vc$i" up
+	done
+}
+
+topo_down() {
+	local pid n
+	for pid in "${CLIENT_PID[@]}" $HUB_PID; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${CLIENT_PID[@]}" $HUB_PID; do wait "$pid" 2>/dev/null || true; done
+	for n in $(ip netns list | awk '{print $1}' | grep "^$P-" || true); do
+		ip netns pids "$n" | xargs -r kill -9 2>/dev/null || true
+		ip netns del "$n"
+	done
+	rm -rf "$WORK"
+}
+
+verifier() { printf '%s\n' "$1" | "$VPNHUB" --hash-password; }
+
+# hub_conf FILE [extra lines...]: a hub "DEFAULT" with users alice/bob/carol and a hub "OTHER" with dave.
+hub_conf() {
+	local f=$1; shift
+	{
+		echo "listen = 0.0.0.0:5555"
+		echo "state_dir = $WORK/state"
+		echo "keepalive = 2"
+		echo "timeout = 8"
+		echo "hub = DEFAULT"
+		echo "hub = OTHER"
+		echo "user = DEFAULT alice $(verifier alice-pw)"
+		echo "user = DEFAULT bob $(verifier bob-pw)"
+		echo "user = DEFAULT carol $(verifier carol-pw)"
+		echo "user = OTHER dave $(verifier dave-pw)"
+		local l; for l in "$@"; do echo "$l"; done
+	} >"$f"
+}
+
+start_hub() {
+	[ -f "$WORK/hub.conf" ] || hub_conf "$WORK/hub.conf"
+	mkdir -p "$WORK/state"
+	ns hub "$VPNHUB" -c "$WORK/hub.conf" >>"$WORK/hub.log" 2>&1 &
+	HUB_PID=$!
+	wait_for "hub listening" 10 grep -q "ready" "$WORK/hub.log"
+	FINGERPRINT=$(sed -n 's/.*fingerprint: //p' "$WORK/hub.log" | tail -1)
+}
+
+stop_hub() {
+	kill "$HUB_PID" 2>/dev/null || true
+	wait "$HUB_PID" 2>/dev/null || true
+	HUB_PID=
+}
+
+# client_profile I HUB USER PASSWORD [extra lines...]
+client_profile() {
+	local i=$1 hub=$2 user=$3 pw=$4; shift 4
+	{
+		echo "server = 10.199.$i.1:5555"
+		echo "hub = $hub"
+		echo "user = $user"
+		echo "password = $pw"
+		echo "fingerprint = $FINGERPRINT"
+		echo "device = vpn0"
+		echo "address = 10.77.0.$i/24"
+		echo "address = fd77::$i/64"
+		echo "reconnect_min = 1"
+		echo "reconnect_max = 2"
+		local l; for l in "$@"; do echo "$l"; done
+	} >"$WORK/c$i.conf"
+	chmod 600 "$WORK/c$i.conf"
+}
+
+start_client() {
+	local i=$1
+	ns "c$i" "$VPNCLIENT" connect "$WORK/c$i.conf" >>"$WORK/c$i.log" 2>&1 &
+	CLIENT_PID[$i]=$!
+}
+
+# count_ge N PATTERN FILE: true when PATTERN occurs on at least N lines of FILE.
+count_ge() { [ "$(grep -c -- "$2" "$3" 2>/dev/null)" -ge "$1" ]; }
+
+# wait_connected I [N]: client I has logged in N times (default 1).
+wait_connected() {
+	local i=$1 n=${2:-1}
+	wait_for "client $i connected" 15 count_ge "$n" 'connected to hub' "$WORK/c$i.log"
+}
+
+# wait_for DESCRIPTION SECONDS COMMAND...: retries COMMAND every 0.2 s.
+wait_for() {
+	local what=$1 secs=$2 t; shift 2
+	for ((t = 0; t < secs * 5; t++)); do
+		"$@" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	log "timed out waiting for: $what"
+	return 1
+}
