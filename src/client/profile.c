@@ -214,12 +214,29 @@ static int on_item(void *vctx, const char *key, const char *v, char *err, size_t
 	return -1;
 }
 
-/* Stable locally administered unicast MAC from the identity of the profile. */
+/* The machine's identity, so one profile used on two machines gives two MACs. */
+static void machine_id(char *out, size_t len)
+{
+	FILE *f = fopen("/etc/machine-id", "r");
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(out, (int)len, f))
+		out[0] = '\0';
+	fclose(f);
+}
+
+/* Stable locally administered unicast MAC from the machine and the profile. */
 static void derive_mac(struct profile *p)
 {
 	uint8_t h[SHA256_DIGEST_LENGTH];
-	char id[1024];
-	int n = snprintf(id, sizeof(id), "%s\n%s\n%s\n%s", p->host, p->hub, p->user, p->device);
+	char id[1200], mid[64];
+	int n;
+
+	machine_id(mid, sizeof(mid));
+	n = snprintf(id, sizeof(id), "%s\n%s\n%s\n%s\n%s", mid, p->host, p->hub, p->user,
+		     p->device);
 
 	SHA256((const uint8_t *)id, (size_t)n, h);
 	memcpy(p->mac, h, 6);

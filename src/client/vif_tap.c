@@ -57,7 +57,10 @@ static int tap_open(struct vif *v, const struct profile *p, char *err, size_t er
 	v->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (v->fd < 0) {
 		snprintf(err, errlen, "cannot open /dev/net/tun: %s%s", strerror(errno),
-			 errno == ENOENT ? " (is the tun module available?)" : "");
+			 errno == ENOENT			 ? " (is the tun module available?)"
+			 : errno == EACCES || errno == EPERM ? " (vpnclient needs CAP_NET_ADMIN: run "
+							       "it as root)"
+							     : "");
 		return -1;
 	}
 	memset(&ifr, 0, sizeof(ifr));

@@ -75,7 +75,8 @@ hub_conf() {
 start_hub() {
 	[ -f "$WORK/hub.conf" ] || hub_conf "$WORK/hub.conf"
 	mkdir -p "$WORK/state"
-	ns hub "$VPNHUB" -c "$WORK/hub.conf" >>"$WORK/hub.log" 2>&1 &
+	# ip netns exec execs the daemon, so $! is the daemon's PID
+	ip netns exec "$P-hub" "$VPNHUB" -c "$WORK/hub.conf" >>"$WORK/hub.log" 2>&1 &
 	HUB_PID=$!
 	wait_for "hub listening" 10 grep -q "ready" "$WORK/hub.log"
 	FINGERPRINT=$(sed -n 's/.*fingerprint: //p' "$WORK/hub.log" | tail -1)
@@ -108,7 +109,7 @@ client_profile() {
 
 start_client() {
 	local i=$1
-	ns "c$i" "$VPNCLIENT" connect "$WORK/c$i.conf" >>"$WORK/c$i.log" 2>&1 &
+	ip netns exec "$P-c$i" "$VPNCLIENT" connect "$WORK/c$i.conf" >>"$WORK/c$i.log" 2>&1 &
 	CLIENT_PID[$i]=$!
 }
 
@@ -131,3 +132,73 @@ wait_for() {
 	log "timed out waiting for: $what"
 	return 1
 }
+
+# assert DESCRIPTION COMMAND...: prints "ok - ..." or "not ok - ..." (counted by tests/run).
+FAILS=0
+assert() {
+	local what=$1; shift
+	if "$@" >>"$WORK/assert.log" 2>&1; then
+		echo "ok - $what"
+	else
+		echo "not ok - $what"
+		FAILS=$((FAILS + 1))
+	fi
+}
+
+# refute DESCRIPTION COMMAND...: the command must fail.
+refute() {
+	local what=$1; shift
+	if "$@" >>"$WORK/assert.log" 2>&1; then
+		echo "not ok - $what"
+		FAILS=$((FAILS + 1))
+	else
+		echo "ok - $what"
+	fi
+}
+
+# finish: on failure show the daemons' logs; exit status = failures.
+finish() {
+	if [ "$FAILS" -gt 0 ]; then
+		local f
+		for f in "$WORK"/*.log; do
+			[ -f "$f" ] || continue
+			echo "--- $(basename "$f") (last 40 lines)"
+			tail -n 40 "$f"
+		done
+	fi
+	return "$FAILS"
+}
+
+# two_clients: topology, hub and clients 1 (alice) and 2 (bob) on hub DEFAULT, connected.
+two_clients() {
+	topo_up "${1:-2}"
+	start_hub
+	client_profile 1 DEFAULT alice alice-pw
+	client_profile 2 DEFAULT bob bob-pw
+	start_client 1
+	start_client 2
+	wait_connected 1 && wait_connected 2
+	# IPv6 duplicate address detection must finish before fd77:: addresses answer
+	wait_for "IPv6 addresses ready" 10 no_tentative c1 && wait_for "IPv6 ready" 10 no_tentative c2
+}
+
+no_tentative() { ! ns "$1" ip -6 addr show dev vpn0 | grep -q tentative; }
+
+ping_ok() { ns "$1" ping -c "${3:-3}" -i 0.2 -W 2 "$2"; }
+
+# daemon_pid PID NAME: the PID of the process called NAME that was started in the
+# background as PID.  "ns ... &" leaves a bash subshell in $! (HUB_PID, CLIENT_PID[i])
+# whose child runs the daemon; this walks down to the daemon itself (for /proc reads).
+daemon_pid() {
+	local pid=$1 name=$2
+	while [ -n "$pid" ]; do
+		if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]; then
+			echo "$pid"
+			return 0
+		fi
+		pid=$(pgrep -P "$pid" 2>/dev/null | head -n 1 || true)
+	done
+	return 1
+}
+hub_pid() { local b=${VPNHUB##*/}; daemon_pid "$HUB_PID" "${b:0:15}"; }
+client_pid() { local b=${VPNCLIENT##*/}; daemon_pid "${CLIENT_PID[$1]}" "${b:0:15}"; }

@@ -1,1 +1,26 @@
-/* placeholder */
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit test runner: every suite in one SRunner, each test in its own process
+ * (CK_FORK unless CK_FORK=no is set), check's summary line on stdout, and a
+ * non-zero exit status if any test failed.
+ */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+	Suite *(*const suites[])(void) = {
+		proto_suite, auth_suite,    frame_suite,   switch_suite, queue_suite,
+		kvconf_suite, profile_suite, config_suite, tls_suite,
+	};
+	SRunner *sr = srunner_create(NULL);
+	int failed;
+
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A misbehaving client for the end-to-end tests: logs in to a hub for real,
+ * then breaks the protocol in one chosen way and reports whether the hub
+ * closed the connection.  Exit 0 when the hub hung up within 10 s.
+ *
+ *   badpeer HOST PORT HUB USER PASSWORD MODE
+ *   MODE: oversize | runt | badtype | badvnet | garbage (before HELLO)
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "proto.h"
+#include "tls.h"
+
+#define BUFSZ (PROTO_HDR_LEN + PROTO_CTRL_MAX)
+
+static int dial(const char *host, const char *port)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res;
+	struct timeval tv = {.tv_sec = 10};
+	int fd;
+
+	if (getaddrinfo(host, port, &hints, &res) != 0)
+		return -1;
+	fd = socket(res->ai_family, SOCK_STREAM, 0);
+	if (fd >= 0 && connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+static int login(SSL *ssl, const char *hub, const char *user, const char *pw)
+{
+	uint8_t buf[BUFSZ], ck[32], sk[32], binding[32], tr[32];
+	struct proto_hello h = {.version = PROTO_VERSION, .caps = PROTO_CAP_VNET,
+				.method = PROTO_AUTH_PASSWORD};
+	struct proto_challenge c;
+	struct proto_auth a;
+	struct proto_msg m;
+	const char *err;
+	size_t n;
+
+	snprintf(h.hub, sizeof(h.hub), "%s", hub);
+	snprintf(h.user, sizeof(h.user), "%s", user);
+	n = proto_enc_hello(buf, sizeof(buf), &h);
+	if (tls_write_all(ssl, buf, n) || tls_read_msg(ssl, buf, sizeof(buf), &m, &err) ||
+	    proto_dec_challenge(&m, &c, &err))
+		return -1;
+	if (tls_exporter(ssl, binding) ||
+	    auth_derive(pw, c.salt, c.salt_len, c.iterations, ck, sk))
+		return -1;
+	auth_transcript(hub, user, c.nonce, PROTO_NONCE_LEN, binding, 32, tr);
+	auth_client_proof(ck, tr, a.proof);
+	n = proto_enc_auth(buf, sizeof(buf), &a);
+	if (tls_write_all(ssl, buf, n) || tls_read_msg(ssl, buf, sizeof(buf), &m, &err))
+		return -1;
+	return m.type == PROTO_WELCOME ? 0 : -1;
+}
+
+static int send_bad(SSL *ssl, const char *mode)
+{
+	uint8_t msg[64] = {0};
+
+	if (strcmp(mode, "oversize") == 0) {
+		proto_put_hdr(msg, PROTO_FRAME, 0, 0x01000000);
+	} else if (strcmp(mode, "runt") == 0) {
+		proto_put_hdr(msg, PROTO_FRAME, 0, 5);
+	} else if (strcmp(mode, "badtype") == 0) {
+		proto_put_hdr(msg, 99, 0, 4);
+	} else if (strcmp(mode, "badvnet") == 0) {
+		proto_put_hdr(msg, PROTO_FRAME, PROTO_F_VNET, 10 + 14);
+		msg[PROTO_HDR_LEN + 1] = 9; /* unknown GSO type */
+		memset(msg + PROTO_HDR_LEN + 10, 0x02, 12);
+	} else {
+		return -1;
+	}
+	return tls_write_all(ssl, msg, sizeof(msg));
+}
+
+int main(int argc, char **argv)
+{
+	char err[256];
+	SSL_CTX *ctx;
+	SSL *ssl;
+	uint8_t junk[4096];
+	size_t n;
+	int fd;
+
+	if (argc != 7) {
+		fprintf(stderr, "usage: badpeer HOST PORT HUB USER PASSWORD MODE\n");
+		return 2;
+	}
+	ctx = tls_client_ctx(NULL, err, sizeof(err));
+	fd = dial(argv[1], argv[2]);
+	if (!ctx || fd < 0) {
+		fprintf(stderr, "badpeer: cannot connect\n");
+		return 2;
+	}
+	ssl = SSL_new(ctx);
+	SSL_set_fd(ssl, fd);
+	if (SSL_connect(ssl) != 1) {
+		fprintf(stderr, "badpeer: TLS failed\n");
+		return 2;
+	}
+	if (strcmp(argv[6], "garbage") == 0) {
+		for (size_t i = 0; i < sizeof(junk); i++)
+			junk[i] = (uint8_t)(i * 7 + 3);
+		tls_write_all(ssl, junk, sizeof(junk));
+	} else if (login(ssl, argv[3], argv[4], argv[5]) != 0 || send_bad(ssl, argv[6]) != 0) {
+		fprintf(stderr, "badpeer: login or send failed\n");
+		return 2;
+	}
+	/* the hub must hang up: read until EOF or error, never a timeout */
+	errno = 0;
+	while (SSL_read_ex(ssl, junk, sizeof(junk), &n) == 1)
+		;
+	if (errno == EAGAIN || errno == EWOULDBLOCK) {
+		printf("badpeer: the hub did not close the connection within 10 s\n");
+		return 1;
+	}
+	printf("badpeer: hub closed the connection\n");
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	close(fd);
+	return 0;
+}

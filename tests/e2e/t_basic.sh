@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Two clients on one hub: ARP, ping both ways, IPv6 (global and link-local),
+# broadcast reaching every client, and bulk TCP (iperf3, 200 MB).
+#
+#   c1 vpn0 10.77.0.1 --TLS-- [hub DEFAULT] --TLS-- c2 vpn0 10.77.0.2
+#   c3 vpn0 10.77.0.3 --TLS-- [hub DEFAULT]
+set -u
+cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh
+trap topo_down EXIT
+
+two_clients 3
+client_profile 3 DEFAULT carol carol-pw
+start_client 3
+wait_connected 3
+
+assert "ping c1 -> c2" ping_ok c1 10.77.0.2
+assert "ping c2 -> c1" ping_ok c2 10.77.0.1
+assert "c1 learned c2's MAC by ARP" \
+	bash -c "ip netns exec $P-c1 ip neigh show 10.77.0.2 dev vpn0 | grep -q lladdr"
+assert "ARP request answered (arping)" ns c2 arping -c 2 -w 3 -I vpn0 10.77.0.1
+wait_for "c3 IPv6" 10 no_tentative c3
+assert "IPv6 ping c1 -> c2 (global)" ns c1 ping -6 -c 3 -i 0.2 -W 2 fd77::2
+ll2=$(ns c2 ip -6 addr show dev vpn0 scope link | sed -n 's|.*inet6 \([^/]*\)/.*|\1|p')
+assert "IPv6 link-local ping c1 -> c2 ($ll2)" ns c1 ping -6 -c 3 -i 0.2 -W 2 "$ll2%vpn0"
+
+# broadcast: an ICMP echo to 10.77.0.255 must reach (and be answered by) c2 and c3
+for i in 2 3; do ns "c$i" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0; done
+ns c1 ping -b -c 3 -i 0.3 -W 2 10.77.0.255 >"$WORK/bcast.out" 2>&1 || true
+assert "broadcast reached c2" grep -q "from 10.77.0.2" "$WORK/bcast.out"
+assert "broadcast reached c3" grep -q "from 10.77.0.3" "$WORK/bcast.out"
+
+# bulk TCP: 200 MB c1 -> c2 and 200 MB c2 -> c1, with no error
+ns c2 iperf3 -s -D -1 -p 5201 --logfile "$WORK/iperf-s.log"
+wait_for "iperf3 server" 5 ns c2 bash -c "ss -ltn | grep -q :5201"
+assert "iperf3 200 MB c1 -> c2" ns c1 iperf3 -c 10.77.0.2 -p 5201 -n 200M -J --logfile "$WORK/iperf1.json"
+assert "iperf3 sent >= 200 MB with no error" python3 -c "
+import json,sys; d=json.load(open('$WORK/iperf1.json'))
+sys.exit(0 if d['end']['sum_sent']['bytes'] >= 200*1024*1024 and 'error' not in d else 1)"
+ns c2 iperf3 -s -D -1 -p 5202 --logfile "$WORK/iperf-s2.log"
+wait_for "iperf3 server" 5 ns c2 bash -c "ss -ltn | grep -q :5202"
+assert "iperf3 200 MB c2 -> c1 (reverse)" ns c1 iperf3 -c 10.77.0.2 -p 5202 -n 200M -R -J --logfile "$WORK/iperf2.json"
+python3 -c "
+import json; d=json.load(open('$WORK/iperf1.json'))
+print('# c1->c2: %.2f Gbit/s' % (d['end']['sum_received']['bits_per_second']/1e9))"
+assert "ping still fine after bulk transfer" ping_ok c1 10.77.0.2
+finish

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The unit test suites, one per module under test (test_<module>.c), run
+ * together by main.c.
+ */
+#ifndef VPN_TEST_SUITES_H
+#define VPN_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *proto_suite(void);
+Suite *auth_suite(void);
+Suite *frame_suite(void);
+Suite *switch_suite(void);
+Suite *queue_suite(void);
+Suite *kvconf_suite(void);
+Suite *profile_suite(void);
+Suite *config_suite(void);
+Suite *tls_suite(void);
+
+#endif
