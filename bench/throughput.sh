@@ -27,7 +27,8 @@
 #   cpu        (tunnel only) utime+stime of vpnhub and of each vpnclient, read from
 #              /proc/PID/stat around every tcp run, divided by the bytes iperf3 moved:
 #              CPU seconds per GB (1e9 bytes) of payload; median over runs
-#   health     reconnects, warning/fatal lines in the daemons' logs, vpn0 drop counters
+#   health     reconnects, warning/fatal lines in the daemons' logs, vpn0 drop and error
+#              counters (increase during the measurements), daemons still alive at the end
 #
 # Output: one JSON object per line on stdout and in bench/results/throughput-<date>.jsonl,
 # then a side-by-side table (tunnel, plain, tunnel/plain).  The daemons' logs are kept
@@ -217,10 +218,11 @@ def cmd_report(raw, out, meta_json, health_json):
         print("%-16s" % proc + "".join(fmt(v, 11, 3) for v in vals))
     h = lines[-1]
     print()
-    print("health: reconnects c1=%s c2=%s, warning/fatal log lines=%s, vpn0 drops=%s, "
-          "failed iperf3 runs=%d" % (h["reconnects"]["c1"], h["reconnects"]["c2"],
-                                     h["log_warnings"], h["vpn0_drops"],
-                                     sum(o.get("failed", 0) for o in tcp.values())))
+    drops = sum(v for c in h["vpn0_drops"].values() for v in c.values())
+    print("health: reconnects c1=%s c2=%s, warning/fatal log lines=%s, vpn0 drops+errors during the runs=%d, "
+          "failed iperf3 runs=%d, daemons alive at end=%s"
+          % (h["reconnects"]["c1"], h["reconnects"]["c2"], h["log_warnings"], drops,
+             sum(o.get("failed", 0) for o in tcp.values()), "yes" if all(h["daemons_alive"].values()) else h["daemons_alive"]))
     print("results: %s" % out)
 
 cmd, args = sys.argv[1], sys.argv[2:]
@@ -317,6 +319,19 @@ ping_run() {
 	py ping "$f" "$path" "$test" "$rep" "$lf" >>"$RAW"
 }
 
+# vpn0_counters: drop and error counters of vpn0 in c1 and c2, as one JSON object.
+vpn0_counters() {
+	local i
+	for i in 1 2; do ns "c$i" ip -s -j link show vpn0; done | python3 -c '
+import json, sys
+out = {}
+for i, line in enumerate(sys.stdin, 1):
+    s = json.loads(line)[0]["stats64"]
+    out["c%d" % i] = {"rx_dropped": s["rx"]["dropped"], "tx_dropped": s["tx"]["dropped"],
+                      "rx_errors": s["rx"]["errors"], "tx_errors": s["tx"]["errors"]}
+print(json.dumps(out))'
+}
+
 # progress line for the last raw record
 show() { tail -n 1 "$RAW" | python3 -c '
 import json, statistics, sys
@@ -357,6 +372,7 @@ log "daemons: ${DAEMONS[*]}"
 start_iperf_server
 
 : >"$RAW"
+counters0=$(vpn0_counters)   # drops during the measurements only, not during setup
 for ((rep = 1; rep <= REPEAT; rep++)); do
 	log "repetition $rep/$REPEAT (DURATION=$DURATION s)"
 	for cfg in "1 c1->c2" "1 c2->c1" "4 c1->c2" "4 c2->c1"; do
@@ -378,18 +394,15 @@ done
 # health of the tunnel over the whole run
 reconn() { echo $(($(grep -c 'connected to hub' "$WORK/c$1.log" || true) - 1)); }
 warnings=$(cat "$WORK"/hub.log "$WORK"/c1.log "$WORK"/c2.log | grep -c 'warning: \|fatal: ' || true)
-drops=$(for i in 1 2; do
-	ns "c$i" ip -s -j link show vpn0
-done | python3 -c '
+drops=$(vpn0_counters | python3 -c '
 import json, sys
-out = {}
-for i, line in enumerate(sys.stdin, 1):
-    s = json.loads(line)[0]["stats64"]
-    out["c%d" % i] = {"rx_dropped": s["rx"]["dropped"], "tx_dropped": s["tx"]["dropped"],
-                      "rx_errors": s["rx"]["errors"], "tx_errors": s["tx"]["errors"]}
-print(json.dumps(out))')
-alive=$(for d in "${DAEMONS[@]}"; do [ -d "/proc/${d#* }" ] && echo -n 1 || echo -n 0; done)
-health=$(printf '{"reconnects":{"c1":%d,"c2":%d},"log_warnings":%d,"vpn0_drops":%s,"daemons_alive":"%s"}' \
+before = json.loads(sys.argv[1]); after = json.loads(sys.stdin.read())
+print(json.dumps({c: {k: after[c][k] - before[c][k] for k in after[c]} for c in after}))' "$counters0")
+alive=$(for d in "${DAEMONS[@]}"; do
+	[ -d "/proc/${d#* }" ] && a=true || a=false
+	printf '"%s":%s\n' "${d% *}" "$a"
+done | paste -sd, -)
+health=$(printf '{"reconnects":{"c1":%d,"c2":%d},"log_warnings":%d,"vpn0_drops":%s,"daemons_alive":{%s}}' \
 	"$(reconn 1)" "$(reconn 2)" "$warnings" "$drops" "$alive")
 meta=$(printf '{"date":"%s","kernel":"%s","cpus":%d,"duration_s":%s,"repeat":%d,"pings":%d,"ping_interval_s":%s,"iperf3":"%s","build":"%s"}' \
 	"$(date -Iseconds)" "$(uname -r)" "$(nproc)" "$DURATION" "$REPEAT" "$PINGS" "$PING_INTERVAL" \

@@ -82,6 +82,15 @@ start_hub() {
 	FINGERPRINT=$(sed -n 's/.*fingerprint: //p' "$WORK/hub.log" | tail -1)
 }
 
+# stop_all: SIGTERM to every daemon, then wait, so exit-time reports (leaks) reach the logs.
+stop_all() {
+	local pid
+	for pid in "${CLIENT_PID[@]}" $HUB_PID; do kill -TERM "$pid" 2>/dev/null || true; done
+	for pid in "${CLIENT_PID[@]}" $HUB_PID; do wait "$pid" 2>/dev/null || true; done
+	CLIENT_PID=()
+	HUB_PID=
+}
+
 stop_hub() {
 	kill "$HUB_PID" 2>/dev/null || true
 	wait "$HUB_PID" 2>/dev/null || true
@@ -156,8 +165,13 @@ refute() {
 	fi
 }
 
-# finish: on failure show the daemons' logs; exit status = failures.
+# finish: checks the daemons' logs for sanitizer reports; on failure shows
+# the logs; exit status = failures.
 finish() {
+	stop_all
+	refute "no sanitizer reports in the daemons' logs" grep -lE \
+		"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|WARNING: ThreadSanitizer" \
+		"$WORK"/*.log
 	if [ "$FAILS" -gt 0 ]; then
 		local f
 		for f in "$WORK"/*.log; do

@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The whole test suite, as README command (2) and .ci/run run it: installs
+# dependencies, then builds and runs tests/run three times: a Release build,
+# an ASan+UBSan build and a TSan build.  Ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+[ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces, TAP devices)" >&2; exit 2; }
+scripts/install-deps.sh || exit 1
+total_pass=0
+total_fail=0
+for kind in release asan tsan; do
+	dir=build-test-$kind
+	echo "=== $kind build"
+	if ! scripts/build.sh "$dir" "$kind"; then
+		echo "not ok - $kind build failed"
+		total_fail=$((total_fail + 1))
+		continue
+	fi
+	out=$(tests/run "$dir" 2>&1 | tee /dev/stderr | tail -n 1)
+	read -r p _ f _ <<<"$out"
+	total_pass=$((total_pass + ${p:-0}))
+	total_fail=$((total_fail + ${f:-1}))
+done
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
