@@ -264,6 +264,16 @@ cpu_ticks() {
 	echo $((${12} + ${13}))
 }
 
+# check_daemons: abort (and tear down) when vpnhub or a vpnclient has exited.
+check_daemons() {
+	local d
+	for d in "${DAEMONS[@]}"; do
+		[ -d "/proc/${d#* }" ] && continue
+		log "${d% *} (pid ${d#* }) has exited; see $LOGDIR; aborting"
+		exit 1
+	done
+}
+
 start_iperf_server() {
 	if [ -f "$WORK/iperf3.pid" ]; then
 		kill "$(<"$WORK/iperf3.pid")" 2>/dev/null || true
@@ -276,7 +286,7 @@ start_iperf_server() {
 # iperf_client TIMEOUT ARGS...: iperf3 client in c1, JSON on stdout.
 iperf_client() {
 	local t=$1; shift
-	timeout "$t" ip netns exec "$P-c1" iperf3 -p "$PORT" --json "$@" 2>>"$WORK/iperf3-client.log"
+	timeout "$t" ip netns exec "$P-c1" iperf3 -p "$PORT" --connect-timeout 5000 --json "$@" 2>>"$WORK/iperf3-client.log"
 }
 
 # tcp_run PATH STREAMS DIR REP: one iperf3 run, one raw record.
@@ -285,12 +295,15 @@ tcp_run() {
 	local rev=()
 	[ "$dir" = "c2->c1" ] && rev=(-R)
 	f=$WORK/tcp-$path-$streams-${dir/->/-}-$rep.json
+	check_daemons
 	for d in "${DAEMONS[@]}"; do before+=("$(cpu_ticks "${d#* }")"); done
 	if ! iperf_client $((DURATION + 30)) -c "${DST[$path]}" -t "$DURATION" -P "$streams" \
 		"${rev[@]}" >"$f"; then
 		log "  warning: iperf3 $path $streams $dir failed (see $LOGDIR); restarting server"
+		check_daemons
 		start_iperf_server
 	fi
+	check_daemons
 	if [ "$path" = vpnhub ]; then
 		for d in "${DAEMONS[@]}"; do
 			cpu+=("${d% *}" $(($(cpu_ticks "${d#* }") - before[i++])))
@@ -303,6 +316,7 @@ tcp_run() {
 ping_run() {
 	local path=$1 test=$2 rep=$3 f lf="" lp load_t
 	f=$WORK/$test-$path-$rep.txt
+	check_daemons
 	if [ "$test" = ping_load ]; then
 		lf=$WORK/load-$path-$rep.json
 		# long enough to cover 1 s of ramp-up plus the whole ping

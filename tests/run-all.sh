@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test suite, as README command (2) and .ci/run run it: installs
 # dependencies, then builds and runs tests/run three times: a Release build,
-# an ASan+UBSan build and a TSan build.  Ends with "N passed, N failed".
+# an ASan+UBSan build and a TSan build; then the libFuzzer targets, time-boxed
+# (FUZZ_SECONDS each, default 60).  Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces, TAP devices)" >&2; exit 2; }
@@ -22,5 +23,15 @@ for kind in release asan tsan; do
 	total_pass=$((total_pass + ${p:-0}))
 	total_fail=$((total_fail + ${f:-1}))
 done
+echo "=== fuzz targets (${FUZZ_SECONDS:-60} s each)"
+if scripts/build.sh build-test-fuzz fuzz; then
+	out=$(tests/fuzz/run build-test-fuzz "${FUZZ_SECONDS:-60}")
+	echo "$out"
+	total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
+	total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))
+else
+	echo "not ok - fuzz build failed"
+	total_fail=$((total_fail + 1))
+fi
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -148,10 +148,9 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, uint64
 	struct sw_port *port;
 	struct session *dst;
 
-	if (frame_parse_eth(p->data + off, p->len - off, &fi) != 0)
-		return; /* the session validated lengths; cannot happen */
-	if (frame_is_multicast(fi.src)) {
-		atomic_fetch_add_explicit(&h->stats.drops_badsrc, 1, memory_order_relaxed);
+	/* a truncated VLAN tag, or a multicast source address */
+	if (frame_parse_eth(p->data + off, p->len - off, &fi) != 0 || frame_is_multicast(fi.src)) {
+		atomic_fetch_add_explicit(&h->stats.drops_malformed, 1, memory_order_relaxed);
 		return;
 	}
 	switch (sw_learn(h->macs, fi.src, fi.vlan_id, &src->port, now_ms)) {

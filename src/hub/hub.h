@@ -27,7 +27,7 @@ struct hub_stats {
 	atomic_ullong drops_full;   /* destination queue at its bound (per destination) */
 	atomic_ullong drops_mac;    /* source MAC refused: table or session limit */
 	atomic_ullong drops_local;  /* destination is the sender itself */
-	atomic_ullong drops_badsrc; /* multicast source address */
+	atomic_ullong drops_malformed; /* truncated VLAN tag or multicast source */
 };
 
 struct hub {

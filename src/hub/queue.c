@@ -5,6 +5,7 @@
 #include "queue.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -103,20 +104,30 @@ void queue_clear_wake(struct queue *q)
 	(void)!read(q->wake_fd, &v, sizeof(v));
 }
 
-uint32_t queue_drain(struct queue *q, struct pkt **out, uint32_t max)
+uint32_t queue_drain_budget(struct queue *q, struct pkt **out, uint32_t max, size_t max_bytes)
 {
-	uint32_t n;
+	uint32_t n = 0;
+	size_t taken = 0;
 
 	pthread_mutex_lock(&q->lock);
-	n = q->count < max ? q->count : max;
-	for (uint32_t i = 0; i < n; i++) {
-		out[i] = q->ring[q->head];
-		q->bytes -= out[i]->len;
+	while (n < max && n < q->count) {
+		struct pkt *p = q->ring[q->head];
+
+		if (taken + p->len > max_bytes)
+			break;
+		taken += p->len;
+		out[n++] = p;
 		q->head = (q->head + 1) % q->cap;
 	}
 	q->count -= n;
+	q->bytes -= taken;
 	pthread_mutex_unlock(&q->lock);
 	return n;
+}
+
+uint32_t queue_drain(struct queue *q, struct pkt **out, uint32_t max)
+{
+	return queue_drain_budget(q, out, max, SIZE_MAX);
 }
 
 void queue_get_stats(struct queue *q, struct queue_stats *out, uint32_t *frames, size_t *bytes)

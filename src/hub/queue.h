@@ -68,6 +68,8 @@ void queue_wake(struct queue *q);
 void queue_clear_wake(struct queue *q);
 /* Owner only: moves up to max frames into out[], oldest first; returns the count. */
 uint32_t queue_drain(struct queue *q, struct pkt **out, uint32_t max);
+/* Same, stopping before the frames taken would exceed max_bytes in total. */
+uint32_t queue_drain_budget(struct queue *q, struct pkt **out, uint32_t max, size_t max_bytes);
 void queue_get_stats(struct queue *q, struct queue_stats *out, uint32_t *frames, size_t *bytes);
 
 #endif

@@ -27,7 +27,7 @@
 #define RX_BATCH 256		  /* frames switched per hub-lock acquisition */
 #define RX_BUDGET (512 * 1024)	  /* bytes read before servicing the send side */
 #define TX_BUDGET (1024 * 1024)	  /* bytes sent before servicing the receive side */
-#define DRAIN_MAX 64
+#define DRAIN_MAX 128	  /* frames taken per queue-lock acquisition */
 
 struct rx_ctx {
 	struct session *s;
@@ -102,10 +102,10 @@ static bool tx_fill(struct session *s, struct stream *st)
 	struct pkt *p[DRAIN_MAX];
 	uint32_t n;
 
-	while (stream_room(st) >= STREAM_MSG_ROOM) {
-		uint32_t max = (uint32_t)(stream_room(st) / STREAM_MSG_ROOM);
-
-		n = queue_drain(&s->queue, p, max < DRAIN_MAX ? max : DRAIN_MAX);
+	while (stream_room(st) >= STREAM_MSG_ROOM + DRAIN_MAX * PROTO_HDR_LEN) {
+		/* the budget always admits one largest frame, so n == 0 means empty */
+		n = queue_drain_budget(&s->queue, p, DRAIN_MAX,
+				       stream_room(st) - DRAIN_MAX * PROTO_HDR_LEN);
 		if (n == 0)
 			return false;
 		for (uint32_t i = 0; i < n; i++) {

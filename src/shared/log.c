@@ -29,7 +29,8 @@ void log_set_verbosity(int verbosity)
 	log_verbosity = verbosity;
 }
 
-static void log_line(int prio, const char *level, int err, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void log_line(int prio, const char *level, int err,
+							    const char *fmt, va_list ap)
 {
 	char line[1024];
 	size_t n = 0;

@@ -183,8 +183,10 @@ START_TEST(test_verifier_bounds_accepted)
 }
 END_TEST
 
-/* Fields of a valid verifier, to splice bad ones from. */
-/* bytes 0, 1, 2 ... in Base64: 16 bytes of salt, keys of 31, 32 and 33 bytes */
+/*
+ * Fields to splice verifiers from: bytes 0, 1, 2 ... in Base64, as 16 bytes of
+ * salt and keys of 31, 32 and 33 bytes.
+ */
 static const char SALT16[] = "AAECAwQFBgcICQoLDA0ODw==";
 static const char KEY31[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==";
 static const char KEY32[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
