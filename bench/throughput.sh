@@ -28,7 +28,8 @@
 #              /proc/PID/stat around every tcp run, divided by the bytes iperf3 moved:
 #              CPU seconds per GB (1e9 bytes) of payload; median over runs
 #   health     reconnects, warning/fatal lines in the daemons' logs, vpn0 drop and error
-#              counters (increase during the measurements), daemons still alive at the end
+#              counters and frames lost inside the tunnel (vpn0 tx_packets of one client
+#              minus rx_packets of the other, during the measurements), daemons alive
 #
 # Output: one JSON object per line on stdout and in bench/results/throughput-<date>.jsonl,
 # then a side-by-side table (tunnel, plain, tunnel/plain).  The daemons' logs are kept
@@ -191,8 +192,9 @@ def cmd_report(raw, out, meta_json, health_json):
 
     meta = lines[0]
     print()
-    print("vpnhub vs plain veth  (%s, %s CPUs, DURATION=%s s, REPEAT=%s, medians)"
-          % (meta["date"], meta["cpus"], meta["duration_s"], meta["repeat"]))
+    print("vpnhub vs plain veth  (%s, %s CPUs, load %s -> %s, DURATION=%s s, REPEAT=%s, medians)"
+          % (meta["date"], meta["cpus"], meta["loadavg_start"].split()[0],
+             meta["loadavg_end"].split()[0], meta["duration_s"], meta["repeat"]))
     print("%-34s%10s%10s%14s" % ("", "tunnel", "plain", "tunnel/plain"))
     for streams, d in CONFIGS:
         a, b = tcp["vpnhub", streams, d]["gbps"], tcp["plain", streams, d]["gbps"]
@@ -219,10 +221,17 @@ def cmd_report(raw, out, meta_json, health_json):
     h = lines[-1]
     print()
     drops = sum(v for c in h["vpn0_drops"].values() for v in c.values())
-    print("health: reconnects c1=%s c2=%s, warning/fatal log lines=%s, vpn0 drops+errors during the runs=%d, "
-          "failed iperf3 runs=%d, daemons alive at end=%s"
-          % (h["reconnects"]["c1"], h["reconnects"]["c2"], h["log_warnings"], drops,
-             sum(o.get("failed", 0) for o in tcp.values()), "yes" if all(h["daemons_alive"].values()) else h["daemons_alive"]))
+    lost = h["tunnel_lost_frames"]
+    print("health: reconnects c1=%s c2=%s, warning/fatal log lines=%s, failed iperf3 runs=%d, "
+          "daemons alive at end=%s"
+          % (h["reconnects"]["c1"], h["reconnects"]["c2"], h["log_warnings"],
+             sum(o.get("failed", 0) for o in tcp.values()),
+             "yes" if all(h["daemons_alive"].values()) else h["daemons_alive"]))
+    print("        vpn0 drops+errors=%d, frames lost in the tunnel c1->c2 %d of %d, c2->c1 %d of %d, "
+          "tunnel TCP retransmits (sum of medians)=%d"
+          % (drops, lost["c1->c2"], h["tunnel_frames"]["c1->c2"], lost["c2->c1"],
+             h["tunnel_frames"]["c2->c1"],
+             sum(o["retr"] or 0 for k, o in tcp.items() if k[0] == "vpnhub")))
     print("results: %s" % out)
 
 cmd, args = sys.argv[1], sys.argv[2:]
@@ -342,7 +351,8 @@ out = {}
 for i, line in enumerate(sys.stdin, 1):
     s = json.loads(line)[0]["stats64"]
     out["c%d" % i] = {"rx_dropped": s["rx"]["dropped"], "tx_dropped": s["tx"]["dropped"],
-                      "rx_errors": s["rx"]["errors"], "tx_errors": s["tx"]["errors"]}
+                      "rx_errors": s["rx"]["errors"], "tx_errors": s["tx"]["errors"],
+                      "rx_packets": s["rx"]["packets"], "tx_packets": s["tx"]["packets"]}
 print(json.dumps(out))'
 }
 
@@ -361,7 +371,8 @@ else:
 ' >&2; }
 
 # ---------------------------------------------------------------------------------------
-log "topology $P (2 clients), work dir $WORK"
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)   # the machine may be shared: note how busy it was
+log "topology $P (2 clients), work dir $WORK, load average $LOAD0"
 topo_up 2
 # plain path: the hub namespace routes between the two veth subnets
 ns hub sysctl -qw net.ipv4.ip_forward=1
@@ -408,18 +419,27 @@ done
 # health of the tunnel over the whole run
 reconn() { echo $(($(grep -c 'connected to hub' "$WORK/c$1.log" || true) - 1)); }
 warnings=$(cat "$WORK"/hub.log "$WORK"/c1.log "$WORK"/c2.log | grep -c 'warning: \|fatal: ' || true)
+# vpn0 tx_packets counts the frames the local vpnclient read from the TAP, rx_packets the
+# frames the remote vpnclient wrote into its TAP: the difference is what the tunnel lost
+# (client, hub queues, client), as the only other vpn0 is the one peer.
 drops=$(vpn0_counters | python3 -c '
 import json, sys
 before = json.loads(sys.argv[1]); after = json.loads(sys.stdin.read())
-print(json.dumps({c: {k: after[c][k] - before[c][k] for k in after[c]} for c in after}))' "$counters0")
+d = {c: {k: after[c][k] - before[c][k] for k in after[c]} for c in after}
+print(json.dumps({"vpn0_drops": {c: {k: v for k, v in d[c].items() if "packets" not in k} for c in d},
+                  "tunnel_lost_frames": {"c1->c2": d["c1"]["tx_packets"] - d["c2"]["rx_packets"],
+                                         "c2->c1": d["c2"]["tx_packets"] - d["c1"]["rx_packets"]},
+                  "tunnel_frames": {"c1->c2": d["c1"]["tx_packets"],
+                                    "c2->c1": d["c2"]["tx_packets"]}})[1:-1])' "$counters0")
 alive=$(for d in "${DAEMONS[@]}"; do
 	[ -d "/proc/${d#* }" ] && a=true || a=false
 	printf '"%s":%s\n' "${d% *}" "$a"
 done | paste -sd, -)
-health=$(printf '{"reconnects":{"c1":%d,"c2":%d},"log_warnings":%d,"vpn0_drops":%s,"daemons_alive":{%s}}' \
+health=$(printf '{"reconnects":{"c1":%d,"c2":%d},"log_warnings":%d,%s,"daemons_alive":{%s}}' \
 	"$(reconn 1)" "$(reconn 2)" "$warnings" "$drops" "$alive")
-meta=$(printf '{"date":"%s","kernel":"%s","cpus":%d,"duration_s":%s,"repeat":%d,"pings":%d,"ping_interval_s":%s,"iperf3":"%s","build":"%s"}' \
-	"$(date -Iseconds)" "$(uname -r)" "$(nproc)" "$DURATION" "$REPEAT" "$PINGS" "$PING_INTERVAL" \
+meta=$(printf '{"date":"%s","kernel":"%s","cpus":%d,"loadavg_start":"%s","loadavg_end":"%s","duration_s":%s,"repeat":%d,"pings":%d,"ping_interval_s":%s,"iperf3":"%s","build":"%s"}' \
+	"$(date -Iseconds)" "$(uname -r)" "$(nproc)" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" \
+	"$DURATION" "$REPEAT" "$PINGS" "$PING_INTERVAL" \
 	"$(iperf3 --version | head -n 1 | awk '{print $2}')" "$BUILD")
 
 mkdir -p "$RESULTS"

@@ -36,8 +36,8 @@ static void warn_permissions(const char *path)
 {
 	struct stat sb;
 
-	if (stat(path, &sb) == 0 && (sb.st_mode & S_IROTH))
-		log_warnx("%s is readable by every user and may hold a password: chmod 600 %s",
+	if (stat(path, &sb) == 0 && (sb.st_mode & (S_IRGRP | S_IROTH)))
+		log_warnx("%s is readable by other users and may hold a password: chmod 600 %s",
 			  path, path);
 }
 
@@ -48,6 +48,7 @@ static int open_signals(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -75,12 +75,27 @@ int netif_set_up(const char *ifname, char *err, size_t errlen)
 	return do_ioctl(AF_INET, SIOCSIFFLAGS, &ifr, "bring the link up", ifname, err, errlen);
 }
 
-static int add_addr4(const char *ifname, const struct profile_addr *a, char *err, size_t errlen)
+/*
+ * SIOCSIFADDR replaces an interface's IPv4 address, so each further address
+ * goes on an alias label ("vpn0:1", "vpn0:2", ...), which adds a secondary one.
+ */
+static int add_addr4(const char *ifname, const struct profile_addr *a, unsigned int index,
+		     char *err, size_t errlen)
 {
 	struct ifreq ifr;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
 	uint32_t mask = a->prefix ? htonl(~0u << (32 - a->prefix)) : 0;
+	char label[64];
 
+	if (index == 0)
+		snprintf(label, sizeof(label), "%s", ifname);
+	else
+		snprintf(label, sizeof(label), "%s:%u", ifname, index);
+	if (strlen(label) >= IFNAMSIZ) {
+		snprintf(err, errlen, "%s: name too long for an alias label (%s)", ifname, label);
+		return -1;
+	}
+	ifname = label;
 	ifr_init(&ifr, ifname);
 	sin->sin_family = AF_INET;
 	memcpy(&sin->sin_addr, a->addr, 4);
@@ -105,8 +120,9 @@ static int add_addr6(const char *ifname, const struct profile_addr *a, char *err
 	return do_ioctl(AF_INET6, SIOCSIFADDR, &r, "add IPv6 address", ifname, err, errlen);
 }
 
-int netif_add_addr(const char *ifname, const struct profile_addr *a, char *err, size_t errlen)
+int netif_add_addr(const char *ifname, const struct profile_addr *a, unsigned int v4_index,
+		   char *err, size_t errlen)
 {
-	return a->family == AF_INET ? add_addr4(ifname, a, err, errlen)
+	return a->family == AF_INET ? add_addr4(ifname, a, v4_index, err, errlen)
 				    : add_addr6(ifname, a, err, errlen);
 }

@@ -17,10 +17,74 @@
 
 #include "kvconf.h"
 
+#define SEEN_MAX 32
+
 struct parse_ctx {
 	struct profile *p;
-	bool has_password_file;
+	char dir[PATH_MAX]; /* the profile's directory: relative paths start here */
+	const char *seen[SEEN_MAX];
+	size_t nseen;
 };
+
+static const char *const single_keys[] = {
+	"server", "hub", "user", "password", "password_file", "ca", "verify_name", "fingerprint",
+	"verify", "device", "backend", "mac", "mtu", "reconnect", "reconnect_min",
+	"reconnect_max", "connect_timeout",
+};
+
+/* Refuses a second occurrence of a single-valued key, and mixed modes. */
+static int check_repeat(struct parse_ctx *ctx, const char *key, char *err, size_t errlen)
+{
+	static const char *const modes[] = {"ca", "fingerprint", "verify"};
+	static const char *const secrets[] = {"password", "password_file"};
+	const char *key_static = NULL;
+
+	for (size_t i = 0; i < sizeof(single_keys) / sizeof(single_keys[0]); i++)
+		if (strcmp(key, single_keys[i]) == 0)
+			key_static = single_keys[i];
+	if (!key_static)
+		return 0;
+	for (size_t i = 0; i < ctx->nseen; i++) {
+		bool same_mode = false, same_secret = false;
+
+		for (size_t m = 0; m < 3; m++)
+			for (size_t n = 0; n < 3; n++)
+				same_mode |= strcmp(ctx->seen[i], modes[m]) == 0 &&
+					     strcmp(key, modes[n]) == 0;
+		for (size_t m = 0; m < 2; m++)
+			for (size_t n = 0; n < 2; n++)
+				same_secret |= strcmp(ctx->seen[i], secrets[m]) == 0 &&
+					       strcmp(key, secrets[n]) == 0;
+		if (strcmp(ctx->seen[i], key) == 0)
+			snprintf(err, errlen, "%s: given twice", key);
+		else if (same_mode)
+			snprintf(err, errlen, "%s: conflicts with %s (give one of ca, fingerprint "
+					      "and verify = none)", key, ctx->seen[i]);
+		else if (same_secret)
+			snprintf(err, errlen, "%s: conflicts with %s (give one of them)", key,
+				 ctx->seen[i]);
+		else
+			continue;
+		return -1;
+	}
+	if (ctx->nseen < SEEN_MAX)
+		ctx->seen[ctx->nseen++] = key_static;
+	return 0;
+}
+
+/* Relative paths are taken from the profile's directory, not the caller's. */
+static int resolve(const struct parse_ctx *ctx, const char *key, const char *v, char *out,
+		   size_t cap, char *err, size_t errlen)
+{
+	int n = v[0] == '/' || !ctx->dir[0] ? snprintf(out, cap, "%s", v)
+					    : snprintf(out, cap, "%s/%s", ctx->dir, v);
+
+	if (!v[0] || n < 0 || (size_t)n >= cap) {
+		snprintf(err, errlen, "%s: empty or overlong path", key);
+		return -1;
+	}
+	return 0;
+}
 
 static void set_defaults(struct profile *p)
 {
@@ -88,11 +152,16 @@ static int parse_addr(struct profile *p, const char *key, const char *v, char *e
 	return 0;
 }
 
-static int read_password_file(struct profile *p, const char *path, char *err, size_t errlen)
+static int read_password_file(struct parse_ctx *ctx, const char *v, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	struct profile *p = ctx->p;
+	char path[PATH_MAX];
+	FILE *f;
 	char *nl;
 
+	if (resolve(ctx, "password_file", v, path, sizeof(path), err, errlen) != 0)
+		return -1;
+	f = fopen(path, "r");
 	if (!f) {
 		snprintf(err, errlen, "password_file: cannot open %s: %s", path, strerror(errno));
 		return -1;
@@ -154,6 +223,8 @@ static int on_item(void *vctx, const char *key, const char *v, char *err, size_t
 	struct parse_ctx *ctx = vctx;
 	struct profile *p = ctx->p;
 
+	if (check_repeat(ctx, key, err, errlen) != 0)
+		return -1;
 	if (strcmp(key, "server") == 0)
 		return kv_hostport(key, v, PROFILE_DEFAULT_PORT, p->host, sizeof(p->host),
 				   &p->port, err, errlen);
@@ -169,13 +240,11 @@ static int on_item(void *vctx, const char *key, const char *v, char *err, size_t
 	}
 	if (strcmp(key, "password") == 0)
 		return kv_string(key, v, p->password, sizeof(p->password), err, errlen);
-	if (strcmp(key, "password_file") == 0) {
-		ctx->has_password_file = true;
-		return read_password_file(p, v, err, errlen);
-	}
+	if (strcmp(key, "password_file") == 0)
+		return read_password_file(ctx, v, err, errlen);
 	if (strcmp(key, "ca") == 0) {
 		p->verify = VERIFY_CA;
-		return kv_string(key, v, p->ca_file, sizeof(p->ca_file), err, errlen);
+		return resolve(ctx, key, v, p->ca_file, sizeof(p->ca_file), err, errlen);
 	}
 	if (strcmp(key, "verify_name") == 0)
 		return kv_string(key, v, p->verify_name, sizeof(p->verify_name), err, errlen);
@@ -271,9 +340,14 @@ int profile_parse(const char *text, size_t len, const char *name, struct profile
 		  size_t errlen)
 {
 	struct parse_ctx ctx = {.p = p};
+	const char *slash = strrchr(name, '/');
 
 	set_defaults(p);
 	snprintf(p->path, sizeof(p->path), "%s", name);
+	if (slash)
+		snprintf(ctx.dir, sizeof(ctx.dir), "%.*s", (int)(slash - name), name);
+	if (slash == name)
+		snprintf(ctx.dir, sizeof(ctx.dir), "/");
 	if (kv_parse_buf(text, len, name, on_item, &ctx, err, errlen) != 0 ||
 	    check_whole(p, name, err, errlen) != 0) {
 		memset(p->password, 0, sizeof(p->password));

@@ -62,7 +62,10 @@ struct profile {
 
 /* Parses a profile file; 0, or -1 with "file:line: reason" in err. */
 int profile_load(const char *path, struct profile *p, char *err, size_t errlen);
-/* Parses profile text (tests); relative paths resolve against dir. */
+/*
+ * Parses profile text; name is the file's path (for messages), and relative
+ * paths in the profile resolve against its directory.
+ */
 int profile_parse(const char *text, size_t len, const char *name, struct profile *p, char *err,
 		  size_t errlen);
 

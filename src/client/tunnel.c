@@ -35,7 +35,7 @@ enum attempt {
 	ATTEMPT_STOPPED, /* signal */
 	ATTEMPT_RETRY,	 /* network trouble: try again later */
 	ATTEMPT_FATAL,	 /* refused or not trustworthy: give up */
-	ATTEMPT_DEVICE,	 /* the virtual interface failed */
+	ATTEMPT_LOCAL,	 /* the virtual interface or this machine failed */
 };
 
 static uint64_t now_ms(void)
@@ -46,18 +46,35 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/*
+ * Waits up to timeout_ms for SIGINT or SIGTERM (true).  SIGHUP is consumed
+ * and logged: a profile is read once, at start.
+ */
 static bool got_signal(struct tunnel *t, int timeout_ms)
 {
 	struct pollfd p = {.fd = t->sig_fd, .events = POLLIN};
+	struct signalfd_siginfo si;
 
-	return poll(&p, 1, timeout_ms) > 0;
+	while (!t->stopping && poll(&p, 1, timeout_ms) > 0) {
+		if (read(t->sig_fd, &si, sizeof(si)) != sizeof(si))
+			break;
+		if (si.ssi_signo == SIGHUP)
+			log_info("SIGHUP ignored: the profile is read only at start");
+		else
+			t->stopping = true;
+	}
+	return t->stopping;
 }
 
-/* Non-blocking connect bounded by the profile's timeout; fd or -1 with a message. */
-static int connect_one(const struct addrinfo *ai, int timeout_ms, char *err, size_t errlen)
+/*
+ * Non-blocking connect bounded by the profile's timeout and interrupted by a
+ * stop signal; fd, or -1 with a message (err empty when a signal came).
+ */
+static int connect_one(const struct addrinfo *ai, int sig_fd, int timeout_ms, char *err,
+		       size_t errlen)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	struct pollfd p = {.events = POLLOUT};
+	struct pollfd p[2] = {{.events = POLLOUT}, {.fd = sig_fd, .events = POLLIN}};
 	int soerr = 0;
 	socklen_t len = sizeof(soerr);
 
@@ -65,14 +82,17 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, char *err, siz
 		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
-	p.fd = fd;
+	p[0].fd = fd;
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 && errno != EINPROGRESS) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		close(fd);
 		return -1;
 	}
-	if (poll(&p, 1, timeout_ms) != 1) {
-		snprintf(err, errlen, "connection timed out after %d s", timeout_ms / 1000);
+	if (poll(p, 2, timeout_ms) < 1 || p[1].revents) {
+		if (p[1].revents)
+			err[0] = '\0';
+		else
+			snprintf(err, errlen, "connection timed out after %d s", timeout_ms / 1000);
 		close(fd);
 		return -1;
 	}
@@ -86,7 +106,7 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, char *err, siz
 	return fd;
 }
 
-static int connect_hub(const struct profile *p, char *err, size_t errlen)
+static int connect_hub(const struct profile *p, int sig_fd, char *err, size_t errlen)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
 	char port[8], why[200] = "no address";
@@ -99,10 +119,11 @@ static int connect_hub(const struct profile *p, char *err, size_t errlen)
 			 gai_strerror(rc));
 		return -1;
 	}
-	for (ai = res; ai && fd < 0; ai = ai->ai_next)
-		fd = connect_one(ai, (int)p->connect_timeout_s * 1000, why, sizeof(why));
+	log_debug("connecting to %s:%u", p->host, p->port);
+	for (ai = res; ai && fd < 0 && why[0]; ai = ai->ai_next)
+		fd = connect_one(ai, sig_fd, (int)p->connect_timeout_s * 1000, why, sizeof(why));
 	freeaddrinfo(res);
-	if (fd < 0)
+	if (fd < 0 && why[0])
 		snprintf(err, errlen, "cannot reach hub %s:%u: %s", p->host, p->port, why);
 	return fd;
 }
@@ -150,9 +171,8 @@ static SSL *tls_connect(struct tunnel *t, int fd, enum attempt *why, char *err, 
 	if (p->verify == VERIFY_CA)
 		SSL_set1_host(ssl, p->verify_name);
 	if (SSL_connect(ssl) != 1) {
-		long vr = SSL_get_verify_result(ssl);
-
-		if (vr != X509_V_OK)
+		/* only CA mode verifies during the handshake; a failure there is final */
+		if (p->verify == VERIFY_CA && SSL_get_verify_result(ssl) != X509_V_OK)
 			*why = ATTEMPT_FATAL;
 		snprintf(err, errlen, "TLS handshake with %s:%u failed: %s", p->host, p->port,
 			 tls_error(ssl, ebuf, sizeof(ebuf)));
@@ -165,8 +185,9 @@ static SSL *tls_connect(struct tunnel *t, int fd, enum attempt *why, char *err, 
 		return NULL;
 	}
 	if (p->verify == VERIFY_NONE)
-		log_warnx("WARNING: the hub's certificate is NOT verified (verify = none): anyone "
-			  "between you and %s can read and change this connection",
+		log_warnx("WARNING: the hub's certificate is NOT verified (verify = none): an "
+			  "impostor of %s can collect what it needs to guess your password "
+			  "offline; pin its fingerprint instead",
 			  p->host);
 	return ssl;
 }
@@ -347,9 +368,11 @@ static int fill_from_device(struct tunnel *t, struct stream *st, bool *more)
 	return 0;
 }
 
-static int data_timeout(const struct tunnel *t, uint64_t now, uint64_t last_rx, uint64_t last_tx)
+static int data_timeout(const struct tunnel *t, const struct stream *st, uint64_t now,
+			uint64_t last_rx, uint64_t last_tx)
 {
-	uint64_t ka = last_tx + t->keepalive_s * 1000ull;
+	/* a blocked write needs POLLOUT, not a keep-alive: no timer for it then */
+	uint64_t ka = stream_pending(st) ? UINT64_MAX : last_tx + t->keepalive_s * 1000ull;
 	uint64_t dead = last_rx + t->timeout_s * 1000ull;
 	uint64_t next = ka < dead ? ka : dead;
 
@@ -373,9 +396,9 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, si
 		enum stream_status rs;
 		bool more = false;
 
-		poll(pfd, 3, busy ? 0 : data_timeout(t, now, last_rx, last_tx));
+		poll(pfd, 3, busy ? 0 : data_timeout(t, st, now, last_rx, last_tx));
 		now = now_ms();
-		if (pfd[1].revents & POLLIN) {
+		if (pfd[1].revents & POLLIN && got_signal(t, 0)) {
 			stream_close(st, PROTO_R_CLIENT_EXIT, 1000);
 			return ATTEMPT_STOPPED;
 		}
@@ -387,13 +410,13 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, si
 		}
 		if (rs == STREAM_ERROR) {
 			snprintf(err, errlen, "connection lost: %s", rx.err[0] ? rx.err : st->err);
-			return rx.device_failed ? ATTEMPT_DEVICE : ATTEMPT_RETRY;
+			return rx.device_failed ? ATTEMPT_LOCAL : ATTEMPT_RETRY;
 		}
 		if (st->rx_bytes != rx_before)
 			last_rx = now;
 		if (!stream_pending(st) && fill_from_device(t, st, &more) != 0) {
 			snprintf(err, errlen, "device read: %s", strerror(errno));
-			return ATTEMPT_DEVICE;
+			return ATTEMPT_LOCAL;
 		}
 		if (!stream_pending(st) && now - last_tx >= t->keepalive_s * 1000ull)
 			stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
@@ -438,7 +461,7 @@ static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, s
 
 	if (stream_init(&st, ssl, fd) != 0) {
 		snprintf(err, errlen, "out of memory");
-		return ATTEMPT_FATAL;
+		return ATTEMPT_LOCAL;
 	}
 	go_nonblocking(fd);
 	t->vif->ops->set_carrier(t->vif, true);
@@ -455,17 +478,18 @@ static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, s
 static enum attempt attempt(struct tunnel *t, bool *logged_in, char *err, size_t errlen)
 {
 	enum attempt a = ATTEMPT_RETRY;
-	int fd = connect_hub(t->p, err, errlen);
+	int fd = connect_hub(t->p, t->sig_fd, err, errlen);
 	SSL *ssl;
 
 	*logged_in = false;
 	if (fd < 0)
-		return ATTEMPT_RETRY;
+		return got_signal(t, 0) ? ATTEMPT_STOPPED : ATTEMPT_RETRY;
 	set_socket_options(fd, (int)t->p->connect_timeout_s);
 	ssl = tls_connect(t, fd, &a, err, errlen);
 	if (ssl && login(t, ssl, &a, err, errlen) == 0) {
 		*logged_in = true;
-		a = run_session(t, ssl, fd, err, errlen);
+		/* a stop signal during the (bounded) login is honoured now */
+		a = got_signal(t, 0) ? ATTEMPT_STOPPED : run_session(t, ssl, fd, err, errlen);
 	}
 	SSL_free(ssl);
 	close(fd);
@@ -498,7 +522,7 @@ int tunnel_run(struct tunnel *t)
 		log_warnx("%s", err[0] ? err : "connection ended");
 		if (a == ATTEMPT_FATAL)
 			return EXIT_REFUSED;
-		if (a == ATTEMPT_DEVICE)
+		if (a == ATTEMPT_LOCAL)
 			return EXIT_RUNTIME;
 		if (!t->p->reconnect)
 			return EXIT_NETWORK;

@@ -8,6 +8,7 @@
 #define VPN_TUNNEL_H
 
 #include <openssl/ssl.h>
+#include <stdbool.h>
 
 #include "profile.h"
 #include "vif.h"
@@ -25,7 +26,8 @@ struct tunnel {
 	const struct profile *p;
 	struct vif *vif;
 	SSL_CTX *ctx;
-	int sig_fd; /* signalfd for SIGINT/SIGTERM */
+	int sig_fd;    /* signalfd for SIGINT, SIGTERM and SIGHUP */
+	bool stopping; /* SIGINT or SIGTERM seen */
 	uint32_t session_id;
 	uint16_t keepalive_s, timeout_s;
 	uint64_t rx_frames, tx_frames;

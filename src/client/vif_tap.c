@@ -3,11 +3,14 @@
  * TAP backend: IFF_TAP | IFF_NO_PI | IFF_VNET_HDR with TSO/checksum offload,
  * so one read(2) returns a whole TCP super-frame of up to 64 KB and one
  * write(2) delivers one.  Carrier follows the tunnel (TUNSETCARRIER).
+ * UDP segmentation offload (Linux 6.2+) stays off until the protocol
+ * negotiates it: a peer on an older kernel could not take those frames.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -17,10 +20,6 @@
 #include "netif.h"
 #include "vif.h"
 
-#ifndef TUN_F_USO4
-#define TUN_F_USO4 0x20 /* Linux 6.2 */
-#define TUN_F_USO6 0x40
-#endif
 #ifndef TUNSETCARRIER
 #define TUNSETCARRIER _IOW('T', 226, int)
 #endif
@@ -33,8 +32,16 @@ static int tap_configure(struct vif *v, const struct profile *p, char *err, size
 		snprintf(err, errlen, "%s: cannot enable offloads: %s", v->name, strerror(errno));
 		return -1;
 	}
-	/* UDP segmentation offload exists from Linux 6.2; EINVAL before */
-	(void)ioctl(v->fd, TUNSETOFFLOAD, off | TUN_F_USO4 | TUN_F_USO6);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	int le = 1;
+
+	/* the wire carries virtio_net_hdr little-endian (virtio 1.0) */
+	if (ioctl(v->fd, TUNSETVNETLE, &le) != 0) {
+		snprintf(err, errlen, "%s: cannot set little-endian virtio headers: %s", v->name,
+			 strerror(errno));
+		return -1;
+	}
+#endif
 	if (netif_set_mac(v->name, p->mac, err, errlen) != 0 ||
 	    netif_set_mtu(v->name, p->mtu, err, errlen) != 0)
 		return -1;
@@ -44,9 +51,11 @@ static int tap_configure(struct vif *v, const struct profile *p, char *err, size
 	}
 	if (netif_set_up(v->name, err, errlen) != 0)
 		return -1;
-	for (size_t i = 0; i < p->naddr; i++)
-		if (netif_add_addr(v->name, &p->addr[i], err, errlen) != 0)
+	for (size_t i = 0, v4 = 0; i < p->naddr; i++) {
+		if (netif_add_addr(v->name, &p->addr[i], (unsigned int)v4, err, errlen) != 0)
 			return -1;
+		v4 += p->addr[i].family == AF_INET;
+	}
 	return 0;
 }
 

@@ -63,7 +63,9 @@ static int add_user(struct hub_config *c, const char *value, char *err, size_t e
 	struct cfg_hub *h;
 	struct cfg_user *u;
 
-	if (sscanf(value, "%255s %255s %256s", hub, name, ver) != 3) {
+	char extra[2];
+
+	if (sscanf(value, "%255s %255s %256s %1s", hub, name, ver, extra) != 3) {
 		snprintf(err, errlen, "user: expected \"HUB NAME VERIFIER\"");
 		return -1;
 	}

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Server side of the login (docs/protocol.md): TLS accept, HELLO, CHALLENGE,
- * AUTH, then WELCOME or REJECT.  Runs in the session thread on a blocking
+ * AUTH, then WELCOME or REJECT.  Handshakes that outlast HANDSHAKE_TIMEOUT_S
+ * are cut by the accept thread (hub_server_reap).  Runs in the session thread on a blocking
  * socket whose timeouts bound every step.  An unknown user gets a decoy
  * challenge and the same rejection as a wrong password, so user names cannot
  * be probed.
  */
+#include <ctype.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <string.h>
@@ -67,6 +69,10 @@ static void make_challenge(struct session *s, struct login *l)
 		char key[2 * PROTO_NAME_MAX + 2];
 		int klen = snprintf(key, sizeof(key), "%s/%s", s->hub->cfg->name, s->user);
 
+		/* names match case-insensitively, so must the decoy */
+		for (int i = 0; i < klen; i++)
+			key[i] = (char)tolower((unsigned char)key[i]);
+
 		HMAC(EVP_sha256(), s->srv->secret, sizeof(s->srv->secret), (uint8_t *)key,
 		     (size_t)klen, mac, &n);
 		c->iterations = AUTH_ITER_DEFAULT;
@@ -119,7 +125,8 @@ static int authenticate(struct session *s, struct login *l, uint8_t *buf)
 		reject(s, PROTO_R_INTERNAL, "TLS exporter failed");
 		return -1;
 	}
-	auth_transcript(s->hub->cfg->name, l->hello.user, l->chal.nonce, PROTO_NONCE_LEN, binding,
+	/* the names as the client spelled them: it hashes the same bytes */
+	auth_transcript(l->hello.hub, l->hello.user, l->chal.nonce, PROTO_NONCE_LEN, binding,
 			sizeof(binding), l->transcript);
 	if (!l->user || !auth_proof_ok(&l->user->verifier, l->transcript, a.proof)) {
 		reject(s, PROTO_R_AUTH_FAILED,

@@ -4,7 +4,6 @@
  */
 #include "hub.h"
 
-#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,7 +24,7 @@ uint64_t hub_now_ms(void)
 int hub_server_init(struct hub_server *srv)
 {
 	srv->hubs = calloc(srv->cfg.nhubs, sizeof(*srv->hubs));
-	if (!srv->hubs || RAND_bytes(srv->secret, sizeof(srv->secret)) != 1)
+	if (!srv->hubs)
 		return -1;
 	for (size_t i = 0; i < srv->cfg.nhubs; i++) {
 		struct hub *h = &srv->hubs[i];
@@ -44,9 +43,10 @@ int hub_server_init(struct hub_server *srv)
 	return 0;
 }
 
-void hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms)
+uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms)
 {
 	struct timespec deadline;
+	uint32_t left;
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += timeout_ms / 1000;
@@ -62,9 +62,29 @@ void hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms)
 	while (srv->nthreads > 0)
 		if (pthread_cond_timedwait(&srv->idle, &srv->lock, &deadline) != 0)
 			break;
-	if (srv->nthreads > 0)
-		log_warnx("%u session threads did not finish in time", srv->nthreads);
+	left = srv->nthreads;
 	pthread_mutex_unlock(&srv->lock);
+	if (left > 0)
+		log_warnx("%u session threads did not finish in time", left);
+	return left;
+}
+
+static unsigned long long rd(atomic_ullong *c)
+{
+	return atomic_load_explicit(c, memory_order_relaxed);
+}
+
+void hub_server_log_stats(struct hub_server *srv)
+{
+	for (size_t i = 0; i < srv->nhubs; i++) {
+		struct hub_stats *st = &srv->hubs[i].stats;
+
+		log_info("hub %s: frames in %llu, unicast %llu, flooded %llu; dropped: queue full "
+			 "%llu, MAC limit %llu, to sender %llu, malformed %llu",
+			 srv->hubs[i].cfg->name, rd(&st->frames_in), rd(&st->unicast),
+			 rd(&st->flooded), rd(&st->drops_full), rd(&st->drops_mac),
+			 rd(&st->drops_local), rd(&st->drops_malformed));
+	}
 }
 
 void hub_server_free(struct hub_server *srv)

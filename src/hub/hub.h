@@ -44,7 +44,7 @@ struct hub_server {
 	struct hub *hubs;
 	size_t nhubs;
 	SSL_CTX *tls;
-	uint8_t secret[32]; /* per-run key for decoy salts of unknown users */
+	uint8_t secret[32]; /* key for decoy salts of unknown users (state_dir/decoy.key) */
 	pthread_mutex_t lock; /* guards all, nthreads, stopping */
 	pthread_cond_t idle;
 	struct session *all;
@@ -55,8 +55,13 @@ struct hub_server {
 
 /* Builds the hubs of srv->cfg; 0 or -1. */
 int hub_server_init(struct hub_server *srv);
-/* Asks every session to close with reason and waits up to timeout_ms for their threads. */
-void hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms);
+/*
+ * Asks every session to close with reason and waits up to timeout_ms for
+ * their threads; returns how many are still running (then srv must not be freed).
+ */
+uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms);
+/* Logs each hub's counters. */
+void hub_server_log_stats(struct hub_server *srv);
 void hub_server_free(struct hub_server *srv);
 
 struct hub *hub_find(struct hub_server *srv, const char *name);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Listening sockets and the accept thread.
+ * Listening sockets and the accept thread, which also cuts handshakes that
+ * run too long (once a second).
  */
 #include "listener.h"
 
@@ -138,7 +139,10 @@ static void *accept_main(void *arg)
 		pfd[i] = (struct pollfd){.fd = l->fds[i], .events = POLLIN};
 	pfd[l->nfds] = (struct pollfd){.fd = l->stop_fd, .events = POLLIN};
 	for (;;) {
-		if (poll(pfd, l->nfds + 1, -1) < 0) {
+		int n = poll(pfd, l->nfds + 1, 1000);
+
+		sess_reap_handshakes(l->srv, hub_now_ms());
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			log_warn("listener poll");

@@ -5,6 +5,9 @@
  * stop, 1 runtime failure, 2 usage or configuration error.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <openssl/rand.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -82,6 +85,33 @@ static int hash_password(void)
 	return 0;
 }
 
+/*
+ * The key for decoy salts of unknown users survives restarts, so probing a
+ * user name twice across a restart cannot tell a decoy from a real salt.
+ */
+static void load_secret(const char *dir, uint8_t *key, size_t len)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/decoy.key", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, key, len);
+
+		close(fd);
+		if (n == (ssize_t)len)
+			return;
+		fatalx("%s: expected %zu bytes; delete it to make a new one", path, len);
+	}
+	if (RAND_bytes(key, (int)len) != 1)
+		fatalx("no randomness for %s", path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, key, len) != (ssize_t)len || fsync(fd) != 0)
+		fatal("cannot write %s", path);
+	close(fd);
+}
+
 /* Uses the configured certificate, or creates a self-signed one in the state dir. */
 static void setup_certificate(struct hub_config *c)
 {
@@ -89,8 +119,6 @@ static void setup_certificate(struct hub_config *c)
 
 	if (c->cert_file[0])
 		return;
-	if (mkdir(c->state_dir, 0700) != 0 && errno != EEXIST)
-		fatal("cannot create state directory %s", c->state_dir);
 	snprintf(c->cert_file, sizeof(c->cert_file), "%s/hub.crt", c->state_dir);
 	snprintf(c->key_file, sizeof(c->key_file), "%s/hub.key", c->state_dir);
 	if (access(c->cert_file, F_OK) == 0 || access(c->key_file, F_OK) == 0)
@@ -145,7 +173,9 @@ static int run(struct hub_server *srv)
 		break;
 	}
 	listener_close(l);
-	hub_server_stop(srv, PROTO_R_SHUTDOWN, 5000);
+	if (hub_server_stop(srv, PROTO_R_SHUTDOWN, 5000) > 0)
+		return 1; /* threads still use srv: exit without freeing it */
+	hub_server_log_stats(srv);
 	return 0;
 }
 
@@ -206,6 +236,9 @@ int main(int argc, char **argv)
 		config_free(&srv.cfg);
 		return 0;
 	}
+	if (mkdir(srv.cfg.state_dir, 0700) != 0 && errno != EEXIST)
+		fatal("cannot create state directory %s", srv.cfg.state_dir);
+	load_secret(srv.cfg.state_dir, srv.secret, sizeof(srv.secret));
 	setup_certificate(&srv.cfg);
 	print_fingerprint(srv.cfg.cert_file);
 	srv.tls = tls_server_ctx(srv.cfg.cert_file, srv.cfg.key_file, err, sizeof(err));
@@ -214,6 +247,7 @@ int main(int argc, char **argv)
 	if (hub_server_init(&srv) != 0)
 		fatalx("out of memory");
 	rc = run(&srv);
-	hub_server_free(&srv);
+	if (rc == 0)
+		hub_server_free(&srv);
 	return rc;
 }

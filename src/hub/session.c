@@ -23,7 +23,6 @@
 #include "log.h"
 #include "stream.h"
 
-#define HANDSHAKE_TIMEOUT_S 10
 #define RX_BATCH 256		  /* frames switched per hub-lock acquisition */
 #define RX_BUDGET (512 * 1024)	  /* bytes read before servicing the send side */
 #define TX_BUDGET (1024 * 1024)	  /* bytes sent before servicing the receive side */
@@ -64,8 +63,10 @@ static int rx_frame(struct rx_ctx *rx, const struct proto_msg *m)
 		}
 	}
 	p = pkt_new(m->payload, m->len, m->flags);
-	if (!p)
-		return 0; /* out of memory: lose this frame, not the session */
+	if (!p) {
+		rx->s->drops_nomem++; /* lose this frame, not the session */
+		return 0;
+	}
 	rx->batch[rx->n++] = p;
 	rx->s->rx_frames++;
 	rx->s->rx_frame_bytes += m->len;
@@ -149,9 +150,11 @@ static void set_nonblocking(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
-static int poll_timeout(const struct session *s, uint64_t now, uint64_t last_rx, uint64_t last_tx)
+static int poll_timeout(const struct session *s, const struct stream *st, uint64_t now,
+			uint64_t last_rx, uint64_t last_tx)
 {
-	uint64_t ka = last_tx + s->srv->cfg.keepalive_s * 1000ull;
+	/* a blocked write needs POLLOUT, not a keep-alive: no timer for it then */
+	uint64_t ka = stream_pending(st) ? UINT64_MAX : last_tx + s->srv->cfg.keepalive_s * 1000ull;
 	uint64_t dead = last_rx + s->srv->cfg.timeout_s * 1000ull;
 	uint64_t next = ka < dead ? ka : dead;
 
@@ -175,7 +178,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 
 		if (atomic_load_explicit(&s->stop, memory_order_acquire))
 			return atomic_load_explicit(&s->stop_reason, memory_order_relaxed);
-		if (poll(pfd, 2, busy ? 0 : poll_timeout(s, now, last_rx, last_tx)) < 0 &&
+		if (poll(pfd, 2, busy ? 0 : poll_timeout(s, st, now, last_rx, last_tx)) < 0 &&
 		    errno != EINTR) {
 			snprintf(why, whylen, "poll: %s", strerror(errno));
 			return PROTO_R_INTERNAL;
@@ -218,12 +221,16 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 static void run_established(struct session *s)
 {
 	struct stream st;
+	struct queue_stats qs;
+	uint32_t qframes;
+	size_t qbytes;
 	char why[256] = "";
 	uint16_t reason;
 
 	set_nonblocking(s->fd);
 	if (stream_init(&st, s->ssl, s->fd) != 0) {
 		log_warnx("session %u (%s): out of memory", s->id, s->user);
+		hub_detach(s->hub, s);
 		return;
 	}
 	reason = data_loop(s, &st, why, sizeof(why));
@@ -231,12 +238,15 @@ static void run_established(struct session *s)
 	hub_detach(s->hub, s);
 	if (reason != PROTO_R_CLIENT_EXIT && reason != PROTO_R_PROTOCOL)
 		stream_close(&st, reason, 1000);
+	queue_get_stats(&s->queue, &qs, &qframes, &qbytes);
 	log_info("session %u (%s@%s from %s) closed: %s%s%s; frames in %llu (%llu bytes), "
-		 "out %llu (%llu bytes)",
+		 "out %llu (%llu bytes), dropped %llu (queue full) %llu (no memory), "
+		 "queue high-water %u frames %zu bytes",
 		 s->id, s->user, s->hub->cfg->name, s->peer, proto_reason_str(reason),
 		 why[0] ? ": " : "", why, (unsigned long long)s->rx_frames,
 		 (unsigned long long)s->rx_frame_bytes, (unsigned long long)s->tx_frames,
-		 (unsigned long long)s->tx_frame_bytes);
+		 (unsigned long long)s->tx_frame_bytes, (unsigned long long)qs.drops_full,
+		 (unsigned long long)s->drops_nomem, qs.hwm_frames, qs.hwm_bytes);
 	stream_free(&st);
 }
 
@@ -267,12 +277,15 @@ static void sess_free(struct session *s)
 static void *sess_main(void *arg)
 {
 	struct session *s = arg;
-	struct timeval tv = {.tv_sec = HANDSHAKE_TIMEOUT_S};
+	struct timeval tv = {.tv_sec = SESS_HANDSHAKE_TIMEOUT_MS / 1000};
 
 	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(s->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (sess_handshake(s) == 0)
 		run_established(s);
+	else if (atomic_load(&s->stop_reason) == PROTO_R_TIMEOUT)
+		log_info("session %u from %s: login not finished within %d s: closed", s->id,
+			 s->peer, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
 	unregister(s);
 	sess_free(s);
 	return NULL;
@@ -312,6 +325,7 @@ static struct session *sess_new(struct hub_server *srv, int fd)
 	s->fd = fd;
 	atomic_init(&s->state, SESS_HANDSHAKE);
 	s->id = atomic_fetch_add_explicit(&srv->next_id, 1, memory_order_relaxed);
+	s->started_ms = hub_now_ms();
 	atomic_init(&s->stop, false);
 	atomic_init(&s->stop_reason, PROTO_R_NONE);
 	return s;
@@ -363,6 +377,16 @@ int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *pe
 		return -1;
 	}
 	return 0;
+}
+
+void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms)
+{
+	pthread_mutex_lock(&srv->lock);
+	for (struct session *s = srv->all; s; s = s->all_next)
+		if (atomic_load(&s->state) == SESS_HANDSHAKE &&
+		    now_ms - s->started_ms > SESS_HANDSHAKE_TIMEOUT_MS)
+			sess_stop(s, PROTO_R_TIMEOUT);
+	pthread_mutex_unlock(&srv->lock);
 }
 
 void sess_stop(struct session *s, uint16_t reason)

@@ -42,11 +42,13 @@ struct session {
 	struct session *hub_prev, *hub_next; /* under hub->lock */
 	struct session *all_prev, *all_next; /* under srv->lock */
 
+	uint64_t started_ms;	  /* when accepted: bounds the whole handshake */
 	atomic_bool stop;	  /* set by sess_stop, read by the thread */
 	atomic_ushort stop_reason;
 
 	/* counters, written by the session thread */
 	uint64_t rx_frames, tx_frames, rx_frame_bytes, tx_frame_bytes;
+	uint64_t drops_nomem; /* received frames lost to a failed allocation */
 };
 
 static inline struct session *sess_from_port(struct sw_port *p)
@@ -58,6 +60,10 @@ static inline struct session *sess_from_port(struct sw_port *p)
 int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer);
 /* Asks a session to close with reason; safe from any thread holding srv->lock. */
 void sess_stop(struct session *s, uint16_t reason);
+/* Cuts every handshake older than SESS_HANDSHAKE_TIMEOUT_MS (slow or stuck peers). */
+void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms);
+
+#define SESS_HANDSHAKE_TIMEOUT_MS 10000
 
 /* handshake.c: TLS accept and login; 0 when the session is established in its hub. */
 int sess_handshake(struct session *s);

@@ -75,6 +75,8 @@ int auth_b64_decode(const char *in, uint8_t *out, size_t cap)
 		pad++;
 	if (in[n - 2] == '=')
 		pad++;
+	if (memchr(in, '=', n - (size_t)pad))
+		return -1; /* padding only at the end */
 	len = EVP_DecodeBlock(tmp, (const unsigned char *)in, (int)n);
 	if (len < 0 || (size_t)(len - pad) > cap)
 		return -1;

@@ -2,7 +2,7 @@
 /*
  * Daemon logging in the OpenBSD style: log_warn appends strerror(errno),
  * log_warnx does not; fatal/fatalx log and exit.  Lines go to stderr with a
- * level prefix (journald picks the level from "<N>" when LOG_JOURNAL is set).
+ * level prefix (under systemd, JOURNAL_STREAM set, lines carry "<N>" priority prefixes).
  * Thread-safe: one write(2) per line.  Never call from the per-frame path.
  */
 #ifndef VPN_LOG_H

@@ -9,6 +9,7 @@
 #include "stream.h"
 
 #include <errno.h>
+#include <openssl/err.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -59,6 +60,11 @@ static enum stream_status ssl_failure(struct stream *s, int ret)
 		snprintf(s->err, sizeof(s->err), "socket: %s", strerror(errno));
 		return STREAM_ERROR;
 	default:
+		/* OpenSSL 3 reports a TCP close without close_notify as an error */
+		if (ERR_GET_REASON(ERR_peek_last_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+			ERR_clear_error();
+			return STREAM_EOF;
+		}
 		snprintf(s->err, sizeof(s->err), "TLS: %s", tls_error(NULL, buf, sizeof(buf)));
 		return STREAM_ERROR;
 	}

@@ -36,6 +36,11 @@ run_client 2
 assert "wrong password: exit 3, told in plain words" expect 3 "wrong user name or password"
 assert "wrong password logged by the hub" grep -q "(user bob): rejected: wrong password" "$WORK/hub.log"
 
+client_profile 2 default BOB bob-pw
+start_client 2
+assert "hub and user names are case-insensitive" wait_connected 2
+kill "${CLIENT_PID[2]}"; wait "${CLIENT_PID[2]}" 2>/dev/null; : >"$WORK/c2.log"
+
 client_profile 2 DEFAULT mallory whatever
 run_client 2
 assert "unknown user: same answer as a wrong password" expect 3 "wrong user name or password"

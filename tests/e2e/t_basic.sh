@@ -10,12 +10,15 @@ cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh
 trap topo_down EXIT
 
 two_clients 3
-client_profile 3 DEFAULT carol carol-pw
+client_profile 3 DEFAULT carol carol-pw "address = 10.78.0.3/24"
 start_client 3
 wait_connected 3
 
 assert "ping c1 -> c2" ping_ok c1 10.77.0.2
 assert "ping c2 -> c1" ping_ok c2 10.77.0.1
+assert "a client keeps every IPv4 address of its profile" \
+	bash -c "ip netns exec $P-c3 ip -4 addr show dev vpn0 | grep -q 10.77.0.3/24 &&
+		 ip netns exec $P-c3 ip -4 addr show dev vpn0 | grep -q 10.78.0.3/24"
 assert "c1 learned c2's MAC by ARP" \
 	bash -c "ip netns exec $P-c1 ip neigh show 10.77.0.2 dev vpn0 | grep -q lladdr"
 assert "ARP request answered (arping)" ns c2 arping -c 2 -w 3 -I vpn0 10.77.0.1

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # One bad session never harms another: while c1 and c2 talk, a misbehaving
 # peer in c3's namespace sends garbage before login, an oversized length, a
-# runt frame, an unknown message type and a bad virtio header.  Each time the
+# runt frame, an unknown message type and a bad virtio header; a plain-text
+# peer and a peer that trickles its handshake are cut off.  Each time the
 # hub must close only that session, with a logged reason, and c1 <-> c2 must
 # keep working.  Then killing client 2 outright leaves the hub serving others.
 #
@@ -29,6 +30,13 @@ assert "bad virtio header logged" grep -q "carol.*bad virtio header: unknown GSO
 # a raw TCP peer that never speaks TLS must not hold anything up either
 ns c3 bash -c 'exec 3<>/dev/tcp/10.199.3.1/5555; printf "GET / HTTP/1.0\r\n\r\n" >&3; sleep 1' || true
 assert "plain-text peer refused with a TLS error" wait_for "TLS failure log" 5 grep -q "TLS handshake failed" "$WORK/hub.log"
+
+# a peer that trickles a byte every 3 s never finishes its handshake: cut at 10 s
+ns c3 bash -c 'exec 3<>/dev/tcp/10.199.3.1/5555; for i in $(seq 10); do printf "\x16" >&3 || exit 0; sleep 3; done' &
+trickle=$!
+assert "a trickling handshake is cut by the hub" \
+	wait_for "handshake reaped" 25 grep -q "login not finished within 10 s" "$WORK/hub.log"
+kill "$trickle" 2>/dev/null; wait "$trickle" 2>/dev/null
 
 # a client killed without a goodbye: the hub drops its session, the rest go on
 client_profile 3 DEFAULT carol carol-pw

@@ -28,9 +28,8 @@ static void client_proof(const char *password, const struct auth_verifier *v,
 {
 	uint8_t client_key[AUTH_KEY_LEN], server_key[AUTH_KEY_LEN];
 
-	ck_assert_int_eq(auth_derive(password, v->salt, v->salt_len, v->iterations, client_key,
-				     server_key),
-			 0);
+	ck_assert_int_eq(
+	    auth_derive(password, v->salt, v->salt_len, v->iterations, client_key, server_key), 0);
 	auth_client_proof(client_key, transcript, proof);
 }
 
@@ -43,18 +42,18 @@ START_TEST(test_rfc7677_known_answer)
 {
 	/* RFC 7677 section 3: user "user", password "pencil" */
 	static const char auth_message[] =
-		"n=user,r=rOprNGfwEbeRWgbNEkqO,"
-		"r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
-		"s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,"
-		"c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
+	    "n=user,r=rOprNGfwEbeRWgbNEkqO,"
+	    "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+	    "s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,"
+	    "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
 	uint8_t salt[16], client_key[32], server_key[32], stored[32], sig[32], proof[32];
 	uint8_t want_proof[32], want_server_sig[32];
 	unsigned int n = 32;
 	char text[64];
 
 	ck_assert_int_eq(auth_b64_decode("W22ZaJ0SNY7soEsUEjb6gQ==", salt, sizeof(salt)), 16);
-	ck_assert_int_eq(auth_b64_decode("dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
-					 want_proof, sizeof(want_proof)),
+	ck_assert_int_eq(auth_b64_decode("dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=", want_proof,
+					 sizeof(want_proof)),
 			 32);
 	ck_assert_int_eq(auth_b64_decode("6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=",
 					 want_server_sig, sizeof(want_server_sig)),
@@ -73,8 +72,8 @@ START_TEST(test_rfc7677_known_answer)
 	ck_assert_str_eq(text, "dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
 
 	/* ServerSignature = HMAC(ServerKey, AuthMessage) */
-	HMAC(EVP_sha256(), server_key, 32, (const uint8_t *)auth_message, strlen(auth_message),
-	     sig, &n);
+	HMAC(EVP_sha256(), server_key, 32, (const uint8_t *)auth_message, strlen(auth_message), sig,
+	     &n);
 	ck_assert_mem_eq(sig, want_server_sig, 32);
 }
 END_TEST
@@ -192,8 +191,7 @@ static const char KEY31[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==";
 static const char KEY32[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 static const char KEY33[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g";
 
-static int parse_fields(const char *iter, const char *salt, const char *stored,
-			const char *server)
+static int parse_fields(const char *iter, const char *salt, const char *stored, const char *server)
 {
 	struct auth_verifier v;
 	char text[1024];
@@ -205,28 +203,28 @@ static int parse_fields(const char *iter, const char *salt, const char *stored,
 START_TEST(test_verifier_parse_rejects)
 {
 	static const char *const bad_text[] = {
-		"",
-		"scram-sha-256$",
-		"scram-sha-1$4096$AAECAwQFBgcICQoLDA0ODw==$"
-		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$"
-		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-		"SCRAM-SHA-256$4096$AAECAwQFBgcICQoLDA0ODw==$"
-		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$"
-		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-		" scram-sha-256$4096$AAECAwQFBgcICQoLDA0ODw==$"
-		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$"
-		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-		/* too few and too many fields */
-		"scram-sha-256$4096$AAECAwQFBgcICQoLDA0ODw==$"
-		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-		"scram-sha-256$4096$AAECAwQFBgcICQoLDA0ODw==$"
-		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$"
-		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$",
-		"scram-sha-256$4096$AAECAwQFBgcICQoLDA0ODw==$"
-		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$"
-		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$AAAA",
-		"scram-sha-256$$$$",
-		"scram-sha-256$$$$$",
+	    "",
+	    "scram-sha-256$",
+	    "scram-sha-1$4096$AAECAwQFBgcICQoLDA0ODw==$"
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$"
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+	    "SCRAM-SHA-256$4096$AAECAwQFBgcICQoLDA0ODw==$"
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$"
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+	    " scram-sha-256$4096$AAECAwQFBgcICQoLDA0ODw==$"
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$"
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+	    /* too few and too many fields */
+	    "scram-sha-256$4096$AAECAwQFBgcICQoLDA0ODw==$"
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+	    "scram-sha-256$4096$AAECAwQFBgcICQoLDA0ODw==$"
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$"
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$",
+	    "scram-sha-256$4096$AAECAwQFBgcICQoLDA0ODw==$"
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$"
+	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=$AAAA",
+	    "scram-sha-256$$$$",
+	    "scram-sha-256$$$$$",
 	};
 	struct auth_verifier v;
 	char big[AUTH_VERIFIER_MAX + 64];
@@ -258,10 +256,12 @@ START_TEST(test_verifier_parse_rejects)
 	ck_assert_int_eq(parse_fields("4096", "AAECAwQFBgcICQoLDA0ODw", KEY32, KEY32), -1);
 	ck_assert_int_eq(parse_fields("4096", "AAECAwQF!gcICQoLDA0ODw==", KEY32, KEY32), -1);
 	ck_assert_int_eq(parse_fields("4096", "", KEY32, KEY32), -1);
-	ck_assert_int_eq(parse_fields("4096", SALT16, KEY32, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaG@wdHh8="),
-			 -1);
-	ck_assert_int_eq(parse_fields("4096", SALT16, "AAEC AwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", KEY32),
-			 -1);
+	ck_assert_int_eq(
+	    parse_fields("4096", SALT16, KEY32, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaG@wdHh8="),
+	    -1);
+	ck_assert_int_eq(
+	    parse_fields("4096", SALT16, "AAEC AwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", KEY32),
+	    -1);
 
 	/* salt and key lengths */
 	ck_assert_int_eq(parse_fields("4096", "AAECAwQFBg==", KEY32, KEY32), -1); /* 7 bytes */
@@ -377,7 +377,7 @@ START_TEST(test_b64_vectors)
 {
 	/* RFC 4648 section 10 */
 	static const char *const plain[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-	static const char *const coded[] = {"",		"Zg==",	    "Zm8=",	"Zm9v",
+	static const char *const coded[] = {"",		"Zg==",	    "Zm8=",    "Zm9v",
 					    "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
 	char out[16];
 	uint8_t dec[16];
@@ -390,12 +390,10 @@ START_TEST(test_b64_vectors)
 				 (int)strlen(coded[i]));
 		ck_assert_str_eq(out, coded[i]);
 		/* exactly enough room, and one byte less */
-		ck_assert_int_ge(auth_b64_encode((const uint8_t *)plain[i], n, out,
-						 strlen(coded[i]) + 1),
-				 0);
-		ck_assert_int_eq(auth_b64_encode((const uint8_t *)plain[i], n, out,
-						 strlen(coded[i])),
-				 -1);
+		ck_assert_int_ge(
+		    auth_b64_encode((const uint8_t *)plain[i], n, out, strlen(coded[i]) + 1), 0);
+		ck_assert_int_eq(
+		    auth_b64_encode((const uint8_t *)plain[i], n, out, strlen(coded[i])), -1);
 		if (n == 0)
 			continue;
 		ck_assert_int_eq(auth_b64_decode(coded[i], dec, sizeof(dec)), (int)n);
@@ -426,8 +424,19 @@ END_TEST
 START_TEST(test_b64_decode_rejects)
 {
 	static const char *const bad[] = {
-		"", "Z", "Zg", "Zg=", "Zg===", "Zm9vY", "Zm9!", "Zm 9", " Zm9", "Zm9v\n", "Zm9\n",
-		"Zm-_", "\xc3\xa9\xc3\xa9",
+	    "",
+	    "Z",
+	    "Zg",
+	    "Zg=",
+	    "Zg===",
+	    "Zm9vY",
+	    "Zm9!",
+	    "Zm 9",
+	    " Zm9",
+	    "Zm9v\n",
+	    "Zm9\n",
+	    "Zm-_",
+	    "\xc3\xa9\xc3\xa9",
 	};
 	uint8_t dec[300];
 	char big[AUTH_VERIFIER_MAX + 5];
@@ -447,8 +456,8 @@ END_TEST
 
 /*
  * '=' is only padding at the very end (RFC 4648 section 3.3), and a lone
- * 6-bit group cannot encode a byte.  auth_b64_decode accepts all of these
- * (it trusts EVP_DecodeBlock, which decodes '=' anywhere as zero bits).
+ * 6-bit group cannot encode a byte; EVP_DecodeBlock alone decodes '=' anywhere
+ * as zero bits, so auth_b64_decode has to refuse these itself.
  */
 START_TEST(test_b64_decode_rejects_misplaced_padding)
 {

@@ -205,9 +205,8 @@ START_TEST(test_nul_byte)
 	struct items *it = items_new();
 	char err[256];
 
-	ck_assert_int_eq(kv_parse_buf(text, sizeof(text) - 1, "t.conf", collect, it, err,
-				      sizeof(err)),
-			 -1);
+	ck_assert_int_eq(
+	    kv_parse_buf(text, sizeof(text) - 1, "t.conf", collect, it, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "t.conf:2: NUL byte in line");
 	ck_assert_int_eq(it->n, 1);
 	/* on a comment line too */
@@ -264,9 +263,8 @@ START_TEST(test_file_size_bound)
 	memset(text, '\n', KV_FILE_MAX + 1);
 	ck_assert_int_eq(kv_parse_buf(text, KV_FILE_MAX, "big.conf", collect, it, err, sizeof(err)),
 			 0);
-	ck_assert_int_eq(kv_parse_buf(text, KV_FILE_MAX + 1, "big.conf", collect, it, err,
-				      sizeof(err)),
-			 -1);
+	ck_assert_int_eq(
+	    kv_parse_buf(text, KV_FILE_MAX + 1, "big.conf", collect, it, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "big.conf"));
 	ck_assert_ptr_nonnull(strstr(err, "larger"));
 	free(text);
@@ -312,11 +310,9 @@ START_TEST(test_kv_uint)
 	ck_assert_uint_eq(v, 12345);
 	ck_assert_int_eq(kv_uint("n", "4", 5, 10, &v, err, sizeof(err)), -1);
 	ck_assert_int_eq(kv_uint("n", "4294967296", 0, UINT32_MAX, &v, err, sizeof(err)), -1);
-	ck_assert_int_eq(kv_uint("n", "99999999999999999999", 0, UINT32_MAX, &v, err,
-				 sizeof(err)),
+	ck_assert_int_eq(kv_uint("n", "99999999999999999999", 0, UINT32_MAX, &v, err, sizeof(err)),
 			 -1);
-	ck_assert_int_eq(kv_uint("n", "18446744073709551616", 0, UINT32_MAX, &v, err,
-				 sizeof(err)),
+	ck_assert_int_eq(kv_uint("n", "18446744073709551616", 0, UINT32_MAX, &v, err, sizeof(err)),
 			 -1);
 	ck_assert_int_eq(kv_uint("n", "", 0, 10, &v, err, sizeof(err)), -1);
 	ck_assert_int_eq(kv_uint("n", "5x", 0, 10, &v, err, sizeof(err)), -1);
@@ -421,13 +417,11 @@ START_TEST(test_kv_hostport)
 	ck_assert_str_eq(host, "");
 
 	/* no default port: one must be given */
-	ck_assert_int_eq(kv_hostport("listen", "host", 0, host, sizeof(host), &port, err,
-				     sizeof(err)),
-			 -1);
+	ck_assert_int_eq(
+	    kv_hostport("listen", "host", 0, host, sizeof(host), &port, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "no port"));
-	ck_assert_int_eq(kv_hostport("listen", "host:7", 0, host, sizeof(host), &port, err,
-				     sizeof(err)),
-			 0);
+	ck_assert_int_eq(
+	    kv_hostport("listen", "host:7", 0, host, sizeof(host), &port, err, sizeof(err)), 0);
 	ck_assert_uint_eq(port, 7);
 }
 END_TEST

@@ -2,13 +2,13 @@
 /*
  * Client profile tests on in-memory text: a full profile sets every field,
  * defaults fill the rest, each required key is named when missing, every
- * value check refuses with "name:LINE:", the derived MAC address is stable,
- * locally administered and unicast, and password files are read (and refused
- * when empty).  The whole-file cross-checks promised by profile.c's header
- * are tested too.
+ * value check refuses with "name:LINE:", single-valued keys, verification
+ * modes and password sources are each given once, relative paths start at
+ * the profile's directory, and the derived MAC address is stable, locally
+ * administered and unicast.
  */
 #include <arpa/inet.h>
-#include <openssl/sha.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +22,11 @@
 	"sha256:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:"                                  \
 	"00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff"
 
-/* The smallest valid profile; tests append lines to it (it is 5 lines long). */
+/* The smallest valid profile, one line per required key, and the same as one text. */
+static const char *const MINIMAL_LINES[] = {
+    "server = vpn.example.com", "hub = DEFAULT", "user = alice",
+    "password = secret",	"verify = none",
+};
 static const char MINIMAL[] = "server = vpn.example.com\n"
 			      "hub = DEFAULT\n"
 			      "user = alice\n"
@@ -44,16 +48,48 @@ static int parse(const char *text, struct profile *p, char *err, size_t errlen)
 	return profile_parse(text, strlen(text), "test.conf", p, err, errlen);
 }
 
-/* Parses MINIMAL followed by one more line (line 6). */
+/* Keys that may be given only once together: verification modes, password sources. */
+static int key_group(const char *line)
+{
+	static const char *const groups[][3] = {{"ca", "fingerprint", "verify"},
+						{"password", "password_file", NULL}};
+	size_t n = strcspn(line, " =");
+
+	for (int g = 0; g < 2; g++)
+		for (int k = 0; k < 3 && groups[g][k]; k++)
+			if (strlen(groups[g][k]) == n && strncmp(line, groups[g][k], n) == 0)
+				return g + 1;
+	return 0;
+}
+
+/* True if the two "key = value" lines set the same key or keys of one group. */
+static bool same_key(const char *a, const char *b)
+{
+	size_t n = strcspn(a, " =");
+
+	return (n == strcspn(b, " =") && strncmp(a, b, n) == 0) ||
+	       (key_group(a) && key_group(a) == key_group(b));
+}
+
+/*
+ * Parses the minimal profile plus one line, always line 6: a minimal line the
+ * new one would conflict with becomes a comment, so line numbers stay put.
+ */
 static int parse_with(const char *line, struct profile *p, char *err, size_t errlen)
 {
-	char text[2048];
+	char text[2048] = "";
 
-	snprintf(text, sizeof(text), "%s%s\n", MINIMAL, line);
+	for (int i = 0; i < 5; i++) {
+		strcat(text, same_key(MINIMAL_LINES[i], line) ? "# replaced" : MINIMAL_LINES[i]);
+		strcat(text, "\n");
+	}
+	ck_assert_uint_lt(strlen(text) + strlen(line) + 2, sizeof(text));
+	strcat(text, line);
+	strcat(text, "\n");
 	return parse(text, p, err, errlen);
 }
 
-/* Expects MINIMAL + line to fail on line 6 with a message mentioning what. */
+/* Expects parse_with(line) to fail on line 6 with a message mentioning what. */
 static void refuse_line6(const char *line, const char *what)
 {
 	struct profile *p = profile_alloc();
@@ -165,15 +201,12 @@ START_TEST(test_missing_required)
 	char text[1024], err[512];
 
 	for (int skip = 0; skip < 5; skip++) {
-		const char *line = MINIMAL;
-
 		text[0] = '\0';
 		for (int k = 0; k < 5; k++) {
-			const char *nl = strchr(line, '\n');
-
-			if (k != skip)
-				strncat(text, line, (size_t)(nl - line + 1));
-			line = nl + 1;
+			if (k == skip)
+				continue;
+			strcat(text, MINIMAL_LINES[k]);
+			strcat(text, "\n");
 		}
 		ck_assert_ptr_null(strstr(text, keys[skip]));
 		ck_assert_int_eq(parse(text, p, err, sizeof(err)), -1);
@@ -193,8 +226,7 @@ START_TEST(test_error_line_numbers)
 	struct profile *p = profile_alloc();
 	char err[512];
 
-	ck_assert_int_eq(parse("server = h\n\n# c\nmtu = 100\nhub = x\n", p, err, sizeof(err)),
-			 -1);
+	ck_assert_int_eq(parse("server = h\n\n# c\nmtu = 100\nhub = x\n", p, err, sizeof(err)), -1);
 	ck_assert_ptr_eq(strstr(err, "test.conf:4: mtu:"), err);
 	refuse_line6("mtu = 100", "mtu");
 	refuse_line6("colour = red", "unknown key \"colour\"");
@@ -208,6 +240,7 @@ START_TEST(test_error_line_numbers)
 	refuse_line6("ca = ", "ca");
 	refuse_line6("hub = a\x01z", "hub");
 	refuse_line6("user = \x7f", "user");
+	free(p);
 }
 END_TEST
 
@@ -382,8 +415,8 @@ END_TEST
 START_TEST(test_derived_mac)
 {
 	struct profile *p = profile_alloc();
-	char text[1024], err[512], id[256];
-	uint8_t h[SHA256_DIGEST_LENGTH], first[6];
+	char text[1024], err[512];
+	uint8_t first[6];
 
 	ck_assert_int_eq(parse(MINIMAL, p, err, sizeof(err)), 0);
 	ck_assert(!p->mac_set);
@@ -391,14 +424,7 @@ START_TEST(test_derived_mac)
 	ck_assert_uint_eq(p->mac[0] & 2, 2); /* locally administered */
 	memcpy(first, p->mac, 6);
 
-	/* SHA-256 of "host\nhub\nuser\ndevice", first six bytes, with the two bits set */
-	snprintf(id, sizeof(id), "%s\n%s\n%s\n%s", "vpn.example.com", "DEFAULT", "alice",
-		 "vpn0");
-	SHA256((const uint8_t *)id, strlen(id), h);
-	h[0] = (uint8_t)((h[0] & 0xfc) | 0x02);
-	ck_assert_mem_eq(p->mac, h, 6);
-
-	/* stable across parses, and order of keys does not matter */
+	/* stable across parses; neither key order, password nor port matter */
 	ck_assert_int_eq(parse("verify = none\npassword = other\nuser = alice\nhub = DEFAULT\n"
 			       "server = vpn.example.com:9999\n",
 			       p, err, sizeof(err)),
@@ -413,6 +439,8 @@ START_TEST(test_derived_mac)
 	ck_assert(memcmp(p->mac, first, 6) != 0);
 	ck_assert_uint_eq(p->mac[0] & 3, 2);
 	ck_assert_int_eq(parse_with("device = vpn1", p, err, sizeof(err)), 0);
+	ck_assert(memcmp(p->mac, first, 6) != 0);
+	ck_assert_int_eq(parse_with("hub = OTHER", p, err, sizeof(err)), 0);
 	ck_assert(memcmp(p->mac, first, 6) != 0);
 	snprintf(text, sizeof(text), "%s", MINIMAL);
 	text[strlen("server = vpn.example.co")] = 'n';
@@ -491,25 +519,54 @@ START_TEST(test_password_file)
 }
 END_TEST
 
-/*
- * profile.c promises "cross-checks after the whole file (one verification
- * mode, a password from exactly one place)"; check_whole() does neither, and
- * parse_ctx.has_password_file is written but never read.  A later line then
- * silently overrides an earlier one, e.g. "verify = none" after a pinned
- * fingerprint turns certificate checking off.
- */
+START_TEST(test_single_valued_keys)
+{
+	static const char *const keys[] = {
+	    "server = h2",	   "hub = h2",
+	    "user = u2",	   "device = vpn9",
+	    "backend = tap",	   "mac = 02:00:00:00:00:09",
+	    "mtu = 1400",	   "reconnect = no",
+	    "reconnect_min = 2",   "reconnect_max = 9",
+	    "connect_timeout = 9", "verify_name = n",
+	    "password = again",
+	};
+	struct profile *p = profile_alloc();
+	char text[1024], err[512];
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(text, sizeof(text), "%s\n# between\n%s", keys[i], keys[i]);
+		ck_assert_msg(parse_with(text, p, err, sizeof(err)) == -1, "\"%s\" twice accepted",
+			      keys[i]);
+		ck_assert_msg(strncmp(err, "test.conf:8: ", 13) == 0 && strstr(err, "given twice"),
+			      "\"%s\" twice: %s", keys[i], err);
+	}
+	/* addresses are a list */
+	ck_assert_int_eq(
+	    parse_with("address = 10.0.0.1/8\naddress = 10.0.0.2/8", p, err, sizeof(err)), 0);
+	ck_assert_uint_eq(p->naddr, 2);
+	free(p);
+}
+END_TEST
+
 START_TEST(test_one_verification_mode)
 {
+	static const char *const modes[] = {"fingerprint = " FP_HEX, "ca = /etc/ca.pem",
+					    "verify = none"};
 	struct profile *p = profile_alloc();
-	char err[512];
+	char text[1024], err[512];
 
-	ck_assert_msg(parse_with("fingerprint = " FP_HEX, p, err, sizeof(err)) == -1,
-		      "fingerprint together with verify = none accepted (verify = %d)",
-		      (int)p->verify);
-	ck_assert_msg(parse("server = h\nhub = x\nuser = y\npassword = z\n"
-			    "fingerprint = " FP_HEX "\nca = /etc/ca.pem\n",
-			    p, err, sizeof(err)) == -1,
-		      "fingerprint together with ca accepted (verify = %d)", (int)p->verify);
+	/* any two modes, in either order: a later line must not silently win */
+	for (int a = 0; a < 3; a++) {
+		for (int b = 0; b < 3; b++) {
+			snprintf(text, sizeof(text),
+				 "server = h\nhub = x\nuser = y\npassword = z\n%s\n%s\n", modes[a],
+				 modes[b]);
+			ck_assert_msg(parse(text, p, err, sizeof(err)) == -1,
+				      "\"%s\" then \"%s\" accepted (verify = %d)", modes[a],
+				      modes[b], (int)p->verify);
+			ck_assert_msg(strncmp(err, "test.conf:6: ", 13) == 0, "%s", err);
+		}
+	}
 	free(p);
 }
 END_TEST
@@ -525,7 +582,50 @@ START_TEST(test_password_from_one_place)
 	ck_assert_msg(parse(text, p, err, sizeof(err)) == -1,
 		      "password and password_file together accepted (password \"%s\")",
 		      p->password);
+	ck_assert_ptr_nonnull(strstr(err, "test.conf:6: "));
+	ck_assert_str_eq(p->password, "");
+	snprintf(text, sizeof(text),
+		 "server = h\nhub = x\nuser = y\nverify = none\npassword_file = %s\n"
+		 "password = typed\n",
+		 path);
+	ck_assert_int_eq(parse(text, p, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "test.conf:6: "));
 	unlink(path);
+	rmdir(dir);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_relative_paths)
+{
+	char dir[] = "/tmp/proftest.XXXXXX", name[128], want[256], text[512], err[1024];
+	struct profile *p = profile_alloc();
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	write_file(dir, "pw", "relative secret\n");
+	snprintf(name, sizeof(name), "%s/client.conf", dir);
+	snprintf(text, sizeof(text),
+		 "server = h\nhub = x\nuser = y\npassword_file = pw\n"
+		 "ca = certs/ca.pem\n");
+	ck_assert_msg(profile_parse(text, strlen(text), name, p, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(p->password, "relative secret");
+	snprintf(want, sizeof(want), "%s/certs/ca.pem", dir);
+	ck_assert_str_eq(p->ca_file, want);
+	ck_assert_int_eq(p->verify, VERIFY_CA);
+	ck_assert_str_eq(p->path, name);
+
+	/* absolute paths are kept; a bare name stays relative to the caller */
+	snprintf(want, sizeof(want), "%s/pw", dir);
+	snprintf(text, sizeof(text),
+		 "server = h\nhub = x\nuser = y\npassword_file = %s\n"
+		 "ca = /etc/ca.pem\n",
+		 want);
+	ck_assert_int_eq(profile_parse(text, strlen(text), name, p, err, sizeof(err)), 0);
+	ck_assert_str_eq(p->ca_file, "/etc/ca.pem");
+	ck_assert_int_eq(parse_with("ca = ca.pem", p, err, sizeof(err)), 0);
+	ck_assert_str_eq(p->ca_file, "ca.pem");
+	snprintf(want, sizeof(want), "%s/pw", dir);
+	unlink(want);
 	rmdir(dir);
 	free(p);
 }
@@ -535,8 +635,8 @@ Suite *profile_suite(void)
 {
 	Suite *s = suite_create("profile");
 	TCase *tc = tcase_create("parse");
-	TCase *pw = tcase_create("password_file");
-	TCase *cross = tcase_create("cross_checks");
+	TCase *pw = tcase_create("files");
+	TCase *cross = tcase_create("once");
 
 	tcase_add_test(tc, test_full_profile);
 	tcase_add_test(tc, test_defaults);
@@ -553,8 +653,10 @@ Suite *profile_suite(void)
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(pw, test_password_file);
+	tcase_add_test(pw, test_relative_paths);
 	suite_add_tcase(s, pw);
 
+	tcase_add_test(cross, test_single_valued_keys);
 	tcase_add_test(cross, test_one_verification_mode);
 	tcase_add_test(cross, test_password_from_one_place);
 	suite_add_tcase(s, cross);

@@ -27,8 +27,8 @@ static uint32_t mac_index(const uint8_t mac[6])
 	return (uint32_t)mac[2] << 24 | (uint32_t)mac[3] << 16 | (uint32_t)mac[4] << 8 | mac[5];
 }
 
-static enum sw_learn_result learn(struct sw_table *t, uint32_t i, uint16_t vlan,
-				  struct sw_port *p, uint64_t now)
+static enum sw_learn_result learn(struct sw_table *t, uint32_t i, uint16_t vlan, struct sw_port *p,
+				  uint64_t now)
 {
 	uint8_t mac[6];
 
@@ -205,8 +205,7 @@ START_TEST(test_forget_port)
 	struct sw_port a = {0}, b = {0}, c = {0};
 
 	for (uint32_t i = 0; i < 50; i++)
-		ck_assert_int_eq(learn(t, i, (uint16_t)(i % 4), i % 2 ? &a : &b, 1000),
-				 SW_LEARNED);
+		ck_assert_int_eq(learn(t, i, (uint16_t)(i % 4), i % 2 ? &a : &b, 1000), SW_LEARNED);
 	ck_assert_uint_eq(a.nmacs, 25);
 	ck_assert_uint_eq(b.nmacs, 25);
 	sw_forget_port(t, &c); /* owns nothing */
@@ -314,9 +313,9 @@ START_TEST(test_stress_10k)
 
 	ck_assert_ptr_nonnull(t);
 	for (uint32_t i = 0; i < N; i++)
-		ck_assert_int_eq(learn(t, i * 2654435761u, (uint16_t)(i & 7), &ports[i % NPORTS],
-				       1000),
-				 SW_LEARNED);
+		ck_assert_int_eq(
+		    learn(t, i * 2654435761u, (uint16_t)(i & 7), &ports[i % NPORTS], 1000),
+		    SW_LEARNED);
 	ck_assert_uint_eq(sw_count(t), N);
 	ck_assert_int_eq(learn(t, 0xfffffff, 0, &ports[0], 1000), SW_TABLE_FULL);
 	for (int p = 0; p < NPORTS; p++)
@@ -327,9 +326,9 @@ START_TEST(test_stress_10k)
 
 	/* move every even entry to the next port */
 	for (uint32_t i = 0; i < N; i += 2)
-		ck_assert_int_eq(learn(t, i * 2654435761u, (uint16_t)(i & 7),
-				       &ports[(i + 1) % NPORTS], 3000),
-				 SW_MOVED);
+		ck_assert_int_eq(
+		    learn(t, i * 2654435761u, (uint16_t)(i & 7), &ports[(i + 1) % NPORTS], 3000),
+		    SW_MOVED);
 	ck_assert_uint_eq(ports[0].nmacs, 0);
 	ck_assert_uint_eq(ports[1].nmacs, N / 2);
 	ck_assert_uint_eq(ports[2].nmacs, 0);
