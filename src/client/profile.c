@@ -7,6 +7,7 @@
 #include "profile.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <net/if.h>
 #include <openssl/sha.h>
@@ -99,18 +100,22 @@ static void set_defaults(struct profile *p)
 
 static int parse_mac(const char *key, const char *v, uint8_t mac[6], char *err, size_t errlen)
 {
-	unsigned int b[6];
-	char tail;
+	char sep = strlen(v) == 17 ? v[2] : 0;
 
-	if (sscanf(v, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &tail) != 6 &&
-	    sscanf(v, "%2x-%2x-%2x-%2x-%2x-%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &tail) != 6) {
-		snprintf(err, errlen, "%s: \"%.64s\" is not a MAC address", key, v);
+	/* exactly "xx:xx:xx:xx:xx:xx" or with '-' */
+	for (int i = 0; sep && i < 17; i++) {
+		bool is_sep = i % 3 == 2;
+
+		if (is_sep ? v[i] != sep : !isxdigit((unsigned char)v[i]))
+			sep = 0;
+	}
+	if (sep != ':' && sep != '-') {
+		snprintf(err, errlen, "%s: \"%.64s\" is not a MAC address (xx:xx:xx:xx:xx:xx)", key,
+			 v);
 		return -1;
 	}
 	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
+		mac[i] = (uint8_t)strtoul((char[]){v[3 * i], v[3 * i + 1], 0}, NULL, 16);
 	if (mac[0] & 1) {
 		snprintf(err, errlen, "%s: %s is a multicast address", key, v);
 		return -1;
@@ -168,10 +173,16 @@ static int read_password_file(struct parse_ctx *ctx, const char *v, char *err, s
 	}
 	if (!fgets(p->password, sizeof(p->password), f))
 		p->password[0] = '\0';
-	fclose(f);
 	nl = strpbrk(p->password, "\r\n");
 	if (nl)
 		*nl = '\0';
+	else if (fgetc(f) != EOF) {
+		fclose(f);
+		snprintf(err, errlen, "password_file: the first line of %s is longer than %d bytes",
+			 path, PROFILE_PASSWORD_MAX);
+		return -1;
+	}
+	fclose(f);
 	if (!p->password[0]) {
 		snprintf(err, errlen, "password_file: %s is empty", path);
 		return -1;

@@ -70,7 +70,7 @@ static int parse_line(char *line, char **key, char **value, char *err, size_t er
 int kv_parse_buf(const char *buf, size_t len, const char *name, kv_item_fn fn, void *ctx,
 		 char *err, size_t errlen)
 {
-	char line[KV_LINE_MAX + 1], msg[512];
+	char line[KV_LINE_MAX + 2], msg[512]; /* + CR + NUL */
 	size_t pos = 0;
 	int lineno = 0;
 
@@ -83,11 +83,12 @@ int kv_parse_buf(const char *buf, size_t len, const char *name, kv_item_fn fn, v
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+		size_t text = n > 0 && buf[pos + n - 1] == '\r' ? n - 1 : n; /* CRLF */
 		char *key, *value;
 
 		lineno++;
 		msg[0] = '\0';
-		if (n > KV_LINE_MAX) {
+		if (text > KV_LINE_MAX) {
 			snprintf(err, errlen, "%s:%d: line longer than %d bytes", name, lineno,
 				 KV_LINE_MAX);
 			return -1;

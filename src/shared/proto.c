@@ -152,7 +152,7 @@ static const char *proto_check_hdr(uint8_t type, uint8_t flags, uint32_t len, ui
 			if (len < PROTO_VNET_HDR_LEN + PROTO_FRAME_MIN)
 				return "frame shorter than virtio header + Ethernet header";
 			if (len > PROTO_VNET_HDR_LEN + PROTO_FRAME_MAX)
-				return "frame longer than 65,553 bytes";
+				return "frame longer than 65,563 bytes (virtio header included)";
 		} else {
 			if (len < PROTO_FRAME_MIN)
 				return "frame shorter than an Ethernet header";

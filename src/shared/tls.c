@@ -14,6 +14,7 @@
 #include <openssl/x509v3.h>
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -261,12 +262,23 @@ int tls_fingerprint_parse(const char *text, uint8_t fp[TLS_FP_LEN])
 
 	if (strncasecmp(text, "sha256:", 7) == 0)
 		text += 7;
-	for (; *text; text++) {
+	bool colons = strchr(text, ':') != NULL;
+
+	if (colons && strlen(text) != TLS_FP_STR_LEN - 1)
+		return -1;
+
+	for (size_t i = 0; text[i]; i++) {
 		int v;
 
-		if (*text == ':' && hi < 0)
+		/* with separators: exactly one ':' between byte pairs */
+		if (colons && i % 3 == 2) {
+			if (text[i] != ':')
+				return -1;
 			continue;
-		v = hexval((unsigned char)*text);
+		}
+		if (text[i] == ':')
+			return -1;
+		v = hexval((unsigned char)text[i]);
 		if (v < 0 || n >= TLS_FP_LEN)
 			return -1;
 		if (hi < 0) {

@@ -178,22 +178,28 @@ START_TEST(test_table_full)
 }
 END_TEST
 
-START_TEST(test_full_reclaim_same_bucket)
+START_TEST(test_full_reclaim_relinks)
 {
 	/*
-	 * One entry, aged, in the bucket the new address hashes to: the purge
-	 * frees the slot the insertion pointer referred to, so the insertion
-	 * must look it up again.  Many rounds so chains of every shape occur.
+	 * A full table of aged entries: the purge inside sw_learn frees the chain
+	 * the new entry was about to be linked into, so its slot must be looked up
+	 * again.  512 entries in 256 buckets leave few chains empty; under ASan a
+	 * stale slot is a use after free, without it the new entry goes missing.
 	 */
-	struct sw_table *t = sw_new(1, 100);
+	struct sw_table *t = sw_new(512, 100);
 	struct sw_port a = {0};
 	uint64_t now = 1000;
+	uint32_t next = 0;
 
-	for (uint32_t i = 0; i < 2000; i++, now += SW_AGE_INTERVAL_MS) {
-		ck_assert_int_eq(learn(t, i, (uint16_t)(i % 3), &a, now), SW_LEARNED);
+	for (int round = 0; round < 20; round++) {
+		while (sw_count(t) < 512)
+			ck_assert_int_eq(learn(t, next++, 0, &a, now), SW_LEARNED);
+		now += SW_AGE_INTERVAL_MS;
+		ck_assert_int_eq(learn(t, next, 0, &a, now), SW_LEARNED);
 		ck_assert_uint_eq(sw_count(t), 1);
 		ck_assert_uint_eq(a.nmacs, 1);
-		ck_assert_ptr_eq(lookup(t, i, (uint16_t)(i % 3), now), &a);
+		ck_assert_ptr_eq(lookup(t, next, 0, now), &a);
+		next++;
 	}
 	sw_free(t);
 }
@@ -365,7 +371,7 @@ Suite *switch_suite(void)
 	tcase_add_test(tc, test_aging);
 	tcase_add_test(tc, test_port_limit);
 	tcase_add_test(tc, test_table_full);
-	tcase_add_test(tc, test_full_reclaim_same_bucket);
+	tcase_add_test(tc, test_full_reclaim_relinks);
 	tcase_add_test(tc, test_forget_port);
 	tcase_add_test(tc, test_vlans_are_separate);
 	tcase_add_test(tc, test_walk);
