@@ -369,23 +369,12 @@ int profile_parse(const char *text, size_t len, const char *name, struct profile
 
 int profile_load(const char *path, struct profile *p, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
 	char *buf;
 	size_t n;
 	int rc;
 
-	if (!f) {
-		snprintf(err, errlen, "cannot open profile %s: %s", path, strerror(errno));
+	if (kv_read_file(path, &buf, &n, err, errlen) != 0)
 		return -1;
-	}
-	buf = malloc(KV_FILE_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	n = fread(buf, 1, KV_FILE_MAX + 1, f);
-	fclose(f);
 	rc = profile_parse(buf, n, path, p, err, errlen);
 	free(buf);
 	return rc;

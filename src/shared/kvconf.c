@@ -109,32 +109,44 @@ int kv_parse_buf(const char *buf, size_t len, const char *name, kv_item_fn fn, v
 	return 0;
 }
 
-int kv_parse_file(const char *path, kv_item_fn fn, void *ctx, char *err, size_t errlen)
+int kv_read_file(const char *path, char **buf, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
-	int rc;
 
+	*buf = NULL;
 	if (!f) {
 		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	buf = malloc(KV_FILE_MAX + 1);
-	if (!buf) {
+	*buf = malloc(KV_FILE_MAX + 1);
+	if (!*buf) {
 		fclose(f);
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	n = fread(buf, 1, KV_FILE_MAX + 1, f);
+	/* one byte more than allowed, so kv_parse_buf can refuse an oversized file */
+	*len = fread(*buf, 1, KV_FILE_MAX + 1, f);
 	if (ferror(f)) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		rc = -1;
-	} else {
-		rc = kv_parse_buf(buf, n, path, fn, ctx, err, errlen);
+		fclose(f);
+		free(*buf);
+		*buf = NULL;
+		return -1;
 	}
-	free(buf);
 	fclose(f);
+	return 0;
+}
+
+int kv_parse_file(const char *path, kv_item_fn fn, void *ctx, char *err, size_t errlen)
+{
+	char *buf;
+	size_t n;
+	int rc;
+
+	if (kv_read_file(path, &buf, &n, err, errlen) != 0)
+		return -1;
+	rc = kv_parse_buf(buf, n, path, fn, ctx, err, errlen);
+	free(buf);
 	return rc;
 }
 

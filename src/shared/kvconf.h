@@ -22,6 +22,8 @@ typedef int (*kv_item_fn)(void *ctx, const char *key, const char *value, char *e
 int kv_parse_buf(const char *buf, size_t len, const char *name, kv_item_fn fn, void *ctx,
 		 char *err, size_t errlen);
 int kv_parse_file(const char *path, kv_item_fn fn, void *ctx, char *err, size_t errlen);
+/* Reads a whole file (at most KV_FILE_MAX + 1 bytes) into a malloc'd *buf; 0 or -1. */
+int kv_read_file(const char *path, char **buf, size_t *len, char *err, size_t errlen);
 
 /* Value helpers: 0, or -1 with a message in err. */
 int kv_uint(const char *key, const char *value, uint32_t min, uint32_t max, uint32_t *out,
