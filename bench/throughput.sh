@@ -192,8 +192,8 @@ def cmd_report(raw, out, meta_json, health_json):
 
     meta = lines[0]
     print()
-    print("vpnhub vs plain veth  (%s, %s CPUs, load %s -> %s, DURATION=%s s, REPEAT=%s, medians)"
-          % (meta["date"], meta["cpus"], meta["loadavg_start"].split()[0],
+    print("vpnhub vs plain veth  (%s, %s build, %s CPUs, load %s -> %s, DURATION=%s s, REPEAT=%s, medians)"
+          % (meta["date"], meta["build_type"] or "?", meta["cpus"], meta["loadavg_start"].split()[0],
              meta["loadavg_end"].split()[0], meta["duration_s"], meta["repeat"]))
     print("%-34s%10s%10s%14s" % ("", "tunnel", "plain", "tunnel/plain"))
     for streams, d in CONFIGS:
@@ -388,11 +388,7 @@ wait_connected 1
 wait_connected 2
 wait_for "ping through the tunnel" 15 ns c1 ping -c 1 -W 1 -q 10.77.0.2 >/dev/null
 wait_for "ping over the plain path" 5 ns c1 ping -c 1 -W 1 -q 10.199.2.2 >/dev/null
-if ! { hp=$(hub_pid) && c1p=$(client_pid 1) && c2p=$(client_pid 2); }; then
-	log "cannot find the daemons' PIDs"
-	exit 1
-fi
-DAEMONS=("vpnhub $hp" "vpnclient-c1 $c1p" "vpnclient-c2 $c2p")
+DAEMONS=("vpnhub $HUB_PID" "vpnclient-c1 ${CLIENT_PID[1]}" "vpnclient-c2 ${CLIENT_PID[2]}")
 log "daemons: ${DAEMONS[*]}"
 start_iperf_server
 
@@ -437,10 +433,12 @@ alive=$(for d in "${DAEMONS[@]}"; do
 done | paste -sd, -)
 health=$(printf '{"reconnects":{"c1":%d,"c2":%d},"log_warnings":%d,%s,"daemons_alive":{%s}}' \
 	"$(reconn 1)" "$(reconn 2)" "$warnings" "$drops" "$alive")
-meta=$(printf '{"date":"%s","kernel":"%s","cpus":%d,"loadavg_start":"%s","loadavg_end":"%s","duration_s":%s,"repeat":%d,"pings":%d,"ping_interval_s":%s,"iperf3":"%s","build":"%s"}' \
+meta=$(printf '{"date":"%s","kernel":"%s","cpus":%d,"loadavg_start":"%s","loadavg_end":"%s","duration_s":%s,"repeat":%d,"pings":%d,"ping_interval_s":%s,"iperf3":"%s","build":"%s","build_type":"%s"}' \
 	"$(date -Iseconds)" "$(uname -r)" "$(nproc)" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" \
 	"$DURATION" "$REPEAT" "$PINGS" "$PING_INTERVAL" \
-	"$(iperf3 --version | head -n 1 | awk '{print $2}')" "$BUILD")
+	"$(iperf3 --version | head -n 1 | awk '{print $2}')" "$BUILD" \
+	"$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p; s/^SANITIZE:STRING=\(..*\)/sanitize=\1/p' \
+		"$BUILD/CMakeCache.txt" 2>/dev/null | paste -sd' ' -)")
 
 mkdir -p "$RESULTS"
 py report "$RAW" "$OUT" "$meta" "$health"

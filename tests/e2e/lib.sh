@@ -199,20 +199,3 @@ two_clients() {
 no_tentative() { ! ns "$1" ip -6 addr show dev vpn0 | grep -q tentative; }
 
 ping_ok() { ns "$1" ping -c "${3:-3}" -i 0.2 -W 2 "$2"; }
-
-# daemon_pid PID NAME: the PID of the process called NAME that was started in the
-# background as PID.  "ns ... &" leaves a bash subshell in $! (HUB_PID, CLIENT_PID[i])
-# whose child runs the daemon; this walks down to the daemon itself (for /proc reads).
-daemon_pid() {
-	local pid=$1 name=$2
-	while [ -n "$pid" ]; do
-		if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]; then
-			echo "$pid"
-			return 0
-		fi
-		pid=$(pgrep -P "$pid" 2>/dev/null | head -n 1 || true)
-	done
-	return 1
-}
-hub_pid() { local b=${VPNHUB##*/}; daemon_pid "$HUB_PID" "${b:0:15}"; }
-client_pid() { local b=${VPNCLIENT##*/}; daemon_pid "${CLIENT_PID[$1]}" "${b:0:15}"; }
