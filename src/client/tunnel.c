@@ -350,7 +350,7 @@ static int on_msg(void *ctx, const struct proto_msg *m)
 static int fill_from_device(struct tunnel *t, struct stream *st, bool *more)
 {
 	*more = false;
-	while (stream_room(st) >= STREAM_MSG_ROOM) {
+	while (st->wlen < STREAM_FLUSH_AT && stream_room(st) >= STREAM_MSG_ROOM) {
 		uint8_t *msg = stream_tail(st);
 		ssize_t n = t->vif->ops->read(t->vif, msg + PROTO_HDR_LEN, PROTO_PAYLOAD_MAX);
 
@@ -448,7 +448,10 @@ static void set_socket_options(int fd, int timeout_s)
 static void go_nonblocking(int fd)
 {
 	struct timeval tv = {0};
+	int lowat = STREAM_NOTSENT_LOWAT;
 
+	/* unsent kernel bytes are a hidden queue: cap them (TCP-over-TCP) */
+	setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof(lowat));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);

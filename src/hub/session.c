@@ -103,7 +103,8 @@ static bool tx_fill(struct session *s, struct stream *st)
 	struct pkt *p[DRAIN_MAX];
 	uint32_t n;
 
-	while (stream_room(st) >= STREAM_MSG_ROOM + DRAIN_MAX * PROTO_HDR_LEN) {
+	while (st->wlen < STREAM_FLUSH_AT &&
+	       stream_room(st) >= STREAM_MSG_ROOM + DRAIN_MAX * PROTO_HDR_LEN) {
 		/* the budget always admits one largest frame, so n == 0 means empty */
 		n = queue_drain_budget(&s->queue, p, DRAIN_MAX,
 				       stream_room(st) - DRAIN_MAX * PROTO_HDR_LEN);
@@ -141,13 +142,15 @@ static int tx_step(struct session *s, struct stream *st)
 
 static void set_nonblocking(int fd)
 {
-	int one = 1;
+	int one = 1, lowat = STREAM_NOTSENT_LOWAT;
 	struct timeval tv = {0};
 
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* unsent kernel bytes are a hidden queue: cap them (TCP-over-TCP) */
+	setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof(lowat));
 }
 
 static int poll_timeout(const struct session *s, const struct stream *st, uint64_t now,
@@ -191,8 +194,10 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		rs = stream_read(st, RX_BUDGET, on_msg, &rx);
 		rx_flush(&rx);
 		if (rs == STREAM_EOF || rx.got_bye) {
-			snprintf(why, whylen, "client closed the connection (%s)",
-				 rx.got_bye ? proto_reason_str(rx.bye_reason) : "no goodbye");
+			if (!rx.got_bye)
+				snprintf(why, whylen, "connection closed without a goodbye");
+			else if (rx.bye_reason != PROTO_R_CLIENT_EXIT)
+				snprintf(why, whylen, "goodbye: %s", proto_reason_str(rx.bye_reason));
 			return PROTO_R_CLIENT_EXIT;
 		}
 		if (rs == STREAM_ERROR) {

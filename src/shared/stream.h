@@ -18,6 +18,12 @@
 #define STREAM_RBUF (4 * 65536)
 #define STREAM_WBUF (4 * 65536)
 #define STREAM_MSG_ROOM (PROTO_HDR_LEN + PROTO_PAYLOAD_MAX) /* room for any one message */
+/*
+ * Stop gathering and write once this much is buffered: large enough for
+ * full 16 KB records, small enough that a batch does not add latency.
+ */
+#define STREAM_FLUSH_AT (32 * 1024)
+#define STREAM_NOTSENT_LOWAT (128 * 1024) /* TCP_NOTSENT_LOWAT for data sockets */
 #define STREAM_KEY_UPDATE_BYTES (1ull << 30) /* rekey every GiB: far below AES-GCM's limit */
 
 enum stream_status {
