@@ -18,8 +18,10 @@ for kind in release asan tsan; do
 		total_fail=$((total_fail + 1))
 		continue
 	fi
-	out=$(tests/run "$dir" 2>&1 | tee /dev/stderr | tail -n 1)
-	read -r p _ f _ <<<"$out"
+	log=$(mktemp)
+	tests/run "$dir" 2>&1 | tee "$log"
+	read -r p _ f _ <<<"$(tail -n 1 "$log")"
+	rm -f "$log"
 	total_pass=$((total_pass + ${p:-0}))
 	total_fail=$((total_fail + ${f:-1}))
 done

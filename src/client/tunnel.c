@@ -237,39 +237,74 @@ static int send_hello(struct tunnel *t, SSL *ssl, uint8_t *buf)
 	return n && tls_write_all(ssl, buf, n) == 0 ? 0 : -1;
 }
 
-/* Answers the challenge; fills server_key and transcript for checking WELCOME. */
-static int answer(struct tunnel *t, SSL *ssl, const struct proto_challenge *c, uint8_t *buf,
-		  uint8_t server_key[AUTH_KEY_LEN], uint8_t transcript[AUTH_KEY_LEN], char *err,
-		  size_t errlen)
+/* What the client must check in WELCOME: the expected server signature. */
+struct expect_sig {
+	uint8_t sig[AUTH_KEY_LEN];
+};
+
+static bool challenge_ok(const struct proto_challenge *c)
 {
-	uint8_t client_key[AUTH_KEY_LEN], binding[32];
+	if (c->method == PROTO_PW_SOFTETHER)
+		return c->salt_len == 0;
+	return c->method == PROTO_PW_SCRAM && c->iterations >= AUTH_ITER_MIN &&
+	       c->iterations <= AUTH_ITER_MAX && c->salt_len >= 8;
+}
+
+/* Computes the proof for the hub's scheme and the signature WELCOME must carry. */
+static int prove(const struct tunnel *t, const struct proto_challenge *c,
+		 const uint8_t transcript[AUTH_KEY_LEN], uint8_t proof[AUTH_KEY_LEN],
+		 struct expect_sig *want)
+{
+	uint8_t client_key[AUTH_KEY_LEN], server_key[AUTH_KEY_LEN], se[AUTH_SE_HASH_LEN];
+
+	if (c->method == PROTO_PW_SOFTETHER) {
+		auth_softether_hash(t->p->password, t->p->user, se);
+		auth_softether_proof(se, transcript, proof);
+		auth_softether_signature(se, transcript, want->sig);
+		OPENSSL_cleanse(se, sizeof(se));
+		return 0;
+	}
+	if (auth_derive(t->p->password, c->salt, c->salt_len, c->iterations, client_key,
+			server_key) != 0)
+		return -1;
+	auth_client_proof(client_key, transcript, proof);
+	auth_server_signature(server_key, transcript, want->sig);
+	OPENSSL_cleanse(client_key, sizeof(client_key));
+	return 0;
+}
+
+/* Answers the challenge and says which server signature WELCOME must carry. */
+static int answer(struct tunnel *t, SSL *ssl, const struct proto_challenge *c, uint8_t *buf,
+		  struct expect_sig *want, char *err, size_t errlen)
+{
+	uint8_t binding[32], transcript[AUTH_KEY_LEN];
 	struct proto_auth a;
 	size_t n;
 
-	if (c->method != PROTO_AUTH_PASSWORD || c->iterations < AUTH_ITER_MIN ||
-	    c->iterations > AUTH_ITER_MAX || c->salt_len < 8) {
+	if (!challenge_ok(c)) {
 		snprintf(err, errlen, "login failed: the hub sent unacceptable password "
-				      "parameters (%u iterations)",
-			 c->iterations);
+				      "parameters (scheme %u, %u iterations)",
+			 c->method, c->iterations);
 		return -1;
 	}
-	if (tls_exporter(ssl, binding) != 0 ||
-	    auth_derive(t->p->password, c->salt, c->salt_len, c->iterations, client_key,
-			server_key) != 0) {
-		snprintf(err, errlen, "login failed: key derivation error");
+	if (tls_exporter(ssl, binding) != 0) {
+		snprintf(err, errlen, "login failed: TLS exporter error");
 		return -1;
 	}
 	auth_transcript(t->p->hub, t->p->user, c->nonce, PROTO_NONCE_LEN, binding,
 			sizeof(binding), transcript);
-	auth_client_proof(client_key, transcript, a.proof);
+	if (prove(t, c, transcript, a.proof, want) != 0) {
+		snprintf(err, errlen, "login failed: key derivation error");
+		return -1;
+	}
 	n = proto_enc_auth(buf, PROTO_HDR_LEN + PROTO_CTRL_MAX, &a);
 	return n && tls_write_all(ssl, buf, n) == 0 ? 0 : -1;
 }
 
 static int login(struct tunnel *t, SSL *ssl, enum attempt *why, char *err, size_t errlen)
 {
-	uint8_t buf[PROTO_HDR_LEN + PROTO_CTRL_MAX], server_key[AUTH_KEY_LEN];
-	uint8_t transcript[AUTH_KEY_LEN], sig[AUTH_KEY_LEN];
+	uint8_t buf[PROTO_HDR_LEN + PROTO_CTRL_MAX];
+	struct expect_sig want;
 	struct proto_challenge c;
 	struct proto_welcome w;
 	struct proto_msg m;
@@ -285,15 +320,14 @@ static int login(struct tunnel *t, SSL *ssl, enum attempt *why, char *err, size_
 		snprintf(err, errlen, "login failed: bad challenge: %s", perr);
 		return -1;
 	}
-	if (answer(t, ssl, &c, buf, server_key, transcript, err, errlen) != 0 ||
+	if (answer(t, ssl, &c, buf, &want, err, errlen) != 0 ||
 	    expect(ssl, buf, PROTO_WELCOME, &m, why, err, errlen) != 0)
 		return -1;
 	if (proto_dec_welcome(&m, &w, &perr) != 0) {
 		snprintf(err, errlen, "login failed: bad welcome: %s", perr);
 		return -1;
 	}
-	auth_server_signature(server_key, transcript, sig);
-	if (CRYPTO_memcmp(sig, w.server_sig, AUTH_KEY_LEN) != 0) {
+	if (CRYPTO_memcmp(want.sig, w.server_sig, AUTH_KEY_LEN) != 0) {
 		*why = ATTEMPT_FATAL;
 		snprintf(err, errlen, "the hub could not prove it knows this user's password "
 				      "verifier: not trusting it");

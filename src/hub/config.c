@@ -97,6 +97,8 @@ static int add_user(struct hub_config *c, const char *value, char *err, size_t e
 	}
 	u = &h->users[h->nusers];
 	snprintf(u->name, sizeof(u->name), "%s", name);
+	u->has_verifier = true;
+	u->has_se_hash = false;
 	if (auth_verifier_parse(ver, &u->verifier) != 0) {
 		snprintf(err, errlen,
 			 "user %s: bad password verifier (make one with: vpnhub --hash-password)",

@@ -9,6 +9,7 @@
 #define VPN_HUB_CONFIG_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,7 +28,10 @@ struct cfg_listen {
 
 struct cfg_user {
 	char name[PROTO_NAME_MAX + 1];
+	bool has_verifier; /* our salted verifier: preferred when present */
 	struct auth_verifier verifier;
+	bool has_se_hash; /* SoftEther's password-equivalent hash (imported users) */
+	uint8_t se_hash[AUTH_SE_HASH_LEN];
 };
 
 struct cfg_hub {

@@ -57,11 +57,15 @@ static void make_challenge(struct session *s, struct login *l)
 {
 	struct proto_challenge *c = &l->chal;
 
-	c->method = PROTO_AUTH_PASSWORD;
-	if (l->user) {
+	c->method = PROTO_PW_SCRAM;
+	if (l->user && l->user->has_verifier) {
 		c->iterations = l->user->verifier.iterations;
 		c->salt_len = (uint8_t)l->user->verifier.salt_len;
 		memcpy(c->salt, l->user->verifier.salt, c->salt_len);
+	} else if (l->user && l->user->has_se_hash) {
+		c->method = PROTO_PW_SOFTETHER; /* no salt: SoftEther's hash has none */
+		c->iterations = 0;
+		c->salt_len = 0;
 	} else {
 		/* decoy: stable per user name, indistinguishable from a real salt */
 		uint8_t mac[32];
@@ -105,6 +109,15 @@ static int check_hello(struct session *s, struct login *l)
 	return 0;
 }
 
+static bool proof_ok(const struct login *l, const uint8_t proof[AUTH_KEY_LEN])
+{
+	if (!l->user)
+		return false;
+	if (l->chal.method == PROTO_PW_SOFTETHER)
+		return auth_softether_proof_ok(l->user->se_hash, l->transcript, proof);
+	return auth_proof_ok(&l->user->verifier, l->transcript, proof);
+}
+
 static int authenticate(struct session *s, struct login *l, uint8_t *buf)
 {
 	uint8_t binding[32];
@@ -128,7 +141,7 @@ static int authenticate(struct session *s, struct login *l, uint8_t *buf)
 	/* the names as the client spelled them: it hashes the same bytes */
 	auth_transcript(l->hello.hub, l->hello.user, l->chal.nonce, PROTO_NONCE_LEN, binding,
 			sizeof(binding), l->transcript);
-	if (!l->user || !auth_proof_ok(&l->user->verifier, l->transcript, a.proof)) {
+	if (!proof_ok(l, a.proof)) {
 		reject(s, PROTO_R_AUTH_FAILED,
 		       l->user ? "wrong password" : "no such user in this hub");
 		return -1;
@@ -147,7 +160,10 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 	size_t n;
 	int reason;
 
-	auth_server_signature(l->user->verifier.server_key, l->transcript, w.server_sig);
+	if (l->chal.method == PROTO_PW_SOFTETHER)
+		auth_softether_signature(l->user->se_hash, l->transcript, w.server_sig);
+	else
+		auth_server_signature(l->user->verifier.server_key, l->transcript, w.server_sig);
 	reason = hub_attach(s->hub, s);
 	if (reason) {
 		reject(s, (uint16_t)reason, proto_reason_str((uint16_t)reason));

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sha0.h"
+
 static void hmac256(const uint8_t *key, size_t klen, const void *msg, size_t mlen,
 		    uint8_t out[AUTH_KEY_LEN])
 {
@@ -191,6 +193,53 @@ bool auth_proof_ok(const struct auth_verifier *v, const uint8_t transcript[AUTH_
 		client_key[i] = proof[i] ^ sig[i];
 	SHA256(client_key, AUTH_KEY_LEN, stored);
 	return CRYPTO_memcmp(stored, v->stored_key, AUTH_KEY_LEN) == 0;
+}
+
+void auth_softether_hash(const char *password, const char *user, uint8_t out[AUTH_SE_HASH_LEN])
+{
+	struct sha0_ctx c;
+
+	sha0_init(&c);
+	sha0_update(&c, password, strlen(password));
+	for (const char *p = user; *p; p++) {
+		uint8_t u = (uint8_t)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+
+		sha0_update(&c, &u, 1);
+	}
+	sha0_final(&c, out);
+}
+
+/* HMAC-SHA256(hash, label || transcript) */
+static void se_mac(const uint8_t hash[AUTH_SE_HASH_LEN], const char *label,
+		   const uint8_t transcript[AUTH_KEY_LEN], uint8_t out[AUTH_KEY_LEN])
+{
+	uint8_t msg[6 + AUTH_KEY_LEN];
+
+	memcpy(msg, label, 6);
+	memcpy(msg + 6, transcript, AUTH_KEY_LEN);
+	hmac256(hash, AUTH_SE_HASH_LEN, msg, sizeof(msg), out);
+}
+
+void auth_softether_proof(const uint8_t hash[AUTH_SE_HASH_LEN],
+			  const uint8_t transcript[AUTH_KEY_LEN], uint8_t proof[AUTH_KEY_LEN])
+{
+	se_mac(hash, "client", transcript, proof);
+}
+
+bool auth_softether_proof_ok(const uint8_t hash[AUTH_SE_HASH_LEN],
+			     const uint8_t transcript[AUTH_KEY_LEN],
+			     const uint8_t proof[AUTH_KEY_LEN])
+{
+	uint8_t want[AUTH_KEY_LEN];
+
+	se_mac(hash, "client", transcript, want);
+	return CRYPTO_memcmp(want, proof, AUTH_KEY_LEN) == 0;
+}
+
+void auth_softether_signature(const uint8_t hash[AUTH_SE_HASH_LEN],
+			      const uint8_t transcript[AUTH_KEY_LEN], uint8_t sig[AUTH_KEY_LEN])
+{
+	se_mac(hash, "server", transcript, sig);
 }
 
 void auth_server_signature(const uint8_t server_key[AUTH_KEY_LEN],

@@ -62,6 +62,23 @@ bool auth_proof_ok(const struct auth_verifier *v, const uint8_t transcript[AUTH_
 void auth_server_signature(const uint8_t server_key[AUTH_KEY_LEN],
 			   const uint8_t transcript[AUTH_KEY_LEN], uint8_t sig[AUTH_KEY_LEN]);
 
+/*
+ * SoftEther's stored hash, SHA-0(password || UPPER(user)) with ASCII
+ * upper-casing, as a stock SoftEther server writes it (AuthPassword).  It is
+ * password-equivalent, so users imported with it are warned about; the proof
+ * still never sends it: proof = HMAC-SHA256(hash, "client" || transcript),
+ * server signature = HMAC-SHA256(hash, "server" || transcript).
+ */
+#define AUTH_SE_HASH_LEN 20
+void auth_softether_hash(const char *password, const char *user, uint8_t out[AUTH_SE_HASH_LEN]);
+void auth_softether_proof(const uint8_t hash[AUTH_SE_HASH_LEN],
+			  const uint8_t transcript[AUTH_KEY_LEN], uint8_t proof[AUTH_KEY_LEN]);
+bool auth_softether_proof_ok(const uint8_t hash[AUTH_SE_HASH_LEN],
+			     const uint8_t transcript[AUTH_KEY_LEN],
+			     const uint8_t proof[AUTH_KEY_LEN]);
+void auth_softether_signature(const uint8_t hash[AUTH_SE_HASH_LEN],
+			      const uint8_t transcript[AUTH_KEY_LEN], uint8_t sig[AUTH_KEY_LEN]);
+
 /* Base64 helpers (standard alphabet, padded).  decode returns length or -1. */
 int auth_b64_encode(const uint8_t *in, size_t len, char *out, size_t cap);
 int auth_b64_decode(const char *in, uint8_t *out, size_t cap);

@@ -48,7 +48,13 @@ enum proto_type {
 #define PROTO_CAP_VNET 0x1 /* accepts PROTO_F_VNET frames, including GSO */
 
 enum proto_auth_method {
-	PROTO_AUTH_PASSWORD = 1, /* SCRAM-SHA-256 style challenge-response */
+	PROTO_AUTH_PASSWORD = 1, /* HELLO: the client proves knowledge of a password */
+};
+
+/* CHALLENGE method: how the hub stores this user's password (auth.h). */
+enum proto_pw_scheme {
+	PROTO_PW_SCRAM = 1,	 /* salted, iterated verifier (salt and iterations sent) */
+	PROTO_PW_SOFTETHER = 2, /* SoftEther's SHA-0(password || UPPER(user)), imported users */
 };
 
 enum proto_reason {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "sha0.h"
 #include "suites.h"
 
 #define FAST_ITER AUTH_ITER_MIN /* keeps PBKDF2 cheap under sanitizers */
@@ -472,6 +473,78 @@ START_TEST(test_b64_decode_rejects_misplaced_padding)
 }
 END_TEST
 
+/* SHA-0 against its published vectors (FIPS 180 test messages). */
+START_TEST(test_sha0_vectors)
+{
+	static const char *const want[3] = {
+		"0164b8a914cd2a5e74c4f7ff082c4d97f1edf880",
+		"d2516ee1acfa5baf33dfc1c471e438449ef134c8",
+		"3232affa48628a26653b5aaa44541fd90d690603",
+	};
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	uint8_t out[SHA0_LEN];
+	char hex[2 * SHA0_LEN + 1];
+	static char million[1000000];
+	struct sha0_ctx c;
+
+	memset(million, 'a', sizeof(million));
+	for (int v = 0; v < 3; v++) {
+		if (v == 0)
+			sha0("abc", 3, out);
+		else if (v == 1)
+			sha0(two, strlen(two), out);
+		else {
+			/* in uneven pieces: the block buffering must not matter */
+			sha0_init(&c);
+			for (size_t off = 0, step = 1; off < sizeof(million); step = step * 3 + 1) {
+				size_t n = step < sizeof(million) - off ? step : sizeof(million) - off;
+
+				sha0_update(&c, million + off, n);
+				off += n;
+			}
+			sha0_final(&c, out);
+		}
+		for (int i = 0; i < SHA0_LEN; i++)
+			snprintf(hex + 2 * i, 3, "%02x", out[i]);
+		ck_assert_str_eq(hex, want[v]);
+	}
+}
+END_TEST
+
+/* SoftEther's AuthPassword: SHA-0(password || UPPER(user)), ASCII upper-casing only. */
+START_TEST(test_softether_hash)
+{
+	uint8_t got[AUTH_SE_HASH_LEN], want[SHA0_LEN];
+
+	auth_softether_hash("Secret-1", "alice", got);
+	sha0("Secret-1ALICE", 13, want);
+	ck_assert_mem_eq(got, want, SHA0_LEN);
+	auth_softether_hash("pw", "\xc3\xa9mile", got); /* "émile": é stays as it is */
+	sha0("pw\xc3\xa9MILE", 8, want);
+	ck_assert_mem_eq(got, want, SHA0_LEN);
+}
+END_TEST
+
+START_TEST(test_softether_proof)
+{
+	uint8_t hash[AUTH_SE_HASH_LEN], other[AUTH_SE_HASH_LEN], tr[AUTH_KEY_LEN];
+	uint8_t tr2[AUTH_KEY_LEN], proof[AUTH_KEY_LEN], sig[AUTH_KEY_LEN];
+
+	auth_softether_hash("right", "bob", hash);
+	auth_softether_hash("wrong", "bob", other);
+	memset(tr, 0x5a, sizeof(tr));
+	memset(tr2, 0xa5, sizeof(tr2));
+	auth_softether_proof(hash, tr, proof);
+	ck_assert(auth_softether_proof_ok(hash, tr, proof));
+	ck_assert(!auth_softether_proof_ok(other, tr, proof));
+	ck_assert(!auth_softether_proof_ok(hash, tr2, proof));
+	/* the hub's signature can never be replayed as a client proof */
+	auth_softether_signature(hash, tr, sig);
+	ck_assert(memcmp(sig, proof, AUTH_KEY_LEN) != 0);
+	ck_assert(!auth_softether_proof_ok(hash, tr, sig));
+}
+END_TEST
+
 Suite *auth_suite(void)
 {
 	Suite *s = suite_create("auth");
@@ -495,6 +568,9 @@ Suite *auth_suite(void)
 	tcase_add_test(proof, test_proof_accepts_only_right_password);
 	tcase_add_test(proof, test_proof_bound_to_transcript);
 	tcase_add_test(proof, test_server_signature);
+	tcase_add_test(proof, test_sha0_vectors);
+	tcase_add_test(proof, test_softether_hash);
+	tcase_add_test(proof, test_softether_proof);
 	suite_add_tcase(s, proof);
 
 	tcase_add_test(b, test_b64_vectors);
