@@ -208,8 +208,10 @@ static int expect(SSL *ssl, uint8_t *buf, uint8_t type, struct proto_msg *m, enu
 	if (m->type == PROTO_REJECT && proto_dec_reject(m, &r, &perr) == 0) {
 		snprintf(err, errlen, "the hub refused the connection: %s",
 			 proto_reason_str(r.reason));
+		/* a full, offline or restarting hub may take us later */
 		*why = r.reason == PROTO_R_HUB_FULL || r.reason == PROTO_R_SERVER_FULL ||
-				       r.reason == PROTO_R_SHUTDOWN || r.reason == PROTO_R_INTERNAL
+				       r.reason == PROTO_R_SHUTDOWN || r.reason == PROTO_R_INTERNAL ||
+				       r.reason == PROTO_R_HUB_OFFLINE
 			       ? ATTEMPT_RETRY
 			       : ATTEMPT_FATAL;
 		return -1;

@@ -1,69 +1,163 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The hub's configuration, read once at start-up.  This first cut reads a
- * small "key = value" file (etc/vpnhub.conf, documented in vpnhub(8)); the
- * SoftEther-compatible SoftHUB.cfg reader replaces this module behind the same
- * struct.  Everything here is immutable after config_load.
+ * The hub's configuration: SoftHUB.cfg, SoftEther's configuration format
+ * (shared/cfg.h), read into an immutable snapshot.  Item names are
+ * SoftEther's (softhub-cfg.md); our additions live in root/Vpnhub and in
+ * the user items AuthVerifier*, which SoftEther ignores.  A snapshot is
+ * reference-counted: sessions in the middle of a login hold one while a
+ * reload swaps in the next (config_get / config_put in hub.c).
  */
 #ifndef VPN_HUB_CONFIG_H
 #define VPN_HUB_CONFIG_H
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "auth.h"
+#include "policy.h"
 #include "proto.h"
+#include "sha0.h"
 
-#define CFG_LISTEN_MAX 16
-#define CFG_HUBS_MAX 256
-#define CFG_USERS_MAX 100000
-#define CFG_DEFAULT_PORT 5555
+#define CONF_DEFAULT_PATH "/etc/vpnhub/SoftHUB.cfg"
+#define CONF_LISTEN_MAX 16
+#define CONF_HUBS_MAX 4096	  /* SoftEther's MAX_HUBS */
+#define CONF_USERS_MAX 10000	  /* SoftEther's MAX_USERS, per hub */
+#define CONF_GROUPS_MAX 10000
+#define CONF_ACCESS_MAX 32768	  /* SoftEther's MAX_ACCESSLISTS */
+#define CONF_MESSAGE_MAX 20000
+#define CONF_TEXT_MAX 256
+#define CONF_NOTES_MAX 512	  /* start-up notes kept (the rest are counted) */
 
-struct cfg_listen {
-	char host[256];
+struct conf_listen {
+	char host[256]; /* "" = every address, IPv6 and IPv4 */
 	uint16_t port;
 };
 
-struct cfg_user {
+struct conf_user {
 	char name[PROTO_NAME_MAX + 1];
-	bool has_verifier; /* our salted verifier: preferred when present */
+	char group[PROTO_NAME_MAX + 1]; /* "" = none */
+	char realname[CONF_TEXT_MAX];
+	char note[CONF_TEXT_MAX];
+	uint64_t expire_ms;  /* ms since 1970; 0 = never */
+	uint32_t auth_type;  /* SoftEther AuthType; 1 = password, the only one served */
+	bool has_verifier;   /* AuthVerifier*: salted, preferred when present */
 	struct auth_verifier verifier;
-	bool has_se_hash; /* SoftEther's password-equivalent hash (imported users) */
+	bool has_se_hash;    /* AuthPassword: SoftEther's password-equivalent hash */
 	uint8_t se_hash[AUTH_SE_HASH_LEN];
+	bool has_policy;
+	struct policy policy;
 };
 
-struct cfg_hub {
+struct conf_group {
 	char name[PROTO_NAME_MAX + 1];
-	struct cfg_user *users;
-	size_t nusers, users_cap;
+	char realname[CONF_TEXT_MAX];
+	char note[CONF_TEXT_MAX];
+	bool has_policy;
+	struct policy policy;
+};
+
+/* One access list entry (softether-notes 2.3); stored, enforced by the firewall later. */
+struct conf_access {
+	uint32_t id, priority, protocol;
+	bool active, discard, is_ipv6;
+	char note[CONF_TEXT_MAX];
+	uint8_t src_ip[16], src_mask[16], dst_ip[16], dst_mask[16];
+	uint16_t src_port[2], dst_port[2];
+	char src_user[PROTO_NAME_MAX + 1], dst_user[PROTO_NAME_MAX + 1];
+	bool check_src_mac, check_dst_mac, check_tcp_state, established;
+	uint8_t src_mac[6], src_mac_mask[6], dst_mac[6], dst_mac_mask[6];
+};
+
+enum conf_log_class {
+	LOG_TCP_CONN, LOG_TCP, LOG_DHCP, LOG_UDP, LOG_ICMP, LOG_IP, LOG_ARP, LOG_ETHERNET,
+	LOG_CLASSES
+};
+
+struct conf_log {
+	bool save_packet_log, save_security_log;
+	uint32_t packet_switch, security_switch;
+	uint32_t packet_level[LOG_CLASSES]; /* 0 none, 1 header, 2 full */
+};
+
+/* Hub options (softether-notes 2.1) that this release reads. */
+struct conf_options {
+	uint32_t max_session; /* 0 = only the server-wide bound */
+	bool no_arp_polling, no_ip_table, manage_only_private_ip;
+	uint32_t storm_threshold;
+	bool storm_strict;
+	uint32_t flooding_quota;
+	bool filter_ipv4, filter_ipv6, filter_non_ip, filter_pppoe, filter_ospf, filter_bpdu;
+	bool no_manage_vlan_id;
+	uint16_t vlan_tpid;
+};
+
+struct conf_hub {
+	char name[PROTO_NAME_MAX + 1];
+	bool online;
+	bool has_admin_hash;
+	uint8_t admin_hash[SHA0_LEN];	/* HashedPassword: SHA-0(password) */
+	uint8_t admin_secure[SHA0_LEN]; /* SecurePassword */
+	struct conf_options opt;
+	char *message; /* Message/MessageText, or NULL */
+	struct conf_log log;
+	struct conf_user *users; /* sorted as SoftEther sorts names */
+	size_t nusers;
+	struct conf_group *groups;
+	size_t ngroups;
+	struct conf_access *access; /* by ascending priority */
+	size_t naccess;
 };
 
 struct hub_config {
-	struct cfg_listen listen[CFG_LISTEN_MAX];
+	atomic_uint refs;
+	char path[PATH_MAX];
+	struct conf_listen listen[CONF_LISTEN_MAX];
 	size_t nlisten;
-	struct cfg_hub *hubs;
+	struct conf_hub *hubs;
 	size_t nhubs;
+	bool has_admin_hash;
+	uint8_t admin_hash[SHA0_LEN]; /* ServerConfiguration/HashedPassword */
+	/* root/Vpnhub */
 	char cert_file[PATH_MAX];
 	char key_file[PATH_MAX];
 	char state_dir[PATH_MAX - 64]; /* room for file names inside it */
 	uint32_t keepalive_s;	   /* send a keep-alive after this much send silence */
 	uint32_t timeout_s;	   /* declare a peer dead after this much receive silence */
 	uint32_t max_sessions;	   /* whole server, including handshakes in progress */
-	uint32_t hub_max_sessions; /* per virtual hub */
+	uint32_t hub_max_sessions; /* per virtual hub, unless Option/MaxSession is lower */
 	uint32_t queue_frames;	   /* per-session send queue bounds */
 	uint32_t queue_bytes;
-	uint32_t max_macs;	   /* per hub */
+	uint32_t max_macs; /* per hub */
 	uint32_t mac_aging_s;
+	/* things worth telling the administrator once: unknown items, weak hashes */
+	char *notes[CONF_NOTES_MAX];
+	size_t nnotes, notes_dropped;
 };
 
-/* Reads path into c (zeroed first); 0, or -1 with "file:line: reason" in err. */
-int config_load(const char *path, struct hub_config *c, char *err, size_t errlen);
-void config_free(struct hub_config *c);
+/*
+ * Reads a SoftHUB.cfg; returns a snapshot with one reference, or NULL with
+ * "file:line:column: reason" in err.  Never writes the file.
+ */
+struct hub_config *config_load(const char *path, char *err, size_t errlen);
+void config_put(struct hub_config *c);
 
-const struct cfg_hub *config_find_hub(const struct hub_config *c, const char *name);
-/* User names are case-insensitive, as in SoftEther. */
-const struct cfg_user *config_find_user(const struct cfg_hub *h, const char *name);
+const struct conf_hub *config_find_hub(const struct hub_config *c, const char *name);
+/* User and group names are case-insensitive, as in SoftEther.  O(log n). */
+const struct conf_user *config_find_user(const struct conf_hub *h, const char *name);
+const struct conf_group *config_find_group(const struct conf_hub *h, const char *name);
+/* The user's effective policy: own Policy, else its group's, else defaults. */
+void config_user_policy(const struct conf_hub *h, const struct conf_user *u, struct policy *out);
+
+/*
+ * Writes a tree to path atomically: temp file in the same directory, fsync,
+ * the previous file kept as path.bak (when keep_backup), rename, fsync of the
+ * directory.  0, or -1 with a message.
+ */
+struct cfg_folder;
+int config_save_tree(const struct cfg_folder *root, const char *path, bool keep_backup,
+		     char *err, size_t errlen);
 
 #endif

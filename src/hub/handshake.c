@@ -15,12 +15,15 @@
 #include "auth.h"
 #include "log.h"
 #include "session.h"
+#include "state.h"
 #include "tls.h"
 
 struct login {
+	struct hub_config *cfg;	      /* the snapshot this login is judged by */
+	const struct conf_hub *hub;
+	const struct conf_user *user; /* NULL: no usable password, decoy challenge */
 	struct proto_hello hello;
 	struct proto_challenge chal;
-	const struct cfg_user *user; /* NULL: unknown user, decoy challenge */
 	uint8_t transcript[AUTH_KEY_LEN];
 };
 
@@ -71,7 +74,7 @@ static void make_challenge(struct session *s, struct login *l)
 		uint8_t mac[32];
 		unsigned int n = sizeof(mac);
 		char key[2 * PROTO_NAME_MAX + 2];
-		int klen = snprintf(key, sizeof(key), "%s/%s", s->hub->cfg->name, s->user);
+		int klen = snprintf(key, sizeof(key), "%s/%s", s->hub->name, s->user);
 
 		/* names match case-insensitively, so must the decoy */
 		for (int i = 0; i < klen; i++)
@@ -97,15 +100,24 @@ static int check_hello(struct session *s, struct login *l)
 		return -1;
 	}
 	s->hub = hub_find(s->srv, l->hello.hub);
-	if (!s->hub) {
+	l->hub = config_find_hub(l->cfg, l->hello.hub);
+	if (!s->hub || !l->hub) {
 		reject(s, PROTO_R_UNKNOWN_HUB, "no such hub");
+		return -1;
+	}
+	if (!l->hub->online) {
+		reject(s, PROTO_R_HUB_OFFLINE, "hub offline");
 		return -1;
 	}
 	if (l->hello.method != PROTO_AUTH_PASSWORD) {
 		reject(s, PROTO_R_METHOD, "authentication method not supported");
 		return -1;
 	}
-	l->user = config_find_user(s->hub->cfg, l->hello.user);
+	l->user = config_find_user(l->hub, l->hello.user);
+	/* a user without a usable password is treated like an unknown one */
+	if (l->user && (l->user->auth_type != 1 || (!l->user->has_verifier &&
+						    !l->user->has_se_hash)))
+		l->user = NULL;
 	return 0;
 }
 
@@ -153,18 +165,25 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 {
 	struct proto_welcome w = {
 		.session_id = s->id,
-		.keepalive_s = (uint16_t)s->srv->cfg.keepalive_s,
-		.timeout_s = (uint16_t)s->srv->cfg.timeout_s,
+		.keepalive_s = (uint16_t)l->cfg->keepalive_s,
+		.timeout_s = (uint16_t)l->cfg->timeout_s,
 		.caps = l->hello.caps & PROTO_CAP_VNET,
 	};
+	uint32_t max = l->cfg->hub_max_sessions;
 	size_t n;
 	int reason;
 
+	if (l->hub->opt.max_session && l->hub->opt.max_session < max)
+		max = l->hub->opt.max_session;
+	s->keepalive_s = l->cfg->keepalive_s;
+	s->timeout_s = l->cfg->timeout_s;
 	if (l->chal.method == PROTO_PW_SOFTETHER)
 		auth_softether_signature(l->user->se_hash, l->transcript, w.server_sig);
 	else
 		auth_server_signature(l->user->verifier.server_key, l->transcript, w.server_sig);
-	reason = hub_attach(s->hub, s);
+	reason = hub_user_admissible(l->hub, l->user);
+	if (!reason)
+		reason = hub_attach(s->hub, s, max);
 	if (reason) {
 		reject(s, (uint16_t)reason, proto_reason_str((uint16_t)reason));
 		return -1;
@@ -180,15 +199,13 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 	return 0;
 }
 
-int sess_handshake(struct session *s)
+static int login(struct session *s, struct login *l)
 {
 	uint8_t buf[PROTO_HDR_LEN + PROTO_CTRL_MAX];
-	struct login l;
 	struct proto_msg m;
 	const char *err;
 	char ebuf[200];
 
-	memset(&l, 0, sizeof(l));
 	if (SSL_accept(s->ssl) != 1) {
 		log_info("session %u from %s: TLS handshake failed: %s", s->id, s->peer,
 			 tls_error(s->ssl, ebuf, sizeof(ebuf)));
@@ -196,17 +213,28 @@ int sess_handshake(struct session *s)
 	}
 	if (read_msg(s, buf, &m) != 0)
 		return -1;
-	if (proto_dec_hello(&m, &l.hello, &err) != 0) {
+	if (proto_dec_hello(&m, &l->hello, &err) != 0) {
 		reject(s, PROTO_R_PROTOCOL, err);
 		return -1;
 	}
-	snprintf(s->user, sizeof(s->user), "%s", l.hello.user);
-	if (check_hello(s, &l) != 0 || authenticate(s, &l, buf) != 0)
+	snprintf(s->user, sizeof(s->user), "%s", l->hello.user);
+	if (check_hello(s, l) != 0 || authenticate(s, l, buf) != 0 || welcome(s, l, buf) != 0)
 		return -1;
-	if (welcome(s, &l, buf) != 0)
-		return -1;
-	log_info("session %u: %s logged in to hub %s from %s (%s, %s)", s->id, l.user->name,
-		 s->hub->cfg->name, s->peer, SSL_get_version(s->ssl),
+	state_login(s->srv->state, s->hub->name, l->user->name);
+	log_info("session %u: %s logged in to hub %s from %s (%s, %s)", s->id, l->user->name,
+		 s->hub->name, s->peer, SSL_get_version(s->ssl),
 		 SSL_CIPHER_get_name(SSL_get_current_cipher(s->ssl)));
 	return 0;
+}
+
+int sess_handshake(struct session *s)
+{
+	struct login l;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	l.cfg = hub_config_get(s->srv);
+	rc = login(s, &l);
+	config_put(l.cfg);
+	return rc;
 }

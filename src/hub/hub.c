@@ -4,6 +4,7 @@
  */
 #include "hub.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,26 +22,147 @@ uint64_t hub_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-int hub_server_init(struct hub_server *srv)
+/* A new hub with an empty MAC table, appended to srv->hubs; caller holds srv->lock. */
+static struct hub *hub_add(struct hub_server *srv, const struct hub_config *cfg,
+			   const char *name)
 {
-	srv->hubs = calloc(srv->cfg.nhubs, sizeof(*srv->hubs));
-	if (!srv->hubs)
-		return -1;
-	for (size_t i = 0; i < srv->cfg.nhubs; i++) {
-		struct hub *h = &srv->hubs[i];
+	struct hub *h;
 
-		h->cfg = &srv->cfg.hubs[i];
-		h->max_sessions = srv->cfg.hub_max_sessions;
-		h->macs = sw_new(srv->cfg.max_macs, srv->cfg.mac_aging_s * 1000);
-		if (!h->macs)
-			return -1;
-		pthread_mutex_init(&h->lock, NULL);
-		srv->nhubs++;
+	if (srv->nhubs == srv->hubs_cap) {
+		size_t cap = srv->hubs_cap ? 2 * srv->hubs_cap : 16;
+		struct hub **v = realloc(srv->hubs, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		srv->hubs = v;
+		srv->hubs_cap = cap;
 	}
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	h->macs = sw_new(cfg->max_macs, cfg->mac_aging_s * 1000);
+	if (!h->macs) {
+		free(h);
+		return NULL;
+	}
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	pthread_mutex_init(&h->lock, NULL);
+	srv->hubs[srv->nhubs++] = h;
+	return h;
+}
+
+/* Any hub by name, removed ones included; caller holds srv->lock. */
+static struct hub *hub_lookup(struct hub_server *srv, const char *name)
+{
+	for (size_t i = 0; i < srv->nhubs; i++)
+		if (strcasecmp(srv->hubs[i]->name, name) == 0)
+			return srv->hubs[i];
+	return NULL;
+}
+
+/* Creates the hubs cfg names that do not exist yet; caller holds srv->lock. */
+static int add_new_hubs(struct hub_server *srv, const struct hub_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nhubs; i++) {
+		struct hub *h = hub_lookup(srv, cfg->hubs[i].name);
+
+		if (h)
+			h->removed = false;
+		else if (!hub_add(srv, cfg, cfg->hubs[i].name))
+			return -1;
+	}
+	return 0;
+}
+
+int hub_server_init(struct hub_server *srv, struct hub_config *cfg)
+{
+	int rc;
+
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->idle, NULL);
 	atomic_init(&srv->next_id, 1);
+	srv->cfg = cfg;
+	pthread_mutex_lock(&srv->lock);
+	rc = add_new_hubs(srv, cfg);
+	pthread_mutex_unlock(&srv->lock);
+	return rc;
+}
+
+struct hub_config *hub_config_get(struct hub_server *srv)
+{
+	struct hub_config *c;
+
+	pthread_mutex_lock(&srv->lock);
+	c = srv->cfg;
+	/* relaxed: the reference comes from the one srv holds, under the lock */
+	atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&srv->lock);
+	return c;
+}
+
+int hub_user_admissible(const struct conf_hub *h, const struct conf_user *u)
+{
+	struct policy pol;
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (u->expire_ms && (uint64_t)now.tv_sec * 1000 >= u->expire_ms)
+		return PROTO_R_EXPIRED;
+	config_user_policy(h, u, &pol);
+	if (!pol.v[POL_ACCESS])
+		return PROTO_R_ACCESS_DENIED;
 	return 0;
+}
+
+/* Why an established session may not stay under the new snapshot, or 0. */
+static int session_verdict(const struct conf_hub *ch, const struct session *s)
+{
+	const struct conf_user *u;
+
+	if (!ch)
+		return PROTO_R_UNKNOWN_HUB;
+	if (!ch->online)
+		return PROTO_R_HUB_OFFLINE;
+	u = config_find_user(ch, s->user);
+	if (!u || u->auth_type != 1 || (!u->has_verifier && !u->has_se_hash))
+		return PROTO_R_ACCOUNT_REMOVED;
+	return hub_user_admissible(ch, u);
+}
+
+/* Ends the sessions the new snapshot no longer admits; caller holds srv->lock. */
+static void apply_to_sessions(struct hub_server *srv, const struct hub_config *cfg)
+{
+	for (size_t i = 0; i < srv->nhubs; i++) {
+		struct hub *h = srv->hubs[i];
+		const struct conf_hub *ch = config_find_hub(cfg, h->name);
+
+		h->removed = ch == NULL;
+		pthread_mutex_lock(&h->lock);
+		for (struct session *s = h->sessions; s; s = s->hub_next) {
+			int why = session_verdict(ch, s);
+
+			if (why) {
+				log_info("reload: session %u (%s@%s) ends: %s", s->id, s->user,
+					 h->name, proto_reason_str((uint16_t)why));
+				sess_stop(s, (uint16_t)why);
+			}
+		}
+		pthread_mutex_unlock(&h->lock);
+	}
+}
+
+void hub_server_reconfigure(struct hub_server *srv, struct hub_config *cfg)
+{
+	struct hub_config *old;
+
+	pthread_mutex_lock(&srv->lock);
+	old = srv->cfg;
+	srv->cfg = cfg;
+	if (add_new_hubs(srv, cfg) != 0)
+		log_warnx("reload: out of memory creating hubs");
+	apply_to_sessions(srv, cfg);
+	pthread_mutex_unlock(&srv->lock);
+	config_put(old);
 }
 
 uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms)
@@ -77,11 +199,11 @@ static unsigned long long rd(atomic_ullong *c)
 void hub_server_log_stats(struct hub_server *srv)
 {
 	for (size_t i = 0; i < srv->nhubs; i++) {
-		struct hub_stats *st = &srv->hubs[i].stats;
+		struct hub_stats *st = &srv->hubs[i]->stats;
 
 		log_info("hub %s: frames in %llu, unicast %llu, flooded %llu; dropped: queue full "
 			 "%llu, MAC limit %llu, to sender %llu, malformed %llu",
-			 srv->hubs[i].cfg->name, rd(&st->frames_in), rd(&st->unicast),
+			 srv->hubs[i]->name, rd(&st->frames_in), rd(&st->unicast),
 			 rd(&st->flooded), rd(&st->drops_full), rd(&st->drops_mac),
 			 rd(&st->drops_local), rd(&st->drops_malformed));
 	}
@@ -90,27 +212,33 @@ void hub_server_log_stats(struct hub_server *srv)
 void hub_server_free(struct hub_server *srv)
 {
 	for (size_t i = 0; i < srv->nhubs; i++) {
-		sw_free(srv->hubs[i].macs);
-		pthread_mutex_destroy(&srv->hubs[i].lock);
+		sw_free(srv->hubs[i]->macs);
+		pthread_mutex_destroy(&srv->hubs[i]->lock);
+		free(srv->hubs[i]);
 	}
 	free(srv->hubs);
 	srv->hubs = NULL;
 	SSL_CTX_free(srv->tls);
-	config_free(&srv->cfg);
+	config_put(srv->cfg);
+	srv->cfg = NULL;
 }
 
 struct hub *hub_find(struct hub_server *srv, const char *name)
 {
-	for (size_t i = 0; i < srv->nhubs; i++)
-		if (strcasecmp(srv->hubs[i].cfg->name, name) == 0)
-			return &srv->hubs[i];
-	return NULL;
+	struct hub *h;
+
+	pthread_mutex_lock(&srv->lock);
+	h = hub_lookup(srv, name);
+	if (h && h->removed)
+		h = NULL;
+	pthread_mutex_unlock(&srv->lock);
+	return h;
 }
 
-int hub_attach(struct hub *h, struct session *s)
+int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions)
 {
 	pthread_mutex_lock(&h->lock);
-	if (h->nsessions >= h->max_sessions) {
+	if (h->nsessions >= max_sessions) {
 		pthread_mutex_unlock(&h->lock);
 		return PROTO_R_HUB_FULL;
 	}

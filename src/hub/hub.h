@@ -15,10 +15,12 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "proto.h"
 #include "queue.h"
 #include "switch.h"
 
 struct session;
+struct state;
 
 struct hub_stats {
 	atomic_ullong frames_in;    /* frames received from sessions */
@@ -31,21 +33,23 @@ struct hub_stats {
 };
 
 struct hub {
-	const struct cfg_hub *cfg;
+	char name[PROTO_NAME_MAX + 1];
+	bool removed;	      /* deleted by a reload; under server->lock */
 	pthread_mutex_t lock; /* guards macs, sessions, nsessions */
 	struct sw_table *macs;
 	struct session *sessions;
-	uint32_t nsessions, max_sessions;
+	uint32_t nsessions;
 	struct hub_stats stats;
 };
 
 struct hub_server {
-	struct hub_config cfg;
-	struct hub *hubs;
-	size_t nhubs;
+	struct hub_config *cfg; /* the current snapshot; under lock (hub_config_get) */
+	struct hub **hubs;	/* under lock; a hub lives until exit, even when removed */
+	size_t nhubs, hubs_cap;
 	SSL_CTX *tls;
 	uint8_t secret[32]; /* key for decoy salts of unknown users (state_dir/decoy.key) */
-	pthread_mutex_t lock; /* guards all, nthreads, stopping */
+	struct state *state;  /* login counters and times (state.c) */
+	pthread_mutex_t lock; /* guards cfg, hubs, all, nthreads, stopping */
 	pthread_cond_t idle;
 	struct session *all;
 	uint32_t nthreads;
@@ -53,8 +57,16 @@ struct hub_server {
 	atomic_uint next_id;
 };
 
-/* Builds the hubs of srv->cfg; 0 or -1. */
-int hub_server_init(struct hub_server *srv);
+/* Takes cfg's reference and builds its hubs; 0 or -1. */
+int hub_server_init(struct hub_server *srv, struct hub_config *cfg);
+/*
+ * Swaps in a new snapshot (taking its reference): creates new hubs, and ends
+ * the sessions of removed or offline hubs and of users who were removed or
+ * may no longer log in; everyone else stays connected.
+ */
+void hub_server_reconfigure(struct hub_server *srv, struct hub_config *cfg);
+/* The current snapshot with a new reference (config_put it). */
+struct hub_config *hub_config_get(struct hub_server *srv);
 /*
  * Asks every session to close with reason and waits up to timeout_ms for
  * their threads; returns how many are still running (then srv must not be freed).
@@ -64,10 +76,17 @@ uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms
 void hub_server_log_stats(struct hub_server *srv);
 void hub_server_free(struct hub_server *srv);
 
+/* A live (not removed) hub by name, case-insensitive; NULL if none. */
 struct hub *hub_find(struct hub_server *srv, const char *name);
 
-/* Joins an authenticated session to its hub; 0, or a PROTO_R_* reason. */
-int hub_attach(struct hub *h, struct session *s);
+/*
+ * Whether a user of a hub may log in now (account expiry, the Access
+ * policy); 0 or a PROTO_R_* reason.
+ */
+int hub_user_admissible(const struct conf_hub *h, const struct conf_user *u);
+
+/* Joins an authenticated session to its hub unless max_sessions are there; 0 or a reason. */
+int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions);
 /* Removes the session and its MAC entries; after this no one queues to it. */
 void hub_detach(struct hub *h, struct session *s);
 

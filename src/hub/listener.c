@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Listening sockets and the accept thread, which also cuts handshakes that
- * run too long (once a second).
+ * Listening sockets and the accept thread, which also does the hub's
+ * housekeeping: cutting handshakes that run too long (once a second) and
+ * saving the state file (once a minute).
  */
 #include "listener.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -18,8 +20,10 @@
 
 #include "log.h"
 #include "session.h"
+#include "state.h"
 
-#define LISTEN_FD_MAX (2 * CFG_LISTEN_MAX)
+#define LISTEN_FD_MAX (2 * CONF_LISTEN_MAX)
+#define STATE_SAVE_INTERVAL_MS 60000
 
 struct listener {
 	struct hub_server *srv;
@@ -30,9 +34,10 @@ struct listener {
 	bool started;
 };
 
-static int bind_one(const struct addrinfo *ai, char *err, size_t errlen, const char *what)
+static int bind_one(const struct addrinfo *ai, bool dual_stack, char *err, size_t errlen,
+		    const char *what)
 {
-	int one = 1;
+	int one = 1, v6only = !dual_stack;
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 
 	if (fd < 0) {
@@ -41,7 +46,7 @@ static int bind_one(const struct addrinfo *ai, char *err, size_t errlen, const c
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (ai->ai_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 128) != 0) {
 		snprintf(err, errlen, "listen %s: %s", what, strerror(errno));
 		close(fd);
@@ -50,16 +55,26 @@ static int bind_one(const struct addrinfo *ai, char *err, size_t errlen, const c
 	return fd;
 }
 
-static int bind_addr(struct listener *l, const struct cfg_listen *c, char *err, size_t errlen)
+/*
+ * Binds one configured listener.  No address means every address: one
+ * dual-stack IPv6 socket, or IPv4 alone where the kernel has no IPv6.
+ */
+static int bind_addr(struct listener *l, const struct conf_listen *c, char *err, size_t errlen)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
 	struct addrinfo *res, *ai;
+	bool any = !c->host[0];
 	char port[8], what[300];
 	int rc;
 
 	snprintf(port, sizeof(port), "%u", c->port);
-	snprintf(what, sizeof(what), "%s:%u", c->host, c->port);
-	rc = getaddrinfo(c->host, port, &hints, &res);
+	snprintf(what, sizeof(what), "%s:%u", any ? "*" : c->host, c->port);
+	hints.ai_family = any ? AF_INET6 : AF_UNSPEC;
+	rc = getaddrinfo(any ? NULL : c->host, port, &hints, &res);
+	if (rc != 0 && any) {
+		hints.ai_family = AF_INET;
+		rc = getaddrinfo(NULL, port, &hints, &res);
+	}
 	if (rc != 0) {
 		snprintf(err, errlen, "listen %s: %s", what, gai_strerror(rc));
 		return -1;
@@ -69,7 +84,7 @@ static int bind_addr(struct listener *l, const struct cfg_listen *c, char *err, 
 
 		if (l->nfds == LISTEN_FD_MAX)
 			break;
-		fd = bind_one(ai, err, errlen, what);
+		fd = bind_one(ai, any, err, errlen, what);
 		if (fd < 0) {
 			freeaddrinfo(res);
 			return -1;
@@ -84,6 +99,7 @@ static int bind_addr(struct listener *l, const struct cfg_listen *c, char *err, 
 struct listener *listener_open(struct hub_server *srv, char *err, size_t errlen)
 {
 	struct listener *l = calloc(1, sizeof(*l));
+	struct hub_config *cfg;
 
 	if (!l) {
 		snprintf(err, errlen, "out of memory");
@@ -96,12 +112,15 @@ struct listener *listener_open(struct hub_server *srv, char *err, size_t errlen)
 		free(l);
 		return NULL;
 	}
-	for (size_t i = 0; i < srv->cfg.nlisten; i++) {
-		if (bind_addr(l, &srv->cfg.listen[i], err, errlen) != 0) {
+	cfg = hub_config_get(srv);
+	for (size_t i = 0; i < cfg->nlisten; i++) {
+		if (bind_addr(l, &cfg->listen[i], err, errlen) != 0) {
+			config_put(cfg);
 			listener_close(l);
 			return NULL;
 		}
 	}
+	config_put(cfg);
 	return l;
 }
 
@@ -123,8 +142,8 @@ static void accept_one(struct listener *l, int lfd)
 		uint64_t now = hub_now_ms();
 
 		if (now - last_full_log > 10000) {
-			log_warnx("connection refused: %u sessions (max_sessions) or out of memory",
-				  l->srv->cfg.max_sessions);
+			log_warnx("connection refused: session limit (Vpnhub/MaxSessions) reached "
+				  "or out of memory");
 			last_full_log = now;
 		}
 	}
@@ -134,14 +153,23 @@ static void *accept_main(void *arg)
 {
 	struct listener *l = arg;
 	struct pollfd pfd[LISTEN_FD_MAX + 1];
+	uint64_t last_save = hub_now_ms();
 
 	for (size_t i = 0; i < l->nfds; i++)
 		pfd[i] = (struct pollfd){.fd = l->fds[i], .events = POLLIN};
 	pfd[l->nfds] = (struct pollfd){.fd = l->stop_fd, .events = POLLIN};
 	for (;;) {
 		int n = poll(pfd, l->nfds + 1, 1000);
+		uint64_t now = hub_now_ms();
 
-		sess_reap_handshakes(l->srv, hub_now_ms());
+		sess_reap_handshakes(l->srv, now);
+		if (now - last_save >= STATE_SAVE_INTERVAL_MS) {
+			char err[512];
+
+			if (state_save(l->srv->state, err, sizeof(err)) != 0)
+				log_warnx("state file: %s", err);
+			last_save = now;
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

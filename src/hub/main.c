@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * vpnhub: command line, start-up order (configuration, certificate, TLS,
- * listeners), signal handling and orderly shutdown.  Exit codes: 0 clean
+ * vpnhub: command line, start-up order (configuration, state, certificate,
+ * TLS, listeners), signals (SIGHUP reloads SoftHUB.cfg) and orderly shutdown.  Exit codes: 0 clean
  * stop, 1 runtime failure, 2 usage or configuration error.
  */
 #include <errno.h>
@@ -22,12 +22,13 @@
 #include "hub.h"
 #include "listener.h"
 #include "log.h"
+#include "state.h"
 #include "tls.h"
 
 #ifndef VPN_VERSION
 #define VPN_VERSION "0.1.0"
 #endif
-#define DEFAULT_CONFIG "/etc/vpnhub/vpnhub.conf"
+#define DEFAULT_CONFIG CONF_DEFAULT_PATH
 
 static void usage(FILE *f)
 {
@@ -38,8 +39,8 @@ static void usage(FILE *f)
 		   "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
 		   "  -v, --verbose       log debug messages\n"
 		   "  --check-config      read the configuration, report errors, exit\n"
-		   "  --hash-password     read a password on stdin, print its verifier for\n"
-		   "                      a \"user = HUB NAME VERIFIER\" line\n");
+		   "  --hash-password     read a password on stdin, print the items that store\n"
+		   "                      its salted verifier in a user's folder of SoftHUB.cfg\n");
 }
 
 /* Reads one line from stdin without echo when it is a terminal. */
@@ -67,9 +68,10 @@ static int read_password(char *buf, size_t len)
 	return buf[0] ? 0 : -1;
 }
 
+/* Prints the items of a user folder that store a salted verifier of the password. */
 static int hash_password(void)
 {
-	char pw[1024], out[AUTH_VERIFIER_MAX + 1];
+	char pw[1024], salt[AUTH_SALT_MAX * 2], stored[64], server[64];
 	struct auth_verifier v;
 
 	if (read_password(pw, sizeof(pw)) != 0) {
@@ -77,11 +79,18 @@ static int hash_password(void)
 		return 2;
 	}
 	if (auth_verifier_make(pw, AUTH_ITER_DEFAULT, &v) != 0 ||
-	    auth_verifier_format(&v, out, sizeof(out)) != 0) {
+	    auth_b64_encode(v.salt, v.salt_len, salt, sizeof(salt)) < 0 ||
+	    auth_b64_encode(v.stored_key, AUTH_KEY_LEN, stored, sizeof(stored)) < 0 ||
+	    auth_b64_encode(v.server_key, AUTH_KEY_LEN, server, sizeof(server)) < 0) {
 		fprintf(stderr, "vpnhub: cannot compute the verifier\n");
 		return 1;
 	}
-	printf("%s\n", out);
+	printf("uint AuthType 1\n"
+	       "uint AuthVerifierIterations %u\n"
+	       "byte AuthVerifierSalt %s\n"
+	       "byte AuthVerifierStoredKey %s\n"
+	       "byte AuthVerifierServerKey %s\n",
+	       v.iterations, salt, stored, server);
 	return 0;
 }
 
@@ -142,7 +151,40 @@ static void print_fingerprint(const char *cert_file)
 	log_info("hub certificate SHA-256 fingerprint: %s", text);
 }
 
-static int run(struct hub_server *srv)
+static void log_notes(const struct hub_config *c)
+{
+	for (size_t i = 0; i < c->nnotes; i++)
+		log_info("%s", c->notes[i]);
+	if (c->notes_dropped)
+		log_info("%s: %zu more notes not shown", c->path, c->notes_dropped);
+}
+
+static void save_state(struct hub_server *srv)
+{
+	char err[512];
+
+	if (state_save(srv->state, err, sizeof(err)) != 0)
+		log_warnx("state file: %s", err);
+}
+
+/* SIGHUP: a broken file is refused and the running configuration stays. */
+static void reload(struct hub_server *srv, const char *path)
+{
+	struct hub_config *c;
+	char err[1024];
+
+	c = config_load(path, err, sizeof(err));
+	if (!c) {
+		log_warnx("reload refused, the running configuration stays: %s", err);
+		return;
+	}
+	log_notes(c);
+	hub_server_reconfigure(srv, c);
+	log_info("reloaded %s: %zu hub(s)", path, c->nhubs);
+	save_state(srv);
+}
+
+static int run(struct hub_server *srv, const char *path)
 {
 	struct listener *l;
 	sigset_t set;
@@ -166,7 +208,7 @@ static int run(struct hub_server *srv)
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			log_info("SIGHUP: this version reads its configuration only at start");
+			reload(srv, path);
 			continue;
 		}
 		log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -176,6 +218,7 @@ static int run(struct hub_server *srv)
 	if (hub_server_stop(srv, PROTO_R_SHUTDOWN, 5000) > 0)
 		return 1; /* threads still use srv: exit without freeing it */
 	hub_server_log_stats(srv);
+	save_state(srv);
 	return 0;
 }
 
@@ -192,6 +235,7 @@ int main(int argc, char **argv)
 	};
 	const char *config_path = DEFAULT_CONFIG;
 	struct hub_server srv;
+	struct hub_config *cfg;
 	bool check_only = false;
 	char err[1024];
 	int c, verbosity = 0, rc;
@@ -226,28 +270,35 @@ int main(int argc, char **argv)
 	}
 	log_init("vpnhub", verbosity);
 	memset(&srv, 0, sizeof(srv));
-	if (config_load(config_path, &srv.cfg, err, sizeof(err)) != 0) {
+	cfg = config_load(config_path, err, sizeof(err));
+	if (!cfg) {
 		log_warnx("%s", err);
 		return 2;
 	}
+	log_notes(cfg);
 	if (check_only) {
-		printf("%s: OK (%zu hubs, %zu listeners)\n", config_path, srv.cfg.nhubs,
-		       srv.cfg.nlisten);
-		config_free(&srv.cfg);
+		printf("%s: OK (%zu hubs, %zu listeners)\n", config_path, cfg->nhubs,
+		       cfg->nlisten);
+		config_put(cfg);
 		return 0;
 	}
-	if (mkdir(srv.cfg.state_dir, 0700) != 0 && errno != EEXIST)
-		fatal("cannot create state directory %s", srv.cfg.state_dir);
-	load_secret(srv.cfg.state_dir, srv.secret, sizeof(srv.secret));
-	setup_certificate(&srv.cfg);
-	print_fingerprint(srv.cfg.cert_file);
-	srv.tls = tls_server_ctx(srv.cfg.cert_file, srv.cfg.key_file, err, sizeof(err));
+	if (mkdir(cfg->state_dir, 0700) != 0 && errno != EEXIST)
+		fatal("cannot create state directory %s", cfg->state_dir);
+	load_secret(cfg->state_dir, srv.secret, sizeof(srv.secret));
+	srv.state = state_open(cfg->state_dir, err, sizeof(err));
+	if (!srv.state)
+		fatalx("%s", err);
+	setup_certificate(cfg);
+	print_fingerprint(cfg->cert_file);
+	srv.tls = tls_server_ctx(cfg->cert_file, cfg->key_file, err, sizeof(err));
 	if (!srv.tls)
 		fatalx("%s", err);
-	if (hub_server_init(&srv) != 0)
+	if (hub_server_init(&srv, cfg) != 0)
 		fatalx("out of memory");
-	rc = run(&srv);
-	if (rc == 0)
+	rc = run(&srv, config_path);
+	if (rc == 0) {
 		hub_server_free(&srv);
+		state_free(srv.state);
+	}
 	return rc;
 }

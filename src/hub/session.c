@@ -157,8 +157,8 @@ static int poll_timeout(const struct session *s, const struct stream *st, uint64
 			uint64_t last_rx, uint64_t last_tx)
 {
 	/* a blocked write needs POLLOUT, not a keep-alive: no timer for it then */
-	uint64_t ka = stream_pending(st) ? UINT64_MAX : last_tx + s->srv->cfg.keepalive_s * 1000ull;
-	uint64_t dead = last_rx + s->srv->cfg.timeout_s * 1000ull;
+	uint64_t ka = stream_pending(st) ? UINT64_MAX : last_tx + s->keepalive_s * 1000ull;
+	uint64_t dead = last_rx + s->timeout_s * 1000ull;
 	uint64_t next = ka < dead ? ka : dead;
 
 	return next <= now ? 0 : (int)(next - now);
@@ -206,7 +206,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		}
 		if (st->rx_bytes != rx_before)
 			last_rx = now;
-		if (now - last_tx >= s->srv->cfg.keepalive_s * 1000ull && !stream_pending(st))
+		if (now - last_tx >= s->keepalive_s * 1000ull && !stream_pending(st))
 			stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
 		busy = tx_step(s, st);
 		if (busy < 0) {
@@ -216,8 +216,8 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		busy |= rs == STREAM_MORE;
 		if (st->tx_bytes != tx_before)
 			last_tx = now;
-		if (now - last_rx >= s->srv->cfg.timeout_s * 1000ull) {
-			snprintf(why, whylen, "no data for %u s", s->srv->cfg.timeout_s);
+		if (now - last_rx >= s->timeout_s * 1000ull) {
+			snprintf(why, whylen, "no data for %u s", s->timeout_s);
 			return PROTO_R_TIMEOUT;
 		}
 	}
@@ -247,7 +247,7 @@ static void run_established(struct session *s)
 	log_info("session %u (%s@%s from %s) closed: %s%s%s; frames in %llu (%llu bytes), "
 		 "out %llu (%llu bytes), dropped %llu (queue full) %llu (no memory), "
 		 "queue high-water %u frames %zu bytes",
-		 s->id, s->user, s->hub->cfg->name, s->peer, proto_reason_str(reason),
+		 s->id, s->user, s->hub->name, s->peer, proto_reason_str(reason),
 		 why[0] ? ": " : "", why, (unsigned long long)s->rx_frames,
 		 (unsigned long long)s->rx_frame_bytes, (unsigned long long)s->tx_frames,
 		 (unsigned long long)s->tx_frame_bytes, (unsigned long long)qs.drops_full,
@@ -316,12 +316,18 @@ static void format_peer(const struct sockaddr_storage *ss, char *out, size_t len
 static struct session *sess_new(struct hub_server *srv, int fd)
 {
 	struct session *s = calloc(1, sizeof(*s));
+	struct hub_config *cfg;
+	int rc;
 
 	if (!s)
 		return NULL;
-	s->ssl = SSL_new(srv->tls);
-	if (!s->ssl || queue_init(&s->queue, srv->cfg.queue_frames, srv->cfg.queue_bytes) != 0) {
-		SSL_free(s->ssl);
+	cfg = hub_config_get(srv);
+	rc = queue_init(&s->queue, cfg->queue_frames, cfg->queue_bytes);
+	config_put(cfg);
+	s->ssl = rc == 0 ? SSL_new(srv->tls) : NULL;
+	if (!s->ssl) {
+		if (rc == 0)
+			queue_destroy(&s->queue);
 		free(s);
 		return NULL;
 	}
@@ -342,7 +348,7 @@ static bool register_session(struct hub_server *srv, struct session *s)
 	bool ok;
 
 	pthread_mutex_lock(&srv->lock);
-	ok = !srv->stopping && srv->nthreads < srv->cfg.max_sessions;
+	ok = !srv->stopping && srv->nthreads < srv->cfg->max_sessions;
 	if (ok) {
 		s->all_prev = NULL;
 		s->all_next = srv->all;

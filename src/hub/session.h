@@ -36,6 +36,7 @@ struct session {
 	char peer[64]; /* "address:port" */
 	char user[PROTO_NAME_MAX + 1];
 	uint32_t caps;
+	uint32_t keepalive_s, timeout_s; /* from the snapshot the login used */
 
 	struct sw_port port;  /* MAC table ownership, under hub->lock */
 	struct queue queue;   /* frames switched to this session */

@@ -473,6 +473,9 @@ const char *proto_reason_str(uint16_t reason)
 		[PROTO_R_METHOD] = "authentication method not allowed for this user",
 		[PROTO_R_INTERNAL] = "internal error on the hub",
 		[PROTO_R_CLIENT_EXIT] = "client disconnected",
+		[PROTO_R_EXPIRED] = "the user account has expired",
+		[PROTO_R_ACCESS_DENIED] = "access denied by the hub's security policy for this user",
+		[PROTO_R_ACCOUNT_REMOVED] = "the user account was removed or changed on the hub",
 	};
 
 	if (reason < PROTO_R_MAX && text[reason])

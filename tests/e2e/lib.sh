@@ -52,31 +52,63 @@ topo_down() {
 	rm -rf "$WORK"
 }
 
-verifier() { printf '%s\n' "$1" | "$VPNHUB" --hash-password; }
+# user_folder DEPTH NAME PASSWORD: a SoftHUB.cfg user folder with a salted verifier.
+user_folder() {
+	local tabs
+	tabs=$(printf '%*s' "$1" '' | tr ' ' '\t')
+	printf '%sdeclare %s\n%s{\n' "$tabs" "$2" "$tabs"
+	printf '%s\n' "$3" | "$VPNHUB" --hash-password | sed "s/^/$tabs\t/"
+	printf '%s}\n' "$tabs"
+}
 
-# hub_conf FILE [extra lines...]: a hub "DEFAULT" with users alice/bob/carol and a hub "OTHER" with dave.
-hub_conf() {
-	local f=$1; shift
+# hub_folder NAME USER:PASSWORD...: a virtual hub folder, online, with those users.
+hub_folder() {
+	local name=$1 u; shift
+	printf '\t\tdeclare %s\n\t\t{\n\t\t\tbool Online true\n' "$name"
+	printf '\t\t\tdeclare SecurityAccountDatabase\n\t\t\t{\n\t\t\t\tdeclare UserList\n\t\t\t\t{\n'
+	for u in "$@"; do user_folder 5 "${u%%:*}" "${u#*:}"; done
+	printf '\t\t\t\t}\n\t\t\t}\n\t\t}\n'
+}
+
+# hub_cfg_file FILE ONLINE USER:PASSWORD...: SoftHUB.cfg with the one hub DEFAULT.
+hub_cfg_file() {
+	local f=$1 online=$2; shift 2
 	{
-		echo "listen = 0.0.0.0:5555"
-		echo "state_dir = $WORK/state"
-		echo "keepalive = 2"
-		echo "timeout = 8"
-		echo "hub = DEFAULT"
-		echo "hub = OTHER"
-		echo "user = DEFAULT alice $(verifier alice-pw)"
-		echo "user = DEFAULT bob $(verifier bob-pw)"
-		echo "user = DEFAULT carol $(verifier carol-pw)"
-		echo "user = OTHER dave $(verifier dave-pw)"
-		local l; for l in "$@"; do echo "$l"; done
+		printf 'declare root\n{\n'
+		printf '\tdeclare ListenerList\n\t{\n\t\tdeclare Listener0\n\t\t{\n'
+		printf '\t\t\tbool Enabled true\n\t\t\tuint Port 5555\n\t\t}\n\t}\n'
+		printf '\tdeclare Vpnhub\n\t{\n\t\tuint KeepAlive 2\n\t\tstring StateDir %s\n' \
+			"$WORK/state"
+		printf '\t\tuint Timeout 8\n\t}\n\tdeclare VirtualHUB\n\t{\n'
+		hub_folder DEFAULT "$@" | sed "s/bool Online true/bool Online $online/"
+		printf '\t}\n}\n'
+	} >"$f"
+}
+
+# hub_conf FILE [VPNHUB_ITEM...]: SoftHUB.cfg with hub DEFAULT (alice, bob, carol) and
+# hub OTHER (dave), listening on 5555; extra "type Name value" items go to root/Vpnhub.
+hub_conf() {
+	local f=$1 l; shift
+	{
+		printf 'declare root\n{\n'
+		printf '\tdeclare ListenerList\n\t{\n\t\tdeclare Listener0\n\t\t{\n'
+		printf '\t\t\tbool Enabled true\n\t\t\tuint Port 5555\n\t\t}\n\t}\n'
+		printf '\tdeclare Vpnhub\n\t{\n\t\tuint KeepAlive 2\n\t\tstring StateDir %s\n' \
+			"$WORK/state"
+		printf '\t\tuint Timeout 8\n'
+		for l in "$@"; do printf '\t\t%s\n' "$l"; done
+		printf '\t}\n\tdeclare VirtualHUB\n\t{\n'
+		hub_folder DEFAULT alice:alice-pw bob:bob-pw carol:carol-pw
+		hub_folder OTHER dave:dave-pw
+		printf '\t}\n}\n'
 	} >"$f"
 }
 
 start_hub() {
-	[ -f "$WORK/hub.conf" ] || hub_conf "$WORK/hub.conf"
+	[ -f "$WORK/SoftHUB.cfg" ] || hub_conf "$WORK/SoftHUB.cfg"
 	mkdir -p "$WORK/state"
 	# ip netns exec execs the daemon, so $! is the daemon's PID
-	ip netns exec "$P-hub" "$VPNHUB" -c "$WORK/hub.conf" >>"$WORK/hub.log" 2>&1 &
+	ip netns exec "$P-hub" "$VPNHUB" -c "$WORK/SoftHUB.cfg" >>"$WORK/hub.log" 2>&1 &
 	HUB_PID=$!
 	wait_for "hub listening" 10 grep -q "ready" "$WORK/hub.log"
 	FINGERPRINT=$(sed -n 's/.*fingerprint: //p' "$WORK/hub.log" | tail -1)

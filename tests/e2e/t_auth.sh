@@ -21,7 +21,7 @@ expect() { # expect EXITCODE TEXT
 
 topo_up 3
 # nothing listens yet: unreachable hub
-hub_conf "$WORK/hub.conf"
+hub_conf "$WORK/SoftHUB.cfg"
 FINGERPRINT=00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF
 client_profile 2 DEFAULT bob bob-pw "reconnect = no" "connect_timeout = 3"
 run_client 2

@@ -17,5 +17,6 @@ Suite *kvconf_suite(void);
 Suite *profile_suite(void);
 Suite *config_suite(void);
 Suite *tls_suite(void);
+Suite *cfg_suite(void);
 
 #endif

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The state file: a cfg tree root/VirtualHUB/<hub>/{NumLogin, LastLoginTime,
+ * UserList/<user>/{NumLogin, LastLoginTime}} kept in memory and written
+ * atomically when dirty (config_save_tree).
+ */
+#include "state.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "config.h"
+#include "log.h"
+
+struct state {
+	pthread_mutex_t lock; /* guards root, dirty */
+	struct cfg_folder *root;
+	bool dirty;
+	char path[PATH_MAX];
+};
+
+struct state *state_open(const char *state_dir, char *err, size_t errlen)
+{
+	struct state *st = calloc(1, sizeof(*st));
+
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	snprintf(st->path, sizeof(st->path), "%s/vpnhub.state", state_dir);
+	if (access(st->path, F_OK) == 0) {
+		if (cfg_read_file(st->path, &st->root, err, errlen) != 0) {
+			free(st);
+			return NULL;
+		}
+	} else {
+		st->root = cfg_new();
+	}
+	if (!st->root) {
+		snprintf(err, errlen, "out of memory");
+		free(st);
+		return NULL;
+	}
+	pthread_mutex_init(&st->lock, NULL);
+	return st;
+}
+
+/* Adds one login to a folder's counters. */
+static void count_login(struct cfg_folder *f, uint64_t now_ms)
+{
+	uint32_t n = 0;
+	char err[128];
+
+	if (!f)
+		return;
+	(void)cfg_get_uint(f, "NumLogin", 0, &n, err, sizeof(err));
+	(void)cfg_set_uint(f, "NumLogin", n + 1, err, sizeof(err));
+	(void)cfg_set_uint64(f, "LastLoginTime", now_ms, err, sizeof(err));
+}
+
+/* parent/name, created when absent; NULL if parent is NULL or memory runs out. */
+static struct cfg_folder *sub(struct cfg_folder *parent, const char *name)
+{
+	char err[128];
+
+	return parent ? cfg_add_folder(parent, name, err, sizeof(err)) : NULL;
+}
+
+void state_login(struct state *st, const char *hub, const char *user)
+{
+	struct cfg_folder *h, *u;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	pthread_mutex_lock(&st->lock);
+	h = sub(sub(st->root, "VirtualHUB"), hub);
+	u = sub(sub(h, "UserList"), user);
+	count_login(h, (uint64_t)ts.tv_sec * 1000);
+	count_login(u, (uint64_t)ts.tv_sec * 1000);
+	st->dirty = true;
+	pthread_mutex_unlock(&st->lock);
+}
+
+int state_save(struct state *st, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&st->lock);
+	if (st->dirty) {
+		rc = config_save_tree(st->root, st->path, false, err, errlen);
+		if (rc == 0)
+			st->dirty = false;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return rc;
+}
+
+void state_free(struct state *st)
+{
+	if (!st)
+		return;
+	cfg_free(st->root);
+	pthread_mutex_destroy(&st->lock);
+	free(st);
+}
