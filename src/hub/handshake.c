@@ -184,6 +184,9 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 	reason = hub_user_admissible(l->hub, l->user);
 	if (!reason)
 		reason = hub_attach(s->hub, s, max);
+	/* a reload between our snapshot and the attach must not be missed */
+	if (!reason && (reason = hub_recheck(s->srv, l->cfg, s)) != 0)
+		hub_detach(s->hub, s);
 	if (reason) {
 		reject(s, (uint16_t)reason, proto_reason_str((uint16_t)reason));
 		return -1;

@@ -151,6 +151,17 @@ static void apply_to_sessions(struct hub_server *srv, const struct hub_config *c
 	}
 }
 
+int hub_recheck(struct hub_server *srv, const struct hub_config *used, const struct session *s)
+{
+	int why = 0;
+
+	pthread_mutex_lock(&srv->lock);
+	if (srv->cfg != used)
+		why = session_verdict(config_find_hub(srv->cfg, s->hub->name), s);
+	pthread_mutex_unlock(&srv->lock);
+	return why;
+}
+
 void hub_server_reconfigure(struct hub_server *srv, struct hub_config *cfg)
 {
 	struct hub_config *old;

@@ -85,6 +85,12 @@ struct hub *hub_find(struct hub_server *srv, const char *name);
  */
 int hub_user_admissible(const struct conf_hub *h, const struct conf_user *u);
 
+/*
+ * After a session joined its hub under snapshot used: if a reload swapped
+ * in another meanwhile, whether that one still admits it (0) or why not.
+ */
+int hub_recheck(struct hub_server *srv, const struct hub_config *used, const struct session *s);
+
 /* Joins an authenticated session to its hub unless max_sessions are there; 0 or a reason. */
 int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions);
 /* Removes the session and its MAC entries; after this no one queues to it. */

@@ -259,8 +259,10 @@ int cfg_seal(struct cfg_folder *f, const char *src, char *err, size_t errlen)
 	struct dup d = {0};
 	char q[QUOTE_MAX], fq[QUOTE_MAX];
 
-	qsort(f->items, f->nitems, sizeof(f->items[0]), item_order);
-	qsort(f->folders, f->nfolders, sizeof(f->folders[0]), folder_order);
+	if (f->nitems > 1)
+		qsort(f->items, f->nitems, sizeof(f->items[0]), item_order);
+	if (f->nfolders > 1)
+		qsort(f->folders, f->nfolders, sizeof(f->folders[0]), folder_order);
 	for (size_t i = 1; i < f->nitems; i++)
 		if (cfg_name_cmp(f->items[i - 1]->name, f->items[i]->name) == 0)
 			note_dup(&d, "item", f->items[i]->name, f->items[i - 1]->pos,
@@ -274,10 +276,13 @@ int cfg_seal(struct cfg_folder *f, const char *src, char *err, size_t errlen)
 	quote_name(d.name, q);
 	quote_name(f->name, fq);
 	if (d.again.line)
-		snprintf(err, errlen, "%s:%" PRIu32 ":%" PRIu32 ": duplicate %s \"%s\" (first at line %" PRIu32 ")",
+		snprintf(err, errlen,
+			 "%s:%" PRIu32 ":%" PRIu32 ": duplicate %s \"%s\" (first at line %" PRIu32
+			 ")",
 			 src, d.again.line, d.again.col, d.kind, q, d.first.line);
 	else
-		snprintf(err, errlen, "%s: duplicate %s \"%s\" in folder \"%s\"", src, d.kind, q, fq);
+		snprintf(err, errlen, "%s: duplicate %s \"%s\" in folder \"%s\"", src, d.kind, q,
+			 fq);
 	return -1;
 }
 
@@ -367,8 +372,8 @@ void cfg_folder_where(const struct cfg_folder *f, char *buf, size_t cap)
  * The item called name if it has type t; NULL with *rc 0 when missing, NULL
  * with *rc -1 and a message when it has another type.
  */
-static const struct cfg_item *typed(const struct cfg_folder *f, const char *name,
-				    enum cfg_type t, int *rc, char *err, size_t errlen)
+static const struct cfg_item *typed(const struct cfg_folder *f, const char *name, enum cfg_type t,
+				    int *rc, char *err, size_t errlen)
 {
 	const struct cfg_item *it = cfg_find_item(f, name);
 	char at[512], q[QUOTE_MAX];
@@ -414,8 +419,8 @@ int cfg_get_uint64(const struct cfg_folder *f, const char *name, uint64_t def, u
 	return rc;
 }
 
-int cfg_get_string(const struct cfg_folder *f, const char *name, const char *def,
-		   const char **out, size_t *len, char *err, size_t errlen)
+int cfg_get_string(const struct cfg_folder *f, const char *name, const char *def, const char **out,
+		   size_t *len, char *err, size_t errlen)
 {
 	int rc;
 	const struct cfg_item *it = typed(f, name, CFG_STRING, &rc, err, errlen);
@@ -454,8 +459,8 @@ static int check_name(const char *name, size_t *nlen, char *err, size_t errlen)
  * The item called name with its old value freed and type t (added if absent,
  * keeping the sort), or NULL with a message and the folder unchanged.
  */
-static struct cfg_item *set_item(struct cfg_folder *f, const char *name, enum cfg_type t,
-				 char *err, size_t errlen)
+static struct cfg_item *set_item(struct cfg_folder *f, const char *name, enum cfg_type t, char *err,
+				 size_t errlen)
 {
 	struct cfg_item *it, **a;
 	size_t nlen, i;
@@ -659,16 +664,17 @@ static bool item_equal(const struct cfg_item *a, const struct cfg_item *b)
 		return a->v.u64 == b->v.u64;
 	case CFG_STRING:
 	case CFG_BYTE:
-		return a->len == b->len && (a->len == 0 || memcmp(a->v.data, b->v.data, a->len) == 0);
+		return a->len == b->len &&
+		       (a->len == 0 || memcmp(a->v.data, b->v.data, a->len) == 0);
 	}
 	return false;
 }
 
 static bool folder_equal(const struct cfg_folder *a, const struct cfg_folder *b)
 {
-	if (strcmp(a->name, b->name) != 0 || a->nitems != b->nitems ||
-	    a->nfolders != b->nfolders || !text_equal(a->comment, b->comment) ||
-	    !text_equal(a->end_comment, b->end_comment) || !text_equal(a->trailer, b->trailer))
+	if (strcmp(a->name, b->name) != 0 || a->nitems != b->nitems || a->nfolders != b->nfolders ||
+	    !text_equal(a->comment, b->comment) || !text_equal(a->end_comment, b->end_comment) ||
+	    !text_equal(a->trailer, b->trailer))
 		return false;
 	for (size_t i = 0; i < a->nitems; i++)
 		if (!item_equal(a->items[i], b->items[i]))

@@ -22,11 +22,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CFG_FILE_MAX (64u << 20)  /* bytes of a text or binary file */
-#define CFG_DEPTH_MAX 64	  /* nested folders, root included */
-#define CFG_NODES_MAX 2000000u	  /* items and folders of one file */
-#define CFG_NAME_MAX 255	  /* bytes of a name after unescaping */
-#define CFG_VALUE_MAX (1u << 20)  /* bytes of a string or byte value */
+#define CFG_FILE_MAX (64u << 20) /* bytes of a text or binary file */
+#define CFG_DEPTH_MAX 64	 /* nested folders, root included */
+#define CFG_NODES_MAX 2000000u	 /* items and folders of one file */
+#define CFG_NAME_MAX 255	 /* bytes of a name after unescaping */
+#define CFG_VALUE_MAX (1u << 20) /* bytes of a string or byte value */
 
 /* Item types; the values are SoftEther's binary type codes. */
 enum cfg_type {
@@ -66,11 +66,11 @@ struct cfg_item {
 };
 
 struct cfg_folder {
-	struct cfg_folder *parent; /* NULL for the root */
-	struct cfg_text *comment;  /* lines just above "declare" */
+	struct cfg_folder *parent;    /* NULL for the root */
+	struct cfg_text *comment;     /* lines just above "declare" */
 	struct cfg_text *end_comment; /* lines just above the closing "}" */
-	struct cfg_text *trailer;  /* root only: lines after the closing "}" */
-	char *source;		   /* root only: file name given to the reader, or NULL */
+	struct cfg_text *trailer;     /* root only: lines after the closing "}" */
+	char *source;		      /* root only: file name given to the reader, or NULL */
 	struct cfg_pos pos;
 	size_t nitems, nfolders;
 	size_t items_cap, folders_cap;
@@ -88,8 +88,8 @@ struct cfg_folder {
  */
 int cfg_read_text(const char *buf, size_t len, const char *name, struct cfg_folder **root,
 		  char *err, size_t errlen);
-int cfg_read_bin(const void *buf, size_t len, const char *name, struct cfg_folder **root,
-		 char *err, size_t errlen);
+int cfg_read_bin(const void *buf, size_t len, const char *name, struct cfg_folder **root, char *err,
+		 size_t errlen);
 int cfg_read(const void *buf, size_t len, const char *name, struct cfg_folder **root, char *err,
 	     size_t errlen);
 int cfg_read_file(const char *path, struct cfg_folder **root, char *err, size_t errlen);
@@ -129,8 +129,8 @@ int cfg_get_uint(const struct cfg_folder *f, const char *name, uint32_t def, uin
 		 char *err, size_t errlen);
 int cfg_get_uint64(const struct cfg_folder *f, const char *name, uint64_t def, uint64_t *out,
 		   char *err, size_t errlen);
-int cfg_get_string(const struct cfg_folder *f, const char *name, const char *def,
-		   const char **out, size_t *len, char *err, size_t errlen);
+int cfg_get_string(const struct cfg_folder *f, const char *name, const char *def, const char **out,
+		   size_t *len, char *err, size_t errlen);
 int cfg_get_byte(const struct cfg_folder *f, const char *name, const uint8_t **out, size_t *len,
 		 char *err, size_t errlen);
 
@@ -155,7 +155,7 @@ int cfg_set_byte(struct cfg_folder *f, const char *name, const void *data, size_
 struct cfg_folder *cfg_add_folder(struct cfg_folder *parent, const char *name, char *err,
 				  size_t errlen);
 
-/* Remove (and free, with its comment) the item / the sub-folder tree called name: 0, or -1 if absent. */
+/* Remove and free the item / the sub-folder tree called name (comments too): 0, -1 if absent. */
 int cfg_delete_item(struct cfg_folder *f, const char *name);
 int cfg_delete_folder(struct cfg_folder *f, const char *name);
 /* Both of the above; 0 if anything was removed, -1 if neither exists. */
@@ -165,8 +165,9 @@ int cfg_delete(struct cfg_folder *f, const char *name);
  * Visits every folder (it == NULL) and then its items and sub-folders, in
  * writer order, with a path such as "root/VirtualHUB/DEFAULT/Option/Foo"
  * (names escaped as in the file, so control bytes never reach a log).
- * Stops at the first non-zero return of fn and returns it; 0 when done,
- * -1 (ENOMEM) if the path buffer cannot be allocated.
+ * Stops at the first non-zero return of fn (use a positive value) and
+ * returns it; 0 when done, -1 (ENOMEM) if the path buffer cannot be
+ * allocated.  O(nodes).
  */
 typedef int (*cfg_walk_fn)(void *ctx, const char *path, const struct cfg_folder *f,
 			   const struct cfg_item *it);

@@ -37,8 +37,8 @@ struct bin {
 	size_t errlen;
 };
 
-__attribute__((format(printf, 3, 4))) static int fail(struct bin *b, size_t at,
-						       const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct bin *b, size_t at, const char *fmt,
+						      ...)
 {
 	char msg[512];
 	va_list ap;
@@ -86,7 +86,8 @@ static int get_name(struct bin *b, char name[CFG_NAME_MAX + 1], size_t *nlen)
 	if (get_u32(b, &n, "a name length") != 0)
 		return -1;
 	if (n <= 1)
-		return fail(b, at, "name length field %u: names are 1 to %d bytes", n, CFG_NAME_MAX);
+		return fail(b, at, "name length field %u: names are 1 to %d bytes", n,
+			    CFG_NAME_MAX);
 	if (--n > CFG_NAME_MAX)
 		return fail(b, at, "name of %u bytes, longer than %d", n, CFG_NAME_MAX);
 	if (need(b, n, "a name") != 0)
@@ -104,7 +105,8 @@ static int get_name(struct bin *b, char name[CFG_NAME_MAX + 1], size_t *nlen)
 static int count_nodes(struct bin *b, size_t at, uint32_t n, const char *what)
 {
 	if (n > (b->len - b->pos) / MIN_NODE)
-		return fail(b, at, "%u %s cannot fit in the %zu bytes left", n, what, b->len - b->pos);
+		return fail(b, at, "%u %s cannot fit in the %zu bytes left", n, what,
+			    b->len - b->pos);
 	if (n > CFG_NODES_MAX - b->nodes)
 		return fail(b, at, "more than %u items and folders", CFG_NODES_MAX);
 	b->nodes += n;
@@ -213,7 +215,8 @@ static int check_header(struct bin *b)
 	uint8_t sum[SHA0_LEN];
 
 	if (b->len > CFG_FILE_MAX) {
-		snprintf(b->err, b->errlen, "%s: file is larger than %u bytes", b->src, CFG_FILE_MAX);
+		snprintf(b->err, b->errlen, "%s: file is larger than %u bytes", b->src,
+			 CFG_FILE_MAX);
 		return -1;
 	}
 	if (b->len < MAGIC_LEN || memcmp(b->p, MAGIC, MAGIC_LEN) != 0) {
@@ -247,10 +250,11 @@ static int check_root(struct bin *b, const struct cfg_folder *top)
 	return 0;
 }
 
-int cfg_read_bin(const void *buf, size_t len, const char *name, struct cfg_folder **root,
-		 char *err, size_t errlen)
+int cfg_read_bin(const void *buf, size_t len, const char *name, struct cfg_folder **root, char *err,
+		 size_t errlen)
 {
-	struct bin b = {.p = buf, .len = len, .src = name, .nodes = 1, .err = err, .errlen = errlen};
+	struct bin b = {
+	    .p = buf, .len = len, .src = name, .nodes = 1, .err = err, .errlen = errlen};
 	struct cfg_folder *top;
 	int rc;
 

@@ -173,7 +173,7 @@ struct reader {
 };
 
 __attribute__((format(printf, 3, 4))) static int fail(struct reader *r, uint32_t col,
-						       const char *fmt, ...)
+						      const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -386,8 +386,8 @@ static int parse_uint(struct reader *r, struct cfg_item *it, const struct tok *t
 	if (parse_u32(t, &it->v.u) == 0)
 		return 0;
 	cfg_quote(t->p, t->len, q, sizeof(q));
-	return fail(r, t->col, "expected a number from 0 to 4294967295 (decimal or 0x hex), found \"%s\"",
-		    q);
+	return fail(r, t->col,
+		    "expected a number from 0 to 4294967295 (decimal or 0x hex), found \"%s\"", q);
 }
 
 /* SoftEther's ToInt64 skips ','; we accept them and nothing else but digits. */
@@ -413,8 +413,8 @@ static int parse_uint64(struct reader *r, struct cfg_item *it, const struct tok 
 	return 0;
 bad:
 	cfg_quote(t->p, t->len, q, sizeof(q));
-	return fail(r, t->col, "expected a decimal number from 0 to 18446744073709551615, found \"%s\"",
-		    q);
+	return fail(r, t->col,
+		    "expected a decimal number from 0 to 18446744073709551615, found \"%s\"", q);
 }
 
 static int parse_bool(struct reader *r, struct cfg_item *it, const struct tok *t)
@@ -472,8 +472,8 @@ static int parse_byte(struct reader *r, struct cfg_item *it, const struct tok *t
 	free(text);
 	if (d < 0) {
 		cfg_quote(t->p, t->len, q, sizeof(q));
-		return fail(r, t->col, "expected Base64 (A-Z a-z 0-9 + /, '=' padding), found \"%s\"",
-			    q);
+		return fail(r, t->col,
+			    "expected Base64 (A-Z a-z 0-9 + /, '=' padding), found \"%s\"", q);
 	}
 	if ((size_t)d > CFG_VALUE_MAX)
 		return fail(r, t->col, "value longer than %u bytes", CFG_VALUE_MAX);
@@ -552,7 +552,9 @@ static int open_folder(struct reader *r, const struct tok *t, int n)
 	if (take_name(r, &t[1], name, &nlen) != 0 || count_node(r, t[0].col) != 0)
 		return -1;
 	if (r->depth == 0 && cfg_name_cmp(name, "root") != 0)
-		return fail(r, t[1].col, "expected \"declare root\": only the root folder may be at the top level");
+		return fail(
+		    r, t[1].col,
+		    "expected \"declare root\": only the root folder may be at the top level");
 	f = cfg_folder_alloc(name, nlen);
 	if (!f || cfg_push_folder(r->cur, f) != 0) {
 		free(f);
@@ -633,7 +635,8 @@ static int finish(struct reader *r, struct cfg_folder **root)
 
 		cfg_quote(r->cur->name, strlen(r->cur->name), q, sizeof(q));
 		snprintf(r->err, r->errlen,
-			 "%s:%" PRIu32 ":%zu: end of file: expected \"}\" closing folder \"%s\" (declared at line %" PRIu32 ")",
+			 "%s:%" PRIu32 ":%zu: end of file: expected \"}\" closing folder \"%s\" "
+				       "(declared at line %" PRIu32 ")",
 			 r->src, lf ? r->lineno + 1 : r->lineno, lf ? 1 : r->llen + 1, q,
 			 r->cur->pos.line);
 		return -1;

@@ -14,6 +14,10 @@ reload() { kill -HUP "$HUB_PID"; }
 
 topo_up 3
 mkdir -p "$WORK/state"
+printf 'declare root\n{\n\tdeclare VirtualHUB\n\t{\n\t\tbool Online maybe$\n\t}\n}\n' >"$CFG"
+RC=0; ip netns exec "$P-hub" "$VPNHUB" -c "$CFG" >"$WORK/broken.out" 2>&1 || RC=$?
+assert "the hub refuses to start on a broken file (exit 2, file:line:column)" \
+	bash -c "[ $RC -eq 2 ] && grep -q '$CFG:5:' '$WORK/broken.out'"
 hub_cfg_file "$CFG" true alice:alice-pw bob:bob-pw
 start_hub
 client_profile 1 DEFAULT alice alice-pw
