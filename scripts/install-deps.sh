@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian 12 packages needed to build, demo, test and benchmark.
 set -euo pipefail
-PKGS=(build-essential cmake pkg-config libssl-dev check clang libclang-rt-14-dev
-      iproute2 iputils-ping arping iperf3 procps util-linux python3)
+PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev check clang libclang-rt-14-dev
+      iproute2 iputils-ping arping iperf3 procps util-linux passwd python3)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -4,6 +4,7 @@
  * Exit codes are enum client_exit (tunnel.h) and documented in vpnclient(8).
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "log.h"
 #include "profile.h"
 #include "tls.h"
@@ -23,12 +25,16 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vpnclient [-v] connect PROFILE\n"
+	fprintf(f, "usage: vpnclient [-v] [--user USER] [--pidfile FILE] [--daemon] connect PROFILE\n"
 		   "       vpnclient --version | --help\n"
 		   "\n"
 		   "  connect PROFILE   create the virtual interface and stay connected to the hub\n"
 		   "                    the profile names (vpnclient.conf(5)); stops on SIGINT or\n"
 		   "                    SIGTERM\n"
+		   "  -u, --user USER   once the device is open, drop root for USER (keeps\n"
+		   "                    CAP_NET_ADMIN only)\n"
+		   "  -p, --pidfile FILE  write the process id to FILE\n"
+		   "  -d, --daemon      detach and log to syslog (default: --foreground)\n"
 		   "  -v, --verbose     log debug messages\n");
 }
 
@@ -54,7 +60,31 @@ static int open_signals(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-static int connect_profile(const char *path)
+struct options {
+	const char *user;    /* --user: drop root once the device is open */
+	const char *pidfile; /* --pidfile */
+	bool daemonize;
+	int verbosity;
+};
+
+/*
+ * After the device exists and has its addresses: become the service user.
+ * CAP_NET_ADMIN stays, because the carrier follows the tunnel
+ * (TUNSETCARRIER is a privileged ioctl); nothing else does.
+ */
+static void drop_privileges(const struct options *o)
+{
+	static const cap_value_t keep[] = {CAP_NET_ADMIN};
+	char err[512];
+
+	if (!o->user)
+		return;
+	if (daemon_drop_privileges(o->user, keep, 1, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	log_info("running as %s with CAP_NET_ADMIN only", o->user);
+}
+
+static int connect_profile(const char *path, const struct options *o)
 {
 	struct profile p;
 	struct vif vif;
@@ -82,7 +112,10 @@ static int connect_profile(const char *path)
 	}
 	log_info("vpnclient %s: interface %s (%s backend) created, carrier down until connected",
 		 VPN_VERSION, vif.name, vif.ops->name);
+	drop_privileges(o);
+	daemon_notify("READY=1");
 	rc = tunnel_run(&t);
+	daemon_notify("STOPPING=1");
 	vif.ops->close(&vif);
 	SSL_CTX_free(t.ctx);
 	close(t.sig_fd);
@@ -92,20 +125,37 @@ static int connect_profile(const char *path)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* Returns -1 to go on, or the exit code. */
+static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
+		{"user", required_argument, NULL, 'u'},
+		{"pidfile", required_argument, NULL, 'p'},
+		{"daemon", no_argument, NULL, 'd'},
+		{"foreground", no_argument, NULL, 'f'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c, verbosity = 0;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "u:p:dfvh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'p':
+			o->pidfile = optarg;
+			break;
+		case 'd':
+			o->daemonize = true;
+			break;
+		case 'f':
+			o->daemonize = false;
+			break;
 		case 'v':
-			verbosity++;
+			o->verbosity++;
 			break;
 		case 'V':
 			printf("vpnclient %s\n", VPN_VERSION);
@@ -118,9 +168,30 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	log_init("vpnclient", verbosity);
-	if (argc - optind == 2 && strcmp(argv[optind], "connect") == 0)
-		return connect_profile(argv[optind + 1]);
-	usage(stderr);
-	return EXIT_USAGE;
+	if (argc - optind != 2 || strcmp(argv[optind], "connect") != 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {0};
+	char err[512];
+	int rc = parse_args(argc, argv, &o);
+
+	if (rc >= 0)
+		return rc;
+	log_init("vpnclient", o.verbosity);
+	if (o.daemonize) {
+		if (daemon_detach(err, sizeof(err)) != 0)
+			fatalx("%s", err);
+		log_use_syslog();
+	}
+	if (o.pidfile && daemon_pidfile_write(o.pidfile, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	rc = connect_profile(argv[optind + 1], &o);
+	daemon_pidfile_remove(o.pidfile);
+	return rc;
 }

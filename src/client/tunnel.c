@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "daemon.h"
 #include "log.h"
 #include "stream.h"
 #include "tls.h"
@@ -54,8 +55,20 @@ static bool got_signal(struct tunnel *t, int timeout_ms)
 {
 	struct pollfd p = {.fd = t->sig_fd, .events = POLLIN};
 	struct signalfd_siginfo si;
+	int every = daemon_watchdog_interval_ms();
 
-	while (!t->stopping && poll(&p, 1, timeout_ms) > 0) {
+	/* in watchdog-sized steps, so a long back-off still kicks it */
+	while (!t->stopping) {
+		int step = every && (timeout_ms < 0 || timeout_ms > every) ? every : timeout_ms;
+		int n = poll(&p, 1, step);
+
+		daemon_watchdog_kick();
+		if (n == 0 && step != timeout_ms) {
+			timeout_ms -= step;
+			continue;
+		}
+		if (n <= 0)
+			break;
 		if (read(t->sig_fd, &si, sizeof(si)) != sizeof(si))
 			break;
 		if (si.ssi_signo == SIGHUP)
@@ -434,6 +447,7 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, si
 
 		poll(pfd, 3, busy ? 0 : data_timeout(t, st, now, last_rx, last_tx));
 		now = now_ms();
+		daemon_watchdog_kick();
 		if (pfd[1].revents & POLLIN && got_signal(t, 0)) {
 			stream_close(st, PROTO_R_CLIENT_EXIT, 1000);
 			return ATTEMPT_STOPPED;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vpnhub: command line, start-up order (configuration, state, certificate,
- * TLS, listeners), signals (SIGHUP reloads SoftHUB.cfg) and orderly shutdown.  Exit codes: 0 clean
+ * TLS, listeners, then the privilege drop), systemd notifications, signals
+ * (SIGHUP reloads SoftHUB.cfg) and orderly shutdown.  Exit codes: 0 clean
  * stop, 1 runtime failure, 2 usage or configuration error.
  */
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <limits.h>
 #include <openssl/rand.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@
 #include "config.h"
 #include "hub.h"
 #include "listener.h"
+#include "daemon.h"
 #include "log.h"
 #include "state.h"
 #include "tls.h"
@@ -32,11 +35,15 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vpnhub [-v] [-c FILE] [--check-config]\n"
+	fprintf(f, "usage: vpnhub [-v] [-c FILE] [--user USER] [--pidfile FILE] [--daemon]\n"
+		   "       vpnhub [-c FILE] --check-config\n"
 		   "       vpnhub --hash-password\n"
 		   "       vpnhub --version | --help\n"
 		   "\n"
 		   "  -c, --config FILE   configuration file (default " DEFAULT_CONFIG ")\n"
+		   "  -u, --user USER     once listening, drop root for USER, no capabilities\n"
+		   "  -p, --pidfile FILE  write the process id to FILE\n"
+		   "  -d, --daemon        detach and log to syslog (default: --foreground)\n"
 		   "  -v, --verbose       log debug messages\n"
 		   "  --check-config      read the configuration, report errors, exit\n"
 		   "  --hash-password     read a password on stdin, print the items that store\n"
@@ -184,7 +191,51 @@ static void reload(struct hub_server *srv, const char *path)
 	save_state(srv);
 }
 
-static int run(struct hub_server *srv, const char *path)
+struct options {
+	const char *config_path;
+	const char *user;    /* --user: drop root for this user once listening */
+	const char *pidfile; /* --pidfile */
+	bool daemonize;
+	bool check_only;
+	int verbosity;
+};
+
+/* Once the listeners are bound: become the service user with no capability. */
+static void drop_privileges(struct hub_server *srv, const struct options *o)
+{
+	struct passwd *pw;
+	char err[512];
+
+	if (!o->user)
+		return;
+	pw = getpwnam(o->user);
+	if (!pw)
+		fatalx("--user %s: no such user", o->user);
+	/* the state file is written after the drop */
+	if (chown(srv->cfg->state_dir, pw->pw_uid, pw->pw_gid) != 0)
+		fatal("cannot hand %s to %s", srv->cfg->state_dir, o->user);
+	state_chown(srv->state, pw->pw_uid, pw->pw_gid);
+	if (daemon_drop_privileges(o->user, NULL, 0, err, sizeof(err)) != 0)
+		fatalx("%s", err);
+	log_info("running as %s with no capabilities", o->user);
+}
+
+/* Waits for a signal, kicking the systemd watchdog meanwhile if it is on. */
+static int wait_signal(const sigset_t *set)
+{
+	int every = daemon_watchdog_interval_ms();
+
+	for (;;) {
+		struct timespec ts = {.tv_sec = every / 1000, .tv_nsec = (every % 1000) * 1000000L};
+		int sig = every ? sigtimedwait(set, NULL, &ts) : sigwaitinfo(set, NULL);
+
+		daemon_watchdog_kick();
+		if (sig > 0)
+			return sig;
+	}
+}
+
+static int run(struct hub_server *srv, const struct options *o)
 {
 	struct listener *l;
 	sigset_t set;
@@ -201,19 +252,18 @@ static int run(struct hub_server *srv, const char *path)
 	l = listener_open(srv, err, sizeof(err));
 	if (!l)
 		fatalx("%s", err);
+	drop_privileges(srv, o); /* single-threaded still: capabilities are per thread */
 	if (listener_start(l) != 0)
 		fatal("cannot start the accept thread");
 	log_info("vpnhub %s ready: %zu hub(s)", VPN_VERSION, srv->nhubs);
-	for (;;) {
-		if (sigwait(&set, &sig) != 0)
-			continue;
-		if (sig == SIGHUP) {
-			reload(srv, path);
-			continue;
-		}
-		log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-		break;
+	daemon_notify("READY=1");
+	while ((sig = wait_signal(&set)) == SIGHUP) {
+		daemon_notify("RELOADING=1");
+		reload(srv, o->config_path);
+		daemon_notify("READY=1");
 	}
+	log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	daemon_notify("STOPPING=1");
 	listener_close(l);
 	if (hub_server_stop(srv, PROTO_R_SHUTDOWN, 5000) > 0)
 		return 1; /* threads still use srv: exit without freeing it */
@@ -222,10 +272,15 @@ static int run(struct hub_server *srv, const char *path)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Returns -1 to go on, or the exit code. */
+static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'},
+		{"user", required_argument, NULL, 'u'},
+		{"pidfile", required_argument, NULL, 'p'},
+		{"daemon", no_argument, NULL, 'd'},
+		{"foreground", no_argument, NULL, 'f'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"check-config", no_argument, NULL, 'C'},
 		{"hash-password", no_argument, NULL, 'H'},
@@ -233,23 +288,30 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *config_path = DEFAULT_CONFIG;
-	struct hub_server srv;
-	struct hub_config *cfg;
-	bool check_only = false;
-	char err[1024];
-	int c, verbosity = 0, rc;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:u:p:dfvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			config_path = optarg;
+			o->config_path = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'p':
+			o->pidfile = optarg;
+			break;
+		case 'd':
+			o->daemonize = true;
+			break;
+		case 'f':
+			o->daemonize = false;
 			break;
 		case 'v':
-			verbosity++;
+			o->verbosity++;
 			break;
 		case 'C':
-			check_only = true;
+			o->check_only = true;
 			break;
 		case 'H':
 			return hash_password();
@@ -268,34 +330,63 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	log_init("vpnhub", verbosity);
+	return -1;
+}
+
+/* State directory, decoy key, state file, certificate and TLS context. */
+static void prepare(struct hub_server *srv, struct hub_config *cfg)
+{
+	char err[1024];
+
+	if (mkdir(cfg->state_dir, 0700) != 0 && errno != EEXIST)
+		fatal("cannot create state directory %s", cfg->state_dir);
+	load_secret(cfg->state_dir, srv->secret, sizeof(srv->secret));
+	srv->state = state_open(cfg->state_dir, err, sizeof(err));
+	if (!srv->state)
+		fatalx("%s", err);
+	setup_certificate(cfg);
+	print_fingerprint(cfg->cert_file);
+	srv->tls = tls_server_ctx(cfg->cert_file, cfg->key_file, err, sizeof(err));
+	if (!srv->tls)
+		fatalx("%s", err);
+	if (hub_server_init(srv, cfg) != 0)
+		fatalx("out of memory");
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {.config_path = DEFAULT_CONFIG};
+	struct hub_server srv;
+	struct hub_config *cfg;
+	char err[1024];
+	int rc = parse_args(argc, argv, &o);
+
+	if (rc >= 0)
+		return rc;
+	log_init("vpnhub", o.verbosity);
 	memset(&srv, 0, sizeof(srv));
-	cfg = config_load(config_path, err, sizeof(err));
+	cfg = config_load(o.config_path, err, sizeof(err));
 	if (!cfg) {
 		log_warnx("%s", err);
 		return 2;
 	}
 	log_notes(cfg);
-	if (check_only) {
-		printf("%s: OK (%zu hubs, %zu listeners)\n", config_path, cfg->nhubs,
+	if (o.check_only) {
+		printf("%s: OK (%zu hubs, %zu listeners)\n", o.config_path, cfg->nhubs,
 		       cfg->nlisten);
 		config_put(cfg);
 		return 0;
 	}
-	if (mkdir(cfg->state_dir, 0700) != 0 && errno != EEXIST)
-		fatal("cannot create state directory %s", cfg->state_dir);
-	load_secret(cfg->state_dir, srv.secret, sizeof(srv.secret));
-	srv.state = state_open(cfg->state_dir, err, sizeof(err));
-	if (!srv.state)
+	if (o.daemonize) {
+		if (daemon_detach(err, sizeof(err)) != 0)
+			fatalx("%s", err);
+		log_use_syslog();
+	}
+	if (o.pidfile && daemon_pidfile_write(o.pidfile, err, sizeof(err)) != 0)
 		fatalx("%s", err);
-	setup_certificate(cfg);
-	print_fingerprint(cfg->cert_file);
-	srv.tls = tls_server_ctx(cfg->cert_file, cfg->key_file, err, sizeof(err));
-	if (!srv.tls)
-		fatalx("%s", err);
-	if (hub_server_init(&srv, cfg) != 0)
-		fatalx("out of memory");
-	rc = run(&srv, config_path);
+	prepare(&srv, cfg);
+	rc = run(&srv, &o);
+	daemon_pidfile_remove(o.pidfile);
 	if (rc == 0) {
 		hub_server_free(&srv);
 		state_free(srv.state);

@@ -102,6 +102,12 @@ int state_save(struct state *st, char *err, size_t errlen)
 	return rc;
 }
 
+void state_chown(struct state *st, uid_t uid, gid_t gid)
+{
+	if (chown(st->path, uid, gid) != 0 && errno != ENOENT)
+		log_warn("cannot hand %s over", st->path);
+}
+
 void state_free(struct state *st)
 {
 	if (!st)

@@ -9,6 +9,7 @@
 #define VPN_STATE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct state;
 
@@ -19,5 +20,7 @@ void state_login(struct state *st, const char *hub, const char *user);
 /* Writes the file atomically if anything changed since the last save; 0 or -1. */
 int state_save(struct state *st, char *err, size_t errlen);
 void state_free(struct state *st);
+/* Hands the state file (if any) to the service user before a privilege drop. */
+void state_chown(struct state *st, uid_t uid, gid_t gid);
 
 #endif

@@ -225,11 +225,12 @@ static void skip_banner(struct reader *r)
 /* Moves to the next line: 1, 0 at the end, -1 on a NUL or a lone CR. */
 static int next_line(struct reader *r)
 {
-	const char *p = r->buf + r->pos, *nl, *bad;
+	const char *p, *nl, *bad;
 	size_t n;
 
 	if (r->pos >= r->len)
 		return 0;
+	p = r->buf + r->pos;
 	nl = memchr(p, '\n', r->len - r->pos);
 	n = nl ? (size_t)(nl - p) : r->len - r->pos;
 	r->pos += nl ? n + 1 : n;
@@ -552,9 +553,7 @@ static int open_folder(struct reader *r, const struct tok *t, int n)
 	if (take_name(r, &t[1], name, &nlen) != 0 || count_node(r, t[0].col) != 0)
 		return -1;
 	if (r->depth == 0 && cfg_name_cmp(name, "root") != 0)
-		return fail(
-		    r, t[1].col,
-		    "expected \"declare root\": only the root folder may be at the top level");
+		return fail(r, t[1].col, "only the root folder may be at the top level");
 	f = cfg_folder_alloc(name, nlen);
 	if (!f || cfg_push_folder(r->cur, f) != 0) {
 		free(f);
@@ -636,7 +635,7 @@ static int finish(struct reader *r, struct cfg_folder **root)
 		cfg_quote(r->cur->name, strlen(r->cur->name), q, sizeof(q));
 		snprintf(r->err, r->errlen,
 			 "%s:%" PRIu32 ":%zu: end of file: expected \"}\" closing folder \"%s\" "
-				       "(declared at line %" PRIu32 ")",
+			 "(declared at line %" PRIu32 ")",
 			 r->src, lf ? r->lineno + 1 : r->lineno, lf ? 1 : r->llen + 1, q,
 			 r->cur->pos.line);
 		return -1;

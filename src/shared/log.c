@@ -10,18 +10,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 static const char *log_prog = "vpn";
 static int log_verbosity;
 static int log_journal;
+static int log_syslog;
 
 void log_init(const char *progname, int verbosity)
 {
 	log_prog = progname;
 	log_verbosity = verbosity;
 	log_journal = getenv("JOURNAL_STREAM") != NULL;
+}
+
+void log_use_syslog(void)
+{
+	openlog(log_prog, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_syslog = 1;
 }
 
 void log_set_verbosity(int verbosity)
@@ -35,6 +43,15 @@ __attribute__((format(printf, 4, 0))) static void log_line(int prio, const char 
 	char line[1024];
 	size_t n = 0;
 
+	if (log_syslog) {
+		n = (size_t)snprintf(line, sizeof(line), "%s", level);
+		vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+		if (err)
+			syslog(prio, "%s: %s", line, strerror(err));
+		else
+			syslog(prio, "%s", line);
+		return;
+	}
 	if (log_journal) {
 		n = (size_t)snprintf(line, sizeof(line), "<%d>", prio);
 	} else {

@@ -12,6 +12,8 @@
 
 void log_init(const char *progname, int verbosity);
 void log_set_verbosity(int verbosity);
+/* From now on, to syslog(3) (daemon facility): for --daemon, where stderr is gone. */
+void log_use_syslog(void);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -6,6 +6,8 @@
  *
  *   badpeer HOST PORT HUB USER PASSWORD MODE
  *   MODE: oversize | runt | badtype | badvnet | garbage (before HELLO)
+ *         idle: a well-behaved session that only answers keep-alives, until
+ *         the hub closes it (then exit 0): for tests that need many sessions
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -70,6 +72,22 @@ static int login(SSL *ssl, const char *hub, const char *user, const char *pw)
 	return m.type == PROTO_WELCOME ? 0 : -1;
 }
 
+/* Answers every read with a keep-alive until the hub hangs up; 0 then. */
+static int idle(SSL *ssl)
+{
+	uint8_t buf[4096], ka[PROTO_HDR_LEN];
+	size_t n;
+
+	proto_enc_keepalive(ka, sizeof(ka));
+	printf("badpeer: logged in, idle\n");
+	fflush(stdout);
+	while (SSL_read_ex(ssl, buf, sizeof(buf), &n) == 1 || errno == EAGAIN)
+		if (tls_write_all(ssl, ka, sizeof(ka)) != 0)
+			break;
+	printf("badpeer: hub closed the connection\n");
+	return 0;
+}
+
 static int send_bad(SSL *ssl, const char *mode)
 {
 	uint8_t msg[64] = {0};
@@ -119,7 +137,12 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof(junk); i++)
 			junk[i] = (uint8_t)(i * 7 + 3);
 		tls_write_all(ssl, junk, sizeof(junk));
-	} else if (login(ssl, argv[3], argv[4], argv[5]) != 0 || send_bad(ssl, argv[6]) != 0) {
+	} else if (login(ssl, argv[3], argv[4], argv[5]) != 0) {
+		fprintf(stderr, "badpeer: login failed\n");
+		return 2;
+	} else if (strcmp(argv[6], "idle") == 0) {
+		return idle(ssl);
+	} else if (send_bad(ssl, argv[6]) != 0) {
 		fprintf(stderr, "badpeer: login or send failed\n");
 		return 2;
 	}
