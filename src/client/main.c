@@ -60,19 +60,12 @@ static int open_signals(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-struct options {
-	const char *user;    /* --user: drop root once the device is open */
-	const char *pidfile; /* --pidfile */
-	bool daemonize;
-	int verbosity;
-};
-
 /*
  * After the device exists and has its addresses: become the service user.
  * CAP_NET_ADMIN stays, because the carrier follows the tunnel
  * (TUNSETCARRIER is a privileged ioctl); nothing else does.
  */
-static void drop_privileges(const struct options *o)
+static void drop_privileges(const struct daemon_opts *o)
 {
 	static const cap_value_t keep[] = {CAP_NET_ADMIN};
 	char err[512];
@@ -84,7 +77,7 @@ static void drop_privileges(const struct options *o)
 	log_info("running as %s with CAP_NET_ADMIN only", o->user);
 }
 
-static int connect_profile(const char *path, const struct options *o)
+static int connect_profile(const char *path, const struct daemon_opts *o)
 {
 	struct profile p;
 	struct vif vif;
@@ -126,37 +119,20 @@ static int connect_profile(const char *path, const struct options *o)
 }
 
 /* Returns -1 to go on, or the exit code. */
-static int parse_args(int argc, char **argv, struct options *o)
+static int parse_args(int argc, char **argv, struct daemon_opts *o)
 {
 	static const struct option opts[] = {
-		{"user", required_argument, NULL, 'u'},
-		{"pidfile", required_argument, NULL, 'p'},
-		{"daemon", no_argument, NULL, 'd'},
-		{"foreground", no_argument, NULL, 'f'},
-		{"verbose", no_argument, NULL, 'v'},
+		DAEMON_LONGOPTS,
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "u:p:dfvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h" DAEMON_SHORTOPTS, opts, NULL)) != -1) {
+		if (daemon_opt(o, c, optarg))
+			continue;
 		switch (c) {
-		case 'u':
-			o->user = optarg;
-			break;
-		case 'p':
-			o->pidfile = optarg;
-			break;
-		case 'd':
-			o->daemonize = true;
-			break;
-		case 'f':
-			o->daemonize = false;
-			break;
-		case 'v':
-			o->verbosity++;
-			break;
 		case 'V':
 			printf("vpnclient %s\n", VPN_VERSION);
 			return EXIT_OK;
@@ -177,20 +153,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 int main(int argc, char **argv)
 {
-	struct options o = {0};
+	struct daemon_opts o = {0};
 	char err[512];
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc >= 0)
 		return rc;
 	log_init("vpnclient", o.verbosity);
-	if (o.daemonize) {
-		if (daemon_detach(err, sizeof(err)) != 0)
-			fatalx("%s", err);
-		log_use_syslog();
-	}
-	if (o.pidfile && daemon_pidfile_write(o.pidfile, err, sizeof(err)) != 0)
+	if (daemon_begin(&o, err, sizeof(err)) != 0)
 		fatalx("%s", err);
+	if (o.daemonize)
+		log_use_syslog();
 	rc = connect_profile(argv[optind + 1], &o);
 	daemon_pidfile_remove(o.pidfile);
 	return rc;

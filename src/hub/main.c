@@ -192,12 +192,9 @@ static void reload(struct hub_server *srv, const char *path)
 }
 
 struct options {
+	struct daemon_opts d; /* --user: drop root for this user once listening */
 	const char *config_path;
-	const char *user;    /* --user: drop root for this user once listening */
-	const char *pidfile; /* --pidfile */
-	bool daemonize;
 	bool check_only;
-	int verbosity;
 };
 
 /* Once the listeners are bound: become the service user with no capability. */
@@ -206,18 +203,18 @@ static void drop_privileges(struct hub_server *srv, const struct options *o)
 	struct passwd *pw;
 	char err[512];
 
-	if (!o->user)
+	if (!o->d.user)
 		return;
-	pw = getpwnam(o->user);
+	pw = getpwnam(o->d.user);
 	if (!pw)
-		fatalx("--user %s: no such user", o->user);
+		fatalx("--user %s: no such user", o->d.user);
 	/* the state file is written after the drop */
 	if (chown(srv->cfg->state_dir, pw->pw_uid, pw->pw_gid) != 0)
-		fatal("cannot hand %s to %s", srv->cfg->state_dir, o->user);
+		fatal("cannot hand %s to %s", srv->cfg->state_dir, o->d.user);
 	state_chown(srv->state, pw->pw_uid, pw->pw_gid);
-	if (daemon_drop_privileges(o->user, NULL, 0, err, sizeof(err)) != 0)
+	if (daemon_drop_privileges(o->d.user, NULL, 0, err, sizeof(err)) != 0)
 		fatalx("%s", err);
-	log_info("running as %s with no capabilities", o->user);
+	log_info("running as %s with no capabilities", o->d.user);
 }
 
 /* Waits for a signal, kicking the systemd watchdog meanwhile if it is on. */
@@ -277,11 +274,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'},
-		{"user", required_argument, NULL, 'u'},
-		{"pidfile", required_argument, NULL, 'p'},
-		{"daemon", no_argument, NULL, 'd'},
-		{"foreground", no_argument, NULL, 'f'},
-		{"verbose", no_argument, NULL, 'v'},
+		DAEMON_LONGOPTS,
 		{"check-config", no_argument, NULL, 'C'},
 		{"hash-password", no_argument, NULL, 'H'},
 		{"version", no_argument, NULL, 'V'},
@@ -290,25 +283,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:u:p:dfvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:h" DAEMON_SHORTOPTS, opts, NULL)) != -1) {
+		if (daemon_opt(&o->d, c, optarg))
+			continue;
 		switch (c) {
 		case 'c':
 			o->config_path = optarg;
-			break;
-		case 'u':
-			o->user = optarg;
-			break;
-		case 'p':
-			o->pidfile = optarg;
-			break;
-		case 'd':
-			o->daemonize = true;
-			break;
-		case 'f':
-			o->daemonize = false;
-			break;
-		case 'v':
-			o->verbosity++;
 			break;
 		case 'C':
 			o->check_only = true;
@@ -363,7 +343,7 @@ int main(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	log_init("vpnhub", o.verbosity);
+	log_init("vpnhub", o.d.verbosity);
 	memset(&srv, 0, sizeof(srv));
 	cfg = config_load(o.config_path, err, sizeof(err));
 	if (!cfg) {
@@ -377,16 +357,13 @@ int main(int argc, char **argv)
 		config_put(cfg);
 		return 0;
 	}
-	if (o.daemonize) {
-		if (daemon_detach(err, sizeof(err)) != 0)
-			fatalx("%s", err);
-		log_use_syslog();
-	}
-	if (o.pidfile && daemon_pidfile_write(o.pidfile, err, sizeof(err)) != 0)
+	if (daemon_begin(&o.d, err, sizeof(err)) != 0)
 		fatalx("%s", err);
+	if (o.d.daemonize)
+		log_use_syslog();
 	prepare(&srv, cfg);
 	rc = run(&srv, &o);
-	daemon_pidfile_remove(o.pidfile);
+	daemon_pidfile_remove(o.d.pidfile);
 	if (rc == 0) {
 		hub_server_free(&srv);
 		state_free(srv.state);

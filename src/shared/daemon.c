@@ -18,6 +18,36 @@
 #include <time.h>
 #include <unistd.h>
 
+bool daemon_opt(struct daemon_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'u':
+		o->user = arg;
+		return true;
+	case 'p':
+		o->pidfile = arg;
+		return true;
+	case 'd':
+		o->daemonize = true;
+		return true;
+	case 'f':
+		o->daemonize = false;
+		return true;
+	case 'v':
+		o->verbosity++;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int daemon_begin(const struct daemon_opts *o, char *err, size_t errlen)
+{
+	if (o->daemonize && daemon_detach(err, errlen) != 0)
+		return -1;
+	return o->pidfile ? daemon_pidfile_write(o->pidfile, err, errlen) : 0;
+}
+
 int daemon_detach(char *err, size_t errlen)
 {
 	pid_t pid = fork();

@@ -9,9 +9,31 @@
 #ifndef VPN_DAEMON_H
 #define VPN_DAEMON_H
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/capability.h>
+
+/* The options both daemons share: --user, --pidfile, --daemon, --foreground, -v. */
+struct daemon_opts {
+	const char *user;
+	const char *pidfile;
+	bool daemonize;
+	int verbosity;
+};
+
+#define DAEMON_SHORTOPTS "u:p:dfv"
+#define DAEMON_LONGOPTS                                                                    \
+	{"user", required_argument, NULL, 'u'}, {"pidfile", required_argument, NULL, 'p'},  \
+		{"daemon", no_argument, NULL, 'd'}, {"foreground", no_argument, NULL, 'f'},  \
+		{"verbose", no_argument, NULL, 'v'}
+
+/* Takes getopt's option c if it is one of the shared ones; true if it was. */
+bool daemon_opt(struct daemon_opts *o, int c, const char *arg);
+
+/* Detaches if asked, then writes the pid file if asked; 0, or -1 with a message. */
+int daemon_begin(const struct daemon_opts *o, char *err, size_t errlen);
 
 /* Forks into the background (setsid, stdio to /dev/null); 0 in the child, -1 on error. */
 int daemon_detach(char *err, size_t errlen);
