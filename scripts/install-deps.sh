@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian 12 packages needed to build, demo, test and benchmark.
+# systemd is there for systemd-analyze, -sysusers and -tmpfiles in
+# tests/e2e/t_install.sh: nothing starts a unit or needs systemd as init.
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev check clang libclang-rt-14-dev
-      iproute2 iputils-ping arping iperf3 procps util-linux passwd python3)
+      iproute2 iputils-ping arping iperf3 procps util-linux passwd python3
+      systemd man-db groff-base)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

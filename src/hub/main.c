@@ -197,6 +197,25 @@ struct options {
 	bool check_only;
 };
 
+/*
+ * The state file is written after the drop: a state directory the user's
+ * group can already write (systemd's StateDirectory=) stays as it is,
+ * anything else (one vpnhub made as root) is handed to the user.
+ */
+static void hand_over_state(struct hub_server *srv, const struct passwd *pw)
+{
+	const char *dir = srv->cfg->state_dir;
+	struct stat sb;
+
+	if (stat(dir, &sb) == 0 &&
+	    (sb.st_uid == pw->pw_uid || (sb.st_gid == pw->pw_gid && (sb.st_mode & S_IWGRP))))
+		return;
+	if (chown(dir, pw->pw_uid, pw->pw_gid) != 0)
+		log_warn("cannot hand %s to %s: the state file will not be saved", dir,
+			 pw->pw_name);
+	state_chown(srv->state, pw->pw_uid, pw->pw_gid);
+}
+
 /* Once the listeners are bound: become the service user with no capability. */
 static void drop_privileges(struct hub_server *srv, const struct options *o)
 {
@@ -208,10 +227,7 @@ static void drop_privileges(struct hub_server *srv, const struct options *o)
 	pw = getpwnam(o->d.user);
 	if (!pw)
 		fatalx("--user %s: no such user", o->d.user);
-	/* the state file is written after the drop */
-	if (chown(srv->cfg->state_dir, pw->pw_uid, pw->pw_gid) != 0)
-		fatal("cannot hand %s to %s", srv->cfg->state_dir, o->d.user);
-	state_chown(srv->state, pw->pw_uid, pw->pw_gid);
+	hand_over_state(srv, pw);
 	if (daemon_drop_privileges(o->d.user, NULL, 0, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	log_info("running as %s with no capabilities", o->d.user);

@@ -1189,6 +1189,7 @@ static void bin_refused(struct bbuf *b, const char *want)
 
 START_TEST(test_binary_bounds)
 {
+	struct cfg_folder *root;
 	struct bbuf b;
 
 	b_start(&b);
@@ -1263,6 +1264,17 @@ START_TEST(test_binary_bounds)
 	for (int i = 0; i < 65; i++)
 		b_u32(&b, 0);
 	bin_refused(&b, "folders nested deeper than 64");
+	/* 64 are fine */
+	b_start(&b);
+	for (int i = 0; i < 64; i++) {
+		b_str(&b, i ? "d" : "root");
+		b_u32(&b, i < 63 ? 1 : 0);
+	}
+	for (int i = 0; i < 64; i++)
+		b_u32(&b, 0);
+	b_seal(&b);
+	ck_assert_int_eq(cfg_read_bin(b.p, b.len, "bin.cfg", &root, err, sizeof(err)), 0);
+	cfg_free(root);
 }
 END_TEST
 
