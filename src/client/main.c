@@ -165,6 +165,5 @@ int main(int argc, char **argv)
 	if (o.daemonize)
 		log_use_syslog();
 	rc = connect_profile(argv[optind + 1], &o);
-	daemon_pidfile_remove(o.pidfile);
 	return rc;
 }

@@ -379,7 +379,6 @@ int main(int argc, char **argv)
 		log_use_syslog();
 	prepare(&srv, cfg);
 	rc = run(&srv, &o);
-	daemon_pidfile_remove(o.d.pidfile);
 	if (rc == 0) {
 		hub_server_free(&srv);
 		state_free(srv.state);

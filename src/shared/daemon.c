@@ -41,11 +41,25 @@ bool daemon_opt(struct daemon_opts *o, int c, const char *arg)
 	}
 }
 
+static const char *pidfile_path;
+
+static void remove_pidfile(void)
+{
+	unlink(pidfile_path);
+}
+
 int daemon_begin(const struct daemon_opts *o, char *err, size_t errlen)
 {
 	if (o->daemonize && daemon_detach(err, errlen) != 0)
 		return -1;
-	return o->pidfile ? daemon_pidfile_write(o->pidfile, err, errlen) : 0;
+	if (!o->pidfile)
+		return 0;
+	if (daemon_pidfile_write(o->pidfile, err, errlen) != 0)
+		return -1;
+	/* removed at any exit, fatal ones included */
+	pidfile_path = o->pidfile;
+	atexit(remove_pidfile);
+	return 0;
 }
 
 int daemon_detach(char *err, size_t errlen)
@@ -88,12 +102,6 @@ int daemon_pidfile_write(const char *path, char *err, size_t errlen)
 	}
 	close(fd);
 	return 0;
-}
-
-void daemon_pidfile_remove(const char *path)
-{
-	if (path)
-		unlink(path);
 }
 
 void daemon_notify(const char *state)

@@ -32,15 +32,17 @@ struct daemon_opts {
 /* Takes getopt's option c if it is one of the shared ones; true if it was. */
 bool daemon_opt(struct daemon_opts *o, int c, const char *arg);
 
-/* Detaches if asked, then writes the pid file if asked; 0, or -1 with a message. */
+/*
+ * Detaches if asked, then writes the pid file if asked (removed again by
+ * atexit); 0, or -1 with a message.
+ */
 int daemon_begin(const struct daemon_opts *o, char *err, size_t errlen);
 
 /* Forks into the background (setsid, stdio to /dev/null); 0 in the child, -1 on error. */
 int daemon_detach(char *err, size_t errlen);
 
-/* Writes our PID to path (mode 0644); 0 or -1.  daemon_pidfile_remove at exit. */
+/* Writes our PID to path (mode 0644); 0 or -1. */
 int daemon_pidfile_write(const char *path, char *err, size_t errlen);
-void daemon_pidfile_remove(const char *path);
 
 /* Sends a state string ("READY=1", "STOPPING=1", ...) if $NOTIFY_SOCKET is set. */
 void daemon_notify(const char *state);
