@@ -77,11 +77,11 @@ static void drop_privileges(const struct daemon_opts *o)
 	log_info("running as %s with CAP_NET_ADMIN only", o->user);
 }
 
-static int connect_profile(const char *path, const struct daemon_opts *o)
+static int connect_profile(const char *path, const struct daemon_opts *o, int sig_fd)
 {
 	struct profile p;
 	struct vif vif;
-	struct tunnel t = {.p = &p, .vif = &vif};
+	struct tunnel t = {.p = &p, .vif = &vif, .sig_fd = sig_fd};
 	char err[1024];
 	int rc;
 
@@ -90,9 +90,6 @@ static int connect_profile(const char *path, const struct daemon_opts *o)
 		return EXIT_USAGE;
 	}
 	warn_permissions(path);
-	t.sig_fd = open_signals();
-	if (t.sig_fd < 0)
-		fatal("signalfd");
 	t.ctx = tls_client_ctx(p.verify == VERIFY_CA ? p.ca_file : NULL, err, sizeof(err));
 	if (!t.ctx) {
 		log_warnx("%s", err);
@@ -111,7 +108,6 @@ static int connect_profile(const char *path, const struct daemon_opts *o)
 	daemon_notify("STOPPING=1");
 	vif.ops->close(&vif);
 	SSL_CTX_free(t.ctx);
-	close(t.sig_fd);
 	memset(p.password, 0, sizeof(p.password));
 	log_info("stopped (frames to hub %llu, from hub %llu)", (unsigned long long)t.tx_frames,
 		 (unsigned long long)t.rx_frames);
@@ -155,15 +151,20 @@ int main(int argc, char **argv)
 {
 	struct daemon_opts o = {0};
 	char err[512];
-	int rc = parse_args(argc, argv, &o);
+	int rc = parse_args(argc, argv, &o), sig_fd;
 
 	if (rc >= 0)
 		return rc;
 	log_init("vpnclient", o.verbosity);
+	/* from the start: a stop signal during start-up still ends in an orderly exit */
+	sig_fd = open_signals();
+	if (sig_fd < 0)
+		fatal("signalfd");
 	if (daemon_begin(&o, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	if (o.daemonize)
 		log_use_syslog();
-	rc = connect_profile(argv[optind + 1], &o);
+	rc = connect_profile(argv[optind + 1], &o, sig_fd);
+	close(sig_fd);
 	return rc;
 }

@@ -181,8 +181,12 @@ static SSL *tls_connect(struct tunnel *t, int fd, enum attempt *why, char *err, 
 	SSL_set_fd(ssl, fd);
 	if (inet_pton(AF_INET, p->host, &ip) != 1 && inet_pton(AF_INET6, p->host, &ip) != 1)
 		SSL_set_tlsext_host_name(ssl, p->host);
-	if (p->verify == VERIFY_CA)
-		SSL_set1_host(ssl, p->verify_name);
+	if (p->verify == VERIFY_CA && SSL_set1_host(ssl, p->verify_name) != 1) {
+		*why = ATTEMPT_LOCAL;
+		snprintf(err, errlen, "cannot set up host name verification for %s", p->verify_name);
+		SSL_free(ssl);
+		return NULL;
+	}
 	if (SSL_connect(ssl) != 1) {
 		/* only CA mode verifies during the handshake; a failure there is final */
 		if (p->verify == VERIFY_CA && SSL_get_verify_result(ssl) != X509_V_OK)

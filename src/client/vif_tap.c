@@ -112,11 +112,13 @@ static int tap_write(struct vif *v, const uint8_t *hdr, const uint8_t *buf, size
 	};
 	ssize_t n = hdr ? writev(v->fd, iov, 2) : write(v->fd, buf, len);
 
+	/*
+	 * A refused frame (queue full, bad offload header from a peer, no
+	 * memory) is this frame's loss, never the client's: count it.
+	 */
 	if (n < 0) {
-		/* the stack refused the frame (full, or invalid offload header) */
 		v->write_drops++;
-		return errno == EAGAIN || errno == EINVAL || errno == ENOBUFS || errno == EIO ? 0
-											      : -1;
+		return errno == EBADF ? -1 : 0;
 	}
 	return 0;
 }

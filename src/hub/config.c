@@ -132,20 +132,20 @@ static int parse_listeners(struct loader *ld, const struct cfg_folder *root)
 
 	for (size_t i = 0; list && i < list->nfolders; i++) {
 		const struct cfg_folder *f = list->folders[i];
-		struct conf_listen *l = &ld->c->listen[ld->c->nlisten];
+		struct conf_listen l;
 		bool enabled;
 		uint32_t port;
 
 		if (get_bool(ld, f, "Enabled", false, &enabled) != 0 ||
 		    get_uint(ld, f, "Port", 0, 1, 65535, &port) != 0 ||
-		    get_text(ld, f, "Address", l->host, sizeof(l->host), false) != 0)
+		    get_text(ld, f, "Address", l.host, sizeof(l.host), false) != 0)
 			return -1;
 		if (!enabled)
 			continue;
 		if (ld->c->nlisten == CONF_LISTEN_MAX)
 			return fail(ld, f, NULL, "more than %d enabled listeners", CONF_LISTEN_MAX);
-		l->port = (uint16_t)port;
-		ld->c->nlisten++;
+		l.port = (uint16_t)port;
+		ld->c->listen[ld->c->nlisten++] = l;
 	}
 	if (ld->c->nlisten == 0)
 		return fail(ld, root, NULL, "no enabled listener in ListenerList");
@@ -168,6 +168,7 @@ static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 	    get_uint(ld, f, "QueueFrames", 2048, 16, 65536, &c->queue_frames) ||
 	    get_uint(ld, f, "QueueBytes", 4u << 20, 256u << 10, 256u << 20, &c->queue_bytes) ||
 	    get_uint(ld, f, "MaxMacTable", 65536, 16, 1u << 20, &c->max_macs) ||
+	    get_uint(ld, f, "SessionMaxMacs", 1024, 3, 1u << 20, &c->session_max_macs) ||
 	    get_uint(ld, f, "MacAging", 600, 10, 86400, &c->mac_aging_s))
 		return -1;
 	if (!c->state_dir[0])
@@ -477,10 +478,28 @@ static int parse_user(struct loader *ld, const struct conf_hub *h, const struct 
 	return 0;
 }
 
+/*
+ * Unknown users get a decoy challenge shaped like the hub's real ones: the
+ * parameters of its first salted verifier (all users made here share them).
+ */
+static void pick_decoy(struct conf_hub *h)
+{
+	h->decoy_iterations = AUTH_ITER_DEFAULT;
+	h->decoy_salt_len = AUTH_SALT_LEN;
+	for (size_t i = 0; i < h->nusers; i++) {
+		if (h->users[i].has_verifier) {
+			h->decoy_iterations = h->users[i].verifier.iterations;
+			h->decoy_salt_len = (uint32_t)h->users[i].verifier.salt_len;
+			return;
+		}
+	}
+}
+
 static int parse_users(struct loader *ld, const struct cfg_folder *db, struct conf_hub *h)
 {
 	const struct cfg_folder *list = cfg_find_folder(db, "UserList");
 
+	pick_decoy(h);
 	if (!list || list->nfolders == 0)
 		return 0;
 	if (list->nfolders > CONF_USERS_MAX)
@@ -492,6 +511,7 @@ static int parse_users(struct loader *ld, const struct cfg_folder *db, struct co
 	for (size_t i = 0; i < list->nfolders; i++)
 		if (parse_user(ld, h, list->folders[i], &h->users[h->nusers++]) != 0)
 			return -1;
+	pick_decoy(h);
 	return 0;
 }
 

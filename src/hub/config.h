@@ -109,6 +109,7 @@ struct conf_hub {
 	size_t ngroups;
 	struct conf_access *access; /* by ascending priority */
 	size_t naccess;
+	uint32_t decoy_iterations, decoy_salt_len; /* shape of unknown users' challenges */
 };
 
 struct hub_config {
@@ -130,7 +131,8 @@ struct hub_config {
 	uint32_t hub_max_sessions; /* per virtual hub, unless Option/MaxSession is lower */
 	uint32_t queue_frames;	   /* per-session send queue bounds */
 	uint32_t queue_bytes;
-	uint32_t max_macs; /* per hub */
+	uint32_t max_macs;	   /* per hub */
+	uint32_t session_max_macs; /* per session, unless policy MaxMac or NoBridge says less */
 	uint32_t mac_aging_s;
 	/* things worth telling the administrator once: unknown items, weak hashes */
 	char *notes[CONF_NOTES_MAX];

@@ -82,9 +82,11 @@ static void make_challenge(struct session *s, struct login *l)
 
 		HMAC(EVP_sha256(), s->srv->secret, sizeof(s->srv->secret), (uint8_t *)key,
 		     (size_t)klen, mac, &n);
-		c->iterations = AUTH_ITER_DEFAULT;
-		c->salt_len = AUTH_SALT_LEN;
-		memcpy(c->salt, mac, AUTH_SALT_LEN);
+		c->iterations = l->hub->decoy_iterations;
+		c->salt_len = (uint8_t)l->hub->decoy_salt_len;
+		/* salts run to 64 bytes: stretch the MAC over them */
+		for (uint8_t i = 0; i < c->salt_len; i++)
+			c->salt[i] = mac[i % sizeof(mac)] ^ (uint8_t)(i / sizeof(mac));
 	}
 	RAND_bytes(c->nonce, PROTO_NONCE_LEN);
 }
@@ -123,8 +125,13 @@ static int check_hello(struct session *s, struct login *l)
 
 static bool proof_ok(const struct login *l, const uint8_t proof[AUTH_KEY_LEN])
 {
-	if (!l->user)
+	static const struct auth_verifier dummy;
+
+	if (!l->user) {
+		/* the same work as for a real user: timing tells nothing */
+		(void)auth_proof_ok(&dummy, l->transcript, proof);
 		return false;
+	}
 	if (l->chal.method == PROTO_PW_SOFTETHER)
 		return auth_softether_proof_ok(l->user->se_hash, l->transcript, proof);
 	return auth_proof_ok(&l->user->verifier, l->transcript, proof);
@@ -161,6 +168,23 @@ static int authenticate(struct session *s, struct login *l, uint8_t *buf)
 	return 0;
 }
 
+/*
+ * How many MAC addresses the session may own: policy MaxMac (at least 3, as
+ * in SoftEther), 3 under NoBridge, else the server's per-session bound, so
+ * no one session can fill the hub's table.
+ */
+static uint32_t session_max_macs(const struct login *l)
+{
+	struct policy pol;
+
+	config_user_policy(l->hub, l->user, &pol);
+	if (pol.v[POL_MAX_MAC])
+		return pol.v[POL_MAX_MAC] < 3 ? 3 : pol.v[POL_MAX_MAC];
+	if (pol.v[POL_NO_BRIDGE])
+		return 3;
+	return l->cfg->session_max_macs;
+}
+
 static int welcome(struct session *s, struct login *l, uint8_t *buf)
 {
 	struct proto_welcome w = {
@@ -175,6 +199,7 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 
 	if (l->hub->opt.max_session && l->hub->opt.max_session < max)
 		max = l->hub->opt.max_session;
+	s->port.max_macs = session_max_macs(l);
 	s->keepalive_s = l->cfg->keepalive_s;
 	s->timeout_s = l->cfg->timeout_s;
 	if (l->chal.method == PROTO_PW_SOFTETHER)

@@ -20,7 +20,7 @@ static const char *const known_items[] = {
 	"root/Vpnhub/Certificate", "root/Vpnhub/Key", "root/Vpnhub/StateDir",
 	"root/Vpnhub/KeepAlive", "root/Vpnhub/Timeout", "root/Vpnhub/MaxSessions",
 	"root/Vpnhub/HubMaxSessions", "root/Vpnhub/QueueFrames", "root/Vpnhub/QueueBytes",
-	"root/Vpnhub/MaxMacTable", "root/Vpnhub/MacAging",
+	"root/Vpnhub/MaxMacTable", "root/Vpnhub/SessionMaxMacs", "root/Vpnhub/MacAging",
 	HUB "Online", HUB "HashedPassword", HUB "SecurePassword",
 	HUB "Option/MaxSession", HUB "Option/NoArpPolling", HUB "Option/NoIpTable",
 	HUB "Option/ManageOnlyPrivateIP", HUB "Option/ManageOnlyLocalUnicastIPv6",

@@ -199,17 +199,24 @@ struct options {
 
 /*
  * The state file is written after the drop: a state directory the user's
- * group can already write (systemd's StateDirectory=) stays as it is,
- * anything else (one vpnhub made as root) is handed to the user.
+ * group can already write (systemd's StateDirectory=) stays as it is; a
+ * private root directory (as vpnhub makes it, mode 0700) is handed to the
+ * user; anything else (a shared directory named by mistake) is left alone.
  */
 static void hand_over_state(struct hub_server *srv, const struct passwd *pw)
 {
 	const char *dir = srv->cfg->state_dir;
 	struct stat sb;
 
-	if (stat(dir, &sb) == 0 &&
-	    (sb.st_uid == pw->pw_uid || (sb.st_gid == pw->pw_gid && (sb.st_mode & S_IWGRP))))
+	if (stat(dir, &sb) != 0 || sb.st_uid == pw->pw_uid ||
+	    (sb.st_gid == pw->pw_gid && (sb.st_mode & S_IWGRP)))
 		return;
+	if (sb.st_uid != 0 || (sb.st_mode & 077)) {
+		log_warnx("%s is neither private to root nor writable by %s: the state file will "
+			  "not be saved",
+			  dir, pw->pw_name);
+		return;
+	}
 	if (chown(dir, pw->pw_uid, pw->pw_gid) != 0)
 		log_warn("cannot hand %s to %s: the state file will not be saved", dir,
 			 pw->pw_name);
@@ -248,19 +255,25 @@ static int wait_signal(const sigset_t *set)
 	}
 }
 
-static int run(struct hub_server *srv, const struct options *o)
+/*
+ * SIGTERM, SIGINT and SIGHUP wait for run()'s sigwait from the very start,
+ * so one arriving during start-up still ends in an orderly stop.
+ */
+static void block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, set, NULL); /* threads inherit the mask */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int run(struct hub_server *srv, const struct options *o, const sigset_t *set)
 {
 	struct listener *l;
-	sigset_t set;
 	char err[512];
 	int sig;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL); /* threads inherit the mask */
-	signal(SIGPIPE, SIG_IGN);
 
 	l = listener_open(srv, err, sizeof(err));
 	if (!l)
@@ -270,7 +283,7 @@ static int run(struct hub_server *srv, const struct options *o)
 		fatal("cannot start the accept thread");
 	log_info("vpnhub %s ready: %zu hub(s)", VPN_VERSION, srv->nhubs);
 	daemon_notify("READY=1");
-	while ((sig = wait_signal(&set)) == SIGHUP) {
+	while ((sig = wait_signal(set)) == SIGHUP) {
 		daemon_notify("RELOADING=1");
 		reload(srv, o->config_path);
 		daemon_notify("READY=1");
@@ -354,11 +367,13 @@ int main(int argc, char **argv)
 	struct options o = {.config_path = DEFAULT_CONFIG};
 	struct hub_server srv;
 	struct hub_config *cfg;
+	sigset_t set;
 	char err[1024];
 	int rc = parse_args(argc, argv, &o);
 
 	if (rc >= 0)
 		return rc;
+	block_signals(&set);
 	log_init("vpnhub", o.d.verbosity);
 	memset(&srv, 0, sizeof(srv));
 	cfg = config_load(o.config_path, err, sizeof(err));
@@ -378,7 +393,7 @@ int main(int argc, char **argv)
 	if (o.d.daemonize)
 		log_use_syslog();
 	prepare(&srv, cfg);
-	rc = run(&srv, &o);
+	rc = run(&srv, &o, &set);
 	if (rc == 0) {
 		hub_server_free(&srv);
 		state_free(srv.state);

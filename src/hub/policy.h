@@ -4,7 +4,8 @@
  * types, bounds and defaults, and resolution as SoftEther does it: the user's
  * Policy folder if it has one, else its group's, else the defaults; no
  * per-item merge.  Enforcement lives with the firewall (a later issue); this
- * module stores and resolves them, and the login checks Access.
+ * module stores and resolves them; the login checks Access, and MaxMac and
+ * NoBridge bound the MAC addresses a session may own.
  */
 #ifndef VPN_POLICY_H
 #define VPN_POLICY_H

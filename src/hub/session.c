@@ -255,7 +255,8 @@ static void run_established(struct session *s)
 	stream_free(&st);
 }
 
-static void unregister(struct session *s)
+/* Out of the server's list: sess_stop can no longer reach s. */
+static void unlist(struct session *s)
 {
 	struct hub_server *srv = s->srv;
 
@@ -266,8 +267,6 @@ static void unregister(struct session *s)
 		srv->all = s->all_next;
 	if (s->all_next)
 		s->all_next->all_prev = s->all_prev;
-	srv->nthreads--;
-	pthread_cond_broadcast(&srv->idle);
 	pthread_mutex_unlock(&srv->lock);
 }
 
@@ -279,10 +278,20 @@ static void sess_free(struct session *s)
 	free(s);
 }
 
+/* Last act of a session thread: after it, shutdown may free the server. */
+static void thread_done(struct hub_server *srv)
+{
+	pthread_mutex_lock(&srv->lock);
+	srv->nthreads--;
+	pthread_cond_broadcast(&srv->idle);
+	pthread_mutex_unlock(&srv->lock);
+}
+
 static void *sess_main(void *arg)
 {
 	struct session *s = arg;
 	struct timeval tv = {.tv_sec = SESS_HANDSHAKE_TIMEOUT_MS / 1000};
+	struct hub_server *srv = s->srv;
 
 	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(s->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -291,8 +300,9 @@ static void *sess_main(void *arg)
 	else if (atomic_load(&s->stop_reason) == PROTO_R_TIMEOUT)
 		log_info("session %u from %s: login not finished within %d s: closed", s->id,
 			 s->peer, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
-	unregister(s);
-	sess_free(s);
+	unlist(s);
+	sess_free(s); /* OpenSSL state goes before the server may */
+	thread_done(srv);
 	return NULL;
 }
 
@@ -383,8 +393,9 @@ int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *pe
 	rc = pthread_create(&tid, &attr, sess_main, s);
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
-		unregister(s);
+		unlist(s);
 		sess_free(s);
+		thread_done(srv);
 		return -1;
 	}
 	return 0;

@@ -172,8 +172,9 @@ static bool kept(cap_value_t c, const cap_value_t *keep, int n)
 /* Empties the bounding set except keep[]: needs CAP_SETPCAP, so runs as root. */
 static int drop_bounding(const cap_value_t *keep, int n, char *err, size_t errlen)
 {
-	for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++) {
-		if (kept(c, keep, n) || !CAP_IS_SUPPORTED(c))
+	/* the running kernel's count, not the headers': newer kernels know more */
+	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++) {
+		if (kept(c, keep, n))
 			continue;
 		if (cap_drop_bound(c) != 0) {
 			snprintf(err, errlen, "cannot drop capability %d from the bounding set: %s",

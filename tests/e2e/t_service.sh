@@ -33,7 +33,7 @@ with open(sys.argv[2], "a", buffering=1) as log:
 NOTIFY_PID=$!
 
 topo_up 2
-mkdir -p "$WORK/state" "$WORK/run"
+mkdir -p "$WORK/run"
 chown "$SVC_USER" "$WORK/run"   # like RuntimeDirectory=: the pid file goes away at exit
 hub_cfg_file "$CFG" true alice:alice-pw bob:bob-pw
 chmod 644 "$CFG"
