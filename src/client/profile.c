@@ -163,6 +163,7 @@ static int read_password_file(struct parse_ctx *ctx, const char *v, char *err, s
 	char path[PATH_MAX];
 	FILE *f;
 	char *nl;
+	int c;
 
 	if (resolve(ctx, "password_file", v, path, sizeof(path), err, errlen) != 0)
 		return -1;
@@ -176,7 +177,7 @@ static int read_password_file(struct parse_ctx *ctx, const char *v, char *err, s
 	nl = strpbrk(p->password, "\r\n");
 	if (nl)
 		*nl = '\0';
-	else if (fgetc(f) != EOF) {
+	else if (!feof(f) && (c = fgetc(f)) != EOF && c != '\n' && c != '\r') {
 		fclose(f);
 		snprintf(err, errlen, "password_file: the first line of %s is longer than %d bytes",
 			 path, PROFILE_PASSWORD_MAX);

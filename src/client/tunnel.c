@@ -83,12 +83,13 @@ static bool got_signal(struct tunnel *t, int timeout_ms)
  * Non-blocking connect bounded by the profile's timeout and interrupted by a
  * stop signal; fd, or -1 with a message (err empty when a signal came).
  */
-static int connect_one(const struct addrinfo *ai, int sig_fd, int timeout_ms, char *err,
+static int connect_one(struct tunnel *t, const struct addrinfo *ai, int timeout_ms, char *err,
 		       size_t errlen)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	struct pollfd p[2] = {{.events = POLLOUT}, {.fd = sig_fd, .events = POLLIN}};
-	int soerr = 0;
+	struct pollfd p[2] = {{.events = POLLOUT}, {.fd = t->sig_fd, .events = POLLIN}};
+	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
+	int soerr = 0, n;
 	socklen_t len = sizeof(soerr);
 
 	if (fd < 0) {
@@ -101,8 +102,12 @@ static int connect_one(const struct addrinfo *ai, int sig_fd, int timeout_ms, ch
 		close(fd);
 		return -1;
 	}
-	if (poll(p, 2, timeout_ms) < 1 || p[1].revents) {
-		if (p[1].revents)
+	/* a SIGHUP is consumed and the wait goes on; a stop signal ends it */
+	while ((n = poll(p, 2, (int)(deadline > now_ms() ? deadline - now_ms() : 0))) > 0 &&
+	       p[1].revents && !got_signal(t, 0))
+		;
+	if (n < 1 || t->stopping) {
+		if (t->stopping)
 			err[0] = '\0';
 		else
 			snprintf(err, errlen, "connection timed out after %d s", timeout_ms / 1000);
@@ -119,8 +124,9 @@ static int connect_one(const struct addrinfo *ai, int sig_fd, int timeout_ms, ch
 	return fd;
 }
 
-static int connect_hub(const struct profile *p, int sig_fd, char *err, size_t errlen)
+static int connect_hub(struct tunnel *t, char *err, size_t errlen)
 {
+	const struct profile *p = t->p;
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
 	char port[8], why[200] = "no address";
 	int fd = -1, rc;
@@ -134,7 +140,7 @@ static int connect_hub(const struct profile *p, int sig_fd, char *err, size_t er
 	}
 	log_debug("connecting to %s:%u", p->host, p->port);
 	for (ai = res; ai && fd < 0 && why[0]; ai = ai->ai_next)
-		fd = connect_one(ai, sig_fd, (int)p->connect_timeout_s * 1000, why, sizeof(why));
+		fd = connect_one(t, ai, (int)p->connect_timeout_s * 1000, why, sizeof(why));
 	freeaddrinfo(res);
 	if (fd < 0 && why[0])
 		snprintf(err, errlen, "cannot reach hub %s:%u: %s", p->host, p->port, why);
@@ -428,8 +434,10 @@ static int data_timeout(const struct tunnel *t, const struct stream *st, uint64_
 	uint64_t ka = stream_pending(st) ? UINT64_MAX : last_tx + t->keepalive_s * 1000ull;
 	uint64_t dead = last_rx + t->timeout_s * 1000ull;
 	uint64_t next = ka < dead ? ka : dead;
+	int every = daemon_watchdog_interval_ms();
+	int ms = next <= now ? 0 : (int)(next - now);
 
-	return next <= now ? 0 : (int)(next - now);
+	return every && ms > every ? every : ms; /* wake in time for the watchdog */
 }
 
 static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, size_t errlen)
@@ -535,14 +543,16 @@ static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, s
 static enum attempt attempt(struct tunnel *t, bool *logged_in, char *err, size_t errlen)
 {
 	enum attempt a = ATTEMPT_RETRY;
-	int fd = connect_hub(t->p, t->sig_fd, err, errlen);
+	int fd = connect_hub(t, err, errlen);
 	SSL *ssl;
 
 	*logged_in = false;
 	if (fd < 0)
 		return got_signal(t, 0) ? ATTEMPT_STOPPED : ATTEMPT_RETRY;
 	set_socket_options(fd, (int)t->p->connect_timeout_s);
+	daemon_watchdog_kick(); /* each step below is bounded by connect_timeout */
 	ssl = tls_connect(t, fd, &a, err, errlen);
+	daemon_watchdog_kick();
 	if (ssl && login(t, ssl, &a, err, errlen) == 0) {
 		*logged_in = true;
 		/* a stop signal during the (bounded) login is honoured now */

@@ -563,7 +563,8 @@ static int parse_hubs(struct loader *ld, const struct cfg_folder *root)
 struct unknown_ctx {
 	struct hub_config *c;
 	char skip[512]; /* an unknown folder: its contents are not listed again */
-	char seen[4096];
+	char seen[65536]; /* "\npattern\n..." of what was reported */
+	size_t seen_len;
 };
 
 /* One note per distinct generalised path, naming a folder once, not its contents. */
@@ -571,7 +572,7 @@ static int report_unknown(void *vctx, const char *path, const struct cfg_folder 
 			  const struct cfg_item *it)
 {
 	struct unknown_ctx *u = vctx;
-	char pattern[512];
+	char pattern[512], line[516];
 	size_t plen;
 
 	if (u->skip[0] && strncmp(path, u->skip, strlen(u->skip)) == 0 &&
@@ -586,12 +587,15 @@ static int report_unknown(void *vctx, const char *path, const struct cfg_folder 
 	if (!it)
 		snprintf(u->skip, sizeof(u->skip), "%s", path);
 	plen = strlen(pattern);
-	if (plen + 2 < sizeof(u->seen) - strlen(u->seen) && !strstr(u->seen, pattern)) {
-		strcat(u->seen, pattern);
-		strcat(u->seen, "\n");
-		note(u->c, "%s: %s %s is not implemented here; kept as it is", u->c->path,
-		     it ? "item" : "folder", pattern);
+	snprintf(line, sizeof(line), "\n%s\n", pattern);
+	if (memmem(u->seen, u->seen_len, line, plen + 2))
+		return 0; /* reported already */
+	if (u->seen_len + plen + 2 < sizeof(u->seen)) {
+		memcpy(u->seen + u->seen_len, line, plen + 2);
+		u->seen_len += plen + 1; /* the next entry shares this newline */
 	}
+	note(u->c, "%s: %s %s is not implemented here; kept as it is", u->c->path,
+	     it ? "item" : "folder", pattern);
 	return 0;
 }
 
@@ -718,6 +722,19 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* path.bak := path, replacing the old .bak only once the new one exists. */
+static int keep_previous(const char *path, const char *bak)
+{
+	char tmp[PATH_MAX];
+
+	if (snprintf(tmp, sizeof(tmp), "%s.new", bak) >= (int)sizeof(tmp))
+		return -1;
+	unlink(tmp);
+	if (link(path, tmp) != 0)
+		return -1;
+	return rename(tmp, bak);
+}
+
 int config_save_tree(const struct cfg_folder *root, const char *path, bool keep_backup,
 		     char *err, size_t errlen)
 {
@@ -751,7 +768,7 @@ int config_save_tree(const struct cfg_folder *root, const char *path, bool keep_
 	free(buf);
 	close(fd);
 	/* the previous file stays reachable as .bak: a hard link survives the rename */
-	if (keep_backup && access(path, F_OK) == 0 && (unlink(bak), link(path, bak) != 0)) {
+	if (keep_backup && access(path, F_OK) == 0 && keep_previous(path, bak) != 0) {
 		snprintf(err, errlen, "cannot keep %s: %s", bak, strerror(errno));
 		unlink(tmp);
 		return -1;

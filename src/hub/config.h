@@ -132,7 +132,7 @@ struct hub_config {
 	uint32_t queue_frames;	   /* per-session send queue bounds */
 	uint32_t queue_bytes;
 	uint32_t max_macs;	   /* per hub */
-	uint32_t session_max_macs; /* per session, unless policy MaxMac or NoBridge says less */
+	uint32_t session_max_macs; /* per session, unless policy MaxMac or NoBridge sets it */
 	uint32_t mac_aging_s;
 	/* things worth telling the administrator once: unknown items, weak hashes */
 	char *notes[CONF_NOTES_MAX];

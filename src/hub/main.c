@@ -174,10 +174,25 @@ static void save_state(struct hub_server *srv)
 		log_warnx("state file: %s", err);
 }
 
+/* What a reload cannot change in a running hub (bound sockets, tables made). */
+static bool needs_restart(const struct hub_config *old, const struct hub_config *c)
+{
+	if (old->nlisten != c->nlisten || strcmp(old->state_dir, c->state_dir) != 0 ||
+	    old->max_macs != c->max_macs || old->mac_aging_s != c->mac_aging_s ||
+	    (c->cert_file[0] && (strcmp(old->cert_file, c->cert_file) != 0 ||
+				 strcmp(old->key_file, c->key_file) != 0)))
+		return true;
+	for (size_t i = 0; i < c->nlisten; i++)
+		if (old->listen[i].port != c->listen[i].port ||
+		    strcmp(old->listen[i].host, c->listen[i].host) != 0)
+			return true;
+	return false;
+}
+
 /* SIGHUP: a broken file is refused and the running configuration stays. */
 static void reload(struct hub_server *srv, const char *path)
 {
-	struct hub_config *c;
+	struct hub_config *c, *old;
 	char err[1024];
 
 	c = config_load(path, err, sizeof(err));
@@ -186,6 +201,11 @@ static void reload(struct hub_server *srv, const char *path)
 		return;
 	}
 	log_notes(c);
+	old = hub_config_get(srv);
+	if (needs_restart(old, c))
+		log_warnx("reload: listeners, Certificate, Key, StateDir, MaxMacTable and MacAging "
+			  "changes take effect at the next start");
+	config_put(old);
 	hub_server_reconfigure(srv, c);
 	log_info("reloaded %s: %zu hub(s)", path, c->nhubs);
 	save_state(srv);
@@ -352,7 +372,7 @@ static void prepare(struct hub_server *srv, struct hub_config *cfg)
 	load_secret(cfg->state_dir, srv->secret, sizeof(srv->secret));
 	srv->state = state_open(cfg->state_dir, err, sizeof(err));
 	if (!srv->state)
-		fatalx("%s", err);
+		fatalx("%s", err); /* only out of memory: a bad file was set aside */
 	setup_certificate(cfg);
 	print_fingerprint(cfg->cert_file);
 	srv->tls = tls_server_ctx(cfg->cert_file, cfg->key_file, err, sizeof(err));

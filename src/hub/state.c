@@ -35,14 +35,17 @@ struct state *state_open(const char *state_dir, char *err, size_t errlen)
 		return NULL;
 	}
 	snprintf(st->path, sizeof(st->path), "%s/vpnhub.state", state_dir);
-	if (access(st->path, F_OK) == 0) {
-		if (cfg_read_file(st->path, &st->root, err, errlen) != 0) {
-			free(st);
-			return NULL;
-		}
-	} else {
-		st->root = cfg_new();
+	/* counters only: a damaged file is set aside, never a reason not to start */
+	if (access(st->path, F_OK) == 0 && cfg_read_file(st->path, &st->root, err, errlen) != 0) {
+		char aside[PATH_MAX + 16];
+
+		snprintf(aside, sizeof(aside), "%s.damaged", st->path);
+		log_warnx("%s; set aside as %s, counting again from zero", err, aside);
+		if (rename(st->path, aside) != 0)
+			log_warn("cannot rename %s", st->path);
 	}
+	if (!st->root)
+		st->root = cfg_new();
 	if (!st->root) {
 		snprintf(err, errlen, "out of memory");
 		free(st);

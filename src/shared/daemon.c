@@ -85,7 +85,8 @@ int daemon_detach(char *err, size_t errlen)
 		if (fd > STDERR_FILENO)
 			close(fd);
 	}
-	return chdir("/") == 0 ? 0 : -1;
+	/* the working directory stays: relative paths in a reload still resolve */
+	return 0;
 }
 
 int daemon_pidfile_write(const char *path, char *err, size_t errlen)

@@ -38,7 +38,10 @@ bool daemon_opt(struct daemon_opts *o, int c, const char *arg);
  */
 int daemon_begin(const struct daemon_opts *o, char *err, size_t errlen);
 
-/* Forks into the background (setsid, stdio to /dev/null); 0 in the child, -1 on error. */
+/*
+ * Forks into the background (setsid, stdio to /dev/null; the working
+ * directory stays, so relative paths keep their meaning); 0 in the child.
+ */
 int daemon_detach(char *err, size_t errlen);
 
 /* Writes our PID to path (mode 0644); 0 or -1. */

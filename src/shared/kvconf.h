@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Reader for the small "key = value" files (client profiles, the hub's
- * first-cut configuration).  One item per line; '#' or ';' starts a comment
+ * Reader for the small "key = value" files (client profiles).  One item per line; '#' or ';' starts a comment
  * line; values may be double-quoted to keep surrounding spaces.  There are no
  * inline comments, so a password may contain '#'.  Lines are bounded
  * (KV_LINE_MAX) and so is the file (KV_FILE_MAX).  Errors read "file:line: ...".
