@@ -141,7 +141,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "badpeer: login failed\n");
 		return 2;
 	} else if (strcmp(argv[6], "idle") == 0) {
-		return idle(ssl);
+		idle(ssl);
+		SSL_free(ssl);
+		SSL_CTX_free(ctx);
+		close(fd);
+		return 0;
 	} else if (send_bad(ssl, argv[6]) != 0) {
 		fprintf(stderr, "badpeer: login or send failed\n");
 		return 2;

@@ -50,7 +50,9 @@ run_client 2
 assert "unknown hub: exit 3 and named" expect 3 "no such virtual hub"
 
 good_fp=$FINGERPRINT
-FINGERPRINT=${good_fp/#??/00}
+# flip the first byte (to 00, or to FF when it already is 00)
+bad=00; [ "${good_fp:0:2}" = 00 ] && bad=FF
+FINGERPRINT=$bad${good_fp:2}
 client_profile 2 DEFAULT bob bob-pw
 run_client 2
 assert "wrong pinned fingerprint: refused before login" expect 3 "TLS verification failed: the hub's certificate fingerprint is"
