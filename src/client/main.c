@@ -25,17 +25,18 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vpnclient [-v] [--user USER] [--pidfile FILE] [--daemon] connect PROFILE\n"
-		   "       vpnclient --version | --help\n"
-		   "\n"
-		   "  connect PROFILE   create the virtual interface and stay connected to the hub\n"
-		   "                    the profile names (vpnclient.conf(5)); stops on SIGINT or\n"
-		   "                    SIGTERM\n"
-		   "  -u, --user USER   once the device is open, drop root for USER (keeps\n"
-		   "                    CAP_NET_ADMIN only)\n"
-		   "  -p, --pidfile FILE  write the process id to FILE\n"
-		   "  -d, --daemon      detach and log to syslog (default: --foreground)\n"
-		   "  -v, --verbose     log debug messages\n");
+	fprintf(f,
+		"usage: vpnclient [-v] [--user USER] [--pidfile FILE] [--daemon] connect PROFILE\n"
+		"       vpnclient --version | --help\n"
+		"\n"
+		"  connect PROFILE   create the virtual interface and stay connected to the hub\n"
+		"                    the profile names (vpnclient.conf(5)); stops on SIGINT or\n"
+		"                    SIGTERM\n"
+		"  -u, --user USER   once the device is open, drop root for USER (keeps\n"
+		"                    CAP_NET_ADMIN only)\n"
+		"  -p, --pidfile FILE  write the process id to FILE\n"
+		"  -d, --daemon      detach and log to syslog (default: --foreground)\n"
+		"  -v, --verbose     log debug messages\n");
 }
 
 static void warn_permissions(const char *path)
@@ -118,10 +119,10 @@ static int connect_profile(const char *path, const struct daemon_opts *o, int si
 static int parse_args(int argc, char **argv, struct daemon_opts *o)
 {
 	static const struct option opts[] = {
-		DAEMON_LONGOPTS,
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    DAEMON_LONGOPTS,
+	    {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 

@@ -22,8 +22,8 @@ struct netif_in6_ifreq {
 	int ifindex;
 };
 
-static int do_ioctl(int family, unsigned long req, void *arg, const char *what,
-		    const char *ifname, char *err, size_t errlen)
+static int do_ioctl(int family, unsigned long req, void *arg, const char *what, const char *ifname,
+		    char *err, size_t errlen)
 {
 	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int rc;

@@ -28,9 +28,9 @@ struct parse_ctx {
 };
 
 static const char *const single_keys[] = {
-	"server", "hub", "user", "password", "password_file", "ca", "verify_name", "fingerprint",
-	"verify", "device", "backend", "mac", "mtu", "reconnect", "reconnect_min",
-	"reconnect_max", "connect_timeout",
+    "server",	   "hub",	  "user",	   "password",	    "password_file",   "ca",
+    "verify_name", "fingerprint", "verify",	   "device",	    "backend",	       "mac",
+    "mtu",	   "reconnect",	  "reconnect_min", "reconnect_max", "connect_timeout",
 };
 
 /* Refuses a second occurrence of a single-valued key, and mixed modes. */
@@ -59,8 +59,10 @@ static int check_repeat(struct parse_ctx *ctx, const char *key, char *err, size_
 		if (strcmp(ctx->seen[i], key) == 0)
 			snprintf(err, errlen, "%s: given twice", key);
 		else if (same_mode)
-			snprintf(err, errlen, "%s: conflicts with %s (give one of ca, fingerprint "
-					      "and verify = none)", key, ctx->seen[i]);
+			snprintf(err, errlen,
+				 "%s: conflicts with %s (give one of ca, fingerprint "
+				 "and verify = none)",
+				 key, ctx->seen[i]);
 		else if (same_secret)
 			snprintf(err, errlen, "%s: conflicts with %s (give one of them)", key,
 				 ctx->seen[i]);
@@ -123,8 +125,7 @@ static int parse_mac(const char *key, const char *v, uint8_t mac[6], char *err, 
 	return 0;
 }
 
-static int parse_addr(struct profile *p, const char *key, const char *v, char *err,
-		      size_t errlen)
+static int parse_addr(struct profile *p, const char *key, const char *v, char *err, size_t errlen)
 {
 	struct profile_addr *a = &p->addr[p->naddr];
 	char ip[64];
@@ -191,8 +192,7 @@ static int read_password_file(struct parse_ctx *ctx, const char *v, char *err, s
 	return 0;
 }
 
-static int parse_verify(struct profile *p, const char *key, const char *v, char *err,
-			size_t errlen)
+static int parse_verify(struct profile *p, const char *key, const char *v, char *err, size_t errlen)
 {
 	if (strcmp(v, "none") != 0) {
 		snprintf(err, errlen, "%s: only \"none\" is accepted here (use ca or fingerprint)",
@@ -217,8 +217,7 @@ static int parse_backend(struct profile *p, const char *key, const char *v, char
 	return 0;
 }
 
-static int parse_device(struct profile *p, const char *key, const char *v, char *err,
-			size_t errlen)
+static int parse_device(struct profile *p, const char *key, const char *v, char *err, size_t errlen)
 {
 	if (strlen(v) >= IFNAMSIZ || strpbrk(v, "/: \t") || !v[0] || strcmp(v, ".") == 0 ||
 	    strcmp(v, "..") == 0) {
@@ -238,8 +237,8 @@ static int on_item(void *vctx, const char *key, const char *v, char *err, size_t
 	if (check_repeat(ctx, key, err, errlen) != 0)
 		return -1;
 	if (strcmp(key, "server") == 0)
-		return kv_hostport(key, v, PROFILE_DEFAULT_PORT, p->host, sizeof(p->host),
-				   &p->port, err, errlen);
+		return kv_hostport(key, v, PROFILE_DEFAULT_PORT, p->host, sizeof(p->host), &p->port,
+				   err, errlen);
 	if (strcmp(key, "hub") == 0 || strcmp(key, "user") == 0) {
 		char *dst = key[0] == 'h' ? p->hub : p->user;
 
@@ -263,8 +262,8 @@ static int on_item(void *vctx, const char *key, const char *v, char *err, size_t
 	if (strcmp(key, "fingerprint") == 0) {
 		p->verify = VERIFY_FINGERPRINT;
 		if (tls_fingerprint_parse(v, p->fingerprint) != 0) {
-			snprintf(err, errlen, "%s: expected 64 hex digits (SHA-256), got \"%.100s\"",
-				 key, v);
+			snprintf(err, errlen,
+				 "%s: expected 64 hex digits (SHA-256), got \"%.100s\"", key, v);
 			return -1;
 		}
 		return 0;
@@ -326,10 +325,10 @@ static void derive_mac(struct profile *p)
 
 static int check_whole(struct profile *p, const char *name, char *err, size_t errlen)
 {
-	const char *missing = !p->host[0]	? "server"
-			      : !p->hub[0]	? "hub"
-			      : !p->user[0]	? "user"
-			      : !p->password[0] ? "password or password_file"
+	const char *missing = !p->host[0]		  ? "server"
+			      : !p->hub[0]		  ? "hub"
+			      : !p->user[0]		  ? "user"
+			      : !p->password[0]		  ? "password or password_file"
 			      : p->verify == VERIFY_UNSET ? "ca or fingerprint (or verify = none)"
 							  : NULL;
 

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
-#include <netinet/tcp.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <poll.h>
@@ -189,7 +188,8 @@ static SSL *tls_connect(struct tunnel *t, int fd, enum attempt *why, char *err, 
 		SSL_set_tlsext_host_name(ssl, p->host);
 	if (p->verify == VERIFY_CA && SSL_set1_host(ssl, p->verify_name) != 1) {
 		*why = ATTEMPT_LOCAL;
-		snprintf(err, errlen, "cannot set up host name verification for %s", p->verify_name);
+		snprintf(err, errlen, "cannot set up host name verification for %s",
+			 p->verify_name);
 		SSL_free(ssl);
 		return NULL;
 	}
@@ -233,10 +233,10 @@ static int expect(SSL *ssl, uint8_t *buf, uint8_t type, struct proto_msg *m, enu
 			 proto_reason_str(r.reason));
 		/* a full, offline or restarting hub may take us later */
 		*why = r.reason == PROTO_R_HUB_FULL || r.reason == PROTO_R_SERVER_FULL ||
-				       r.reason == PROTO_R_SHUTDOWN || r.reason == PROTO_R_INTERNAL ||
-				       r.reason == PROTO_R_HUB_OFFLINE
-			       ? ATTEMPT_RETRY
-			       : ATTEMPT_FATAL;
+			       r.reason == PROTO_R_SHUTDOWN || r.reason == PROTO_R_INTERNAL ||
+			       r.reason == PROTO_R_HUB_OFFLINE
+			   ? ATTEMPT_RETRY
+			   : ATTEMPT_FATAL;
 		return -1;
 	}
 	if (m->type != type) {
@@ -250,9 +250,9 @@ static int expect(SSL *ssl, uint8_t *buf, uint8_t type, struct proto_msg *m, enu
 static int send_hello(struct tunnel *t, SSL *ssl, uint8_t *buf)
 {
 	struct proto_hello h = {
-		.version = PROTO_VERSION,
-		.caps = PROTO_CAP_VNET,
-		.method = PROTO_AUTH_PASSWORD,
+	    .version = PROTO_VERSION,
+	    .caps = PROTO_CAP_VNET,
+	    .method = PROTO_AUTH_PASSWORD,
 	};
 	size_t n;
 
@@ -307,8 +307,9 @@ static int answer(struct tunnel *t, SSL *ssl, const struct proto_challenge *c, u
 	size_t n;
 
 	if (!challenge_ok(c)) {
-		snprintf(err, errlen, "login failed: the hub sent unacceptable password "
-				      "parameters (scheme %u, %u iterations)",
+		snprintf(err, errlen,
+			 "login failed: the hub sent unacceptable password "
+			 "parameters (scheme %u, %u iterations)",
 			 c->method, c->iterations);
 		return -1;
 	}
@@ -316,8 +317,8 @@ static int answer(struct tunnel *t, SSL *ssl, const struct proto_challenge *c, u
 		snprintf(err, errlen, "login failed: TLS exporter error");
 		return -1;
 	}
-	auth_transcript(t->p->hub, t->p->user, c->nonce, PROTO_NONCE_LEN, binding,
-			sizeof(binding), transcript);
+	auth_transcript(t->p->hub, t->p->user, c->nonce, PROTO_NONCE_LEN, binding, sizeof(binding),
+			transcript);
 	if (prove(t, c, transcript, a.proof, want) != 0) {
 		snprintf(err, errlen, "login failed: key derivation error");
 		return -1;
@@ -354,8 +355,9 @@ static int login(struct tunnel *t, SSL *ssl, enum attempt *why, char *err, size_
 	}
 	if (CRYPTO_memcmp(want.sig, w.server_sig, AUTH_KEY_LEN) != 0) {
 		*why = ATTEMPT_FATAL;
-		snprintf(err, errlen, "the hub could not prove it knows this user's password "
-				      "verifier: not trusting it");
+		snprintf(err, errlen,
+			 "the hub could not prove it knows this user's password "
+			 "verifier: not trusting it");
 		return -1;
 	}
 	t->session_id = w.session_id;
@@ -448,10 +450,10 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, si
 
 	for (;;) {
 		struct pollfd pfd[3] = {
-			{.fd = st->fd, .events = stream_poll_events(st)},
-			{.fd = t->sig_fd, .events = POLLIN},
-			/* a blocked TLS write leaves frames in the device queue: back-pressure */
-			{.fd = t->vif->fd, .events = stream_pending(st) ? 0 : POLLIN},
+		    {.fd = st->fd, .events = stream_poll_events(st)},
+		    {.fd = t->sig_fd, .events = POLLIN},
+		    /* a blocked TLS write leaves frames in the device queue: back-pressure */
+		    {.fd = t->vif->fd, .events = stream_pending(st) ? 0 : POLLIN},
 		};
 		uint64_t rx_before = st->rx_bytes, tx_before = st->tx_bytes;
 		enum stream_status rs;
@@ -497,28 +499,6 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, si
 	}
 }
 
-static void set_socket_options(int fd, int timeout_s)
-{
-	struct timeval tv = {.tv_sec = timeout_s};
-	int one = 1;
-
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-}
-
-static void go_nonblocking(int fd)
-{
-	struct timeval tv = {0};
-	int lowat = STREAM_NOTSENT_LOWAT;
-
-	/* unsent kernel bytes are a hidden queue: cap them (TCP-over-TCP) */
-	setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof(lowat));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-}
-
 static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, size_t errlen)
 {
 	struct stream st;
@@ -528,7 +508,6 @@ static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, s
 		snprintf(err, errlen, "out of memory");
 		return ATTEMPT_LOCAL;
 	}
-	go_nonblocking(fd);
 	t->vif->ops->set_carrier(t->vif, true);
 	log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up", t->p->hub,
 		 t->p->host, t->p->port, t->p->user, t->session_id, SSL_get_version(ssl),
@@ -549,7 +528,7 @@ static enum attempt attempt(struct tunnel *t, bool *logged_in, char *err, size_t
 	*logged_in = false;
 	if (fd < 0)
 		return got_signal(t, 0) ? ATTEMPT_STOPPED : ATTEMPT_RETRY;
-	set_socket_options(fd, (int)t->p->connect_timeout_s);
+	stream_socket_handshake(fd, (int)t->p->connect_timeout_s);
 	daemon_watchdog_kick(); /* each step below is bounded by connect_timeout */
 	ssl = tls_connect(t, fd, &a, err, errlen);
 	daemon_watchdog_kick();

@@ -15,11 +15,11 @@
 
 /* vpnclient exit codes (vpnclient(8)) */
 enum client_exit {
-	EXIT_OK = 0,	   /* stopped by SIGINT/SIGTERM */
-	EXIT_RUNTIME = 1,  /* device or system failure */
-	EXIT_USAGE = 2,	   /* bad command line or profile */
-	EXIT_REFUSED = 3,  /* hub refused us, or failed verification: retrying cannot help */
-	EXIT_NETWORK = 4,  /* connection lost and reconnect = no */
+	EXIT_OK = 0,	  /* stopped by SIGINT/SIGTERM */
+	EXIT_RUNTIME = 1, /* device or system failure */
+	EXIT_USAGE = 2,	  /* bad command line or profile */
+	EXIT_REFUSED = 3, /* hub refused us, or failed verification: retrying cannot help */
+	EXIT_NETWORK = 4, /* connection lost and reconnect = no */
 };
 
 struct tunnel {

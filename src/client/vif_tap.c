@@ -66,10 +66,11 @@ static int tap_open(struct vif *v, const struct profile *p, char *err, size_t er
 	v->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (v->fd < 0) {
 		snprintf(err, errlen, "cannot open /dev/net/tun: %s%s", strerror(errno),
-			 errno == ENOENT			 ? " (is the tun module available?)"
-			 : errno == EACCES || errno == EPERM ? " (vpnclient needs CAP_NET_ADMIN: run "
-							       "it as root)"
-							     : "");
+			 errno == ENOENT ? " (is the tun module available?)"
+			 : errno == EACCES || errno == EPERM
+			     ? " (vpnclient needs CAP_NET_ADMIN: run "
+			       "it as root)"
+			     : "");
 		return -1;
 	}
 	memset(&ifr, 0, sizeof(ifr));
@@ -78,7 +79,7 @@ static int tap_open(struct vif *v, const struct profile *p, char *err, size_t er
 	if (ioctl(v->fd, TUNSETIFF, &ifr) != 0) {
 		snprintf(err, errlen, "cannot create TAP device %s: %s%s", p->device,
 			 strerror(errno),
-			 errno == EPERM ? " (vpnclient needs CAP_NET_ADMIN: run it as root)"
+			 errno == EPERM	  ? " (vpnclient needs CAP_NET_ADMIN: run it as root)"
 			 : errno == EBUSY ? " (the name is in use by another device or process)"
 					  : "");
 		close(v->fd);
@@ -107,8 +108,8 @@ static int tap_write(struct vif *v, const uint8_t *hdr, const uint8_t *buf, size
 {
 	static const uint8_t zero_hdr[10];
 	struct iovec iov[2] = {
-		{.iov_base = (void *)(hdr ? hdr : zero_hdr), .iov_len = sizeof(zero_hdr)},
-		{.iov_base = (void *)buf, .iov_len = len},
+	    {.iov_base = (void *)(hdr ? hdr : zero_hdr), .iov_len = sizeof(zero_hdr)},
+	    {.iov_base = (void *)buf, .iov_len = len},
 	};
 	ssize_t n = hdr ? writev(v->fd, iov, 2) : write(v->fd, buf, len);
 
@@ -138,10 +139,10 @@ static void tap_close(struct vif *v)
 }
 
 const struct vif_ops vif_tap_ops = {
-	.name = "tap",
-	.open = tap_open,
-	.read = tap_read,
-	.write = tap_write,
-	.set_carrier = tap_set_carrier,
-	.close = tap_close,
+    .name = "tap",
+    .open = tap_open,
+    .read = tap_read,
+    .write = tap_write,
+    .set_carrier = tap_set_carrier,
+    .close = tap_close,
 };

@@ -51,10 +51,8 @@ __attribute__((format(printf, 2, 3))) static void note(struct hub_config *c, con
 }
 
 /* "file:line:col: what" for an item, or for a folder when it is NULL. */
-__attribute__((format(printf, 4, 5))) static int fail(struct loader *ld,
-							const struct cfg_folder *f,
-							const struct cfg_item *it, const char *fmt,
-							...)
+__attribute__((format(printf, 4, 5))) static int
+fail(struct loader *ld, const struct cfg_folder *f, const struct cfg_item *it, const char *fmt, ...)
 {
 	char where[PATH_MAX + 32], what[400];
 	va_list ap;
@@ -76,8 +74,8 @@ static int get_bool(struct loader *ld, const struct cfg_folder *f, const char *n
 	return cfg_get_bool(f, name, def, out, ld->err, ld->errlen);
 }
 
-static int get_uint(struct loader *ld, const struct cfg_folder *f, const char *name,
-		    uint32_t def, uint32_t lo, uint32_t hi, uint32_t *out)
+static int get_uint(struct loader *ld, const struct cfg_folder *f, const char *name, uint32_t def,
+		    uint32_t lo, uint32_t hi, uint32_t *out)
 {
 	if (cfg_get_uint(f, name, def, out, ld->err, ld->errlen) != 0)
 		return -1;
@@ -97,8 +95,10 @@ static int get_text(struct loader *ld, const struct cfg_folder *f, const char *n
 	if (cfg_get_string(f, name, "", &s, &len, ld->err, ld->errlen) != 0)
 		return -1;
 	if (len >= cap || strlen(s) != len)
-		return fail(ld, f, cfg_find_item(f, name), "%s: longer than %zu bytes or holds a "
-							   "NUL byte", name, cap - 1);
+		return fail(ld, f, cfg_find_item(f, name),
+			    "%s: longer than %zu bytes or holds a "
+			    "NUL byte",
+			    name, cap - 1);
 	if (is_name && len > 0 && !proto_name_ok(s))
 		return fail(ld, f, cfg_find_item(f, name), "%s: control characters in a name",
 			    name);
@@ -241,9 +241,8 @@ static int parse_mac(struct loader *ld, const struct cfg_folder *f, const char *
 	}
 	if (it->type == CFG_STRING && it->len == 0)
 		return 0;
-	if (it->type != CFG_STRING ||
-	    sscanf((const char *)it->v.data, "%2x-%2x-%2x-%2x-%2x-%2x%c", &b[0], &b[1], &b[2],
-		   &b[3], &b[4], &b[5], &tail) != 6)
+	if (it->type != CFG_STRING || sscanf((const char *)it->v.data, "%2x-%2x-%2x-%2x-%2x-%2x%c",
+					     &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6)
 		return fail(ld, f, it, "%s: expected a MAC address like 00-AC-61-98-AB-7C", name);
 	for (int i = 0; i < 6; i++)
 		out[i] = (uint8_t)b[i];
@@ -262,8 +261,7 @@ static int parse_ports(struct loader *ld, const struct cfg_folder *f, const char
 	return 0;
 }
 
-static int parse_access_entry(struct loader *ld, const struct cfg_folder *f,
-			      struct conf_access *a)
+static int parse_access_entry(struct loader *ld, const struct cfg_folder *f, struct conf_access *a)
 {
 	char *end;
 
@@ -311,8 +309,7 @@ static int access_cmp(const void *x, const void *y)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-static int parse_access_list(struct loader *ld, const struct cfg_folder *hubf,
-			     struct conf_hub *h)
+static int parse_access_list(struct loader *ld, const struct cfg_folder *hubf, struct conf_hub *h)
 {
 	const struct cfg_folder *list = cfg_find_folder(hubf, "AccessList");
 
@@ -373,8 +370,8 @@ static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struc
 static int parse_log(struct loader *ld, const struct cfg_folder *hubf, struct conf_hub *h)
 {
 	static const char *const classes[LOG_CLASSES] = {
-		"PACKET_LOG_TCP_CONN", "PACKET_LOG_TCP", "PACKET_LOG_DHCP", "PACKET_LOG_UDP",
-		"PACKET_LOG_ICMP", "PACKET_LOG_IP", "PACKET_LOG_ARP", "PACKET_LOG_ETHERNET",
+	    "PACKET_LOG_TCP_CONN", "PACKET_LOG_TCP", "PACKET_LOG_DHCP", "PACKET_LOG_UDP",
+	    "PACKET_LOG_ICMP",	   "PACKET_LOG_IP",  "PACKET_LOG_ARP",	"PACKET_LOG_ETHERNET",
 	};
 	const struct cfg_folder *f = cfg_find_folder(hubf, "LogSetting");
 	struct conf_log *l = &h->log;
@@ -452,8 +449,7 @@ static int parse_user(struct loader *ld, const struct conf_hub *h, const struct 
 		return fail(ld, f, NULL, "bad user name");
 	snprintf(u->name, sizeof(u->name), "%s", f->name);
 	if (get_uint(ld, f, "AuthType", 0, 0, UINT32_MAX, &u->auth_type) ||
-	    get_fixed_bytes(ld, f, "AuthPassword", u->se_hash, AUTH_SE_HASH_LEN,
-			    &u->has_se_hash) ||
+	    get_fixed_bytes(ld, f, "AuthPassword", u->se_hash, AUTH_SE_HASH_LEN, &u->has_se_hash) ||
 	    parse_verifier(ld, f, u) ||
 	    get_text(ld, f, "GroupName", u->group, sizeof(u->group), true) ||
 	    get_text(ld, f, "RealName", u->realname, sizeof(u->realname), false) ||
@@ -462,15 +458,17 @@ static int parse_user(struct loader *ld, const struct conf_hub *h, const struct 
 	    parse_policy(ld, f, &u->has_policy, &u->policy))
 		return -1;
 	if (u->auth_type != 1)
-		note(ld->c, "hub %s: user %s has AuthType %u; only password users (1) can log in "
-			    "in this release",
+		note(ld->c,
+		     "hub %s: user %s has AuthType %u; only password users (1) can log in "
+		     "in this release",
 		     h->name, u->name, u->auth_type);
 	else if (!u->has_verifier && !u->has_se_hash)
 		note(ld->c, "hub %s: user %s has no password hash and cannot log in", h->name,
 		     u->name);
 	else if (!u->has_verifier)
-		note(ld->c, "hub %s: user %s has only SoftEther's password hash, which is "
-			    "password-equivalent; set a new password to store a salted verifier",
+		note(ld->c,
+		     "hub %s: user %s has only SoftEther's password hash, which is "
+		     "password-equivalent; set a new password to store a salted verifier",
 		     h->name, u->name);
 	if (u->group[0] && !config_find_group(h, u->group))
 		note(ld->c, "hub %s: user %s is in group %s, which does not exist", h->name,
@@ -499,7 +497,6 @@ static int parse_users(struct loader *ld, const struct cfg_folder *db, struct co
 {
 	const struct cfg_folder *list = cfg_find_folder(db, "UserList");
 
-	pick_decoy(h);
 	if (!list || list->nfolders == 0)
 		return 0;
 	if (list->nfolders > CONF_USERS_MAX)
@@ -511,7 +508,6 @@ static int parse_users(struct loader *ld, const struct cfg_folder *db, struct co
 	for (size_t i = 0; i < list->nfolders; i++)
 		if (parse_user(ld, h, list->folders[i], &h->users[h->nusers++]) != 0)
 			return -1;
-	pick_decoy(h);
 	return 0;
 }
 
@@ -526,14 +522,14 @@ static int parse_hub(struct loader *ld, const struct cfg_folder *f, struct conf_
 		return fail(ld, f, NULL, "bad hub name");
 	snprintf(h->name, sizeof(h->name), "%s", f->name);
 	if (get_bool(ld, f, "Online", false, &h->online) ||
-	    get_fixed_bytes(ld, f, "HashedPassword", h->admin_hash, SHA0_LEN,
-			    &h->has_admin_hash) ||
+	    get_fixed_bytes(ld, f, "HashedPassword", h->admin_hash, SHA0_LEN, &h->has_admin_hash) ||
 	    get_fixed_bytes(ld, f, "SecurePassword", h->admin_secure, SHA0_LEN, &has_secure) ||
 	    parse_options(ld, f, h) || parse_log(ld, f, h) || parse_access_list(ld, f, h) ||
 	    parse_groups(ld, db, h) || parse_users(ld, db, h))
 		return -1;
-	if (cfg_get_string(cfg_find_folder(f, "Message"), "MessageText", NULL, &msg, &len,
-			   ld->err, ld->errlen) != 0)
+	pick_decoy(h);
+	if (cfg_get_string(cfg_find_folder(f, "Message"), "MessageText", NULL, &msg, &len, ld->err,
+			   ld->errlen) != 0)
 		return -1;
 	if (msg && len > CONF_MESSAGE_MAX)
 		return fail(ld, f, NULL, "Message/MessageText longer than %d bytes",
@@ -562,7 +558,7 @@ static int parse_hubs(struct loader *ld, const struct cfg_folder *root)
 
 struct unknown_ctx {
 	struct hub_config *c;
-	char skip[512]; /* an unknown folder: its contents are not listed again */
+	char skip[512];	  /* an unknown folder: its contents are not listed again */
 	char seen[65536]; /* "\npattern\n..." of what was reported */
 	size_t seen_len;
 };
@@ -702,8 +698,8 @@ void config_user_policy(const struct conf_hub *h, const struct conf_user *u, str
 {
 	const struct conf_group *g = u->group[0] ? config_find_group(h, u->group) : NULL;
 
-	policy_resolve(u->has_policy ? &u->policy : NULL,
-		       g && g->has_policy ? &g->policy : NULL, out);
+	policy_resolve(u->has_policy ? &u->policy : NULL, g && g->has_policy ? &g->policy : NULL,
+		       out);
 }
 
 static int write_all(int fd, const char *buf, size_t len)
@@ -735,8 +731,8 @@ static int keep_previous(const char *path, const char *bak)
 	return rename(tmp, bak);
 }
 
-int config_save_tree(const struct cfg_folder *root, const char *path, bool keep_backup,
-		     char *err, size_t errlen)
+int config_save_tree(const struct cfg_folder *root, const char *path, bool keep_backup, char *err,
+		     size_t errlen)
 {
 	char tmp[PATH_MAX], bak[PATH_MAX], dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
@@ -749,8 +745,7 @@ int config_save_tree(const struct cfg_folder *root, const char *path, bool keep_
 		snprintf(err, errlen, "%s: path too long", path);
 		return -1;
 	}
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1,
-		 slash ? path : ".");
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
 	if (cfg_write_text(root, &buf, &len) != 0) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;

@@ -23,13 +23,13 @@
 
 #define CONF_DEFAULT_PATH "/etc/vpnhub/SoftHUB.cfg"
 #define CONF_LISTEN_MAX 16
-#define CONF_HUBS_MAX 4096	  /* SoftEther's MAX_HUBS */
-#define CONF_USERS_MAX 10000	  /* SoftEther's MAX_USERS, per hub */
+#define CONF_HUBS_MAX 4096   /* SoftEther's MAX_HUBS */
+#define CONF_USERS_MAX 10000 /* SoftEther's MAX_USERS, per hub */
 #define CONF_GROUPS_MAX 10000
-#define CONF_ACCESS_MAX 32768	  /* SoftEther's MAX_ACCESSLISTS */
+#define CONF_ACCESS_MAX 32768 /* SoftEther's MAX_ACCESSLISTS */
 #define CONF_MESSAGE_MAX 20000
 #define CONF_TEXT_MAX 256
-#define CONF_NOTES_MAX 512	  /* start-up notes kept (the rest are counted) */
+#define CONF_NOTES_MAX 512 /* start-up notes kept (the rest are counted) */
 
 struct conf_listen {
 	char host[256]; /* "" = every address, IPv6 and IPv4 */
@@ -41,11 +41,11 @@ struct conf_user {
 	char group[PROTO_NAME_MAX + 1]; /* "" = none */
 	char realname[CONF_TEXT_MAX];
 	char note[CONF_TEXT_MAX];
-	uint64_t expire_ms;  /* ms since 1970; 0 = never */
-	uint32_t auth_type;  /* SoftEther AuthType; 1 = password, the only one served */
-	bool has_verifier;   /* AuthVerifier*: salted, preferred when present */
+	uint64_t expire_ms; /* ms since 1970; 0 = never */
+	uint32_t auth_type; /* SoftEther AuthType; 1 = password, the only one served */
+	bool has_verifier;  /* AuthVerifier*: salted, preferred when present */
 	struct auth_verifier verifier;
-	bool has_se_hash;    /* AuthPassword: SoftEther's password-equivalent hash */
+	bool has_se_hash; /* AuthPassword: SoftEther's password-equivalent hash */
 	uint8_t se_hash[AUTH_SE_HASH_LEN];
 	bool has_policy;
 	struct policy policy;
@@ -72,7 +72,14 @@ struct conf_access {
 };
 
 enum conf_log_class {
-	LOG_TCP_CONN, LOG_TCP, LOG_DHCP, LOG_UDP, LOG_ICMP, LOG_IP, LOG_ARP, LOG_ETHERNET,
+	LOG_TCP_CONN,
+	LOG_TCP,
+	LOG_DHCP,
+	LOG_UDP,
+	LOG_ICMP,
+	LOG_IP,
+	LOG_ARP,
+	LOG_ETHERNET,
 	LOG_CLASSES
 };
 
@@ -125,11 +132,11 @@ struct hub_config {
 	char cert_file[PATH_MAX];
 	char key_file[PATH_MAX];
 	char state_dir[PATH_MAX - 64]; /* room for file names inside it */
-	uint32_t keepalive_s;	   /* send a keep-alive after this much send silence */
-	uint32_t timeout_s;	   /* declare a peer dead after this much receive silence */
-	uint32_t max_sessions;	   /* whole server, including handshakes in progress */
-	uint32_t hub_max_sessions; /* per virtual hub, unless Option/MaxSession is lower */
-	uint32_t queue_frames;	   /* per-session send queue bounds */
+	uint32_t keepalive_s;	       /* send a keep-alive after this much send silence */
+	uint32_t timeout_s;	       /* declare a peer dead after this much receive silence */
+	uint32_t max_sessions;	       /* whole server, including handshakes in progress */
+	uint32_t hub_max_sessions;     /* per virtual hub, unless Option/MaxSession is lower */
+	uint32_t queue_frames;	       /* per-session send queue bounds */
 	uint32_t queue_bytes;
 	uint32_t max_macs;	   /* per hub */
 	uint32_t session_max_macs; /* per session, unless policy MaxMac or NoBridge sets it */
@@ -159,7 +166,7 @@ void config_user_policy(const struct conf_hub *h, const struct conf_user *u, str
  * directory.  0, or -1 with a message.
  */
 struct cfg_folder;
-int config_save_tree(const struct cfg_folder *root, const char *path, bool keep_backup,
-		     char *err, size_t errlen);
+int config_save_tree(const struct cfg_folder *root, const char *path, bool keep_backup, char *err,
+		     size_t errlen);
 
 #endif

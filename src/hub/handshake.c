@@ -2,10 +2,9 @@
 /*
  * Server side of the login (docs/protocol.md): TLS accept, HELLO, CHALLENGE,
  * AUTH, then WELCOME or REJECT.  Handshakes that outlast
- * SESS_HANDSHAKE_TIMEOUT_MS are cut by the accept thread (sess_reap_handshakes).  Runs in the session thread on a blocking
- * socket whose timeouts bound every step.  An unknown user gets a decoy
- * challenge and the same rejection as a wrong password, so user names cannot
- * be probed.
+ * SESS_HANDSHAKE_TIMEOUT_MS are cut by the accept thread (sess_reap_handshakes).  Runs in the
+ * session thread on a blocking socket whose timeouts bound every step.  An unknown user gets a
+ * decoy challenge and the same rejection as a wrong password, so user names cannot be probed.
  */
 #include <ctype.h>
 #include <openssl/hmac.h>
@@ -19,7 +18,7 @@
 #include "tls.h"
 
 struct login {
-	struct hub_config *cfg;	      /* the snapshot this login is judged by */
+	struct hub_config *cfg; /* the snapshot this login is judged by */
 	const struct conf_hub *hub;
 	const struct conf_user *user; /* NULL: no usable password, decoy challenge */
 	struct proto_hello hello;
@@ -117,8 +116,8 @@ static int check_hello(struct session *s, struct login *l)
 	}
 	l->user = config_find_user(l->hub, l->hello.user);
 	/* a user without a usable password is treated like an unknown one */
-	if (l->user && (l->user->auth_type != 1 || (!l->user->has_verifier &&
-						    !l->user->has_se_hash)))
+	if (l->user &&
+	    (l->user->auth_type != 1 || (!l->user->has_verifier && !l->user->has_se_hash)))
 		l->user = NULL;
 	return 0;
 }
@@ -188,10 +187,10 @@ static uint32_t session_max_macs(const struct login *l)
 static int welcome(struct session *s, struct login *l, uint8_t *buf)
 {
 	struct proto_welcome w = {
-		.session_id = s->id,
-		.keepalive_s = (uint16_t)l->cfg->keepalive_s,
-		.timeout_s = (uint16_t)l->cfg->timeout_s,
-		.caps = l->hello.caps & PROTO_CAP_VNET,
+	    .session_id = s->id,
+	    .keepalive_s = (uint16_t)l->cfg->keepalive_s,
+	    .timeout_s = (uint16_t)l->cfg->timeout_s,
+	    .caps = l->hello.caps & PROTO_CAP_VNET,
 	};
 	uint32_t max = l->cfg->hub_max_sessions;
 	size_t n;

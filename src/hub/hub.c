@@ -23,8 +23,7 @@ uint64_t hub_now_ms(void)
 }
 
 /* A new hub with an empty MAC table, appended to srv->hubs; caller holds srv->lock. */
-static struct hub *hub_add(struct hub_server *srv, const struct hub_config *cfg,
-			   const char *name)
+static struct hub *hub_add(struct hub_server *srv, const struct hub_config *cfg, const char *name)
 {
 	struct hub *h;
 
@@ -214,9 +213,9 @@ void hub_server_log_stats(struct hub_server *srv)
 
 		log_info("hub %s: frames in %llu, unicast %llu, flooded %llu; dropped: queue full "
 			 "%llu, MAC limit %llu, to sender %llu, malformed %llu",
-			 srv->hubs[i]->name, rd(&st->frames_in), rd(&st->unicast),
-			 rd(&st->flooded), rd(&st->drops_full), rd(&st->drops_mac),
-			 rd(&st->drops_local), rd(&st->drops_malformed));
+			 srv->hubs[i]->name, rd(&st->frames_in), rd(&st->unicast), rd(&st->flooded),
+			 rd(&st->drops_full), rd(&st->drops_mac), rd(&st->drops_local),
+			 rd(&st->drops_malformed));
 	}
 }
 
@@ -338,8 +337,7 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, uint64
 	atomic_fetch_add_explicit(&h->stats.unicast, 1, memory_order_relaxed);
 }
 
-void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned n,
-		 uint64_t now_ms)
+void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned n, uint64_t now_ms)
 {
 	atomic_fetch_add_explicit(&h->stats.frames_in, n, memory_order_relaxed);
 	pthread_mutex_lock(&h->lock);

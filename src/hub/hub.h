@@ -23,12 +23,12 @@ struct session;
 struct state;
 
 struct hub_stats {
-	atomic_ullong frames_in;    /* frames received from sessions */
-	atomic_ullong unicast;	    /* frames sent to one known destination */
-	atomic_ullong flooded;	    /* frames sent to every other session */
-	atomic_ullong drops_full;   /* destination queue at its bound (per destination) */
-	atomic_ullong drops_mac;    /* source MAC refused: table or session limit */
-	atomic_ullong drops_local;  /* destination is the sender itself */
+	atomic_ullong frames_in;       /* frames received from sessions */
+	atomic_ullong unicast;	       /* frames sent to one known destination */
+	atomic_ullong flooded;	       /* frames sent to every other session */
+	atomic_ullong drops_full;      /* destination queue at its bound (per destination) */
+	atomic_ullong drops_mac;       /* source MAC refused: table or session limit */
+	atomic_ullong drops_local;     /* destination is the sender itself */
 	atomic_ullong drops_malformed; /* truncated VLAN tag or multicast source */
 };
 
@@ -47,7 +47,7 @@ struct hub_server {
 	struct hub **hubs;	/* under lock; a hub lives until exit, even when removed */
 	size_t nhubs, hubs_cap;
 	SSL_CTX *tls;
-	uint8_t secret[32]; /* key for decoy salts of unknown users (state_dir/decoy.key) */
+	uint8_t secret[32];   /* key for decoy salts of unknown users (state_dir/decoy.key) */
 	struct state *state;  /* login counters and times (state.c) */
 	pthread_mutex_t lock; /* guards cfg, hubs, all, nthreads, stopping */
 	pthread_cond_t idle;

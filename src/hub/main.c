@@ -322,13 +322,13 @@ static int run(struct hub_server *srv, const struct options *o, const sigset_t *
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		DAEMON_LONGOPTS,
-		{"check-config", no_argument, NULL, 'C'},
-		{"hash-password", no_argument, NULL, 'H'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    DAEMON_LONGOPTS,
+	    {"check-config", no_argument, NULL, 'C'},
+	    {"hash-password", no_argument, NULL, 'H'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 

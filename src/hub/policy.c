@@ -9,48 +9,54 @@
 #include <stdio.h>
 #include <strings.h>
 
-#define B(n, d) {n, true, 0, 1, d}
-#define U(n, lo, hi, d) {n, false, lo, hi, d}
+#define B(n, d)                                                                                    \
+	{                                                                                          \
+		n, true, 0, 1, d                                                                   \
+	}
+#define U(n, lo, hi, d)                                                                            \
+	{                                                                                          \
+		n, false, lo, hi, d                                                                \
+	}
 
 const struct policy_desc policy_items[POL_COUNT] = {
-	[POL_ACCESS] = B("Access", 1),
-	[POL_DHCP_FILTER] = B("DHCPFilter", 0),
-	[POL_DHCP_NO_SERVER] = B("DHCPNoServer", 0),
-	[POL_DHCP_FORCE] = B("DHCPForce", 0),
-	[POL_NO_BRIDGE] = B("NoBridge", 0),
-	[POL_NO_ROUTING] = B("NoRouting", 0),
-	[POL_CHECK_MAC] = B("CheckMac", 0),
-	[POL_CHECK_IP] = B("CheckIP", 0),
-	[POL_ARP_DHCP_ONLY] = B("ArpDhcpOnly", 0),
-	[POL_PRIVACY_FILTER] = B("PrivacyFilter", 0),
-	[POL_NO_SERVER] = B("NoServer", 0),
-	[POL_NO_BROADCAST_LIMITER] = B("NoBroadcastLimiter", 0),
-	[POL_MONITOR_PORT] = B("MonitorPort", 0),
-	[POL_MAX_CONNECTION] = U("MaxConnection", 1, 32, 32),
-	[POL_TIMEOUT] = U("TimeOut", 0, 60, 20),
-	[POL_MAX_MAC] = U("MaxMac", 0, 65535, 0),
-	[POL_MAX_IP] = U("MaxIP", 0, 65535, 0),
-	[POL_MAX_UPLOAD] = U("MaxUpload", 0, UINT32_MAX, 0),
-	[POL_MAX_DOWNLOAD] = U("MaxDownload", 0, UINT32_MAX, 0),
-	[POL_FIX_PASSWORD] = B("FixPassword", 0),
-	[POL_MULTI_LOGINS] = U("MultiLogins", 0, 65535, 0),
-	[POL_NO_QOS] = B("NoQoS", 0),
-	[POL_RS_AND_RA_FILTER] = B("RSandRAFilter", 0),
-	[POL_RA_FILTER] = B("RAFilter", 0),
-	[POL_DHCPV6_FILTER] = B("DHCPv6Filter", 0),
-	[POL_DHCPV6_NO_SERVER] = B("DHCPv6NoServer", 0),
-	[POL_NO_ROUTING_V6] = B("NoRoutingV6", 0),
-	[POL_CHECK_IPV6] = B("CheckIPv6", 0),
-	[POL_NO_SERVER_V6] = B("NoServerV6", 0),
-	[POL_MAX_IPV6] = U("MaxIPv6", 0, 65535, 0),
-	[POL_NO_SAVE_PASSWORD] = B("NoSavePassword", 0),
-	[POL_AUTO_DISCONNECT] = U("AutoDisconnect", 0, UINT32_MAX, 0),
-	[POL_FILTER_IPV4] = B("FilterIPv4", 0),
-	[POL_FILTER_IPV6] = B("FilterIPv6", 0),
-	[POL_FILTER_NON_IP] = B("FilterNonIP", 0),
-	[POL_NO_IPV6_DEFAULT_ROUTER_IN_RA] = B("NoIPv6DefaultRouterInRA", 0),
-	[POL_NO_IPV6_DEFAULT_ROUTER_IN_RA_WHEN_IPV6] = B("NoIPv6DefaultRouterInRAWhenIPv6", 0),
-	[POL_VLAN_ID] = U("VLanId", 0, 4095, 0),
+    [POL_ACCESS] = B("Access", 1),
+    [POL_DHCP_FILTER] = B("DHCPFilter", 0),
+    [POL_DHCP_NO_SERVER] = B("DHCPNoServer", 0),
+    [POL_DHCP_FORCE] = B("DHCPForce", 0),
+    [POL_NO_BRIDGE] = B("NoBridge", 0),
+    [POL_NO_ROUTING] = B("NoRouting", 0),
+    [POL_CHECK_MAC] = B("CheckMac", 0),
+    [POL_CHECK_IP] = B("CheckIP", 0),
+    [POL_ARP_DHCP_ONLY] = B("ArpDhcpOnly", 0),
+    [POL_PRIVACY_FILTER] = B("PrivacyFilter", 0),
+    [POL_NO_SERVER] = B("NoServer", 0),
+    [POL_NO_BROADCAST_LIMITER] = B("NoBroadcastLimiter", 0),
+    [POL_MONITOR_PORT] = B("MonitorPort", 0),
+    [POL_MAX_CONNECTION] = U("MaxConnection", 1, 32, 32),
+    [POL_TIMEOUT] = U("TimeOut", 0, 60, 20),
+    [POL_MAX_MAC] = U("MaxMac", 0, 65535, 0),
+    [POL_MAX_IP] = U("MaxIP", 0, 65535, 0),
+    [POL_MAX_UPLOAD] = U("MaxUpload", 0, UINT32_MAX, 0),
+    [POL_MAX_DOWNLOAD] = U("MaxDownload", 0, UINT32_MAX, 0),
+    [POL_FIX_PASSWORD] = B("FixPassword", 0),
+    [POL_MULTI_LOGINS] = U("MultiLogins", 0, 65535, 0),
+    [POL_NO_QOS] = B("NoQoS", 0),
+    [POL_RS_AND_RA_FILTER] = B("RSandRAFilter", 0),
+    [POL_RA_FILTER] = B("RAFilter", 0),
+    [POL_DHCPV6_FILTER] = B("DHCPv6Filter", 0),
+    [POL_DHCPV6_NO_SERVER] = B("DHCPv6NoServer", 0),
+    [POL_NO_ROUTING_V6] = B("NoRoutingV6", 0),
+    [POL_CHECK_IPV6] = B("CheckIPv6", 0),
+    [POL_NO_SERVER_V6] = B("NoServerV6", 0),
+    [POL_MAX_IPV6] = U("MaxIPv6", 0, 65535, 0),
+    [POL_NO_SAVE_PASSWORD] = B("NoSavePassword", 0),
+    [POL_AUTO_DISCONNECT] = U("AutoDisconnect", 0, UINT32_MAX, 0),
+    [POL_FILTER_IPV4] = B("FilterIPv4", 0),
+    [POL_FILTER_IPV6] = B("FilterIPv6", 0),
+    [POL_FILTER_NON_IP] = B("FilterNonIP", 0),
+    [POL_NO_IPV6_DEFAULT_ROUTER_IN_RA] = B("NoIPv6DefaultRouterInRA", 0),
+    [POL_NO_IPV6_DEFAULT_ROUTER_IN_RA_WHEN_IPV6] = B("NoIPv6DefaultRouterInRAWhenIPv6", 0),
+    [POL_VLAN_ID] = U("VLanId", 0, 4095, 0),
 };
 
 void policy_defaults(struct policy *p)

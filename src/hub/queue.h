@@ -55,9 +55,9 @@ int queue_init(struct queue *q, uint32_t max_frames, size_t max_bytes);
 void queue_destroy(struct queue *q);
 
 enum queue_push_result {
-	QUEUE_PUSHED,	    /* queued; the owner was already awake */
-	QUEUE_PUSHED_WAKE,  /* queued into an empty queue: call queue_wake() */
-	QUEUE_FULL,	    /* refused and counted */
+	QUEUE_PUSHED,	   /* queued; the owner was already awake */
+	QUEUE_PUSHED_WAKE, /* queued into an empty queue: call queue_wake() */
+	QUEUE_FULL,	   /* refused and counted */
 };
 
 /* Queues p, taking a new reference on success. */

@@ -11,8 +11,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/tcp.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +21,10 @@
 #include "log.h"
 #include "stream.h"
 
-#define RX_BATCH 256		  /* frames switched per hub-lock acquisition */
-#define RX_BUDGET (512 * 1024)	  /* bytes read before servicing the send side */
-#define TX_BUDGET (1024 * 1024)	  /* bytes sent before servicing the receive side */
-#define DRAIN_MAX 128	  /* frames taken per queue-lock acquisition */
+#define RX_BATCH 256		/* frames switched per hub-lock acquisition */
+#define RX_BUDGET (512 * 1024)	/* bytes read before servicing the send side */
+#define TX_BUDGET (1024 * 1024) /* bytes sent before servicing the receive side */
+#define DRAIN_MAX 128		/* frames taken per queue-lock acquisition */
 
 struct rx_ctx {
 	struct session *s;
@@ -140,19 +138,6 @@ static int tx_step(struct session *s, struct stream *st)
 	return 1;
 }
 
-static void set_nonblocking(int fd)
-{
-	int one = 1, lowat = STREAM_NOTSENT_LOWAT;
-	struct timeval tv = {0};
-
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	/* unsent kernel bytes are a hidden queue: cap them (TCP-over-TCP) */
-	setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof(lowat));
-}
-
 static int poll_timeout(const struct session *s, const struct stream *st, uint64_t now,
 			uint64_t last_rx, uint64_t last_tx)
 {
@@ -173,8 +158,8 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 
 	for (;;) {
 		struct pollfd pfd[2] = {
-			{.fd = s->fd, .events = stream_poll_events(st)},
-			{.fd = s->queue.wake_fd, .events = POLLIN},
+		    {.fd = s->fd, .events = stream_poll_events(st)},
+		    {.fd = s->queue.wake_fd, .events = POLLIN},
 		};
 		uint64_t tx_before = st->tx_bytes, rx_before = st->rx_bytes;
 		enum stream_status rs;
@@ -197,7 +182,8 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 			if (!rx.got_bye)
 				snprintf(why, whylen, "connection closed without a goodbye");
 			else if (rx.bye_reason != PROTO_R_CLIENT_EXIT)
-				snprintf(why, whylen, "goodbye: %s", proto_reason_str(rx.bye_reason));
+				snprintf(why, whylen, "goodbye: %s",
+					 proto_reason_str(rx.bye_reason));
 			return PROTO_R_CLIENT_EXIT;
 		}
 		if (rs == STREAM_ERROR) {
@@ -232,7 +218,6 @@ static void run_established(struct session *s)
 	char why[256] = "";
 	uint16_t reason;
 
-	set_nonblocking(s->fd);
 	if (stream_init(&st, s->ssl, s->fd) != 0) {
 		log_warnx("session %u (%s): out of memory", s->id, s->user);
 		hub_detach(s->hub, s);
@@ -290,11 +275,9 @@ static void thread_done(struct hub_server *srv)
 static void *sess_main(void *arg)
 {
 	struct session *s = arg;
-	struct timeval tv = {.tv_sec = SESS_HANDSHAKE_TIMEOUT_MS / 1000};
 	struct hub_server *srv = s->srv;
 
-	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(s->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	stream_socket_handshake(s->fd, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
 	if (sess_handshake(s) == 0)
 		run_established(s);
 	else if (atomic_load(&s->stop_reason) == PROTO_R_TIMEOUT)

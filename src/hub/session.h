@@ -38,13 +38,13 @@ struct session {
 	uint32_t caps;
 	uint32_t keepalive_s, timeout_s; /* from the snapshot the login used */
 
-	struct sw_port port;  /* MAC table ownership, under hub->lock */
-	struct queue queue;   /* frames switched to this session */
+	struct sw_port port;		     /* MAC table ownership, under hub->lock */
+	struct queue queue;		     /* frames switched to this session */
 	struct session *hub_prev, *hub_next; /* under hub->lock */
 	struct session *all_prev, *all_next; /* under srv->lock */
 
-	uint64_t started_ms;	  /* when accepted: bounds the whole handshake */
-	atomic_bool stop;	  /* set by sess_stop, read by the thread */
+	uint64_t started_ms; /* when accepted: bounds the whole handshake */
+	atomic_bool stop;    /* set by sess_stop, read by the thread */
 	atomic_ushort stop_reason;
 
 	/* counters, written by the session thread */

@@ -134,8 +134,7 @@ enum sw_learn_result sw_learn(struct sw_table *t, const uint8_t mac[6], uint16_t
 	return SW_LEARNED;
 }
 
-struct sw_port *sw_lookup(struct sw_table *t, const uint8_t mac[6], uint16_t vlan,
-			  uint64_t now_ms)
+struct sw_port *sw_lookup(struct sw_table *t, const uint8_t mac[6], uint16_t vlan, uint64_t now_ms)
 {
 	struct sw_entry *e = *find(t, mac, vlan);
 

@@ -13,7 +13,7 @@
 
 #define SW_AGING_MS_DEFAULT 600000 /* SoftEther's MAC_TABLE_EXPIRE_TIME */
 #define SW_MAX_ENTRIES_DEFAULT 65536
-#define SW_AGE_INTERVAL_MS 1000    /* lazy purge at most this often */
+#define SW_AGE_INTERVAL_MS 1000 /* lazy purge at most this often */
 
 struct sw_port {
 	uint32_t nmacs;	   /* entries this port owns */
@@ -36,8 +36,7 @@ void sw_free(struct sw_table *t);
 enum sw_learn_result sw_learn(struct sw_table *t, const uint8_t mac[6], uint16_t vlan,
 			      struct sw_port *port, uint64_t now_ms);
 /* The live owner of (mac, vlan), or NULL (unknown or aged: the caller floods). */
-struct sw_port *sw_lookup(struct sw_table *t, const uint8_t mac[6], uint16_t vlan,
-			  uint64_t now_ms);
+struct sw_port *sw_lookup(struct sw_table *t, const uint8_t mac[6], uint16_t vlan, uint64_t now_ms);
 /* Removes every entry of a port (a session leaving). */
 void sw_forget_port(struct sw_table *t, struct sw_port *port);
 /* Removes entries not refreshed for aging_ms. */

@@ -192,8 +192,7 @@ static int switch_user(const struct passwd *pw, char *err, size_t errlen)
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0 || setgroups(0, NULL) != 0 ||
 	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) != 0 ||
 	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) != 0) {
-		snprintf(err, errlen, "cannot switch to user %s: %s", pw->pw_name,
-			 strerror(errno));
+		snprintf(err, errlen, "cannot switch to user %s: %s", pw->pw_name, strerror(errno));
 		return -1;
 	}
 	return prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) == 0 ? 0 : -1;

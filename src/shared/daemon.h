@@ -24,10 +24,12 @@ struct daemon_opts {
 };
 
 #define DAEMON_SHORTOPTS "u:p:dfv"
-#define DAEMON_LONGOPTS                                                                    \
-	{"user", required_argument, NULL, 'u'}, {"pidfile", required_argument, NULL, 'p'},  \
-		{"daemon", no_argument, NULL, 'd'}, {"foreground", no_argument, NULL, 'f'},  \
-		{"verbose", no_argument, NULL, 'v'}
+#define DAEMON_LONGOPTS                                                                            \
+	{"user", required_argument, NULL, 'u'}, {"pidfile", required_argument, NULL, 'p'},         \
+	    {"daemon", no_argument, NULL, 'd'}, {"foreground", no_argument, NULL, 'f'},            \
+	{                                                                                          \
+		"verbose", no_argument, NULL, 'v'                                                  \
+	}
 
 /* Takes getopt's option c if it is one of the shared ones; true if it was. */
 bool daemon_opt(struct daemon_opts *o, int c, const char *arg);

@@ -67,8 +67,8 @@ static int parse_line(char *line, char **key, char **value, char *err, size_t er
 	return 0;
 }
 
-int kv_parse_buf(const char *buf, size_t len, const char *name, kv_item_fn fn, void *ctx,
-		 char *err, size_t errlen)
+int kv_parse_buf(const char *buf, size_t len, const char *name, kv_item_fn fn, void *ctx, char *err,
+		 size_t errlen)
 {
 	char line[KV_LINE_MAX + 2], msg[512]; /* + CR + NUL */
 	size_t pos = 0;
@@ -186,8 +186,7 @@ int kv_bool(const char *key, const char *value, bool *out, char *err, size_t err
 	return -1;
 }
 
-int kv_string(const char *key, const char *value, char *dst, size_t cap, char *err,
-	      size_t errlen)
+int kv_string(const char *key, const char *value, char *dst, size_t cap, char *err, size_t errlen)
 {
 	size_t n = strlen(value);
 

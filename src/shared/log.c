@@ -38,7 +38,7 @@ void log_set_verbosity(int verbosity)
 }
 
 __attribute__((format(printf, 4, 0))) static void log_line(int prio, const char *level, int err,
-							    const char *fmt, va_list ap)
+							   const char *fmt, va_list ap)
 {
 	char line[1024];
 	size_t n = 0;

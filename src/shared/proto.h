@@ -21,11 +21,11 @@
 #define PROTO_MAGIC "VPNHUB"
 #define PROTO_HDR_LEN 8
 #define PROTO_VNET_HDR_LEN 10
-#define PROTO_FRAME_MIN 14			 /* Ethernet header */
-#define PROTO_FRAME_MAX (65535 + 14 + 4)	 /* GSO super-frame: max IP + Ethernet + VLAN */
+#define PROTO_FRAME_MIN 14		 /* Ethernet header */
+#define PROTO_FRAME_MAX (65535 + 14 + 4) /* GSO super-frame: max IP + Ethernet + VLAN */
 #define PROTO_PAYLOAD_MAX (PROTO_VNET_HDR_LEN + PROTO_FRAME_MAX)
-#define PROTO_CTRL_MAX 1024			 /* any handshake or control message */
-#define PROTO_NAME_MAX 255			 /* hub and user names (SoftEther's limit) */
+#define PROTO_CTRL_MAX 1024 /* any handshake or control message */
+#define PROTO_NAME_MAX 255  /* hub and user names (SoftEther's limit) */
 #define PROTO_NONCE_LEN 32
 #define PROTO_KEY_LEN 32
 #define PROTO_SALT_MAX 64
@@ -53,7 +53,7 @@ enum proto_auth_method {
 
 /* CHALLENGE method: how the hub stores this user's password (auth.h). */
 enum proto_pw_scheme {
-	PROTO_PW_SCRAM = 1,	 /* salted, iterated verifier (salt and iterations sent) */
+	PROTO_PW_SCRAM = 1,	/* salted, iterated verifier (salt and iterations sent) */
 	PROTO_PW_SOFTETHER = 2, /* SoftEther's SHA-0(password || UPPER(user)), imported users */
 };
 

@@ -53,8 +53,7 @@ static void compress(uint32_t h[5], const uint8_t *p)
 
 void sha0_init(struct sha0_ctx *c)
 {
-	static const uint32_t iv[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
-				       0xc3d2e1f0};
+	static const uint32_t iv[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
 
 	memcpy(c->h, iv, sizeof(iv));
 	c->total = 0;

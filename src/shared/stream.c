@@ -11,15 +11,42 @@
 #include <errno.h>
 #include <openssl/err.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include "tls.h"
 
+static void set_timeouts(int fd, int timeout_s)
+{
+	struct timeval tv = {.tv_sec = timeout_s};
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+void stream_socket_handshake(int fd, int timeout_s)
+{
+	int one = 1;
+
+	set_timeouts(fd, timeout_s);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
 int stream_init(struct stream *s, SSL *ssl, int fd)
 {
+	int one = 1, lowat = STREAM_NOTSENT_LOWAT;
+
+	set_timeouts(fd, 0);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* unsent kernel bytes are a hidden queue: cap them (TCP-over-TCP) */
+	setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof(lowat));
 	memset(s, 0, sizeof(*s));
 	s->ssl = ssl;
 	s->fd = fd;
@@ -119,8 +146,7 @@ enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn
 	return STREAM_MORE;
 }
 
-bool stream_put(struct stream *s, uint8_t type, uint8_t flags, const uint8_t *payload,
-		uint32_t len)
+bool stream_put(struct stream *s, uint8_t type, uint8_t flags, const uint8_t *payload, uint32_t len)
 {
 	if (stream_room(s) < PROTO_HDR_LEN + (size_t)len)
 		return false;

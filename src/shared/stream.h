@@ -23,7 +23,7 @@
  * full 16 KB records, small enough that a batch does not add latency.
  */
 #define STREAM_FLUSH_AT (32 * 1024)
-#define STREAM_NOTSENT_LOWAT (128 * 1024) /* TCP_NOTSENT_LOWAT for data sockets */
+#define STREAM_NOTSENT_LOWAT (128 * 1024)    /* TCP_NOTSENT_LOWAT for data sockets */
 #define STREAM_KEY_UPDATE_BYTES (1ull << 30) /* rekey every GiB: far below AES-GCM's limit */
 
 enum stream_status {
@@ -47,7 +47,14 @@ struct stream {
 /* Message handler: returns 0 to go on, -1 to stop (stream_read returns STREAM_ERROR). */
 typedef int (*stream_msg_fn)(void *ctx, const struct proto_msg *m);
 
+/*
+ * Sets the socket up for the data phase (non-blocking, no timeouts,
+ * TCP_NODELAY, TCP_NOTSENT_LOWAT) and allocates the buffers; 0 or -1.
+ */
 int stream_init(struct stream *s, SSL *ssl, int fd);
+
+/* Handshake phase: blocking I/O bounded by timeout_s per call, TCP_NODELAY. */
+void stream_socket_handshake(int fd, int timeout_s);
 void stream_free(struct stream *s);
 
 /* Reads up to budget bytes of plaintext and hands each whole message to fn. */

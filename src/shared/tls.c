@@ -22,7 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define TLS_CIPHERSUITES "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+#define TLS_CIPHERSUITES                                                                           \
+	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 #define TLS12_CIPHERS "ECDHE+AESGCM:ECDHE+CHACHA20"
 
 static void set_err(char *err, size_t errlen, const char *what)
@@ -175,8 +176,8 @@ static int write_pem(const char *path, mode_t mode, EVP_PKEY *key, X509 *cert)
 		close(fd);
 		return -1;
 	}
-	ok = key ? PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL)
-		 : PEM_write_X509(f, cert);
+	ok =
+	    key ? PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) : PEM_write_X509(f, cert);
 	if (fflush(f) != 0 || fsync(fd) != 0)
 		ok = 0;
 	if (fclose(f) != 0)
@@ -295,8 +296,8 @@ int tls_exporter(SSL *ssl, uint8_t out[32])
 {
 	return SSL_export_keying_material(ssl, out, 32, TLS_EXPORTER_LABEL,
 					  strlen(TLS_EXPORTER_LABEL), NULL, 0, 0) == 1
-		       ? 0
-		       : -1;
+		   ? 0
+		   : -1;
 }
 
 const char *tls_error(SSL *ssl, char *buf, size_t len)
