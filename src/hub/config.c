@@ -152,6 +152,22 @@ static int parse_listeners(struct loader *ld, const struct cfg_folder *root)
 	return 0;
 }
 
+/* root/Vpnhub congestion control items (docs/congestion.md); the flood quota is per hub. */
+static int parse_congestion(struct loader *ld, const struct cfg_folder *f, struct cong_params *p)
+{
+	struct cong_params d;
+
+	cong_params_default(&d);
+	*p = d;
+	return get_bool(ld, f, "CongestionControl", d.enabled, &p->enabled) ||
+	       get_uint(ld, f, "CongestionTargetDelay", d.target_ms, 1, 10000, &p->target_ms) ||
+	       get_uint(ld, f, "CongestionMinQueue", d.min_bytes, 1500, 256u << 20,
+			&p->min_bytes) ||
+	       get_uint(ld, f, "ControlFrameReserve", d.reserve_pct, 0, 50, &p->reserve_pct) ||
+	       get_bool(ld, f, "SourcePacing", d.pacing, &p->pacing) ||
+	       get_uint(ld, f, "SourcePacingDropRatio", d.pace_drop_pct, 1, 100, &p->pace_drop_pct);
+}
+
 /* root/Vpnhub: our settings; every one optional. */
 static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 {
@@ -169,7 +185,8 @@ static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 	    get_uint(ld, f, "QueueBytes", 4u << 20, 256u << 10, 256u << 20, &c->queue_bytes) ||
 	    get_uint(ld, f, "MaxMacTable", 65536, 16, 1u << 20, &c->max_macs) ||
 	    get_uint(ld, f, "SessionMaxMacs", 1024, 3, 1u << 20, &c->session_max_macs) ||
-	    get_uint(ld, f, "MacAging", 600, 10, 86400, &c->mac_aging_s))
+	    get_uint(ld, f, "MacAging", 600, 10, 86400, &c->mac_aging_s) ||
+	    parse_congestion(ld, f, &c->cong))
 		return -1;
 	if (!c->state_dir[0])
 		snprintf(c->state_dir, sizeof(c->state_dir), "%s", DEFAULT_STATE_DIR);

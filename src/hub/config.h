@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "auth.h"
+#include "congestion.h"
 #include "policy.h"
 #include "proto.h"
 #include "sha0.h"
@@ -138,6 +139,7 @@ struct hub_config {
 	uint32_t hub_max_sessions;     /* per virtual hub, unless Option/MaxSession is lower */
 	uint32_t queue_frames;	       /* per-session send queue bounds */
 	uint32_t queue_bytes;
+	struct cong_params cong;   /* congestion control (docs/congestion.md) */
 	uint32_t max_macs;	   /* per hub */
 	uint32_t session_max_macs; /* per session, unless policy MaxMac or NoBridge sets it */
 	uint32_t mac_aging_s;

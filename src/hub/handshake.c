@@ -184,6 +184,19 @@ static uint32_t session_max_macs(const struct login *l)
 	return l->cfg->session_max_macs;
 }
 
+/* Congestion parameters and the storm limiter from the snapshot, the hub and the user's policy. */
+static void cong_session_setup(struct session *s, const struct login *l)
+{
+	struct policy pol;
+
+	config_user_policy(l->hub, l->user, &pol);
+	s->cong = l->cfg->cong;
+	if (l->hub->opt.flooding_quota) /* 0: SoftEther's default */
+		s->cong.flood_quota = l->hub->opt.flooding_quota;
+	storm_init(&s->storm, l->hub->opt.storm_threshold, l->hub->opt.storm_strict,
+		   pol.v[POL_NO_BROADCAST_LIMITER] != 0);
+}
+
 static int welcome(struct session *s, struct login *l, uint8_t *buf)
 {
 	struct proto_welcome w = {
@@ -199,6 +212,7 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 	if (l->hub->opt.max_session && l->hub->opt.max_session < max)
 		max = l->hub->opt.max_session;
 	s->port.max_macs = session_max_macs(l);
+	cong_session_setup(s, l);
 	s->keepalive_s = l->cfg->keepalive_s;
 	s->timeout_s = l->cfg->timeout_s;
 	if (l->chal.method == PROTO_PW_SOFTETHER)

@@ -206,17 +206,37 @@ static unsigned long long rd(atomic_ullong *c)
 	return atomic_load_explicit(c, memory_order_relaxed);
 }
 
+/* One line per session of h; caller holds h->lock (sessions stay in the hub). */
+static void log_session_stats(struct hub *h)
+{
+	struct sess_cong_stats cs;
+
+	for (struct session *s = h->sessions; s; s = s->hub_next) {
+		sess_get_cong_stats(s, &cs);
+		sess_log_cong(s, &cs);
+	}
+}
+
 void hub_server_log_stats(struct hub_server *srv)
 {
+	pthread_mutex_lock(&srv->lock);
 	for (size_t i = 0; i < srv->nhubs; i++) {
-		struct hub_stats *st = &srv->hubs[i]->stats;
+		struct hub *h = srv->hubs[i];
+		struct hub_stats *st = &h->stats;
 
 		log_info("hub %s: frames in %llu, unicast %llu, flooded %llu; dropped: queue full "
-			 "%llu, MAC limit %llu, to sender %llu, malformed %llu",
-			 srv->hubs[i]->name, rd(&st->frames_in), rd(&st->unicast), rd(&st->flooded),
-			 rd(&st->drops_full), rd(&st->drops_mac), rd(&st->drops_local),
+			 "%llu, throttled %llu, flood quota %llu, storm %llu, MAC limit %llu, to "
+			 "sender %llu, malformed %llu",
+			 h->name, rd(&st->frames_in), rd(&st->unicast), rd(&st->flooded),
+			 rd(&st->drops_full), rd(&st->drops_throttled), rd(&st->drops_quota),
+			 rd(&st->drops_storm), rd(&st->drops_mac), rd(&st->drops_local),
 			 rd(&st->drops_malformed));
+		pthread_mutex_lock(&h->lock);
+		log_session_stats(h);
+		pthread_mutex_unlock(&h->lock);
 	}
+	log_info("flooded bytes queued, server-wide: %llu", rd(&srv->flood_bytes));
+	pthread_mutex_unlock(&srv->lock);
 }
 
 void hub_server_free(struct hub_server *srv)
@@ -276,33 +296,61 @@ void hub_detach(struct hub *h, struct session *s)
 	pthread_mutex_unlock(&h->lock);
 }
 
-/* Queues p to dst; caller holds the hub lock. */
-static void deliver(struct hub *h, struct session *dst, struct pkt *p)
+static void count(atomic_ullong *c)
 {
-	switch (queue_push(&dst->queue, p)) {
+	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+/* Queues p to dst; caller holds the hub lock. */
+static enum queue_push_result deliver(struct hub *h, struct session *src, struct session *dst,
+				      struct pkt *p, uint64_t now_ms)
+{
+	enum queue_push_result r = queue_push_cc(&dst->queue, p, &src->cong, now_ms);
+
+	switch (r) {
 	case QUEUE_PUSHED_WAKE:
 		queue_wake(&dst->queue);
 		break;
 	case QUEUE_PUSHED:
 		break;
 	case QUEUE_FULL:
-		atomic_fetch_add_explicit(&h->stats.drops_full, 1, memory_order_relaxed);
+		count(&h->stats.drops_full);
+		break;
+	case QUEUE_THROTTLED:
+		count(&h->stats.drops_throttled);
+		break;
+	case QUEUE_OVER_QUOTA:
+		count(&h->stats.drops_quota);
 		break;
 	}
+	return r;
 }
 
-static void flood(struct hub *h, struct session *src, struct pkt *p)
+static void flood(struct hub *h, struct session *src, struct pkt *p, const struct cong_frame *cf,
+		  uint64_t now_ms)
 {
+	unsigned tried = 0, throttled = 0;
+
+	if (storm_check(&src->storm, &cf->key, now_ms)) {
+		count(&h->stats.drops_storm);
+		atomic_fetch_add_explicit(&src->csrc.drops_storm, 1, memory_order_relaxed);
+		return;
+	}
+	p->cls |= PKT_CLASS_FLOOD;
 	for (struct session *s = h->sessions; s; s = s->hub_next)
-		if (s != src)
-			deliver(h, s, p);
-	atomic_fetch_add_explicit(&h->stats.flooded, 1, memory_order_relaxed);
+		if (s != src) {
+			tried++;
+			throttled += deliver(h, src, s, p, now_ms) == QUEUE_THROTTLED;
+		}
+	cong_src_note(&src->csrc, p->len, tried > 0 && throttled == tried);
+	count(&h->stats.flooded);
 }
 
 static void switch_one(struct hub *h, struct session *src, struct pkt *p, uint64_t now_ms)
 {
 	size_t off = p->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
 	struct frame_info fi;
+	struct cong_frame cf;
 	struct sw_port *port;
 	struct session *dst;
 
@@ -319,13 +367,16 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, uint64
 	default:
 		break;
 	}
+	cong_classify(&fi, p->data + off, p->len - off, &cf);
+	p->src = src->id;
+	p->cls = cf.control ? PKT_CLASS_CONTROL : 0;
 	if (frame_is_multicast(fi.dst)) {
-		flood(h, src, p);
+		flood(h, src, p, &cf, now_ms);
 		return;
 	}
 	port = sw_lookup(h->macs, fi.dst, fi.vlan_id, now_ms);
 	if (!port) {
-		flood(h, src, p);
+		flood(h, src, p, &cf, now_ms);
 		return;
 	}
 	dst = sess_from_port(port);
@@ -333,7 +384,7 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, uint64
 		atomic_fetch_add_explicit(&h->stats.drops_local, 1, memory_order_relaxed);
 		return;
 	}
-	deliver(h, dst, p);
+	cong_src_note(&src->csrc, p->len, deliver(h, src, dst, p, now_ms) == QUEUE_THROTTLED);
 	atomic_fetch_add_explicit(&h->stats.unicast, 1, memory_order_relaxed);
 }
 

@@ -23,12 +23,16 @@ struct session;
 struct state;
 
 struct hub_stats {
-	atomic_ullong frames_in;       /* frames received from sessions */
-	atomic_ullong unicast;	       /* frames sent to one known destination */
-	atomic_ullong flooded;	       /* frames sent to every other session */
-	atomic_ullong drops_full;      /* destination queue at its bound (per destination) */
-	atomic_ullong drops_mac;       /* source MAC refused: table or session limit */
-	atomic_ullong drops_local;     /* destination is the sender itself */
+	atomic_ullong frames_in;  /* frames received from sessions */
+	atomic_ullong unicast;	  /* frames sent to one known destination */
+	atomic_ullong flooded;	  /* frames sent to every other session */
+	atomic_ullong drops_full; /* destination queue at its bound (per destination) */
+	atomic_ullong
+	    drops_throttled;	   /* dropped early at a congested destination (per destination) */
+	atomic_ullong drops_quota; /* flooded, server-wide flood quota reached (per destination) */
+	atomic_ullong drops_storm; /* flooded frames refused by the broadcast-storm limiter */
+	atomic_ullong drops_mac;   /* source MAC refused: table or session limit */
+	atomic_ullong drops_local; /* destination is the sender itself */
 	atomic_ullong drops_malformed; /* truncated VLAN tag or multicast source */
 };
 
@@ -55,6 +59,7 @@ struct hub_server {
 	uint32_t nthreads;
 	bool stopping;
 	atomic_uint next_id;
+	atomic_ullong flood_bytes; /* flooded bytes in all send queues (queue.h) */
 };
 
 /* Takes cfg's reference and builds its hubs; 0 or -1. */
@@ -72,7 +77,7 @@ struct hub_config *hub_config_get(struct hub_server *srv);
  * their threads; returns how many are still running (then srv must not be freed).
  */
 uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms);
-/* Logs each hub's counters. */
+/* Logs each hub's counters and each session's queue and congestion counters. */
 void hub_server_log_stats(struct hub_server *srv);
 void hub_server_free(struct hub_server *srv);
 

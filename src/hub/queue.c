@@ -19,7 +19,9 @@ struct pkt *pkt_new(const uint8_t *data, uint32_t len, uint8_t flags)
 		return NULL;
 	atomic_init(&p->refs, 1);
 	p->len = len;
+	p->src = 0;
 	p->flags = flags;
+	p->cls = 0;
 	memcpy(p->data, data, len);
 	return p;
 }
@@ -67,27 +69,115 @@ void queue_destroy(struct queue *q)
 	pthread_mutex_destroy(&q->lock);
 }
 
-enum queue_push_result queue_push(struct queue *q, struct pkt *p)
+/* Room for p: bulk frames leave the reserve to control frames when cp is on. */
+static bool has_room(const struct queue *q, const struct pkt *p, const struct cong_params *cp)
 {
-	enum queue_push_result r;
+	uint32_t cap = q->cap;
+	size_t max_bytes = q->max_bytes;
 
-	pthread_mutex_lock(&q->lock);
-	if (q->count == q->cap || q->bytes + p->len > q->max_bytes) {
-		q->stats.drops_full++;
-		pthread_mutex_unlock(&q->lock);
-		return QUEUE_FULL;
+	if (cp && cp->enabled && !(p->cls & PKT_CLASS_CONTROL)) {
+		cap -= (uint32_t)((uint64_t)cap * cp->reserve_pct / 100);
+		max_bytes -= max_bytes / 100 * cp->reserve_pct;
 	}
+	return q->count < cap && q->bytes + p->len <= max_bytes;
+}
+
+/* Undoes the accounting of a frame leaving the queue; caller holds the lock. */
+static void account_out(struct queue *q, const struct pkt *p, bool drained)
+{
+	cong_dest_remove(&q->cong, p->src, p->len, drained);
+	if ((p->cls & PKT_CLASS_FLOOD) && q->flood_bytes)
+		/* relaxed: a budget, not a hand-off; pairs with nothing */
+		atomic_fetch_sub_explicit(q->flood_bytes, p->len, memory_order_relaxed);
+}
+
+/* Drops the newest queued frame if it is bulk; true if it did.  Caller holds the lock. */
+static bool evict_newest_bulk(struct queue *q)
+{
+	uint32_t last;
+	struct pkt *v;
+
+	if (q->count == 0)
+		return false;
+	last = (q->head + q->count - 1) % q->cap;
+	v = q->ring[last];
+	if (v->cls & PKT_CLASS_CONTROL)
+		return false;
+	q->count--;
+	q->bytes -= v->len;
+	account_out(q, v, false);
+	pkt_put(v);
+	q->stats.evicted++;
+	return true;
+}
+
+static bool over_flood_quota(const struct queue *q, const struct pkt *p,
+			     const struct cong_params *cp)
+{
+	/* relaxed: concurrent hubs may overshoot by a frame each, which the quota tolerates */
+	return cp && (p->cls & PKT_CLASS_FLOOD) && q->flood_bytes &&
+	       atomic_load_explicit(q->flood_bytes, memory_order_relaxed) + p->len >
+		   cp->flood_quota;
+}
+
+/* Why p may not be queued, or QUEUE_PUSHED; caller holds the lock. */
+static enum queue_push_result admit(struct queue *q, struct pkt *p, const struct cong_params *cp,
+				    uint64_t now_ms)
+{
+	bool control = p->cls & PKT_CLASS_CONTROL;
+
+	if (cp && cp->enabled)
+		cong_dest_update(&q->cong, q->bytes, now_ms, cp);
+	if (over_flood_quota(q, p, cp)) {
+		q->stats.drops_quota++;
+		return QUEUE_OVER_QUOTA;
+	}
+	while (!has_room(q, p, cp))
+		if (!(cp && cp->enabled && control && evict_newest_bulk(q))) {
+			q->stats.drops_full++;
+			return QUEUE_FULL;
+		}
+	if (cp && cp->enabled && !control && cong_dest_early_drop(&q->cong, q->bytes, p->src, cp)) {
+		q->stats.drops_throttled++;
+		return QUEUE_THROTTLED;
+	}
+	return QUEUE_PUSHED;
+}
+
+static void enqueue(struct queue *q, struct pkt *p)
+{
 	pkt_get(p);
 	q->ring[(q->head + q->count) % q->cap] = p;
-	r = q->count == 0 ? QUEUE_PUSHED_WAKE : QUEUE_PUSHED;
 	q->count++;
 	q->bytes += p->len;
+	cong_dest_add(&q->cong, p->src, p->len);
+	if ((p->cls & PKT_CLASS_FLOOD) && q->flood_bytes)
+		/* relaxed: see over_flood_quota */
+		atomic_fetch_add_explicit(q->flood_bytes, p->len, memory_order_relaxed);
 	if (q->count > q->stats.hwm_frames)
 		q->stats.hwm_frames = q->count;
 	if (q->bytes > q->stats.hwm_bytes)
 		q->stats.hwm_bytes = q->bytes;
+}
+
+enum queue_push_result queue_push_cc(struct queue *q, struct pkt *p, const struct cong_params *cp,
+				     uint64_t now_ms)
+{
+	enum queue_push_result r;
+
+	pthread_mutex_lock(&q->lock);
+	r = admit(q, p, cp, now_ms);
+	if (r == QUEUE_PUSHED) {
+		r = q->count == 0 ? QUEUE_PUSHED_WAKE : QUEUE_PUSHED;
+		enqueue(q, p);
+	}
 	pthread_mutex_unlock(&q->lock);
 	return r;
+}
+
+enum queue_push_result queue_push(struct queue *q, struct pkt *p)
+{
+	return queue_push_cc(q, p, NULL, 0);
 }
 
 void queue_wake(struct queue *q)
@@ -116,6 +206,7 @@ uint32_t queue_drain_budget(struct queue *q, struct pkt **out, uint32_t max, siz
 		if (taken + p->len > max_bytes)
 			break;
 		taken += p->len;
+		account_out(q, p, true);
 		out[n++] = p;
 		q->head = (q->head + 1) % q->cap;
 	}
@@ -134,6 +225,8 @@ void queue_get_stats(struct queue *q, struct queue_stats *out, uint32_t *frames,
 {
 	pthread_mutex_lock(&q->lock);
 	*out = q->stats;
+	out->congested = q->cong.congested;
+	out->drain_rate = q->cong.rate;
 	*frames = q->count;
 	*bytes = q->bytes;
 	pthread_mutex_unlock(&q->lock);

@@ -10,6 +10,12 @@
  * filled by any session thread and drained only by its owner.  The owner
  * sleeps on wake_fd (an eventfd); a producer writes it only when the queue
  * goes from empty to non-empty, so a busy owner is not signalled per frame.
+ *
+ * queue_push_cc adds the congestion control (congestion.h): headroom only
+ * control frames may use, eviction of queued bulk for a control frame, early
+ * drops of the heaviest sources' bulk frames while the destination is
+ * congested, and the server-wide quota of flooded bytes.  Its state lives in
+ * the queue, under the queue's lock.
  */
 #ifndef VPN_QUEUE_H
 #define VPN_QUEUE_H
@@ -20,12 +26,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "congestion.h"
 #include "proto.h"
+
+#define PKT_CLASS_CONTROL 0x01 /* ARP, ICMP, TCP SYN/FIN/RST, DHCP: dropped last */
+#define PKT_CLASS_FLOOD 0x02   /* sent to every session: counts against the flood quota */
 
 struct pkt {
 	atomic_uint refs;
 	uint32_t len;  /* bytes in data[] */
+	uint32_t src;  /* id of the session that sent it; set before it is shared */
 	uint8_t flags; /* PROTO_F_VNET: data[] starts with the 10-byte virtio_net_hdr */
+	uint8_t cls;   /* PKT_CLASS_*; set before it is shared */
 	uint8_t data[];
 };
 
@@ -35,9 +47,15 @@ void pkt_get(struct pkt *p);
 void pkt_put(struct pkt *p);
 
 struct queue_stats {
-	uint64_t drops_full; /* frames refused because the queue was at its bound */
-	uint32_t hwm_frames; /* high-water mark */
+	uint64_t drops_full;	  /* frames refused because the queue was at its bound */
+	uint64_t drops_throttled; /* bulk frames of heavy sources dropped early (congested) */
+	uint64_t drops_quota;	  /* flooded frames refused: server-wide flood quota */
+	uint64_t evicted;	  /* queued bulk frames dropped to make room for control */
+	uint32_t hwm_frames;	  /* high-water mark */
 	size_t hwm_bytes;
+	/* congestion state when read */
+	bool congested;
+	uint64_t drain_rate; /* bytes/s while backlogged; 0 = not measured yet */
 };
 
 struct queue {
@@ -47,6 +65,8 @@ struct queue {
 	size_t bytes, max_bytes;
 	int wake_fd;
 	struct queue_stats stats;
+	struct cong_dest cong;
+	atomic_ullong *flood_bytes; /* server-wide flooded bytes queued, or NULL */
 };
 
 /* Returns 0, or -1 with errno. */
@@ -58,10 +78,19 @@ enum queue_push_result {
 	QUEUE_PUSHED,	   /* queued; the owner was already awake */
 	QUEUE_PUSHED_WAKE, /* queued into an empty queue: call queue_wake() */
 	QUEUE_FULL,	   /* refused and counted */
+	QUEUE_THROTTLED,   /* dropped early: congested, and p's source feeds it most */
+	QUEUE_OVER_QUOTA,  /* flooded frame refused: server-wide flood quota reached */
 };
 
-/* Queues p, taking a new reference on success. */
+/* Queues p with plain tail-drop, taking a new reference on success. */
 enum queue_push_result queue_push(struct queue *q, struct pkt *p);
+/*
+ * Queues p under the congestion control cp (plain tail-drop when
+ * cp->enabled is false, the flood quota still applies); now_ms is the
+ * caller's clock.  Takes a new reference on success.
+ */
+enum queue_push_result queue_push_cc(struct queue *q, struct pkt *p, const struct cong_params *cp,
+				     uint64_t now_ms);
 /* Signals the owner (eventfd write); safe from any thread. */
 void queue_wake(struct queue *q);
 /* Owner only: clears a pending wake-up. */

@@ -149,16 +149,37 @@ static int poll_timeout(const struct session *s, const struct stream *st, uint64
 	return next <= now ? 0 : (int)(next - now);
 }
 
+/* Socket events to wait for: no POLLIN while a paced source has used its allowance. */
+static short rx_events(const struct stream *st, size_t allow)
+{
+	short ev = stream_poll_events(st);
+
+	return allow ? ev : (short)(ev & ~POLLIN);
+}
+
+/* poll_timeout, shortened to the end of the pacing period while reads wait for it. */
+static int sleep_ms(const struct session *s, const struct stream *st, uint64_t now,
+		    uint64_t last_rx, uint64_t last_tx, size_t allow)
+{
+	int t = poll_timeout(s, st, now, last_rx, last_tx);
+	int pace = allow ? t : cong_src_wait_ms(&s->csrc, now);
+
+	return pace < t ? pace : t;
+}
+
 /* The data phase; returns the reason the session ends. */
 static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_t whylen)
 {
 	struct rx_ctx rx = {.s = s};
 	uint64_t now = hub_now_ms(), last_rx = now, last_tx = now;
 	int busy = 0;
+	bool rx_more = false; /* the last read stopped at its budget: more may be buffered */
 
 	for (;;) {
+		/* a paced source (congestion.h) reads no more than its allowance per period */
+		size_t allow = cong_src_allowance(&s->csrc, now, &s->cong);
 		struct pollfd pfd[2] = {
-		    {.fd = s->fd, .events = stream_poll_events(st)},
+		    {.fd = s->fd, .events = rx_events(st, allow)},
 		    {.fd = s->queue.wake_fd, .events = POLLIN},
 		};
 		uint64_t tx_before = st->tx_bytes, rx_before = st->rx_bytes;
@@ -166,7 +187,10 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 
 		if (atomic_load_explicit(&s->stop, memory_order_acquire))
 			return atomic_load_explicit(&s->stop_reason, memory_order_relaxed);
-		if (poll(pfd, 2, busy ? 0 : poll_timeout(s, st, now, last_rx, last_tx)) < 0 &&
+		if (poll(pfd, 2,
+			 busy || (rx_more && allow)
+			     ? 0
+			     : sleep_ms(s, st, now, last_rx, last_tx, allow)) < 0 &&
 		    errno != EINTR) {
 			snprintf(why, whylen, "poll: %s", strerror(errno));
 			return PROTO_R_INTERNAL;
@@ -176,8 +200,13 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		if (pfd[1].revents & POLLIN)
 			queue_clear_wake(&s->queue);
 		rx.now_ms = now;
-		rs = stream_read(st, RX_BUDGET, on_msg, &rx);
+		rs = STREAM_AGAIN;
+		if (allow) {
+			rs = stream_read(st, allow < RX_BUDGET ? allow : RX_BUDGET, on_msg, &rx);
+			rx_more = rs == STREAM_MORE;
+		}
 		rx_flush(&rx);
+		cong_src_read(&s->csrc, st->rx_bytes - rx_before);
 		if (rs == STREAM_EOF || rx.got_bye) {
 			if (!rx.got_bye)
 				snprintf(why, whylen, "connection closed without a goodbye");
@@ -199,7 +228,6 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 			snprintf(why, whylen, "%s", st->err);
 			return PROTO_R_PROTOCOL;
 		}
-		busy |= rs == STREAM_MORE;
 		if (st->tx_bytes != tx_before)
 			last_tx = now;
 		if (now - last_rx >= s->timeout_s * 1000ull) {
@@ -212,9 +240,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 static void run_established(struct session *s)
 {
 	struct stream st;
-	struct queue_stats qs;
-	uint32_t qframes;
-	size_t qbytes;
+	struct sess_cong_stats cs;
 	char why[256] = "";
 	uint16_t reason;
 
@@ -228,16 +254,41 @@ static void run_established(struct session *s)
 	hub_detach(s->hub, s);
 	if (reason != PROTO_R_CLIENT_EXIT && reason != PROTO_R_PROTOCOL)
 		stream_close(&st, reason, 1000);
-	queue_get_stats(&s->queue, &qs, &qframes, &qbytes);
+	sess_get_cong_stats(s, &cs);
 	log_info("session %u (%s@%s from %s) closed: %s%s%s; frames in %llu (%llu bytes), "
 		 "out %llu (%llu bytes), dropped %llu (queue full) %llu (no memory), "
 		 "queue high-water %u frames %zu bytes",
 		 s->id, s->user, s->hub->name, s->peer, proto_reason_str(reason),
 		 why[0] ? ": " : "", why, (unsigned long long)s->rx_frames,
 		 (unsigned long long)s->rx_frame_bytes, (unsigned long long)s->tx_frames,
-		 (unsigned long long)s->tx_frame_bytes, (unsigned long long)qs.drops_full,
-		 (unsigned long long)s->drops_nomem, qs.hwm_frames, qs.hwm_bytes);
+		 (unsigned long long)s->tx_frame_bytes, (unsigned long long)cs.q.drops_full,
+		 (unsigned long long)s->drops_nomem, cs.q.hwm_frames, cs.q.hwm_bytes);
+	sess_log_cong(s, &cs);
 	stream_free(&st);
+}
+
+void sess_get_cong_stats(struct session *s, struct sess_cong_stats *out)
+{
+	queue_get_stats(&s->queue, &out->q, &out->qframes, &out->qbytes);
+	out->drops_throttled = atomic_load_explicit(&s->csrc.drops_throttled, memory_order_relaxed);
+	out->drops_storm = atomic_load_explicit(&s->csrc.drops_storm, memory_order_relaxed);
+	out->paced = atomic_load_explicit(&s->csrc.paced, memory_order_relaxed);
+	out->pace_allowance = atomic_load_explicit(&s->csrc.allowance, memory_order_relaxed);
+	out->paced_periods = atomic_load_explicit(&s->csrc.paced_periods, memory_order_relaxed);
+}
+
+void sess_log_cong(const struct session *s, const struct sess_cong_stats *cs)
+{
+	log_info("session %u (%s): queue %u frames %zu bytes (high-water %u frames %zu bytes)%s, "
+		 "drain %llu B/s; to it dropped: full %llu, throttled %llu, flood quota %llu, "
+		 "evicted for control %llu; from it dropped: throttled %llu, storm %llu; "
+		 "%s (%llu periods)",
+		 s->id, s->user, cs->qframes, cs->qbytes, cs->q.hwm_frames, cs->q.hwm_bytes,
+		 cs->q.congested ? " congested" : "", (unsigned long long)cs->q.drain_rate,
+		 (unsigned long long)cs->q.drops_full, (unsigned long long)cs->q.drops_throttled,
+		 (unsigned long long)cs->q.drops_quota, (unsigned long long)cs->q.evicted,
+		 (unsigned long long)cs->drops_throttled, (unsigned long long)cs->drops_storm,
+		 cs->paced ? "paced" : "not paced", (unsigned long long)cs->paced_periods);
 }
 
 /* Out of the server's list: sess_stop can no longer reach s. */
@@ -317,6 +368,9 @@ static struct session *sess_new(struct hub_server *srv, int fd)
 	cfg = hub_config_get(srv);
 	rc = queue_init(&s->queue, cfg->queue_frames, cfg->queue_bytes);
 	config_put(cfg);
+	s->queue.flood_bytes = &srv->flood_bytes;
+	cong_params_default(&s->cong); /* the login sets the snapshot's */
+	storm_init(&s->storm, 0, false, false);
 	s->ssl = rc == 0 ? SSL_new(srv->tls) : NULL;
 	if (!s->ssl) {
 		if (rc == 0)

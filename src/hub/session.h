@@ -15,9 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "congestion.h"
 #include "hub.h"
 #include "proto.h"
 #include "queue.h"
+#include "storm.h"
 #include "switch.h"
 
 enum sess_state {
@@ -37,9 +39,12 @@ struct session {
 	char user[PROTO_NAME_MAX + 1];
 	uint32_t caps;
 	uint32_t keepalive_s, timeout_s; /* from the snapshot the login used */
+	struct cong_params cong;	 /* likewise; applies to the frames it sends */
 
 	struct sw_port port;		     /* MAC table ownership, under hub->lock */
 	struct queue queue;		     /* frames switched to this session */
+	struct cong_src csrc;		     /* its pacing as a source; its thread writes it */
+	struct storm storm;		     /* its flooded frames; under hub->lock */
 	struct session *hub_prev, *hub_next; /* under hub->lock */
 	struct session *all_prev, *all_next; /* under srv->lock */
 
@@ -61,6 +66,24 @@ static inline struct session *sess_from_port(struct sw_port *p)
 int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer);
 /* Asks a session to close with reason; safe from any thread holding srv->lock. */
 void sess_stop(struct session *s, uint16_t reason);
+/*
+ * Queue, drop and throttle counters of a session (for the admin console and
+ * the statistics log); safe from any thread while s is in its hub.
+ */
+struct sess_cong_stats {
+	struct queue_stats q; /* as a destination: high-water marks, drops full/throttled/quota */
+	uint32_t qframes;
+	size_t qbytes;
+	uint64_t drops_throttled; /* as a source: its frames dropped early */
+	uint64_t drops_storm;	  /* as a source: its flooded frames refused */
+	bool paced;		  /* its reads are paced now */
+	uint64_t pace_allowance;  /* bytes per CONG_PACE_WINDOW_MS while paced */
+	uint64_t paced_periods;
+};
+void sess_get_cong_stats(struct session *s, struct sess_cong_stats *out);
+/* One log line with those counters. */
+void sess_log_cong(const struct session *s, const struct sess_cong_stats *cs);
+
 /* Cuts every handshake older than SESS_HANDSHAKE_TIMEOUT_MS (slow or stuck peers). */
 void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms);
 
