@@ -39,14 +39,15 @@ static bool is_port(uint16_t sport, uint16_t dport, uint16_t a, uint16_t b)
 	return (sport == a && dport == b) || (sport == b && dport == a);
 }
 
-/* TCP with SYN, FIN or RST; DHCP (v4 67/68, v6 546/547); ICMP of either family. */
-static bool l4_is_control(uint8_t proto, const uint8_t *l4, size_t room)
+/* TCP with SYN, FIN or RST; DHCP (v4 67/68, v6 546/547); ICMP of either family.  Notes TCP. */
+static bool l4_is_control(uint8_t proto, const uint8_t *l4, size_t room, struct cong_frame *out)
 {
 	switch (proto) {
 	case IPPROTO_ICMP_:
 	case IPPROTO_ICMPV6_:
 		return true;
 	case IPPROTO_TCP_:
+		out->tcp = true;
 		return room >= 14 && (l4[13] & TCP_CONTROL_FLAGS);
 	case IPPROTO_UDP_:
 		return room >= 4 && (is_port(be16(l4), be16(l4 + 2), 67, 68) ||
@@ -68,7 +69,7 @@ static void classify_ipv4(const uint8_t *ip, size_t room, struct cong_frame *out
 	/* a later fragment carries no L4 header */
 	if (ihl < 20 || ihl > room || (be16(ip + 6) & 0x1fff) != 0)
 		return;
-	out->control = l4_is_control(ip[9], ip + ihl, room - ihl);
+	out->control = l4_is_control(ip[9], ip + ihl, room - ihl, out);
 }
 
 /* Extension headers are not walked: such frames count as bulk. */
@@ -78,7 +79,7 @@ static void classify_ipv6(const uint8_t *ip, size_t room, struct cong_frame *out
 		return;
 	memcpy(out->key.src_ip, ip + 8, 16);
 	memcpy(out->key.dst_ip, ip + 24, 16);
-	out->control = l4_is_control(ip[6], ip + 40, room - 40);
+	out->control = l4_is_control(ip[6], ip + 40, room - 40, out);
 }
 
 void cong_classify(const struct frame_info *fi, const uint8_t *frame, size_t len,
@@ -195,42 +196,58 @@ void cong_dest_remove(struct cong_dest *d, uint32_t src, uint32_t len, bool drai
 		d->win_drained += len;
 }
 
-void cong_src_note(struct cong_src *s, uint32_t len, bool dropped)
+void cong_src_note(struct cong_src *s, uint32_t len, const struct cong_outcome *o)
 {
 	s->win_frames++;
-	if (dropped) {
-		s->win_dropped++;
+	if (o->throttled)
 		atomic_fetch_add_explicit(&s->drops_throttled, 1, memory_order_relaxed);
-	} else {
+	if (!o->dropped) {
 		s->win_accepted_bytes += len;
+		return;
 	}
+	s->win_dropped++;
+	if (!o->responsive)
+		s->win_overrun = true;
 }
 
-static uint64_t pace_allowance(uint64_t accepted)
+/* Whether the period just ended shows a flood: a large share lost, or non-TCP loss persisting. */
+static bool is_flooding(struct cong_src *s, const struct cong_params *p)
 {
-	uint64_t a = accepted + accepted / 4;
-
-	return a < CONG_PACE_MIN ? CONG_PACE_MIN : a;
+	s->overruns = s->win_overrun ? s->overruns + 1 : 0;
+	return (s->win_frames >= 32 && s->win_dropped * 100 >= s->win_frames * p->pace_drop_pct) ||
+	       s->overruns >= CONG_PACE_OVERRUNS;
 }
 
-/* One pacing period ended: start, adjust or end the pacing. */
+static uint64_t pace_allowance(uint64_t bytes)
+{
+	return bytes < CONG_PACE_MIN ? CONG_PACE_MIN : bytes;
+}
+
+/*
+ * AIMD on the allowance: a period with drops halves what got through, a
+ * period without adds CONG_PACE_MIN / 10 (about 5 Mbit/s more per second), so
+ * a flood stays far below the rate that overran its destination.  Pacing ends
+ * after CONG_PACE_CALM periods without drops in which the source did not
+ * even use its allowance.
+ */
 static void pace_roll(struct cong_src *s, const struct cong_params *p)
 {
 	bool paced = atomic_load_explicit(&s->paced, memory_order_relaxed);
 	uint64_t allowance = atomic_load_explicit(&s->allowance, memory_order_relaxed);
-	bool flooding =
-	    s->win_frames >= 32 && s->win_dropped * 100 >= s->win_frames * p->pace_drop_pct;
+	bool flooding = is_flooding(s, p);
 
 	if (!paced && p->enabled && p->pacing && flooding) {
 		paced = true;
 		s->calm = 0;
-		allowance = pace_allowance(s->win_accepted_bytes);
+		allowance = pace_allowance(s->win_accepted_bytes / 2);
 	} else if (paced && s->win_dropped > 0) {
 		s->calm = 0;
-		allowance = pace_allowance(s->win_accepted_bytes);
+		allowance = pace_allowance(
+		    (s->win_accepted_bytes < allowance ? s->win_accepted_bytes : allowance) / 2);
 	} else if (paced) {
-		allowance = allowance < (1ull << 40) ? 2 * allowance : allowance;
-		paced = ++s->calm < CONG_PACE_CALM;
+		s->calm = s->win_read < allowance ? s->calm + 1 : 0;
+		allowance += CONG_PACE_MIN / 10;
+		paced = s->calm < CONG_PACE_CALM;
 	}
 	if (paced)
 		atomic_fetch_add_explicit(&s->paced_periods, 1, memory_order_relaxed);
@@ -246,6 +263,7 @@ size_t cong_src_allowance(struct cong_src *s, uint64_t now_ms, const struct cong
 		pace_roll(s, p);
 		s->win_start_ms = now_ms;
 		s->win_frames = s->win_dropped = s->win_accepted_bytes = s->win_read = 0;
+		s->win_overrun = false;
 	}
 	if (!atomic_load_explicit(&s->paced, memory_order_relaxed))
 		return SIZE_MAX;

@@ -11,9 +11,11 @@
  *    delay that implies and its trend, and how many queued bytes each source
  *    fed; decides early drops of the heaviest sources' bulk frames;
  *  - per source (struct cong_src, in a session, written by that session's
- *    thread): the share of its frames dropped early; when that share says it
- *    floods, its reads are paced to what got through, so TCP back-pressure
- *    stops the flood at the client instead of burning the hub's CPU.
+ *    thread): how many of its frames the hub dropped; a source that loses a
+ *    large share, or keeps losing non-TCP frames (which nothing slows down),
+ *    floods: its reads are paced (AIMD on a byte allowance per period), so TCP
+ *    back-pressure stops the flood at its client instead of burning the
+ *    hub's CPU and the other sessions' queues.
  */
 #ifndef VPN_CONGESTION_H
 #define VPN_CONGESTION_H
@@ -30,7 +32,8 @@
 #define CONG_RATE_WINDOW_MS 50	  /* drain-rate sample */
 #define CONG_PACE_WINDOW_MS 100	  /* source pacing period */
 #define CONG_PACE_MIN (64 * 1024) /* bytes a paced source may always read per period */
-#define CONG_PACE_CALM 10	  /* drop-free periods before pacing ends */
+#define CONG_PACE_CALM 10	  /* quiet periods before pacing ends */
+#define CONG_PACE_OVERRUNS 3	  /* periods in a row of dropped non-TCP frames: a flood */
 
 /* Parameters from root/Vpnhub (SoftHUB.cfg(5)); copied into each session at login. */
 struct cong_params {
@@ -48,6 +51,7 @@ void cong_params_default(struct cong_params *p);
 /* What the congestion control and the storm limiter need to know of a frame. */
 struct cong_frame {
 	bool control;
+	bool tcp;
 	struct storm_key key; /* IPv4 in the first 4 bytes; addresses zero when not IP/ARP */
 };
 
@@ -82,6 +86,13 @@ bool cong_dest_early_drop(struct cong_dest *d, size_t depth, uint32_t src,
 void cong_dest_add(struct cong_dest *d, uint32_t src, uint32_t len);
 void cong_dest_remove(struct cong_dest *d, uint32_t src, uint32_t len, bool drained);
 
+/* How one switched frame of a source fared at the hub. */
+struct cong_outcome {
+	bool responsive; /* TCP: backs off on loss by itself */
+	bool dropped;	 /* refused by every destination it went to (queue full, early, quota) */
+	bool throttled;	 /* ... and at least one of them dropped it early */
+};
+
 struct cong_src {
 	/* counters written by the owner thread, read by others (relaxed) */
 	atomic_ullong drops_throttled; /* its frames dropped early at congested destinations */
@@ -92,11 +103,13 @@ struct cong_src {
 	/* owner only */
 	uint64_t win_start_ms;
 	uint64_t win_frames, win_dropped, win_accepted_bytes, win_read;
-	uint32_t calm;
+	bool win_overrun;  /* non-responsive frames of it were dropped this period */
+	uint32_t overruns; /* periods in a row with win_overrun */
+	uint32_t calm;	   /* paced periods in a row without drops and with unused allowance */
 };
 
-/* Records one switched frame of the source: dropped early everywhere it went, or not. */
-void cong_src_note(struct cong_src *s, uint32_t len, bool dropped);
+/* Records one switched frame of the source. */
+void cong_src_note(struct cong_src *s, uint32_t len, const struct cong_outcome *o);
 /*
  * Bytes the source's thread may read now (SIZE_MAX when not paced); rolls the
  * pacing period when due.

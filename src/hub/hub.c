@@ -326,10 +326,23 @@ static enum queue_push_result deliver(struct hub *h, struct session *src, struct
 	return r;
 }
 
+/* Tells the source's pacing (congestion.h) how its frame fared. */
+static void note_outcome(struct session *src, const struct pkt *p, const struct cong_frame *cf,
+			 bool dropped, bool throttled)
+{
+	struct cong_outcome o = {
+	    .responsive = cf->tcp,
+	    .dropped = dropped,
+	    .throttled = dropped && throttled,
+	};
+
+	cong_src_note(&src->csrc, p->len, &o);
+}
+
 static void flood(struct hub *h, struct session *src, struct pkt *p, const struct cong_frame *cf,
 		  uint64_t now_ms)
 {
-	unsigned tried = 0, throttled = 0;
+	unsigned tried = 0, refused = 0, throttled = 0;
 
 	if (storm_check(&src->storm, &cf->key, now_ms)) {
 		count(&h->stats.drops_storm);
@@ -339,10 +352,13 @@ static void flood(struct hub *h, struct session *src, struct pkt *p, const struc
 	p->cls |= PKT_CLASS_FLOOD;
 	for (struct session *s = h->sessions; s; s = s->hub_next)
 		if (s != src) {
+			enum queue_push_result r = deliver(h, src, s, p, now_ms);
+
 			tried++;
-			throttled += deliver(h, src, s, p, now_ms) == QUEUE_THROTTLED;
+			refused += queue_refused(r);
+			throttled += r == QUEUE_THROTTLED;
 		}
-	cong_src_note(&src->csrc, p->len, tried > 0 && throttled == tried);
+	note_outcome(src, p, cf, tried > 0 && refused == tried, throttled > 0);
 	count(&h->stats.flooded);
 }
 
@@ -353,6 +369,7 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, uint64
 	struct cong_frame cf;
 	struct sw_port *port;
 	struct session *dst;
+	enum queue_push_result r;
 
 	/* a truncated VLAN tag, or a multicast source address */
 	if (frame_parse_eth(p->data + off, p->len - off, &fi) != 0 || frame_is_multicast(fi.src)) {
@@ -384,7 +401,8 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, uint64
 		atomic_fetch_add_explicit(&h->stats.drops_local, 1, memory_order_relaxed);
 		return;
 	}
-	cong_src_note(&src->csrc, p->len, deliver(h, src, dst, p, now_ms) == QUEUE_THROTTLED);
+	r = deliver(h, src, dst, p, now_ms);
+	note_outcome(src, p, &cf, queue_refused(r), r == QUEUE_THROTTLED);
 	atomic_fetch_add_explicit(&h->stats.unicast, 1, memory_order_relaxed);
 }
 

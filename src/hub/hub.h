@@ -23,16 +23,15 @@ struct session;
 struct state;
 
 struct hub_stats {
-	atomic_ullong frames_in;  /* frames received from sessions */
-	atomic_ullong unicast;	  /* frames sent to one known destination */
-	atomic_ullong flooded;	  /* frames sent to every other session */
-	atomic_ullong drops_full; /* destination queue at its bound (per destination) */
-	atomic_ullong
-	    drops_throttled;	   /* dropped early at a congested destination (per destination) */
-	atomic_ullong drops_quota; /* flooded, server-wide flood quota reached (per destination) */
-	atomic_ullong drops_storm; /* flooded frames refused by the broadcast-storm limiter */
-	atomic_ullong drops_mac;   /* source MAC refused: table or session limit */
-	atomic_ullong drops_local; /* destination is the sender itself */
+	atomic_ullong frames_in;       /* frames received from sessions */
+	atomic_ullong unicast;	       /* frames sent to one known destination */
+	atomic_ullong flooded;	       /* frames sent to every other session */
+	atomic_ullong drops_full;      /* destination queue at its bound (per destination) */
+	atomic_ullong drops_throttled; /* dropped early: congested destination (per destination) */
+	atomic_ullong drops_quota;     /* flooded: server-wide flood quota (per destination) */
+	atomic_ullong drops_storm;     /* flooded: refused by the broadcast-storm limiter */
+	atomic_ullong drops_mac;       /* source MAC refused: table or session limit */
+	atomic_ullong drops_local;     /* destination is the sender itself */
 	atomic_ullong drops_malformed; /* truncated VLAN tag or multicast source */
 };
 

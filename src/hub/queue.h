@@ -82,6 +82,11 @@ enum queue_push_result {
 	QUEUE_OVER_QUOTA,  /* flooded frame refused: server-wide flood quota reached */
 };
 
+static inline bool queue_refused(enum queue_push_result r)
+{
+	return r != QUEUE_PUSHED && r != QUEUE_PUSHED_WAKE;
+}
+
 /* Queues p with plain tail-drop, taking a new reference on success. */
 enum queue_push_result queue_push(struct queue *q, struct pkt *p);
 /*

@@ -81,9 +81,14 @@ static struct sw_entry **find(struct sw_table *t, const uint8_t mac[6], uint16_t
 	return pp;
 }
 
+/*
+ * Each session thread passes its own clock reading, taken before it waited
+ * for the hub lock: an entry refreshed by another thread may be "newer than
+ * now", which is live, not 2^64 ms old.
+ */
 static bool is_live(const struct sw_table *t, const struct sw_entry *e, uint64_t now_ms)
 {
-	return now_ms - e->updated_ms < t->aging_ms;
+	return now_ms <= e->updated_ms || now_ms - e->updated_ms < t->aging_ms;
 }
 
 static void unlink_entry(struct sw_table *t, struct sw_entry **pp)

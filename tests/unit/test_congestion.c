@@ -2,7 +2,8 @@
 /*
  * Congestion control: frame classification (control versus bulk, storm
  * keys), the destination's drain-rate, delay and congestion state, early
- * drops aimed at the heaviest source only, source pacing start and end, and
+ * drops aimed at the heaviest source only, source pacing (start on a large
+ * loss share or on persistent non-TCP loss, AIMD, end when quiet), and
  * through queue_push_cc the control-frame headroom, eviction of bulk for
  * control, the flood quota and the per-source accounting.
  */
@@ -271,33 +272,42 @@ START_TEST(test_early_drop_probability_rises)
 }
 END_TEST
 
+static void note(struct cong_src *s, uint32_t len, bool tcp, bool dropped)
+{
+	struct cong_outcome o = {.responsive = tcp, .dropped = dropped, .throttled = dropped};
+
+	cong_src_note(s, len, &o);
+}
+
 START_TEST(test_source_pacing)
 {
 	struct cong_params p;
 	struct cong_src s = {0};
 	uint64_t t = 1000;
-	size_t a;
 
 	cong_params_default(&p);
 	ck_assert_uint_eq(cong_src_allowance(&s, t, &p), SIZE_MAX);
-	/* half its frames dropped early: a flood */
-	for (int i = 0; i < 200; i++)
-		cong_src_note(&s, 1000, i % 2);
+	/* half its TCP frames dropped: a flood all the same */
+	for (int i = 0; i < 400; i++)
+		note(&s, 1000, true, i % 2);
 	t += CONG_PACE_WINDOW_MS;
-	a = cong_src_allowance(&s, t, &p);
+	ck_assert_uint_eq(cong_src_allowance(&s, t, &p), 100000); /* half of what got through */
 	ck_assert(atomic_load(&s.paced));
-	ck_assert_uint_eq(a, 125000); /* 100 KB got through, plus a quarter */
-	ck_assert_uint_eq(atomic_load(&s.drops_throttled), 100);
-	cong_src_read(&s, 100000);
-	ck_assert_uint_eq(cong_src_allowance(&s, t + 1, &p), 25000);
-	cong_src_read(&s, 25000);
+	ck_assert_uint_eq(atomic_load(&s.drops_throttled), 200);
+	cong_src_read(&s, 90000);
+	ck_assert_uint_eq(cong_src_allowance(&s, t + 1, &p), 10000);
+	cong_src_read(&s, 10000);
 	ck_assert_uint_eq(cong_src_allowance(&s, t + 1, &p), 0);
 	ck_assert_int_eq(cong_src_wait_ms(&s, t + 1), CONG_PACE_WINDOW_MS - 1);
-	/* a little loss keeps it paced at what gets through, never below the floor */
-	cong_src_note(&s, 1000, true);
+	/* drops again: halved, never below the floor */
+	note(&s, 1000, true, true);
 	t += CONG_PACE_WINDOW_MS;
 	ck_assert_uint_eq(cong_src_allowance(&s, t, &p), CONG_PACE_MIN);
-	/* drop-free periods double the allowance, then end the pacing */
+	/* a drop-free period using all of it: a little more, still paced */
+	cong_src_read(&s, CONG_PACE_MIN);
+	t += CONG_PACE_WINDOW_MS;
+	ck_assert_uint_eq(cong_src_allowance(&s, t, &p), CONG_PACE_MIN + CONG_PACE_MIN / 10);
+	/* quiet periods (allowance unused) end the pacing */
 	for (int i = 0; i < CONG_PACE_CALM - 1; i++) {
 		t += CONG_PACE_WINDOW_MS;
 		ck_assert_uint_lt(cong_src_allowance(&s, t, &p), SIZE_MAX);
@@ -305,7 +315,25 @@ START_TEST(test_source_pacing)
 	t += CONG_PACE_WINDOW_MS;
 	ck_assert_uint_eq(cong_src_allowance(&s, t, &p), SIZE_MAX);
 	ck_assert(!atomic_load(&s.paced));
-	ck_assert_uint_eq(atomic_load(&s.paced_periods), CONG_PACE_CALM + 1);
+	ck_assert_uint_eq(atomic_load(&s.paced_periods), CONG_PACE_CALM + 2);
+}
+END_TEST
+
+START_TEST(test_source_pacing_persistent_udp_loss)
+{
+	struct cong_params p;
+	struct cong_src s = {0};
+	uint64_t t = 1000;
+
+	cong_params_default(&p);
+	/* 2 % of its UDP frames lost, period after period: nothing will slow it but us */
+	for (int w = 0; w < CONG_PACE_OVERRUNS; w++) {
+		ck_assert_uint_eq(cong_src_allowance(&s, t, &p), SIZE_MAX);
+		for (int i = 0; i < 1000; i++)
+			note(&s, 1000, false, i % 50 == 0);
+		t += CONG_PACE_WINDOW_MS;
+	}
+	ck_assert_uint_eq(cong_src_allowance(&s, t, &p), 490000);
 }
 END_TEST
 
@@ -313,17 +341,26 @@ START_TEST(test_source_pacing_needs_flood)
 {
 	struct cong_params p;
 	struct cong_src s = {0};
+	uint64_t t = 1000;
 
 	cong_params_default(&p);
-	/* 10 % early drops: a TCP adapting, not a flood */
-	for (int i = 0; i < 200; i++)
-		cong_src_note(&s, 1000, i % 10 == 0);
-	ck_assert_uint_eq(cong_src_allowance(&s, 1000, &p), SIZE_MAX);
+	/* 2 % of its TCP frames dropped early, period after period: TCP adapting */
+	for (int w = 0; w < 10; w++, t += CONG_PACE_WINDOW_MS) {
+		ck_assert_uint_eq(cong_src_allowance(&s, t, &p), SIZE_MAX);
+		for (int i = 0; i < 1000; i++)
+			note(&s, 1000, true, i % 50 == 0);
+	}
+	/* UDP loss that does not persist */
+	for (int w = 0; w < 10; w++, t += CONG_PACE_WINDOW_MS) {
+		ck_assert_uint_eq(cong_src_allowance(&s, t, &p), SIZE_MAX);
+		for (int i = 0; i < 1000; i++)
+			note(&s, 1000, false, w % 2 == 0 && i == 0);
+	}
 	/* a flood with pacing switched off */
 	p.pacing = false;
 	for (int i = 0; i < 200; i++)
-		cong_src_note(&s, 1000, true);
-	ck_assert_uint_eq(cong_src_allowance(&s, 1100, &p), SIZE_MAX);
+		note(&s, 1000, false, true);
+	ck_assert_uint_eq(cong_src_allowance(&s, t + CONG_PACE_WINDOW_MS, &p), SIZE_MAX);
 }
 END_TEST
 
@@ -513,6 +550,7 @@ Suite *congestion_suite(void)
 	tcase_add_test(tc, test_early_drop_targets_heavy_source);
 	tcase_add_test(tc, test_early_drop_probability_rises);
 	tcase_add_test(tc, test_source_pacing);
+	tcase_add_test(tc, test_source_pacing_persistent_udp_loss);
 	tcase_add_test(tc, test_source_pacing_needs_flood);
 	tcase_add_test(tc, test_queue_control_headroom);
 	tcase_add_test(tc, test_queue_control_evicts_bulk);

@@ -112,6 +112,23 @@ START_TEST(test_aging)
 }
 END_TEST
 
+/* Threads read the clock before the hub lock: an entry may be newer than a lookup's now. */
+START_TEST(test_entry_newer_than_now)
+{
+	struct sw_table *t = sw_new(16, 1000);
+	struct sw_port a = {0};
+
+	ck_assert_ptr_nonnull(t);
+	learn(t, 1, 0, &a, 5000);
+	ck_assert_ptr_eq(lookup(t, 1, 0, 4999), &a);
+	sw_age(t, 4990);
+	ck_assert_uint_eq(sw_count(t), 1);
+	ck_assert_ptr_eq(lookup(t, 1, 0, 5999), &a);
+	ck_assert_ptr_null(lookup(t, 1, 0, 6000));
+	sw_free(t);
+}
+END_TEST
+
 START_TEST(test_port_limit)
 {
 	struct sw_table *t = sw_new(1024, 60000);
@@ -369,6 +386,7 @@ Suite *switch_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_learn_refresh_move);
 	tcase_add_test(tc, test_aging);
+	tcase_add_test(tc, test_entry_newer_than_now);
 	tcase_add_test(tc, test_port_limit);
 	tcase_add_test(tc, test_table_full);
 	tcase_add_test(tc, test_full_reclaim_relinks);
