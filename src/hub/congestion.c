@@ -20,8 +20,8 @@ void cong_params_default(struct cong_params *p)
 {
 	*p = (struct cong_params){
 	    .enabled = true,
-	    .target_ms = 20,
-	    .min_bytes = 64 * 1024,
+	    .target_ms = 50,
+	    .min_bytes = 128 * 1024,
 	    .reserve_pct = 10,
 	    .pacing = true,
 	    .pace_drop_pct = 25,

@@ -29,7 +29,7 @@
 #include "storm.h"
 
 #define CONG_SLOTS 16		  /* source buckets per destination (source id mod 16) */
-#define CONG_RATE_WINDOW_MS 50	  /* drain-rate sample */
+#define CONG_RATE_WINDOW_MS 100	  /* drain-rate sample */
 #define CONG_PACE_WINDOW_MS 100	  /* source pacing period */
 #define CONG_PACE_MIN (64 * 1024) /* bytes a paced source may always read per period */
 #define CONG_PACE_CALM 10	  /* quiet periods before pacing ends */

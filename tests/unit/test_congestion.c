@@ -138,6 +138,8 @@ START_TEST(test_classify_ipv6_and_vlan)
 }
 END_TEST
 
+#define MB_PER_S (CONG_RATE_WINDOW_MS * 1000) /* bytes per window at 1 MB/s */
+
 /* Drives d through windows in which depth stays at depth and drained bytes leave per window. */
 static uint64_t run_windows(struct cong_dest *d, const struct cong_params *p, uint64_t t,
 			    int windows, size_t depth, uint32_t drained)
@@ -162,9 +164,9 @@ START_TEST(test_dest_rate_and_delay)
 	ck_assert_uint_eq(cong_dest_delay_ms(&d, 0), 0);
 	/* nothing measured: a deep queue has an unknown delay */
 	ck_assert_uint_eq(cong_dest_delay_ms(&d, 100000), UINT64_MAX);
-	/* backlogged, 50 KB per 50 ms: 1 MB/s */
+	/* backlogged, 1 MB/s */
 	t = run_windows(&d, &p, 1000, 1, 200000, 0);
-	t = run_windows(&d, &p, t, 20, 200000, 50000);
+	t = run_windows(&d, &p, t, 20, 200000, MB_PER_S);
 	ck_assert_uint_ge(d.rate, 990000);
 	ck_assert_uint_le(d.rate, 1000000);
 	/* 200 KB at 1 MB/s is 200 ms of delay: congested */
@@ -174,8 +176,8 @@ START_TEST(test_dest_rate_and_delay)
 	/* 10 KB: under the minimum depth */
 	cong_dest_update(&d, 10000, t + 1, &p);
 	ck_assert(!d.congested);
-	/* 64 KB at 1 MB/s is 64 ms, above the 20 ms target */
-	cong_dest_update(&d, 65536, t + 2, &p);
+	/* 140 KB at 1 MB/s is 140 ms, above the 50 ms target */
+	cong_dest_update(&d, 140000, t + 2, &p);
 	ck_assert(d.congested);
 	/* the switch off: plain tail-drop, never congested */
 	p.enabled = false;
@@ -192,7 +194,7 @@ START_TEST(test_dest_idle_gap_is_no_sample)
 
 	cong_params_default(&p);
 	t = run_windows(&d, &p, 1000, 1, 200000, 0);
-	t = run_windows(&d, &p, t, 10, 200000, 50000);
+	t = run_windows(&d, &p, t, 10, 200000, MB_PER_S);
 	/* a 10 s gap says nothing about the rate */
 	d.win_drained += 1000;
 	cong_dest_update(&d, 200000, t + 10000, &p);
@@ -216,7 +218,7 @@ START_TEST(test_early_drop_targets_heavy_source)
 	cong_dest_add(&d, 8, 100000);
 	ck_assert_uint_eq(d.nsources, 2);
 	t = run_windows(&d, &p, 1000, 1, 1000000, 0);
-	t = run_windows(&d, &p, t, 20, 1000000, 50000);
+	t = run_windows(&d, &p, t, 20, 1000000, MB_PER_S);
 	d.win_drained = 0;
 	/* growing, 1 s of delay: far past 4 x target, every heavy bulk frame goes */
 	t = run_windows(&d, &p, t, 1, 1100000, 0);
@@ -257,13 +259,13 @@ START_TEST(test_early_drop_probability_rises)
 
 	cong_params_default(&p);
 	p.min_bytes = 1500;
-	cong_dest_add(&d, 1, 100000); /* the only source: always the heaviest */
+	cong_dest_add(&d, 1, 200000); /* the only source: always the heaviest */
 	t = run_windows(&d, &p, 1000, 1, 20000, 0);
-	t = run_windows(&d, &p, t, 20, 20000, 50000); /* 1 MB/s */
-	run_windows(&d, &p, t, 1, 21000, 50000);      /* growing */
-	below = drops_at(&d, &p, 15000, 4000);	      /* 15 ms: under the 20 ms target */
-	near = drops_at(&d, &p, 25000, 4000);	      /* 5 ms past: p = 5/60 */
-	far = drops_at(&d, &p, 65000, 4000);	      /* 45 ms past: p = 3/4 */
+	t = run_windows(&d, &p, t, 20, 20000, MB_PER_S); /* 1 MB/s */
+	run_windows(&d, &p, t, 1, 21000, MB_PER_S);      /* growing */
+	below = drops_at(&d, &p, 40000, 4000); /* 40 ms: under the 50 ms target */
+	near = drops_at(&d, &p, 62500, 4000);  /* 12.5 ms past: p = 1/12 */
+	far = drops_at(&d, &p, 162500, 4000);  /* 112.5 ms past: p = 3/4 */
 	ck_assert_int_eq(below, 0);
 	ck_assert_int_gt(near, 150);
 	ck_assert_int_lt(near, 550);
@@ -527,8 +529,8 @@ START_TEST(test_queue_throttles_flooder)
 	ck_assert_uint_eq(light_dropped, 0);
 	ck_assert_uint_gt(heavy_dropped, 1000);
 	ck_assert_uint_eq(st.drops_full, 0);
-	/* far below the 4 MB bound: about 4 x target at 1 MB/s at most */
-	ck_assert_uint_lt(st.hwm_bytes, 200000);
+	/* far below the 4 MB bound: about 4 x target (200 ms) at 1 MB/s at most */
+	ck_assert_uint_lt(st.hwm_bytes, 250000);
 	ck_assert_uint_gt(st.drain_rate, 0);
 	drain_all(&q);
 	queue_destroy(&q);
