@@ -4,9 +4,11 @@
 
 Stands in for `tc qdisc ... netem` on kernels built without sch_netem (this
 benchmark's VMs): frames from tap A to tap B are dropped with probability
-LOSS_PCT/100 and delayed by DELAY_MS; frames from B to A pass unchanged.
+LOSS_PCT/100, serialised at RATE_MBIT (0 = unlimited) behind a buffer of
+BUFFER_MS of that rate (tail drop beyond, like a router), and delayed by
+DELAY_MS; frames from B to A pass unchanged.
 
-    linkemu.py NAME_A NAME_B DELAY_MS LOSS_PCT READY_FILE
+    linkemu.py NAME_A NAME_B DELAY_MS LOSS_PCT RATE_MBIT BUFFER_MS READY_FILE
 
 Creates the two TAP devices in the current network namespace and writes
 READY_FILE when they exist; the caller moves them into their namespaces
@@ -36,9 +38,12 @@ def open_tap(name):
 
 
 def main():
-    name_a, name_b, delay_ms, loss_pct, ready = sys.argv[1:6]
+    name_a, name_b, delay_ms, loss_pct, rate_mbit, buffer_ms, ready = sys.argv[1:8]
     delay = float(delay_ms) / 1000.0
     loss = float(loss_pct) / 100.0
+    rate = float(rate_mbit) * 1e6 / 8  # bytes per second
+    buffer_s = float(buffer_ms) / 1000.0
+    link_free = 0.0  # when the emulated line finishes sending what it holds
     a, b = open_tap(name_a), open_tap(name_b)
     open(ready, "w").close()
     pending = []  # (due time, sequence, frame) for a -> b
@@ -66,9 +71,18 @@ def main():
                         os.write(a, frame)
                     except OSError:
                         pass
-                elif random.random() >= loss and len(pending) < QUEUE_MAX:
+                    continue
+                now = time.monotonic()
+                if rate > 0:
+                    if link_free - now > buffer_s:
+                        continue  # the line's buffer is full: tail drop
+                    link_free = max(link_free, now) + len(frame) / rate
+                    sent = link_free
+                else:
+                    sent = now
+                if random.random() >= loss and len(pending) < QUEUE_MAX:
                     seq += 1
-                    heapq.heappush(pending, (time.monotonic() + delay, seq, frame))
+                    heapq.heappush(pending, (sent + delay, seq, frame))
 
 
 if __name__ == "__main__":

@@ -10,11 +10,16 @@
 #   vpn0 10.77.0.1  ============  vpnhub :5555  ==== lossy ====  vpn0 10.77.0.2
 #   vc1 10.199.1.2 ---- veth ---- vh1 10.199.1.1
 #                                 vh2 10.199.2.1 ---- veth ---- vc2 10.199.2.2
-#                                 tc netem on vh2 (hub -> c2): delay 50 ms, loss L %
+#                                 tc netem on vh2 (hub -> c2): delay 50 ms, loss L %,
+#                                 rate RATE Mbit/s behind BUFFER_MS of buffer
 #
 # Kernels without sch_netem (Firecracker VMs among them): the vh2 <-> vc2 veth is
 # replaced by two TAP devices joined by bench/linkemu.py, which applies the same delay
 # and loss to frames from the hub to c2 in user space.  The JSON says which was used.
+#
+# The rate limit makes the lossy link the bottleneck, as a wireless or mobile link is:
+# the inner TCP can then send faster than the outer connection to c2 drains, and the
+# hub's queue for c2 is where the difference between the two modes shows.
 #
 # For each loss rate L in LOSSES and each mode, in one run (modes interleaved so that
 # background noise on a shared machine hits both alike, REPEAT times):
@@ -33,8 +38,8 @@
 # most clients, which is where TCP over TCP melts down.  The outer TLS connections use
 # the system's default (net.ipv4.tcp_congestion_control, recorded in the JSON).
 #
-# Environment: DURATION (20), REPEAT (1), LOSSES ("0 1 5"), TCP_CC (cubic), BUILD (build),
-#              P (vl$$).
+# Environment: DURATION (20), REPEAT (1), LOSSES ("0 1 5"), RATE (20 Mbit/s),
+#              BUFFER_MS (100), TCP_CC (cubic), BUILD (build), P (vl$$).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -42,6 +47,8 @@ DURATION=${DURATION:-20}
 REPEAT=${REPEAT:-1}
 LOSSES=${LOSSES:-0 1 5}
 TCP_CC=${TCP_CC:-cubic}
+RATE=${RATE:-20}
+BUFFER_MS=${BUFFER_MS:-100}
 P=${P:-vl$$}
 # shellcheck source=tests/e2e/lib.sh
 source tests/e2e/lib.sh
@@ -78,16 +85,18 @@ has_netem() {
 if has_netem; then EMULATOR=netem; else EMULATOR=linkemu; fi
 log "link emulation: $EMULATOR"
 
-# lossy_link LOSS: hub -> c2 gets 50 ms delay and LOSS % loss (netem, else linkemu.py).
+# lossy_link LOSS: hub -> c2 gets 50 ms delay, LOSS % loss and the rate limit
+# (netem, else linkemu.py).
 lossy_link() {
 	if [ "$EMULATOR" = netem ]; then
-		ns hub tc qdisc replace dev vh2 root netem delay 50ms loss "${1}%" limit 100000
+		ns hub tc qdisc replace dev vh2 root netem delay 50ms loss "${1}%" rate "${RATE}mbit" \
+			limit $((RATE * 1000000 / 8 * (BUFFER_MS + 50) / 1000 / 1500 + 1))
 		return
 	fi
 	stop_emu
 	ns hub ip link del vh2 2>/dev/null || true # the veth pair, or the last run's TAP
 	rm -f "$WORK/emu.ready"
-	python3 bench/linkemu.py "$P-lh" "$P-lc" 50 "$1" "$WORK/emu.ready" &
+	python3 bench/linkemu.py "$P-lh" "$P-lc" 50 "$1" "$RATE" "$BUFFER_MS" "$WORK/emu.ready" &
 	EMU_PID=$!
 	wait_for "link emulator" 10 test -f "$WORK/emu.ready"
 	ip link set "$P-lh" netns "$P-hub" name vh2
@@ -118,10 +127,11 @@ run_mode() {
 	ns c1 timeout $((DURATION + 60)) iperf3 -c 10.77.0.2 -p 5201 -t "$DURATION" -C "$TCP_CC" -J \
 		>"$WORK/iperf.json" 2>&1 || true
 	wait "$ping_pid" || true
-	python3 - "$mode" "$loss" "$rep" "$WORK/iperf.json" "$WORK/ping.out" "$EMULATOR" "$TCP_CC" "$(sysctl -n net.ipv4.tcp_congestion_control)" <<'PYEOF' | tee -a "$OUT"
+	python3 - "$mode" "$loss" "$rep" "$WORK/iperf.json" "$WORK/ping.out" "$EMULATOR" "$TCP_CC" "$(sysctl -n net.ipv4.tcp_congestion_control)" "$RATE" "$BUFFER_MS" <<'PYEOF' | tee -a "$OUT"
 import json, re, statistics, sys
-mode, loss, rep, jf, pf, emu, tcp_cc, outer_cc = sys.argv[1:]
+mode, loss, rep, jf, pf, emu, tcp_cc, outer_cc = sys.argv[1:9]
 rec = {"mode": mode, "loss_pct": float(loss), "rep": int(rep), "delay_ms": 50, "emulator": emu,
+       "rate_mbit": float(sys.argv[9]), "buffer_ms": float(sys.argv[10]),
        "inner_cc": tcp_cc, "outer_cc": outer_cc}
 try:
     d = json.load(open(jf))
@@ -158,7 +168,7 @@ def med(xs):
 def cell(mode, loss, key):
     v = med([r.get(key) for r in recs if r["mode"] == mode and r["loss_pct"] == loss])
     return "-" if v is None else ("%.1f" % v if isinstance(v, float) else str(v))
-print("\nTCP c1 -> c2 through the hub, hub -> c2 link: netem delay 50 ms + loss (median of runs)")
+print("\nTCP c1 -> c2 through the hub; hub -> c2 link: delay 50 ms, loss, rate limit (median of runs)")
 print("%-7s %14s %14s %12s %12s %14s %14s" % ("loss", "cc Mbit/s", "taildrop Mbit/s",
       "cc retr", "taildrop retr", "cc RTT ms", "taildrop RTT ms"))
 for loss in sorted({r["loss_pct"] for r in recs}):

@@ -132,6 +132,12 @@ void cong_dest_update(struct cong_dest *d, size_t depth, uint64_t now_ms,
 	}
 	d->congested =
 	    p->enabled && depth >= p->min_bytes && cong_dest_delay_ms(d, depth) >= p->target_ms;
+	if (!d->congested) {
+		d->above_since_ms = 0;
+		d->dropping = false;
+	} else if (!d->above_since_ms) {
+		d->above_since_ms = now_ms;
+	}
 }
 
 uint64_t cong_dest_delay_ms(const struct cong_dest *d, size_t depth)
@@ -141,39 +147,60 @@ uint64_t cong_dest_delay_ms(const struct cong_dest *d, size_t depth)
 	return d->rate ? (uint64_t)depth * 1000 / d->rate : UINT64_MAX;
 }
 
-/* xorshift32: cheap, and good enough to spread drops over a flow */
-static uint32_t next_random(struct cong_dest *d)
+/* floor(sqrt(n)), n >= 1; a few iterations for the counts seen here */
+static uint32_t isqrt(uint32_t n)
 {
-	uint32_t x = d->rng ? d->rng : 0x9e3779b9u;
+	uint32_t r = 1;
 
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	d->rng = x;
-	return x;
+	while ((uint64_t)(r + 1) * (r + 1) <= n)
+		r++;
+	return r;
+}
+
+/* Starts or continues the drop schedule; true when this frame is the one to drop. */
+static bool codel_due(struct cong_dest *d, uint64_t now_ms)
+{
+	if (!d->dropping) {
+		if (now_ms - d->above_since_ms < CONG_INTERVAL_MS)
+			return false;
+		/* congested again soon after the last episode: resume near its rate */
+		d->drop_count = now_ms - d->drop_next_ms < 8 * CONG_INTERVAL_MS && d->drop_count > 2
+				    ? d->drop_count - 2
+				    : 1;
+		d->dropping = true;
+	} else if (now_ms < d->drop_next_ms) {
+		return false;
+	} else {
+		d->drop_count++;
+	}
+	d->drop_next_ms = now_ms + CONG_INTERVAL_MS / isqrt(d->drop_count);
+	return true;
 }
 
 /*
- * RED on the queueing delay, for the sources holding at least a fair share of
- * the queue: probability 0 at the target delay rising to 1 at four times it,
- * halved while the queue is already shrinking.
+ * CoDel's schedule (Nichols and Jacobson) applied at enqueue to the sources
+ * holding at least a fair share of the queue: once the delay has stayed above
+ * the target for an interval, one of their bulk frames is dropped, then the
+ * next after interval / sqrt(drops so far) while it stays above.  A TCP
+ * backs off after one loss per round trip, which this spacing gives it; what
+ * does not back off (a flood) meets an ever faster schedule, and beyond
+ * CONG_HARD_FACTOR times the target every such frame.  Light sources are
+ * never dropped early.
  */
-bool cong_dest_early_drop(struct cong_dest *d, size_t depth, uint32_t src,
+bool cong_dest_early_drop(struct cong_dest *d, size_t depth, uint32_t src, uint64_t now_ms,
 			  const struct cong_params *p)
 {
-	uint64_t delay, excess, prob;
 	uint32_t own = d->src_bytes[src % CONG_SLOTS];
+	uint64_t delay;
 
 	if (!d->congested || d->nsources == 0 || (uint64_t)own * d->nsources < depth)
 		return false;
 	delay = cong_dest_delay_ms(d, depth);
 	if (delay == UINT64_MAX) /* congested with an unknown rate: nothing measured yet */
 		return false;
-	excess = delay - p->target_ms;
-	prob = excess >= 3ull * p->target_ms ? 1024 : excess * 1024 / (3ull * p->target_ms);
-	if (!d->growing)
-		prob /= 2;
-	return (next_random(d) & 1023) < prob;
+	if (delay >= (uint64_t)CONG_HARD_FACTOR * p->target_ms)
+		return true;
+	return codel_due(d, now_ms);
 }
 
 void cong_dest_add(struct cong_dest *d, uint32_t src, uint32_t len)

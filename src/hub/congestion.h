@@ -9,7 +9,8 @@
  *  - per destination (struct cong_dest, inside a struct queue, under its
  *    lock): the drain rate the owner achieves while backlogged, the queueing
  *    delay that implies and its trend, and how many queued bytes each source
- *    fed; decides early drops of the heaviest sources' bulk frames;
+ *    fed; decides early drops of the heaviest sources' bulk frames on CoDel's
+ *    schedule;
  *  - per source (struct cong_src, in a session, written by that session's
  *    thread): how many of its frames the hub dropped; a source that loses a
  *    large share, or keeps losing non-TCP frames (which nothing slows down),
@@ -29,6 +30,8 @@
 #include "storm.h"
 
 #define CONG_SLOTS 16		  /* source buckets per destination (source id mod 16) */
+#define CONG_INTERVAL_MS 100	  /* CoDel's interval: about a round trip of the traffic inside */
+#define CONG_HARD_FACTOR 8	  /* delay beyond this many targets: drop every heavy bulk frame */
 #define CONG_RATE_WINDOW_MS 100	  /* drain-rate sample */
 #define CONG_PACE_WINDOW_MS 100	  /* source pacing period */
 #define CONG_PACE_MIN (64 * 1024) /* bytes a paced source may always read per period */
@@ -69,7 +72,11 @@ struct cong_dest {
 	size_t win_depth;     /* depth at win_start_ms */
 	bool growing;	      /* depth rose over the last window */
 	bool congested;
-	uint32_t rng;
+	/* the early-drop schedule (CoDel's) */
+	uint64_t above_since_ms; /* congested since; 0 = not congested */
+	bool dropping;
+	uint32_t drop_count;
+	uint64_t drop_next_ms;
 	uint32_t src_bytes[CONG_SLOTS]; /* queued bytes per source bucket */
 	uint32_t nsources;		/* buckets with bytes queued */
 };
@@ -80,7 +87,7 @@ void cong_dest_update(struct cong_dest *d, size_t depth, uint64_t now_ms,
 /* Queueing delay depth implies at the measured rate; UINT64_MAX when unknown. */
 uint64_t cong_dest_delay_ms(const struct cong_dest *d, size_t depth);
 /* Whether a bulk frame from source src should be dropped early (after update). */
-bool cong_dest_early_drop(struct cong_dest *d, size_t depth, uint32_t src,
+bool cong_dest_early_drop(struct cong_dest *d, size_t depth, uint32_t src, uint64_t now_ms,
 			  const struct cong_params *p);
 /* Accounting of queued bytes per source; drained: the owner took them (rate sample). */
 void cong_dest_add(struct cong_dest *d, uint32_t src, uint32_t len);

@@ -137,7 +137,8 @@ static enum queue_push_result admit(struct queue *q, struct pkt *p, const struct
 			q->stats.drops_full++;
 			return QUEUE_FULL;
 		}
-	if (cp && cp->enabled && !control && cong_dest_early_drop(&q->cong, q->bytes, p->src, cp)) {
+	if (cp && cp->enabled && !control &&
+	    cong_dest_early_drop(&q->cong, q->bytes, p->src, now_ms, cp)) {
 		q->stats.drops_throttled++;
 		return QUEUE_THROTTLED;
 	}

@@ -2,7 +2,7 @@
 /*
  * Congestion control: frame classification (control versus bulk, storm
  * keys), the destination's drain-rate, delay and congestion state, early
- * drops aimed at the heaviest source only, source pacing (start on a large
+ * drops aimed at the heaviest source only on CoDel's schedule, source pacing (start on a large
  * loss share or on persistent non-TCP loss, AIMD, end when quiet), and
  * through queue_push_cc the control-frame headroom, eviction of bulk for
  * control, the flood quota and the per-source accounting.
@@ -220,57 +220,75 @@ START_TEST(test_early_drop_targets_heavy_source)
 	t = run_windows(&d, &p, 1000, 1, 1000000, 0);
 	t = run_windows(&d, &p, t, 20, 1000000, MB_PER_S);
 	d.win_drained = 0;
-	/* growing, 1 s of delay: far past 4 x target, every heavy bulk frame goes */
+	/* 1 s of delay: past 8 x target, every heavy bulk frame goes */
 	t = run_windows(&d, &p, t, 1, 1100000, 0);
 	ck_assert(d.growing);
 	for (int i = 0; i < 1000; i++) {
-		heavy += cong_dest_early_drop(&d, 1000000, 7, &p);
-		light += cong_dest_early_drop(&d, 1000000, 8, &p);
+		heavy += cong_dest_early_drop(&d, 1000000, 7, t, &p);
+		light += cong_dest_early_drop(&d, 1000000, 8, t, &p);
 	}
 	ck_assert_int_eq(heavy, 1000);
 	ck_assert_int_eq(light, 0);
 	/* a source id in the same bucket shares the bucket's verdict */
-	ck_assert(cong_dest_early_drop(&d, 1000000, 7 + CONG_SLOTS, &p));
+	ck_assert(cong_dest_early_drop(&d, 1000000, 7 + CONG_SLOTS, t, &p));
 	cong_dest_remove(&d, 7, 900000, true);
 	cong_dest_remove(&d, 8, 100000, true);
 	ck_assert_uint_eq(d.nsources, 0);
-	ck_assert(!cong_dest_early_drop(&d, 1000000, 7, &p));
-	(void)t;
+	ck_assert(!cong_dest_early_drop(&d, 1000000, 7, t, &p));
 }
 END_TEST
 
-/* Early drops of one source among n tries at depth bytes (1 MB/s drain, growing). */
-static int drops_at(struct cong_dest *d, const struct cong_params *p, size_t depth, int n)
+/*
+ * One frame per millisecond from the only source for ms milliseconds at depth
+ * bytes, the destination draining 1 MB/s; returns the drops and the time of
+ * the first in *first (0 if none).
+ */
+static int run_ms(struct cong_dest *d, const struct cong_params *p, uint64_t *t, int ms,
+		  size_t depth, uint64_t *first)
 {
 	int dropped = 0;
 
-	cong_dest_update(d, depth, d->win_start_ms + 1, p);
-	for (int i = 0; i < n; i++)
-		dropped += cong_dest_early_drop(d, depth, 1, p);
+	*first = 0;
+	for (int i = 0; i < ms; i++, (*t)++) {
+		d->win_drained += 1000;
+		cong_dest_update(d, depth, *t, p);
+		if (cong_dest_early_drop(d, depth, 1, *t, p)) {
+			if (!dropped)
+				*first = *t;
+			dropped++;
+		}
+	}
 	return dropped;
 }
 
-START_TEST(test_early_drop_probability_rises)
+START_TEST(test_early_drop_schedule)
 {
 	struct cong_params p;
 	struct cong_dest d = {0};
-	int below, near, far;
-	uint64_t t;
+	uint64_t t = 1000, start, first;
+	int n;
 
 	cong_params_default(&p);
-	p.min_bytes = 1500;
-	cong_dest_add(&d, 1, 200000); /* the only source: always the heaviest */
-	t = run_windows(&d, &p, 1000, 1, 20000, 0);
-	t = run_windows(&d, &p, t, 20, 20000, MB_PER_S); /* 1 MB/s */
-	run_windows(&d, &p, t, 1, 21000, MB_PER_S);      /* growing */
-	below = drops_at(&d, &p, 40000, 4000); /* 40 ms: under the 50 ms target */
-	near = drops_at(&d, &p, 62500, 4000);  /* 12.5 ms past: p = 1/12 */
-	far = drops_at(&d, &p, 162500, 4000);  /* 112.5 ms past: p = 3/4 */
-	ck_assert_int_eq(below, 0);
-	ck_assert_int_gt(near, 150);
-	ck_assert_int_lt(near, 550);
-	ck_assert_int_gt(far, 2700);
-	ck_assert_int_lt(far, 3300);
+	cong_dest_add(&d, 1, 1000000); /* the only source: always the heaviest */
+	/* under the target (40 ms): nothing */
+	ck_assert_int_eq(run_ms(&d, &p, &t, 1000, 40000, &first), 0);
+	ck_assert_uint_ge(d.rate, 900000);
+	/* 150 ms: one drop after an interval, then at interval / sqrt(n) */
+	start = t;
+	n = run_ms(&d, &p, &t, 1000, 150000, &first);
+	ck_assert_uint_ge(first, start + CONG_INTERVAL_MS);
+	ck_assert_uint_le(first, start + CONG_INTERVAL_MS + 1);
+	ck_assert_int_ge(n, 12); /* 100, 200, 300, then every 50 ms, then 33 ms ... */
+	ck_assert_int_le(n, 25);
+	/* below the target again: the schedule stops */
+	ck_assert_int_eq(run_ms(&d, &p, &t, 200, 40000, &first), 0);
+	/* back above soon after: it resumes near its last rate, without the interval */
+	start = t;
+	n = run_ms(&d, &p, &t, 300, 150000, &first);
+	ck_assert_uint_le(first, start + CONG_INTERVAL_MS + 1);
+	ck_assert_int_ge(n, 5);
+	/* past 8 x target: every frame of the heavy source */
+	ck_assert_int_eq(run_ms(&d, &p, &t, 100, 450000, &first), 100);
 }
 END_TEST
 
@@ -529,8 +547,8 @@ START_TEST(test_queue_throttles_flooder)
 	ck_assert_uint_eq(light_dropped, 0);
 	ck_assert_uint_gt(heavy_dropped, 1000);
 	ck_assert_uint_eq(st.drops_full, 0);
-	/* far below the 4 MB bound: about 4 x target (200 ms) at 1 MB/s at most */
-	ck_assert_uint_lt(st.hwm_bytes, 250000);
+	/* far below the 4 MB bound: 8 x target (400 ms) at 1 MB/s at most */
+	ck_assert_uint_lt(st.hwm_bytes, 450000);
 	ck_assert_uint_gt(st.drain_rate, 0);
 	drain_all(&q);
 	queue_destroy(&q);
@@ -550,7 +568,7 @@ Suite *congestion_suite(void)
 	tcase_add_test(tc, test_dest_rate_and_delay);
 	tcase_add_test(tc, test_dest_idle_gap_is_no_sample);
 	tcase_add_test(tc, test_early_drop_targets_heavy_source);
-	tcase_add_test(tc, test_early_drop_probability_rises);
+	tcase_add_test(tc, test_early_drop_schedule);
 	tcase_add_test(tc, test_source_pacing);
 	tcase_add_test(tc, test_source_pacing_persistent_udp_loss);
 	tcase_add_test(tc, test_source_pacing_needs_flood);
