@@ -58,6 +58,7 @@ RESULTS=bench/results
 OUT=$RESULTS/lossy-$STAMP.jsonl
 LOGDIR=$RESULTS/lossy-$STAMP.logs
 MODES=(cc taildrop)
+USERS=([1]=alice [2]=bob) # of hub_conf's hub DEFAULT
 
 [ "$(id -u)" = 0 ] || { log "must run as root (network namespaces)"; exit 2; }
 for c in iperf3 python3 ping ip tc; do
@@ -109,15 +110,15 @@ lossy_link() {
 
 # run_mode MODE LOSS REP: fresh hub and clients in MODE; one iperf3 + ping; one JSON line.
 run_mode() {
-	local mode=$1 loss=$2 rep=$3 cc=true tag="$1-loss$2-rep$3"
+	local mode=$1 loss=$2 rep=$3 cc=true tag="$1-loss$2-rep$3" i
 	[ "$mode" = taildrop ] && cc=false
 	hub_conf "$WORK/SoftHUB.cfg" "bool CongestionControl $cc"
 	lossy_link "$loss"
 	start_hub
-	client_profile 1 DEFAULT alice alice-pw
-	client_profile 2 DEFAULT bob bob-pw
-	start_client 1
-	start_client 2
+	for i in 1 2; do
+		client_profile "$i" DEFAULT "${USERS[$i]}" "${USERS[$i]}-pw"
+		start_client "$i"
+	done
 	wait_connected 1 && wait_connected 2
 	ping_ok c1 10.77.0.2 >/dev/null 2>&1 || true
 	ns c2 iperf3 -s -D -1 -p 5201 --logfile "$WORK/iperf-s.log"

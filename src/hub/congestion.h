@@ -30,7 +30,7 @@
 #include "storm.h"
 
 #define CONG_SLOTS 16		  /* source buckets per destination (source id mod 16) */
-#define CONG_INTERVAL_MS 100	  /* CoDel's interval: about a round trip of the traffic inside */
+#define CONG_INTERVAL_MS 200	  /* CoDel's interval: about a round trip of the traffic inside */
 #define CONG_HARD_FACTOR 8	  /* delay beyond this many targets: drop every heavy bulk frame */
 #define CONG_RATE_WINDOW_MS 100	  /* drain-rate sample */
 #define CONG_PACE_WINDOW_MS 100	  /* source pacing period */
