@@ -251,9 +251,10 @@ static uint64_t pace_allowance(uint64_t bytes)
 }
 
 /*
- * AIMD on the allowance: a period with drops halves what got through, a
- * period without adds CONG_PACE_MIN / 10 (about 5 Mbit/s more per second), so
- * a flood stays far below the rate that overran its destination.  Pacing ends
+ * AIMD on the allowance, starting from the floor: a period with drops halves
+ * what got through, a period without adds CONG_PACE_MIN / 10 (about 5 Mbit/s
+ * more per second), so a flood stays far below the rate that overran its
+ * destination.  Pacing ends
  * after CONG_PACE_CALM periods without drops in which the source did not
  * even use its allowance.
  */
@@ -266,7 +267,7 @@ static void pace_roll(struct cong_src *s, const struct cong_params *p)
 	if (!paced && p->enabled && p->pacing && flooding) {
 		paced = true;
 		s->calm = 0;
-		allowance = pace_allowance(s->win_accepted_bytes / 2);
+		allowance = CONG_PACE_MIN; /* a flood earns its rate back from the floor */
 	} else if (paced && s->win_dropped > 0) {
 		s->calm = 0;
 		allowance = pace_allowance(

@@ -17,6 +17,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "frame.h"
 #include "log.h"
 #include "stream.h"
@@ -336,6 +338,9 @@ static void *sess_main(void *arg)
 			 s->peer, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
 	unlist(s);
 	sess_free(s); /* OpenSSL state goes before the server may */
+	/* and this thread's own (error queue, DRBG), which thread exit would free after
+	 * thread_done, racing OpenSSL's cleanup at process exit */
+	OPENSSL_thread_stop();
 	thread_done(srv);
 	return NULL;
 }
