@@ -92,7 +92,7 @@ static int vpnlan_register(struct vpnlan_file *f, struct vpnlan_setup *s)
 	if (IS_ERR(efd))
 		return PTR_ERR(efd);
 	err = -ENOMEM;
-	area = vmalloc_user(vpnlan_layout(s));
+	area = vmalloc_user(vpnlan_map_layout(s));
 	if (!area)
 		goto put_efd;
 	dev = vpnlan_netdev_alloc(s, area, s->map_size, efd);

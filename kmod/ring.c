@@ -8,31 +8,11 @@
 
 #include "vpnlan.h"
 
-#define VPNLAN_LINE 64 /* one cache line per index and its flag word */
-
-/* Fills s->map_size and the offsets of both rings; returns the size. */
-size_t vpnlan_layout(struct vpnlan_setup *s)
+/* The ABI's layout, rounded up to whole pages for mmap. */
+size_t vpnlan_map_layout(struct vpnlan_setup *s)
 {
-	size_t desc_bytes = PAGE_ALIGN((size_t)s->nslots * sizeof(struct vpnlan_desc));
-	size_t data_bytes = PAGE_ALIGN((size_t)s->nslots * s->slot_size);
-	size_t off = PAGE_SIZE; /* page 0: the four index lines of each ring */
-	struct vpnlan_ring_offsets *rings[2] = {&s->tx, &s->rx};
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		rings[i]->prod = i * 2 * VPNLAN_LINE;
-		rings[i]->prod_flags = rings[i]->prod + sizeof(u32);
-		rings[i]->cons = rings[i]->prod + VPNLAN_LINE;
-		rings[i]->cons_flags = rings[i]->cons + sizeof(u32);
-		rings[i]->desc = off;
-		off += desc_bytes;
-	}
-	for (i = 0; i < 2; i++) {
-		rings[i]->data = off;
-		off += data_bytes;
-	}
-	s->map_size = off;
-	return off;
+	s->map_size = PAGE_ALIGN(vpnlan_layout(s));
+	return s->map_size;
 }
 
 void vpnlan_kring_init(struct vpnlan_kring *r, void *area, const struct vpnlan_ring_offsets *o,

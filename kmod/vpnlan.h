@@ -62,7 +62,7 @@ void vpnlan_kick(struct vpnlan_priv *vp);
 void vpnlan_signal_user(struct vpnlan_priv *vp);
 
 /* ring.c */
-size_t vpnlan_layout(struct vpnlan_setup *s);
+size_t vpnlan_map_layout(struct vpnlan_setup *s);
 void vpnlan_kring_init(struct vpnlan_kring *r, void *area, const struct vpnlan_ring_offsets *o,
 		       const struct vpnlan_setup *s);
 u32 vpnlan_slots_for(const struct vpnlan_kring *r, u32 bytes);

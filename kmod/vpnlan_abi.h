@@ -81,6 +81,45 @@ struct vpnlan_setup {
 	struct vpnlan_ring_offsets rx; /* out: daemon -> stack */
 };
 
+/*
+ * The layout VPNLAN_IOC_CREATE reports (user space must use the offsets it
+ * returns, not call this): page 0 holds each ring's producer line (prod,
+ * prod_flags) and consumer line (cons, cons_flags), 64 bytes apart; then
+ * both descriptor arrays, then both data areas, each 4096-aligned.
+ * Fills s->map_size and the offsets and returns the size.
+ */
+#define VPNLAN_LAYOUT_ALIGN 4096u
+#define VPNLAN_LAYOUT_LINE 64u
+
+static inline __u64 vpnlan_layout_round(__u64 n)
+{
+	return (n + VPNLAN_LAYOUT_ALIGN - 1) & ~(__u64)(VPNLAN_LAYOUT_ALIGN - 1);
+}
+
+static inline __u64 vpnlan_layout(struct vpnlan_setup *s)
+{
+	__u64 desc_bytes = vpnlan_layout_round((__u64)s->nslots * sizeof(struct vpnlan_desc));
+	__u64 data_bytes = vpnlan_layout_round((__u64)s->nslots * s->slot_size);
+	struct vpnlan_ring_offsets *rings[2] = {&s->tx, &s->rx};
+	__u64 off = VPNLAN_LAYOUT_ALIGN;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		rings[i]->prod = (__u64)i * 2 * VPNLAN_LAYOUT_LINE;
+		rings[i]->prod_flags = rings[i]->prod + sizeof(__u32);
+		rings[i]->cons = rings[i]->prod + VPNLAN_LAYOUT_LINE;
+		rings[i]->cons_flags = rings[i]->cons + sizeof(__u32);
+		rings[i]->desc = off;
+		off += desc_bytes;
+	}
+	for (i = 0; i < 2; i++) {
+		rings[i]->data = off;
+		off += data_bytes;
+	}
+	s->map_size = off;
+	return off;
+}
+
 #define VPNLAN_IOC_MAGIC 0xd7
 #define VPNLAN_IOC_CREATE _IOWR(VPNLAN_IOC_MAGIC, 1, struct vpnlan_setup)
 /* user -> kernel: "rx has frames" and/or "tx has space" (no argument) */
