@@ -22,6 +22,7 @@ struct ring {
 	uint32_t nslots, slot_size, mask;
 	uint32_t own;  /* our index: prod when producing, cons when consuming */
 	uint32_t peer; /* the peer's index as last read and checked */
+	bool flagged;  /* our NEED_WAKEUP / NEED_SPACE flag is set */
 	bool broken;
 };
 

@@ -18,5 +18,7 @@ Suite *profile_suite(void);
 Suite *config_suite(void);
 Suite *tls_suite(void);
 Suite *cfg_suite(void);
+Suite *ring_suite(void);
+Suite *ring_backend_suite(void);
 
 #endif
