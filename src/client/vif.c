@@ -35,8 +35,8 @@ int vif_configure(struct vif *v, const struct profile *p, char *err, size_t errl
 	return 0;
 }
 
-static int open_with(struct vif *v, const struct vif_ops *ops, const struct profile *p,
-		     char *err, size_t errlen)
+static int open_with(struct vif *v, const struct vif_ops *ops, const struct profile *p, char *err,
+		     size_t errlen)
 {
 	memset(v, 0, sizeof(*v));
 	v->fd = -1;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The client's virtual Ethernet card behind an ops table chosen once (tinc's
- * devops): TAP (vif_tap.c) or the vpnlan kernel module's rings (vif_vpnlan.c).  Every frame crosses this interface as [virtio_net_hdr][frame], so
- * GSO super-frames and checksum offload pass through the tunnel unchanged.
+ * devops): TAP (vif_tap.c) or the vpnlan kernel module's rings (vif_vpnlan.c).  Every frame crosses
+ * this interface as [virtio_net_hdr][frame], so GSO super-frames and checksum offload pass through
+ * the tunnel unchanged.
  */
 #ifndef VPN_VIF_H
 #define VPN_VIF_H

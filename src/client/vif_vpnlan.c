@@ -19,7 +19,7 @@
 #include "ring.h"
 #include "vif.h"
 
-#define VPNLAN_NSLOTS 1024   /* per ring: 2 MB of 2 KB slots */
+#define VPNLAN_NSLOTS 1024 /* per ring: 2 MB of 2 KB slots */
 #define VPNLAN_SLOT_SIZE 2048
 #define RELEASE_EVERY 64 /* consumed slots handed back at least this often */
 
@@ -32,8 +32,8 @@ struct vif_vpnlan {
 	unsigned int unreleased;
 };
 
-static int vpnlan_create(struct vif *v, struct vif_vpnlan *vl, const struct profile *p,
-			 char *err, size_t errlen)
+static int vpnlan_create(struct vif *v, struct vif_vpnlan *vl, const struct profile *p, char *err,
+			 size_t errlen)
 {
 	struct vpnlan_setup s = {.abi = VPNLAN_ABI_VERSION,
 				 .nslots = VPNLAN_NSLOTS,

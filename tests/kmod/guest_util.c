@@ -160,14 +160,14 @@ int64_t if_counter(const char *name, const char *counter)
 	stats = calloc(1, sizeof(*stats) + info.n * sizeof(uint64_t));
 	if (!strs || !stats)
 		goto out;
-	*strs = (struct ethtool_gstrings){.cmd = ETHTOOL_GSTRINGS, .string_set = ETH_SS_STATS,
-					  .len = info.n};
+	*strs = (struct ethtool_gstrings){
+	    .cmd = ETHTOOL_GSTRINGS, .string_set = ETH_SS_STATS, .len = info.n};
 	*stats = (struct ethtool_stats){.cmd = ETHTOOL_GSTATS, .n_stats = info.n};
 	if (ethtool(s, name, strs) != 0 || ethtool(s, name, stats) != 0)
 		goto out;
 	for (uint32_t i = 0; i < info.n; i++)
-		if (strncmp((char *)strs->data + i * ETH_GSTRING_LEN, counter,
-			    ETH_GSTRING_LEN) == 0)
+		if (strncmp((char *)strs->data + i * ETH_GSTRING_LEN, counter, ETH_GSTRING_LEN) ==
+		    0)
 			v = (int64_t)stats->data[i];
 out:
 	free(strs);

@@ -142,7 +142,7 @@ static int wait_child(pid_t pid)
 
 static void show_counters(struct lan *l)
 {
-	static const char *const names[] = {"tx_drops", "rx_drops", "bad_desc", "tx_stops",
+	static const char *const names[] = {"tx_drops", "rx_drops",   "bad_desc",	"tx_stops",
 					    "tx_wakes", "user_kicks", "eventfd_signals"};
 
 	ns_enter(l->nsfd);
@@ -179,8 +179,9 @@ static void test_bulk(struct lan *a, struct lan *b, struct wire *w)
 		show_counters(a);
 		show_counters(b);
 	}
-	report(rrx == 0 && rtx == 0, "bulk TCP, %u MiB verified byte for byte (sender %d, receiver %d)",
-	       BULK_BYTES >> 20, rtx, rrx);
+	report(rrx == 0 && rtx == 0,
+	       "bulk TCP, %u MiB verified byte for byte (sender %d, receiver %d)", BULK_BYTES >> 20,
+	       rtx, rrx);
 	report(__atomic_load_n(&w->gso_frames, __ATOMIC_RELAXED) > 0 &&
 		   __atomic_load_n(&w->max_len, __ATOMIC_RELAXED) > 1514 + VPNLAN_VNET_HDR_LEN,
 	       "GSO super-frames crossed the rings (%llu GSO frames, largest %llu bytes)",
@@ -237,8 +238,8 @@ static void hostile_case(const char *name, const char *what, void (*hostile)(str
 		hostile(&l);
 		bad = wait_counter(name, "bad_desc", 1);
 	}
-	report(bad >= 1 && if_nametoindex(name) > 0, "hostile %s rejected and counted (bad_desc %lld)",
-	       what, (long long)bad);
+	report(bad >= 1 && if_nametoindex(name) > 0,
+	       "hostile %s rejected and counted (bad_desc %lld)", what, (long long)bad);
 	lan_close(&l);
 }
 
@@ -291,15 +292,17 @@ static void test_bad_frames(void)
 		drops = wait_counter("vlbad", "rx_drops", 2);
 		bad = if_counter("vlbad", "bad_desc");
 	}
-	report(drops == 2 && bad == 0, "runt and bad-offload frames dropped one by one (rx_drops %lld)",
-	       (long long)drops);
+	report(drops == 2 && bad == 0,
+	       "runt and bad-offload frames dropped one by one (rx_drops %lld)", (long long)drops);
 	lan_close(&l);
 }
 
 static int create_errno(uint32_t nslots, uint32_t slot_size, const char *name, uint32_t features)
 {
-	struct vpnlan_setup s = {.abi = VPNLAN_ABI_VERSION, .nslots = nslots,
-				 .slot_size = slot_size, .features = features};
+	struct vpnlan_setup s = {.abi = VPNLAN_ABI_VERSION,
+				 .nslots = nslots,
+				 .slot_size = slot_size,
+				 .features = features};
 	int fd = open(VPNLAN_DEVICE, O_RDWR), efd = eventfd(0, 0);
 	int rc;
 
@@ -326,7 +329,7 @@ static void test_bad_setup(void)
 		munmap(m, 4096);
 	close(fd);
 	report(e1 == EINVAL && e2 == EINVAL && e3 == EINVAL && e4 == EINVAL && e5 == EINVAL &&
-		       e6 == ENODEV,
+		   e6 == ENODEV,
 	       "bad setups rejected (nslots %d, slot_size %d, name %d, features %d, size %d, "
 	       "mmap before create %d)",
 	       e1, e2, e3, e4, e5, e6);

@@ -24,9 +24,8 @@ START_TEST(test_backend_kmod_parses)
 	static struct profile p;
 	char err[256] = "";
 
-	ck_assert_int_eq(profile_parse(PROFILE_KMOD, strlen(PROFILE_KMOD), "k.conf", &p, err,
-				       sizeof(err)),
-			 0);
+	ck_assert_int_eq(
+	    profile_parse(PROFILE_KMOD, strlen(PROFILE_KMOD), "k.conf", &p, err, sizeof(err)), 0);
 	ck_assert_int_eq(p.backend, BACKEND_KMOD);
 }
 END_TEST
@@ -38,9 +37,8 @@ START_TEST(test_kmod_missing_fails_clearly)
 	char err[256] = "";
 
 	ck_assert_int_eq(access(VPNLAN_DEVICE, F_OK), -1); /* no module on this machine */
-	ck_assert_int_eq(profile_parse(PROFILE_KMOD, strlen(PROFILE_KMOD), "k.conf", &p, err,
-				       sizeof(err)),
-			 0);
+	ck_assert_int_eq(
+	    profile_parse(PROFILE_KMOD, strlen(PROFILE_KMOD), "k.conf", &p, err, sizeof(err)), 0);
 	ck_assert_int_eq(vif_open(&v, &p, err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "cannot open /dev/vpnlan") != NULL, "error \"%s\"", err);
 	ck_assert_msg(strstr(err, "vpnlan module") != NULL, "error \"%s\"", err);
