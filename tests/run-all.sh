@@ -37,7 +37,7 @@ else
 	total_fail=$((total_fail + 1))
 fi
 echo "=== vpnlan.ko: module builds and qemu (TCG) guest tests"
-out=$(tests/kmod/run build-test-kmod 2>&1)
+out=$(VPN_BUILD=build-test-release tests/kmod/run build-test-kmod 2>&1)
 echo "$out"
 total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
 total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))

@@ -375,12 +375,15 @@ static void test_pair(void)
 }
 
 int vpnlan_bench(void);
+int vpnlan_underlay(const char *dir);
 
 int main(int argc, char **argv)
 {
 	init_ns = ns_current();
 	if (argc > 1 && strcmp(argv[1], "bench") == 0)
 		return vpnlan_bench();
+	if (argc > 2 && strcmp(argv[1], "underlay") == 0)
+		return vpnlan_underlay(argv[2]);
 	test_pair();
 	test_close_removes();
 	hostile_case("vlh1", "rx producer index", rx_prod_far);
