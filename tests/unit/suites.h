@@ -19,5 +19,6 @@ Suite *config_suite(void);
 Suite *tls_suite(void);
 Suite *cfg_suite(void);
 Suite *packet_suite(void);
+Suite *acl_suite(void);
 
 #endif

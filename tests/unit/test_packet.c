@@ -9,6 +9,7 @@
 
 #include "packet.h"
 #include "suites.h"
+#include "testframe.h"
 
 static const uint8_t mac_a[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0a};
 static const uint8_t mac_b[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0b};
@@ -17,55 +18,17 @@ static const uint8_t ip4_b[4] = {10, 0, 0, 2};
 static const uint8_t ip6_a[16] = {0xfe, 0x80, [15] = 1};
 static const uint8_t ip6_b[16] = {0xfe, 0x80, [15] = 2};
 
-/* A frame under construction. */
-struct fb {
-	uint8_t b[2048];
-	size_t n;
-};
-
-static void put(struct fb *f, const void *p, size_t n)
-{
-	ck_assert_uint_le(f->n + n, sizeof(f->b));
-	if (n == 0)
-		return;
-	memcpy(f->b + f->n, p, n);
-	f->n += n;
-}
-
-static void put8(struct fb *f, uint8_t v)
-{
-	put(f, &v, 1);
-}
-
-static void put16(struct fb *f, uint16_t v)
-{
-	put8(f, (uint8_t)(v >> 8));
-	put8(f, (uint8_t)v);
-}
-
-static void put32(struct fb *f, uint32_t v)
-{
-	put16(f, (uint16_t)(v >> 16));
-	put16(f, (uint16_t)v);
-}
-
-static void set16(struct fb *f, size_t at, uint16_t v)
-{
-	f->b[at] = (uint8_t)(v >> 8);
-	f->b[at + 1] = (uint8_t)v;
-}
-
 /* dst, src, optional 802.1Q tag (vid 0 = none), EtherType */
 static void eth(struct fb *f, const uint8_t *dst, uint16_t type, uint16_t vid)
 {
 	f->n = 0;
-	put(f, dst, 6);
-	put(f, mac_a, 6);
+	tf_put(f, dst, 6);
+	tf_put(f, mac_a, 6);
 	if (vid) {
-		put16(f, 0x8100);
-		put16(f, (uint16_t)(5 << 13 | vid));
+		tf_put16(f, 0x8100);
+		tf_put16(f, (uint16_t)(5 << 13 | vid));
 	}
-	put16(f, type);
+	tf_put16(f, type);
 }
 
 /* IPv4 header with ihl_words*4 bytes (options zero-filled); returns its offset */
@@ -73,81 +36,81 @@ static size_t ipv4(struct fb *f, uint8_t proto, unsigned ihl_words, uint16_t fra
 {
 	size_t at = f->n;
 
-	put8(f, (uint8_t)(0x40 | ihl_words));
-	put8(f, 0x10);
-	put16(f, 0); /* total length, fixed by ipv4_done */
-	put16(f, 0x1234);
-	put16(f, frag);
-	put8(f, 64);
-	put8(f, proto);
-	put16(f, 0);
-	put(f, ip4_a, 4);
-	put(f, ip4_b, 4);
+	tf_put8(f, (uint8_t)(0x40 | ihl_words));
+	tf_put8(f, 0x10);
+	tf_put16(f, 0); /* total length, fixed by ipv4_done */
+	tf_put16(f, 0x1234);
+	tf_put16(f, frag);
+	tf_put8(f, 64);
+	tf_put8(f, proto);
+	tf_put16(f, 0);
+	tf_put(f, ip4_a, 4);
+	tf_put(f, ip4_b, 4);
 	for (unsigned i = 5; i < ihl_words; i++)
-		put32(f, 0x01010101); /* NOPs */
+		tf_put32(f, 0x01010101); /* NOPs */
 	return at;
 }
 
 static void ipv4_done(struct fb *f, size_t at)
 {
-	set16(f, at + 2, (uint16_t)(f->n - at));
+	tf_set16(f, at + 2, (uint16_t)(f->n - at));
 }
 
 static size_t ipv6(struct fb *f, uint8_t nh)
 {
 	size_t at = f->n;
 
-	put32(f, 0x60a00000); /* traffic class 0x0a */
-	put16(f, 0);	      /* payload length, fixed by ipv6_done */
-	put8(f, nh);
-	put8(f, 255);
-	put(f, ip6_a, 16);
-	put(f, ip6_b, 16);
+	tf_put32(f, 0x60a00000); /* traffic class 0x0a */
+	tf_put16(f, 0);		 /* payload length, fixed by ipv6_done */
+	tf_put8(f, nh);
+	tf_put8(f, 255);
+	tf_put(f, ip6_a, 16);
+	tf_put(f, ip6_b, 16);
 	return at;
 }
 
 static void ipv6_done(struct fb *f, size_t at)
 {
-	set16(f, at + 4, (uint16_t)(f->n - at - 40));
+	tf_set16(f, at + 4, (uint16_t)(f->n - at - 40));
 }
 
 /* An 8-byte extension header (hop-by-hop, routing or destination options). */
 static void ext8(struct fb *f, uint8_t nh)
 {
-	put8(f, nh);
-	put8(f, 0);
-	put16(f, 0x0104); /* PadN */
-	put32(f, 0);
+	tf_put8(f, nh);
+	tf_put8(f, 0);
+	tf_put16(f, 0x0104); /* PadN */
+	tf_put32(f, 0);
 }
 
 static size_t udp(struct fb *f, uint16_t sport, uint16_t dport)
 {
 	size_t at = f->n;
 
-	put16(f, sport);
-	put16(f, dport);
-	put16(f, 0);
-	put16(f, 0);
+	tf_put16(f, sport);
+	tf_put16(f, dport);
+	tf_put16(f, 0);
+	tf_put16(f, 0);
 	return at;
 }
 
 static void udp_done(struct fb *f, size_t at)
 {
-	set16(f, at + 4, (uint16_t)(f->n - at));
+	tf_set16(f, at + 4, (uint16_t)(f->n - at));
 }
 
 /* TCP header with options opt[0..optlen) (a multiple of 4) */
 static void tcp(struct fb *f, uint8_t flags, const uint8_t *opt, size_t optlen)
 {
-	put16(f, 40000);
-	put16(f, 22);
-	put32(f, 0x11223344);
-	put32(f, 0x55667788);
-	put8(f, (uint8_t)((5 + optlen / 4) << 4));
-	put8(f, flags);
-	put16(f, 29200);
-	put32(f, 0);
-	put(f, opt, optlen);
+	tf_put16(f, 40000);
+	tf_put16(f, 22);
+	tf_put32(f, 0x11223344);
+	tf_put32(f, 0x55667788);
+	tf_put8(f, (uint8_t)((5 + optlen / 4) << 4));
+	tf_put8(f, flags);
+	tf_put16(f, 29200);
+	tf_put32(f, 0);
+	tf_put(f, opt, optlen);
 }
 
 /* Parses an exact-size heap copy and checks the offsets stay inside the frame. */
@@ -195,7 +158,7 @@ START_TEST(test_ethernet_addresses)
 	struct pkt_info pi;
 
 	eth(&f, mac_b, 0x88cc, 0); /* LLDP */
-	put32(&f, 0);
+	tf_put32(&f, 0);
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_eq(pi.l2, PKT_L2_ETHERNET);
@@ -244,7 +207,7 @@ START_TEST(test_vlan)
 	eth(&f, mac_b, 0x0800, 42);
 	ip = ipv4(&f, 17, 5, 0);
 	u = udp(&f, 1000, 2000);
-	put32(&f, 0xdeadbeef);
+	tf_put32(&f, 0xdeadbeef);
 	udp_done(&f, u);
 	ipv4_done(&f, ip);
 	parse_fb(&f, &pi);
@@ -265,14 +228,14 @@ START_TEST(test_vlan)
 	ck_assert_uint_eq(pi.flags & PKT_F_VLAN, 0);
 	ck_assert_uint_eq(pi.ethertype, 0x8100);
 	ck_assert_uint_eq(pi.l3, PKT_L3_OTHER);
-	set16(&f, 12, 0x88a8);
+	tf_set16(&f, 12, 0x88a8);
 	ck_assert_int_eq(parse_exact(f.b, f.n, &qinq, &pi), 0);
 	ck_assert_uint_eq(pi.vlan_id, 42);
 	ck_assert_uint_eq(pi.l4, PKT_L4_UDP);
 
 	/* L2 only (DisableIPParsing) */
 	struct pkt_parse_opts l2 = {.l2_only = true};
-	set16(&f, 12, 0x8100);
+	tf_set16(&f, 12, 0x8100);
 	ck_assert_int_eq(parse_exact(f.b, f.n, &l2, &pi), 0);
 	ck_assert_uint_eq(pi.vlan_id, 42);
 	ck_assert_uint_eq(pi.l3, PKT_L3_NONE);
@@ -292,13 +255,13 @@ START_TEST(test_llc)
 	struct pkt_info pi;
 
 	eth(&f, stp_dst, 38, 0);
-	put8(&f, 0x42);
-	put8(&f, 0x42);
-	put8(&f, 0x03);
+	tf_put8(&f, 0x42);
+	tf_put8(&f, 0x42);
+	tf_put8(&f, 0x03);
 	for (int i = 0; i < 35; i++)
-		put8(&f, 0);
+		tf_put8(&f, 0);
 	for (int i = 0; i < 8; i++)
-		put8(&f, 0xee); /* padding up to 60 bytes */
+		tf_put8(&f, 0xee); /* padding up to 60 bytes */
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_eq(pi.l2, PKT_L2_LLC);
@@ -315,10 +278,10 @@ START_TEST(test_llc)
 	ck_assert_uint_eq(pi.l3, PKT_L3_NONE);
 	ck_assert_uint_eq(pi.llc_dsap, 0xaa);
 
-	set16(&f, 12, 200); /* longer than the frame */
+	tf_set16(&f, 12, 200); /* longer than the frame */
 	parse_fb(&f, &pi);
 	assert_malformed(&pi, 2);
-	set16(&f, 12, 2); /* too short for DSAP, SSAP, control */
+	tf_set16(&f, 12, 2); /* too short for DSAP, SSAP, control */
 	parse_fb(&f, &pi);
 	assert_malformed(&pi, 2);
 }
@@ -327,15 +290,15 @@ END_TEST
 static void arp_frame(struct fb *f, uint16_t op)
 {
 	eth(f, mac_b, 0x0806, 0);
-	put16(f, 1);
-	put16(f, 0x0800);
-	put8(f, 6);
-	put8(f, 4);
-	put16(f, op);
-	put(f, mac_a, 6);
-	put(f, ip4_a, 4);
-	put(f, mac_b, 6);
-	put(f, ip4_b, 4);
+	tf_put16(f, 1);
+	tf_put16(f, 0x0800);
+	tf_put8(f, 6);
+	tf_put8(f, 4);
+	tf_put16(f, op);
+	tf_put(f, mac_a, 6);
+	tf_put(f, ip4_a, 4);
+	tf_put(f, mac_b, 6);
+	tf_put(f, ip4_b, 4);
 }
 
 START_TEST(test_arp)
@@ -373,9 +336,9 @@ START_TEST(test_ipv4)
 
 	eth(&f, mac_b, 0x0800, 0);
 	ip = ipv4(&f, 47, 7, 0); /* GRE, 8 bytes of options */
-	put32(&f, 0);
+	tf_put32(&f, 0);
 	ipv4_done(&f, ip);
-	put16(&f, 0); /* Ethernet padding */
+	tf_put16(&f, 0); /* Ethernet padding */
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert(pkt_is_ip(&pi));
@@ -406,7 +369,7 @@ START_TEST(test_ipv4)
 	parse_fb(&f, &pi);
 	assert_malformed(&pi, 3);
 	f.b[14] = 0x47;
-	set16(&f, ip + 2, (uint16_t)(f.n - 14 + 1)); /* total length past the frame */
+	tf_set16(&f, ip + 2, (uint16_t)(f.n - 14 + 1)); /* total length past the frame */
 	parse_fb(&f, &pi);
 	assert_malformed(&pi, 3);
 }
@@ -421,7 +384,7 @@ START_TEST(test_ipv4_fragments)
 	eth(&f, mac_b, 0x0800, 0);
 	ip = ipv4(&f, 17, 5, 0x2000); /* first fragment: MF, offset 0 */
 	u = udp(&f, 5000, 53);
-	put32(&f, 0);
+	tf_put32(&f, 0);
 	udp_done(&f, u);
 	ipv4_done(&f, ip);
 	parse_fb(&f, &pi);
@@ -431,7 +394,7 @@ START_TEST(test_ipv4_fragments)
 	ck_assert_uint_eq(pi.l4, PKT_L4_UDP);
 	ck_assert_uint_eq(pi.dport, 53);
 
-	set16(&f, ip + 6, 185); /* last fragment at byte 1480 */
+	tf_set16(&f, ip + 6, 185); /* last fragment at byte 1480 */
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_ne(pi.flags & PKT_F_IP_FRAG, 0);
@@ -485,7 +448,7 @@ START_TEST(test_ipv6_ext_chain)
 
 	/* payload length past the frame */
 	f.b[ip + 40 + 8 + 1] = 0;
-	set16(&f, ip + 4, (uint16_t)(f.n - ip - 40 + 1));
+	tf_set16(&f, ip + 4, (uint16_t)(f.n - ip - 40 + 1));
 	parse_fb(&f, &pi);
 	assert_malformed(&pi, 3);
 
@@ -529,15 +492,15 @@ START_TEST(test_ipv6_fragments)
 
 	eth(&f, mac_b, 0x86dd, 7);
 	ip = ipv6(&f, 44);
-	put8(&f, 17);
-	put8(&f, 0);
-	put16(&f, 1); /* offset 0, M */
-	put32(&f, 0xcafef00d);
+	tf_put8(&f, 17);
+	tf_put8(&f, 0);
+	tf_put16(&f, 1); /* offset 0, M */
+	tf_put32(&f, 0xcafef00d);
 	u = udp(&f, 546, 547);
-	put32(&f, 0x01abcdef); /* DHCPv6 Solicit, xid abcdef */
+	tf_put32(&f, 0x01abcdef); /* DHCPv6 Solicit, xid abcdef */
 	udp_done(&f, u);
 	ipv6_done(&f, ip);
-	put32(&f, 0); /* padding */
+	tf_put32(&f, 0); /* padding */
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_eq(pi.vlan_id, 7);
@@ -550,7 +513,7 @@ START_TEST(test_ipv6_fragments)
 	ck_assert_uint_eq(pi.dhcp6_msg_type, 1);
 	ck_assert_uint_eq(pi.dhcp6_xid, 0xabcdef);
 
-	set16(&f, ip + 40 + 2, 1480); /* a later fragment, no more */
+	tf_set16(&f, ip + 40 + 2, 1480); /* a later fragment, no more */
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_eq(pi.l4, PKT_L4_FRAGMENT);
@@ -624,7 +587,7 @@ START_TEST(test_udp_and_icmpv4)
 	eth(&f, mac_b, 0x0800, 0);
 	ip = ipv4(&f, 17, 5, 0);
 	u = udp(&f, 4000, 4001);
-	put32(&f, 0);
+	tf_put32(&f, 0);
 	udp_done(&f, u);
 	ipv4_done(&f, ip);
 	parse_fb(&f, &pi);
@@ -632,21 +595,21 @@ START_TEST(test_udp_and_icmpv4)
 	ck_assert_uint_eq(pi.l4, PKT_L4_UDP);
 	ck_assert_uint_eq(pi.payload_len, 4);
 	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
-	set16(&f, u + 4, 7); /* UDP length below its header */
+	tf_set16(&f, u + 4, 7); /* UDP length below its header */
 	parse_fb(&f, &pi);
 	assert_malformed(&pi, 4);
-	set16(&f, u + 4, 13); /* and past the datagram */
+	tf_set16(&f, u + 4, 13); /* and past the datagram */
 	parse_fb(&f, &pi);
 	assert_malformed(&pi, 4);
 
 	eth(&f, mac_b, 0x0800, 0);
 	ip = ipv4(&f, 1, 5, 0);
-	put8(&f, 8);
-	put8(&f, 0);
-	put16(&f, 0);
-	put16(&f, 0x4242);
-	put16(&f, 7);
-	put32(&f, 0);
+	tf_put8(&f, 8);
+	tf_put8(&f, 0);
+	tf_put16(&f, 0);
+	tf_put16(&f, 0x4242);
+	tf_put16(&f, 7);
+	tf_put32(&f, 0);
 	ipv4_done(&f, ip);
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
@@ -655,7 +618,7 @@ START_TEST(test_udp_and_icmpv4)
 	ck_assert_uint_eq(pi.icmp_echo_id, 0x4242);
 	ck_assert_uint_eq(pi.icmp_echo_seq, 7);
 	ck_assert_uint_eq(pi.payload_len, 4);
-	set16(&f, ip + 2, 20 + 7);
+	tf_set16(&f, ip + 2, 20 + 7);
 	parse_fb(&f, &pi);
 	assert_malformed(&pi, 4);
 }
@@ -668,10 +631,10 @@ static size_t icmpv6_frame(struct fb *f, uint8_t type, const uint8_t *body, size
 
 	eth(f, mac_b, 0x86dd, 0);
 	ip = ipv6(f, 58);
-	put8(f, type);
-	put8(f, 0);
-	put16(f, 0);
-	put(f, body, n);
+	tf_put8(f, type);
+	tf_put8(f, 0);
+	tf_put16(f, 0);
+	tf_put(f, body, n);
 	ipv6_done(f, ip);
 	return ip;
 }
@@ -800,9 +763,9 @@ static size_t dhcp_frame(struct fb *f, uint8_t op, const uint8_t *opts, size_t n
 	eth(f, mac_b, 0x0800, 0);
 	ip = ipv4(f, 17, 5, 0);
 	u = udp(f, op == 1 ? 68 : 67, op == 1 ? 67 : 68);
-	put(f, bootp, sizeof(bootp));
-	put32(f, 0x63825363);
-	put(f, opts, n);
+	tf_put(f, bootp, sizeof(bootp));
+	tf_put32(f, 0x63825363);
+	tf_put(f, opts, n);
 	udp_done(f, u);
 	ipv4_done(f, ip);
 	return u;
@@ -859,12 +822,12 @@ static void dns_frame(struct fb *f, uint16_t qdcount, const void *q, size_t n)
 	eth(f, mac_b, 0x0800, 0);
 	ip = ipv4(f, 17, 5, 0);
 	u = udp(f, 33333, 53);
-	put16(f, 0xbeef);
-	put16(f, 0x0100);
-	put16(f, qdcount);
-	put16(f, 0);
-	put32(f, 0);
-	put(f, q, n);
+	tf_put16(f, 0xbeef);
+	tf_put16(f, 0x0100);
+	tf_put16(f, qdcount);
+	tf_put16(f, 0);
+	tf_put32(f, 0);
+	tf_put(f, q, n);
 	udp_done(f, u);
 	ipv4_done(f, ip);
 }
@@ -908,15 +871,15 @@ START_TEST(test_dns)
 	assert_malformed(&pi, 7);
 	dns_frame(&f, 1, q, 0);
 	f.n -= 1;
-	set16(&f, 14 + 2, (uint16_t)(f.n - 14));
-	set16(&f, 14 + 20 + 4, (uint16_t)(f.n - 14 - 20));
+	tf_set16(&f, 14 + 2, (uint16_t)(f.n - 14));
+	tf_set16(&f, 14 + 20 + 4, (uint16_t)(f.n - 14 - 20));
 	parse_fb(&f, &pi);
 	assert_malformed(&pi, 7);
 
 	/* a response, from port 53 */
 	dns_frame(&f, 1, q, sizeof(q) - 1);
-	set16(&f, 14 + 20, 53);
-	set16(&f, 14 + 20 + 2, 40000);
+	tf_set16(&f, 14 + 20, 53);
+	tf_set16(&f, 14 + 20 + 2, 40000);
 	f.b[14 + 28 + 2] = 0x81;
 	parse_fb(&f, &pi);
 	ck_assert_uint_eq(pi.l7, PKT_L7_DNS);
@@ -975,8 +938,8 @@ START_TEST(test_truncation_everywhere)
 	eth(&frames[4], mac_b, 0x86dd, 9);
 	ip = ipv6(&frames[4], 0);
 	ext8(&frames[4], 44);
-	put32(&frames[4], 0x06000000);
-	put32(&frames[4], 1);
+	tf_put32(&frames[4], 0x06000000);
+	tf_put32(&frames[4], 1);
 	tcp(&frames[4], PKT_TCP_SYN, (const uint8_t *)"\2\4\5\xb4", 4);
 	ipv6_done(&frames[4], ip);
 	eth(&frames[5], mac_b, 0x0800, 0);
