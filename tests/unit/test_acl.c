@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "acl.h"
 #include "suites.h"
@@ -445,10 +446,24 @@ static bool ref_port(const uint16_t r[2], uint16_t port, const struct pkt_info *
 	       port <= (r[1] < r[0] ? r[0] : r[1]);
 }
 
-/* softether-notes 2.3, written out plainly (no ARP, no users) */
-static bool ref_match(const struct conf_access *a, const struct pkt_info *pi)
+/* A session as the reference sees it: names, not hashes. */
+struct person {
+	const char *user, *group;
+	struct acl_who who;
+};
+
+static bool ref_user(const char *name, const struct person *p)
 {
-	if (!a->active || !ref_mac(a->check_src_mac, pi->src, a->src_mac, a->src_mac_mask) ||
+	return !name[0] ||
+	       (p && (strcasecmp(name, p->user) == 0 || strcasecmp(name, p->group) == 0));
+}
+
+/* softether-notes 2.3, written out plainly (no ARP) */
+static bool ref_match(const struct conf_access *a, const struct pkt_info *pi,
+		      const struct person *src, const struct person *dst)
+{
+	if (!a->active || !ref_user(a->src_user, src) || !ref_user(a->dst_user, dst) ||
+	    !ref_mac(a->check_src_mac, pi->src, a->src_mac, a->src_mac_mask) ||
 	    !ref_mac(a->check_dst_mac, pi->dst, a->dst_mac, a->dst_mac_mask) ||
 	    !ref_addr(a, pi->ip_src, a->src_ip, a->src_mask, pi->l3) ||
 	    !ref_addr(a, pi->ip_dst, a->dst_ip, a->dst_mask, pi->l3))
@@ -466,6 +481,8 @@ static uint32_t rnd(uint32_t *state, uint32_t n)
 	*state = *state * 1103515245u + 12345u;
 	return (*state >> 8) % n;
 }
+
+static const char *const names[] = {"alice", "STAFF", "bob", "carol"};
 
 /* A random entry drawn from a small value space so that frames hit entries. */
 static void random_entry(struct conf_access *a, uint32_t id, uint32_t *st)
@@ -503,6 +520,10 @@ static void random_entry(struct conf_access *a, uint32_t id, uint32_t *st)
 	}
 	if (!a->dst_port[0] && !a->dst_mask[0])
 		a->dst_port[0] = a->dst_port[1] = (uint16_t)(20 + rnd(st, 8)); /* no catch-all */
+	if (rnd(st, 6) == 0)
+		strcpy(a->src_user, names[rnd(st, 4)]);
+	if (id > 10 && rnd(st, 5) == 0)
+		strcpy(a->dst_user, names[rnd(st, 4)]);
 }
 
 static void random_frame(struct pkt_info *pi, uint32_t *st)
@@ -523,30 +544,61 @@ static void random_frame(struct pkt_info *pi, uint32_t *st)
 	parse(&s, pi);
 }
 
-/* Checks FRAMES random frames against n random entries; returns how many matched one. */
-static uint32_t check_random(uint32_t n, uint32_t *st)
+/* The first entry of e[from..to) matching the frame, as its index + 1; 0 for none. */
+static uint32_t ref_first(const struct conf_access *e, uint32_t from, uint32_t to,
+			  const struct pkt_info *pi, const struct person *src,
+			  const struct person *dst)
+{
+	for (uint32_t i = from; i < to; i++)
+		if (ref_match(&e[i], pi, src, dst))
+			return i + 1;
+	return 0;
+}
+
+static void check_verdict(const struct conf_access *e, uint32_t want, uint32_t id,
+			  enum acl_verdict v)
+{
+	ck_assert_uint_eq(id, want);
+	ck_assert_int_eq(v, want && e[want - 1].discard ? ACL_DISCARD : ACL_PASS);
+}
+
+/*
+ * Checks FRAMES random frames between random sessions against n random
+ * entries, both phases; returns how many frames some entry decided, and
+ * counts those an egress entry decided in *egress_hits.
+ */
+static uint32_t check_random(uint32_t n, uint32_t *st, uint32_t *egress_hits)
 {
 	enum { FRAMES = 2000 };
+	struct person people[2] = {{"Alice", "staff", {0}}, {"bob", "", {0}}};
 	struct conf_access *e = calloc(n, sizeof(*e));
-	uint32_t hits = 0;
+	uint32_t hits = 0, split = 0;
 	struct acl *acl;
 
 	ck_assert_ptr_nonnull(e);
+	for (int i = 0; i < 2; i++)
+		acl_who_init(&people[i].who, people[i].user, people[i].group);
 	for (uint32_t i = 0; i < n; i++)
 		random_entry(&e[i], i + 1, st);
+	while (split < n && !e[split].dst_user[0])
+		split++;
 	acl = compile(e, n, 0);
 	for (int f = 0; f < FRAMES; f++) {
+		const struct person *src = &people[rnd(st, 2)], *dst = &people[rnd(st, 2)];
 		struct pkt_info pi;
-		uint32_t id, want = 0;
+		uint32_t id, want;
 		enum acl_verdict v;
 
 		random_frame(&pi, st);
-		for (uint32_t i = 0; i < n && !want; i++)
-			if (ref_match(&e[i], &pi))
-				want = i + 1;
-		v = acl_ingress(acl, &pi, &alice, &id);
-		ck_assert_uint_eq(id, want);
-		ck_assert_int_eq(v, want && e[want - 1].discard ? ACL_DISCARD : ACL_PASS);
+		want = ref_first(e, 0, split, &pi, src, NULL);
+		v = acl_ingress(acl, &pi, &src->who, &id);
+		check_verdict(e, want, id, v);
+		if (!want) {
+			want = ref_first(e, split, n, &pi, src, dst);
+			v = acl_egress(acl, &pi, &src->who, &dst->who, &id);
+			check_verdict(e, want, id, v);
+			*egress_hits += want != 0;
+		}
 		hits += want != 0;
 	}
 	acl_free(acl);
@@ -556,13 +608,15 @@ static uint32_t check_random(uint32_t n, uint32_t *st)
 
 START_TEST(test_index_agrees_with_scan)
 {
-	uint32_t st = 12345;
-	uint32_t small = check_random(20, &st), large = check_random(3000, &st);
+	uint32_t st = 12345, egress_small = 0, egress_large = 0;
+	uint32_t small = check_random(20, &st, &egress_small);
+	uint32_t large = check_random(3000, &st, &egress_large);
 
-	/* the draws make both outcomes common */
+	/* the draws make every outcome common */
 	ck_assert_uint_gt(small, 0);
 	ck_assert_uint_lt(small, 2000);
 	ck_assert_uint_gt(large, small);
+	ck_assert_uint_gt(egress_large, 0);
 }
 END_TEST
 
