@@ -113,6 +113,21 @@ static void tcp(struct fb *f, uint8_t flags, const uint8_t *opt, size_t optlen)
 	tf_put(f, opt, optlen);
 }
 
+/* Ethernet (+ tag vid) + IPv4 (fragment field frag) + UDP carrying p[0..n); the UDP offset. */
+static size_t udp4_frame(struct fb *f, uint16_t vid, uint16_t frag, uint16_t sport, uint16_t dport,
+			 const void *p, size_t n)
+{
+	size_t ip, u;
+
+	eth(f, mac_b, 0x0800, vid);
+	ip = ipv4(f, 17, 5, frag);
+	u = udp(f, sport, dport);
+	tf_put(f, p, n);
+	udp_done(f, u);
+	ipv4_done(f, ip);
+	return u;
+}
+
 /* Parses an exact-size heap copy and checks the offsets stay inside the frame. */
 static int parse_exact(const uint8_t *b, size_t len, const struct pkt_parse_opts *o,
 		       struct pkt_info *pi)
@@ -148,6 +163,13 @@ static void assert_malformed(const struct pkt_info *pi, uint8_t layer)
 static void assert_clean(const struct pkt_info *pi)
 {
 	ck_assert_uint_eq(pi->flags & PKT_F_MALFORMED, 0);
+}
+
+/* Parses f, which must be malformed at layer. */
+static void expect_malformed(struct fb *f, struct pkt_info *pi, uint8_t layer)
+{
+	parse_fb(f, pi);
+	assert_malformed(pi, layer);
 }
 
 START_TEST(test_ethernet_addresses)
@@ -202,14 +224,8 @@ START_TEST(test_vlan)
 	struct pkt_parse_opts qinq = {.vlan_tpid = 0x88a8};
 	struct fb f;
 	struct pkt_info pi;
-	size_t ip, u;
 
-	eth(&f, mac_b, 0x0800, 42);
-	ip = ipv4(&f, 17, 5, 0);
-	u = udp(&f, 1000, 2000);
-	tf_put32(&f, 0xdeadbeef);
-	udp_done(&f, u);
-	ipv4_done(&f, ip);
+	udp4_frame(&f, 42, 0, 1000, 2000, "\xde\xad\xbe\xef", 4);
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_ne(pi.flags & PKT_F_VLAN, 0);
@@ -279,11 +295,9 @@ START_TEST(test_llc)
 	ck_assert_uint_eq(pi.llc_dsap, 0xaa);
 
 	tf_set16(&f, 12, 200); /* longer than the frame */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 2);
+	expect_malformed(&f, &pi, 2);
 	tf_set16(&f, 12, 2); /* too short for DSAP, SSAP, control */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 2);
+	expect_malformed(&f, &pi, 2);
 }
 END_TEST
 
@@ -359,19 +373,15 @@ START_TEST(test_ipv4)
 
 	/* ICMP (protocol 1) inside IPv6 framing is not ICMPv4: covered in test_ipv6 */
 	f.b[14] = 0x44; /* IHL 4 */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 	ck_assert_uint_eq(pi.l3, PKT_L3_NONE);
 	f.b[14] = 0x57; /* version 5 */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 	f.b[14] = 0x4f; /* IHL past the total length */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 	f.b[14] = 0x47;
 	tf_set16(&f, ip + 2, (uint16_t)(f.n - 14 + 1)); /* total length past the frame */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 }
 END_TEST
 
@@ -379,14 +389,8 @@ START_TEST(test_ipv4_fragments)
 {
 	struct fb f;
 	struct pkt_info pi;
-	size_t ip, u;
 
-	eth(&f, mac_b, 0x0800, 0);
-	ip = ipv4(&f, 17, 5, 0x2000); /* first fragment: MF, offset 0 */
-	u = udp(&f, 5000, 53);
-	tf_put32(&f, 0);
-	udp_done(&f, u);
-	ipv4_done(&f, ip);
+	udp4_frame(&f, 0, 0x2000, 5000, 53, "\0\0\0\0", 4); /* first fragment: MF, offset 0 */
 	parse_fb(&f, &pi);
 	ck_assert_uint_ne(pi.flags & PKT_F_IP_FRAG, 0);
 	ck_assert(pi.ip_more_frags);
@@ -394,7 +398,7 @@ START_TEST(test_ipv4_fragments)
 	ck_assert_uint_eq(pi.l4, PKT_L4_UDP);
 	ck_assert_uint_eq(pi.dport, 53);
 
-	tf_set16(&f, ip + 6, 185); /* last fragment at byte 1480 */
+	tf_set16(&f, 14 + 6, 185); /* last fragment at byte 1480 */
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_ne(pi.flags & PKT_F_IP_FRAG, 0);
@@ -435,28 +439,24 @@ START_TEST(test_ipv6_ext_chain)
 	/* hop-by-hop anywhere but first */
 	f.b[ip + 6] = 60;
 	f.b[ip + 40] = 0;
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 	ck_assert_uint_eq(pi.l3, PKT_L3_NONE);
 
 	/* an extension header running past the payload */
 	f.b[ip + 6] = 0;
 	f.b[ip + 40] = 43;
 	f.b[ip + 40 + 8 + 1] = 9;
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 
 	/* payload length past the frame */
 	f.b[ip + 40 + 8 + 1] = 0;
 	tf_set16(&f, ip + 4, (uint16_t)(f.n - ip - 40 + 1));
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 
 	/* not version 6 */
 	ipv6_done(&f, ip);
 	f.b[ip] = 0x40;
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 }
 END_TEST
 
@@ -471,8 +471,7 @@ START_TEST(test_ipv6_chain_bound)
 	for (int i = 0; i < 9; i++)
 		ext8(&f, i < 8 ? 60 : 59);
 	ipv6_done(&f, ip);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 
 	/* eight headers are fine, and No Next Header is "other" */
 	f.b[ip + 40 + 7 * 8] = 59;
@@ -567,14 +566,12 @@ START_TEST(test_tcp)
 
 	/* data offset below 5 or past the segment */
 	f.b[14 + 20 + 12] = 0x40;
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 	ck_assert_uint_eq(pi.l3, PKT_L3_IPV4);
 	ck_assert_uint_eq(pi.l4, PKT_L4_NONE);
 	ck_assert_uint_eq(pi.l4_off, 0);
 	f.b[14 + 20 + 12] = 0x80;
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 }
 END_TEST
 
@@ -584,23 +581,16 @@ START_TEST(test_udp_and_icmpv4)
 	struct pkt_info pi;
 	size_t ip, u;
 
-	eth(&f, mac_b, 0x0800, 0);
-	ip = ipv4(&f, 17, 5, 0);
-	u = udp(&f, 4000, 4001);
-	tf_put32(&f, 0);
-	udp_done(&f, u);
-	ipv4_done(&f, ip);
+	u = udp4_frame(&f, 0, 0, 4000, 4001, "\0\0\0\0", 4);
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_eq(pi.l4, PKT_L4_UDP);
 	ck_assert_uint_eq(pi.payload_len, 4);
 	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
 	tf_set16(&f, u + 4, 7); /* UDP length below its header */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 	tf_set16(&f, u + 4, 13); /* and past the datagram */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 
 	eth(&f, mac_b, 0x0800, 0);
 	ip = ipv4(&f, 1, 5, 0);
@@ -619,8 +609,7 @@ START_TEST(test_udp_and_icmpv4)
 	ck_assert_uint_eq(pi.icmp_echo_seq, 7);
 	ck_assert_uint_eq(pi.payload_len, 4);
 	tf_set16(&f, ip + 2, 20 + 7);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 }
 END_TEST
 
@@ -670,8 +659,7 @@ START_TEST(test_icmpv6_echo_and_rs)
 
 	/* truncated below the ICMPv6 header */
 	icmpv6_frame(&f, 128, echo, 3);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 }
 END_TEST
 
@@ -702,16 +690,13 @@ START_TEST(test_icmpv6_ra)
 
 	o[41] = 0; /* zero-length option */
 	icmpv6_frame(&f, PKT_ICMPV6_RA, ra, sizeof(ra));
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 	ck_assert_uint_eq(pi.l4, PKT_L4_NONE);
 	o[41] = 2; /* option past the end */
 	icmpv6_frame(&f, PKT_ICMPV6_RA, ra, sizeof(ra));
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 	icmpv6_frame(&f, PKT_ICMPV6_RA, ra, 10); /* fixed part cut */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 }
 END_TEST
 
@@ -744,31 +729,24 @@ START_TEST(test_icmpv6_ns_na)
 	ck_assert_mem_eq(pi.nd_tll, mac_b, 6);
 
 	icmpv6_frame(&f, PKT_ICMPV6_NA, ns, 12); /* target cut */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 	icmpv6_frame(&f, PKT_ICMPV6_NA, ns, 21); /* one stray option byte */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 }
 END_TEST
 
 /* A DHCPv4 message from client port 68 with the given options after the cookie. */
 static size_t dhcp_frame(struct fb *f, uint8_t op, const uint8_t *opts, size_t n)
 {
-	uint8_t bootp[236] = {op, 1, 6, 0, 0xaa, 0xbb, 0xcc, 0xdd};
-	size_t ip, u;
+	uint8_t bootp[236 + 4 + 64] = {op, 1, 6, 0, 0xaa, 0xbb, 0xcc, 0xdd};
 
+	ck_assert_uint_le(n, 64);
 	memcpy(bootp + 16, ip4_b, 4); /* yiaddr */
 	memcpy(bootp + 28, mac_a, 6);
-	eth(f, mac_b, 0x0800, 0);
-	ip = ipv4(f, 17, 5, 0);
-	u = udp(f, op == 1 ? 68 : 67, op == 1 ? 67 : 68);
-	tf_put(f, bootp, sizeof(bootp));
-	tf_put32(f, 0x63825363);
-	tf_put(f, opts, n);
-	udp_done(f, u);
-	ipv4_done(f, ip);
-	return u;
+	memcpy(bootp + 236, "\x63\x82\x53\x63", 4);
+	if (n)
+		memcpy(bootp + 240, opts, n);
+	return udp4_frame(f, 0, 0, op == 1 ? 68 : 67, op == 1 ? 67 : 68, bootp, 240 + n);
 }
 
 START_TEST(test_dhcpv4)
@@ -801,35 +779,26 @@ START_TEST(test_dhcpv4)
 
 	/* an option running past the datagram */
 	dhcp_frame(&f, 1, opts, 20);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	expect_malformed(&f, &pi, 7);
 	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
 	ck_assert_uint_eq(pi.l4, PKT_L4_UDP);
 
 	/* no magic cookie */
 	size_t u = dhcp_frame(&f, 1, opts, sizeof(opts));
 	f.b[u + 8 + 236] = 0;
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	expect_malformed(&f, &pi, 7);
 }
 END_TEST
 
 /* A DNS message to port 53 with the given question bytes after the header. */
 static void dns_frame(struct fb *f, uint16_t qdcount, const void *q, size_t n)
 {
-	size_t ip, u;
+	uint8_t msg[12 + 300] = {0xbe, 0xef, 0x01, 0x00, (uint8_t)(qdcount >> 8), (uint8_t)qdcount};
 
-	eth(f, mac_b, 0x0800, 0);
-	ip = ipv4(f, 17, 5, 0);
-	u = udp(f, 33333, 53);
-	tf_put16(f, 0xbeef);
-	tf_put16(f, 0x0100);
-	tf_put16(f, qdcount);
-	tf_put16(f, 0);
-	tf_put32(f, 0);
-	tf_put(f, q, n);
-	udp_done(f, u);
-	ipv4_done(f, ip);
+	ck_assert_uint_le(n, 300);
+	if (n)
+		memcpy(msg + 12, q, n);
+	udp4_frame(f, 0, 0, 33333, 53, msg, 12 + n);
 }
 
 START_TEST(test_dns)
@@ -863,18 +832,15 @@ START_TEST(test_dns)
 	assert_clean(&pi);
 	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
 	dns_frame(&f, 1, ptr, sizeof(ptr) - 1);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	expect_malformed(&f, &pi, 7);
 	ck_assert_str_eq(pi.dns_qname, "");
 	dns_frame(&f, 1, q, sizeof(q) - 4);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	expect_malformed(&f, &pi, 7);
 	dns_frame(&f, 1, q, 0);
 	f.n -= 1;
 	tf_set16(&f, 14 + 2, (uint16_t)(f.n - 14));
 	tf_set16(&f, 14 + 20 + 4, (uint16_t)(f.n - 14 - 20));
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	expect_malformed(&f, &pi, 7);
 
 	/* a response, from port 53 */
 	dns_frame(&f, 1, q, sizeof(q) - 1);
@@ -903,8 +869,7 @@ START_TEST(test_dns_name_bounds)
 	q[n++] = 0;
 	memcpy(q + n, "\0\1\0\1", 4);
 	dns_frame(&f, 1, q, n + 4);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	expect_malformed(&f, &pi, 7);
 
 	/* 63+63+63+61: 255 wire bytes, the longest legal name */
 	q[3 * 64] = 61;
@@ -916,8 +881,7 @@ START_TEST(test_dns_name_bounds)
 
 	q[0] = 64; /* label type bits: refused */
 	dns_frame(&f, 1, q, n - 2 + 4);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	expect_malformed(&f, &pi, 7);
 }
 END_TEST
 
