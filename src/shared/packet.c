@@ -111,14 +111,15 @@ static void parse_dhcp_option(struct pkt_info *pi, uint8_t code, const uint8_t *
 		pi->dhcp_lease_s = be32(v);
 }
 
-/* Walks the options in [p, p + n); false when one runs past the end. */
+/*
+ * Walks the options in [p, p + n), those starting in the first
+ * DHCP_OPT_BYTES_MAX bytes; false when one runs past the end.
+ */
 static bool parse_dhcp_options(struct pkt_info *pi, const uint8_t *p, uint32_t n)
 {
-	uint32_t i = 0;
+	uint32_t i = 0, limit = n < DHCP_OPT_BYTES_MAX ? n : DHCP_OPT_BYTES_MAX;
 
-	if (n > DHCP_OPT_BYTES_MAX)
-		n = DHCP_OPT_BYTES_MAX;
-	while (i < n) {
+	while (i < limit) {
 		uint8_t code = p[i++];
 
 		if (code == DHCP_OPT_END)

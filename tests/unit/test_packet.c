@@ -738,9 +738,9 @@ END_TEST
 /* A DHCPv4 message from client port 68 with the given options after the cookie. */
 static size_t dhcp_frame(struct fb *f, uint8_t op, const uint8_t *opts, size_t n)
 {
-	uint8_t bootp[236 + 4 + 64] = {op, 1, 6, 0, 0xaa, 0xbb, 0xcc, 0xdd};
+	uint8_t bootp[236 + 4 + 5200] = {op, 1, 6, 0, 0xaa, 0xbb, 0xcc, 0xdd};
 
-	ck_assert_uint_le(n, 64);
+	ck_assert_uint_le(n, 5200);
 	memcpy(bootp + 16, ip4_b, 4); /* yiaddr */
 	memcpy(bootp + 28, mac_a, 6);
 	memcpy(bootp + 236, "\x63\x82\x53\x63", 4);
@@ -782,6 +782,25 @@ START_TEST(test_dhcpv4)
 	expect_malformed(&f, &pi, 7);
 	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
 	ck_assert_uint_eq(pi.l4, PKT_L4_UDP);
+
+	/* the walk reads options starting in the first 4,096 bytes, however long they are */
+	static uint8_t pads[5003];
+	pads[4094] = 53;
+	pads[4095] = 1;
+	pads[4096] = 5;
+	dhcp_frame(&f, 2, pads, 4097);
+	parse_fb(&f, &pi);
+	assert_clean(&pi);
+	ck_assert_uint_eq(pi.dhcp_msg_type, PKT_DHCP_ACK);
+	memset(pads, 0, sizeof(pads));
+	pads[5000] = 53;
+	pads[5001] = 1;
+	pads[5002] = 5;
+	dhcp_frame(&f, 2, pads, sizeof(pads));
+	parse_fb(&f, &pi);
+	assert_clean(&pi);
+	ck_assert_uint_eq(pi.l7, PKT_L7_DHCPV4);
+	ck_assert_uint_eq(pi.dhcp_msg_type, 0);
 
 	/* no magic cookie */
 	size_t u = dhcp_frame(&f, 1, opts, sizeof(opts));

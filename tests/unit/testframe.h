@@ -11,7 +11,7 @@
 
 /* A frame under construction. */
 struct fb {
-	uint8_t b[2048];
+	uint8_t b[8192];
 	size_t n;
 };
 
