@@ -809,6 +809,43 @@ START_TEST(test_dhcpv4)
 }
 END_TEST
 
+/* DHCPv6 over IPv6/UDP between the given ports, carrying p[0..n) */
+static void dhcp6_frame(struct fb *f, uint16_t sport, uint16_t dport, const void *p, size_t n)
+{
+	size_t ip, u;
+
+	eth(f, mac_b, 0x86dd, 0);
+	ip = ipv6(f, 17);
+	u = udp(f, sport, dport);
+	tf_put(f, p, n);
+	udp_done(f, u);
+	ipv6_done(f, ip);
+}
+
+START_TEST(test_dhcpv6)
+{
+	struct fb f;
+	struct pkt_info pi;
+
+	dhcp6_frame(&f, 547, 546, "\x07\x12\x34\x56\x00\x01", 6); /* Reply */
+	parse_fb(&f, &pi);
+	assert_clean(&pi);
+	ck_assert_uint_eq(pi.l7, PKT_L7_DHCPV6);
+	ck_assert_uint_eq(pi.dhcp6_msg_type, 7);
+	ck_assert_uint_eq(pi.dhcp6_xid, 0x123456);
+	dhcp6_frame(&f, 547, 547, "\x0c\x00", 2); /* a relay message cut short */
+	expect_malformed(&f, &pi, 7);
+	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
+	dhcp6_frame(&f, 546, 546, "\x01\x00\x00\x01", 4); /* not a DHCPv6 port pair */
+	parse_fb(&f, &pi);
+	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
+	/* DHCPv4 ports over IPv6 are not DHCPv4 */
+	dhcp6_frame(&f, 68, 67, "\x01\x00\x00\x01", 4);
+	parse_fb(&f, &pi);
+	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
+}
+END_TEST
+
 /* A DNS message to port 53 with the given question bytes after the header. */
 static void dns_frame(struct fb *f, uint16_t qdcount, const void *q, size_t n)
 {
@@ -979,6 +1016,7 @@ Suite *packet_suite(void)
 	tcase_add_test(tc, test_icmpv6_ra);
 	tcase_add_test(tc, test_icmpv6_ns_na);
 	tcase_add_test(tc, test_dhcpv4);
+	tcase_add_test(tc, test_dhcpv6);
 	tcase_add_test(tc, test_dns);
 	tcase_add_test(tc, test_dns_name_bounds);
 	tcase_add_test(tc, test_truncation_everywhere);
