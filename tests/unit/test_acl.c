@@ -77,18 +77,42 @@ static struct acl *compile(const struct conf_access *e, size_t n, unsigned flags
 	return acl;
 }
 
-/* The ingress verdict for s from alice, as "pass:ID" / "discard:ID". */
-static const char *ingress(const struct acl *acl, const struct tf_spec *s)
+/* A decision as text, "pass:ID" or "discard:ID", for one-line assertions. */
+static const char *verdict(enum acl_verdict v, uint32_t id)
 {
 	static char out[32];
-	struct pkt_info pi;
-	uint32_t id = 99;
-	enum acl_verdict v;
 
-	parse(s, &pi);
-	v = acl_ingress(acl, &pi, &alice, &id);
 	snprintf(out, sizeof(out), "%s:%u", v == ACL_DISCARD ? "discard" : "pass", id);
 	return out;
+}
+
+/* The ingress decision for the parsed frame pi from src. */
+static const char *in_from(const struct acl *acl, const struct pkt_info *pi,
+			   const struct acl_who *src)
+{
+	uint32_t id = 99;
+	enum acl_verdict v = acl_ingress(acl, pi, src, &id);
+
+	return verdict(v, id);
+}
+
+/* The egress decision for the parsed frame pi from src to dst. */
+static const char *out_to(const struct acl *acl, const struct pkt_info *pi,
+			  const struct acl_who *src, const struct acl_who *dst)
+{
+	uint32_t id = 99;
+	enum acl_verdict v = acl_egress(acl, pi, src, dst, &id);
+
+	return verdict(v, id);
+}
+
+/* The ingress decision for the frame s from alice. */
+static const char *ingress(const struct acl *acl, const struct tf_spec *s)
+{
+	struct pkt_info pi;
+
+	parse(s, &pi);
+	return in_from(acl, &pi, &alice);
 }
 
 START_TEST(test_empty_and_null)
@@ -269,7 +293,6 @@ START_TEST(test_fragment_has_no_ports)
 	struct acl *acl;
 	struct pkt_info pi;
 	struct fb f;
-	uint32_t id;
 
 	e[0].dst_port[0] = e[0].dst_port[1] = 22;
 	acl = compile(e, 1, 0);
@@ -277,8 +300,7 @@ START_TEST(test_fragment_has_no_ports)
 	tf_set16(&f, 14 + 6, 100); /* fragment offset 800 */
 	ck_assert_int_eq(pkt_parse(f.b, f.n, NULL, &pi), 0);
 	ck_assert_uint_eq(pi.l4, PKT_L4_FRAGMENT);
-	ck_assert_int_eq(acl_ingress(acl, &pi, &alice, &id), ACL_PASS);
-	ck_assert_uint_eq(id, 0);
+	ck_assert_str_eq(in_from(acl, &pi, &alice), "pass:0");
 	acl_free(acl);
 }
 END_TEST
@@ -334,18 +356,14 @@ START_TEST(test_source_user_or_group)
 	struct tf_spec s = spec(4, 6, 1, 22);
 	struct acl *acl;
 	struct pkt_info pi;
-	uint32_t id;
 
 	strcpy(e[0].src_user, "STAFF"); /* alice's group, another case */
 	strcpy(e[1].src_user, "CORP\\Bob");
 	acl = compile(e, 2, 0);
 	parse(&s, &pi);
-	ck_assert_int_eq(acl_ingress(acl, &pi, &alice, &id), ACL_DISCARD);
-	ck_assert_uint_eq(id, 1);
-	ck_assert_int_eq(acl_ingress(acl, &pi, &bob, &id), ACL_PASS);
-	ck_assert_uint_eq(id, 2);
-	ck_assert_int_eq(acl_ingress(acl, &pi, NULL, &id), ACL_PASS);
-	ck_assert_uint_eq(id, 0);
+	ck_assert_str_eq(in_from(acl, &pi, &alice), "discard:1");
+	ck_assert_str_eq(in_from(acl, &pi, &bob), "pass:2");
+	ck_assert_str_eq(in_from(acl, &pi, NULL), "pass:0");
 	ck_assert_uint_eq(acl_name_hash("Alice"), acl_name_hash("aLICE"));
 	ck_assert_uint_ne(acl_name_hash("alice"), acl_name_hash("alicf"));
 	ck_assert_uint_eq(acl_name_hash(""), 0);
@@ -365,7 +383,6 @@ START_TEST(test_phases)
 	struct tf_spec s = spec(4, 6, 1000, 22);
 	struct acl *acl;
 	struct pkt_info pi;
-	uint32_t id;
 
 	e[0].dst_port[0] = 25;
 	e[1].active = false;
@@ -378,22 +395,17 @@ START_TEST(test_phases)
 	ck_assert_uint_eq(acl_egress_count(acl), 2);
 	ck_assert(acl_has_egress(acl));
 	parse(&s, &pi);
-	ck_assert_int_eq(acl_ingress(acl, &pi, &alice, &id), ACL_PASS);
-	ck_assert_uint_eq(id, 0);
-	ck_assert_int_eq(acl_egress(acl, &pi, &alice, &bob, &id), ACL_DISCARD);
-	ck_assert_uint_eq(id, 3);
-	ck_assert_int_eq(acl_egress(acl, &pi, &bob, &alice, &id), ACL_PASS);
-	ck_assert_uint_eq(id, 0);
-	ck_assert_int_eq(acl_egress(acl, &pi, &alice, NULL, &id), ACL_PASS);
+	ck_assert_str_eq(in_from(acl, &pi, &alice), "pass:0");
+	ck_assert_str_eq(out_to(acl, &pi, &alice, &bob), "discard:3");
+	ck_assert_str_eq(out_to(acl, &pi, &bob, &alice), "pass:0");
+	ck_assert_str_eq(out_to(acl, &pi, &alice, NULL), "pass:0");
 	s.dport = 23;
 	parse(&s, &pi);
-	ck_assert_int_eq(acl_ingress(acl, &pi, &alice, &id), ACL_PASS);
-	ck_assert_int_eq(acl_egress(acl, &pi, &alice, &alice, &id), ACL_DISCARD);
-	ck_assert_uint_eq(id, 4);
+	ck_assert_str_eq(in_from(acl, &pi, &alice), "pass:0");
+	ck_assert_str_eq(out_to(acl, &pi, &alice, &alice), "discard:4");
 	s.dport = 25;
 	parse(&s, &pi);
-	ck_assert_int_eq(acl_ingress(acl, &pi, &alice, &id), ACL_DISCARD);
-	ck_assert_uint_eq(id, 1);
+	ck_assert_str_eq(in_from(acl, &pi, &alice), "discard:1");
 	acl_free(acl);
 }
 END_TEST
