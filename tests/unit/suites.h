@@ -20,5 +20,6 @@ Suite *tls_suite(void);
 Suite *cfg_suite(void);
 Suite *firewall_suite(void);
 Suite *packet_suite(void);
+Suite *acl_suite(void);
 
 #endif
