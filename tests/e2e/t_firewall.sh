@@ -36,8 +36,34 @@ write_conf() {
 		policy_user mallory mallory-pw "bool CheckMac true" "bool DHCPNoServer true" \
 			"uint MaxUpload 10000000"
 		policy_user mona mona-pw "bool MonitorPort true"
+		printf '\t\t\t\t}\n\t\t\t}\n'
+		# carol may not reach TCP port 22 anywhere
+		printf '\t\t\tdeclare AccessList\n\t\t\t{\n\t\t\t\tdeclare 1\n\t\t\t\t{\n'
+		printf '\t\t\t\t\tstring Note "no ssh for carol"\n\t\t\t\t\tbool Active true\n'
+		printf '\t\t\t\t\tuint Priority 10\n\t\t\t\t\tbool Discard true\n'
+		printf '\t\t\t\t\tuint Protocol 6\n\t\t\t\t\tuint DestPortStart 22\n'
+		printf '\t\t\t\t\tuint DestPortEnd 22\n\t\t\t\t\tstring SrcUsername carol\n'
 		printf '\t\t\t\t}\n\t\t\t}\n\t\t}\n\t}\n}\n'
 	} >"$WORK/SoftHUB.cfg"
+}
+
+# tcp_listen NS PORT: a TCP server in NS that answers every connection with "hello".
+tcp_listen() {
+	ns "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(8)
+while True:
+    c, _ = s.accept(); c.sendall(b"hello\n"); c.close()' "$2" &
+	LISTENERS+=($!)
+}
+LISTENERS=()
+tcp_hello() { # tcp_hello NS ADDR PORT: connects and expects the greeting
+	ns "$1" python3 -c '
+import socket, sys
+c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=3)
+sys.exit(0 if c.recv(16) == b"hello\n" else 1)' "$2" "$3"
 }
 
 rx_packets() { ns "$1" cat /sys/class/net/vpn0/statistics/rx_packets; }
@@ -131,5 +157,17 @@ log "# MaxUpload 10 Mbit/s: flood received at $rate bit/s"
 assert "MaxUpload: the flood arrived at <= 12 Mbit/s ($rate bit/s)" test "$rate" -le 12000000
 assert "MaxUpload: the flood was not cut off entirely ($rate bit/s)" test "$rate" -ge 2000000
 assert "MaxUpload drops logged" grep -q "(mallory): dropping frames (MaxUpload)" "$WORK/hub.log"
+
+# Access list: entry 1 discards TCP port 22 from carol only
+tcp_listen c4 22
+tcp_listen c4 2222
+sleep 0.5
+refute "AccessList: carol cannot reach mallory's port 22" tcp_hello c3 10.77.0.4 22
+assert "AccessList: carol reaches mallory's port 2222" tcp_hello c3 10.77.0.4 2222
+assert "AccessList: alice reaches mallory's port 22" tcp_hello c1 10.77.0.4 22
+assert "AccessList drop logged with its entry" \
+	grep -q "(carol): dropping frames (AccessList entry 1)" "$WORK/hub.log"
+kill "${LISTENERS[@]}" 2>/dev/null
+wait "${LISTENERS[@]}" 2>/dev/null
 
 finish
