@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "frame.h"
+#include "hublog.h"
 #include "log.h"
 #include "session.h"
 
@@ -45,6 +46,7 @@ static struct hub *hub_add(struct hub_server *srv, const struct hub_config *cfg,
 		return NULL;
 	}
 	snprintf(h->name, sizeof(h->name), "%s", name);
+	h->log = hublog_new(name);
 	pthread_mutex_init(&h->lock, NULL);
 	srv->hubs[srv->nhubs++] = h;
 	return h;
@@ -67,8 +69,9 @@ static int add_new_hubs(struct hub_server *srv, const struct hub_config *cfg)
 
 		if (h)
 			h->removed = false;
-		else if (!hub_add(srv, cfg, cfg->hubs[i].name))
+		else if (!(h = hub_add(srv, cfg, cfg->hubs[i].name)))
 			return -1;
+		hublog_configure(h->log, cfg, &cfg->hubs[i]);
 	}
 	return 0;
 }
@@ -223,6 +226,7 @@ void hub_server_free(struct hub_server *srv)
 {
 	for (size_t i = 0; i < srv->nhubs; i++) {
 		sw_free(srv->hubs[i]->macs);
+		hublog_free(srv->hubs[i]->log);
 		pthread_mutex_destroy(&srv->hubs[i]->lock);
 		free(srv->hubs[i]);
 	}
@@ -316,16 +320,21 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, uint64
 	case SW_PORT_LIMIT:
 		atomic_fetch_add_explicit(&h->stats.drops_mac, 1, memory_order_relaxed);
 		return;
+	case SW_MOVED:
+		hublog_mac_moved(h->log, fi.src, fi.vlan_id, src);
+		break;
 	default:
 		break;
 	}
 	if (frame_is_multicast(fi.dst)) {
 		flood(h, src, p);
+		hublog_frame(h->log, src, NULL, p->data + off, p->len - off);
 		return;
 	}
 	port = sw_lookup(h->macs, fi.dst, fi.vlan_id, now_ms);
 	if (!port) {
 		flood(h, src, p);
+		hublog_frame(h->log, src, NULL, p->data + off, p->len - off);
 		return;
 	}
 	dst = sess_from_port(port);
@@ -334,6 +343,7 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, uint64
 		return;
 	}
 	deliver(h, dst, p);
+	hublog_frame(h->log, src, dst, p->data + off, p->len - off);
 	atomic_fetch_add_explicit(&h->stats.unicast, 1, memory_order_relaxed);
 }
 

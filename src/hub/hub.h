@@ -19,6 +19,7 @@
 #include "queue.h"
 #include "switch.h"
 
+struct hublog;
 struct session;
 struct state;
 
@@ -40,6 +41,7 @@ struct hub {
 	struct session *sessions;
 	uint32_t nsessions;
 	struct hub_stats stats;
+	struct hublog *log; /* packet and security logs (hublog.h); NULL if out of memory */
 };
 
 struct hub_server {

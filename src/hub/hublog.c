@@ -7,7 +7,9 @@
  */
 #include "hublog.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "logger.h"
@@ -34,6 +37,7 @@ static struct logger *hl_logger;
 static struct log_stream *hl_server;
 static char hl_dir[PATH_MAX];
 static atomic_bool hl_to_stderr;
+static bool hl_dir_ours; /* hublog_start created it: ours to hand to the service user */
 
 static void server_sink(const char *level, const char *msg, size_t len)
 {
@@ -51,12 +55,11 @@ static void opts_from(const struct hub_config *cfg, unsigned switch_type, struct
 	o->retain_bytes = cfg->log_retain_bytes;
 }
 
-/* mkdir -p for the last two levels we create ourselves (LOGDIR and LOGDIR/<hub>). */
-static int make_dir(const char *path)
+/* LOGDIR or LOGDIR/<hub>; an existing one is fine.  *made tells whether it is new. */
+static int make_dir(const char *path, bool *made)
 {
-	if (mkdir(path, 0750) == 0 || errno == EEXIST)
-		return 0;
-	return -1;
+	*made = mkdir(path, 0750) == 0;
+	return *made || errno == EEXIST ? 0 : -1;
 }
 
 int hublog_start(const struct hub_config *cfg, char *err, size_t errlen)
@@ -75,8 +78,9 @@ int hublog_start(const struct hub_config *cfg, char *err, size_t errlen)
 	}
 	if (cfg->log_to_stderr)
 		return 0;
-	if (make_dir(hl_dir) != 0) {
-		snprintf(err, errlen, "cannot create log directory %s: %s", hl_dir, strerror(errno));
+	if (make_dir(hl_dir, &hl_dir_ours) != 0) {
+		snprintf(err, errlen, "cannot create log directory %s: %s", hl_dir,
+			 strerror(errno));
 		return -1;
 	}
 	opts_from(cfg, LOGFILE_SWITCH_DAY, &o); /* SoftEther switches its server log daily */
@@ -92,6 +96,43 @@ void hublog_stop(void)
 	logger_free(hl_logger);
 	hl_logger = NULL;
 	hl_server = NULL;
+}
+
+/* chown of dir and, one level down, what root made in it (hub directories, their files) */
+static void chown_tree(const char *dir, uid_t uid, gid_t gid, int depth)
+{
+	struct dirent *de;
+	DIR *d;
+
+	if (chown(dir, uid, gid) != 0) {
+		log_warn("cannot hand log directory %s to uid %u", dir, (unsigned)uid);
+		return;
+	}
+	if (depth == 0 || !(d = opendir(dir)))
+		return;
+	while ((de = readdir(d)) != NULL) {
+		struct stat sb;
+
+		if (de->d_name[0] == '.' ||
+		    fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || sb.st_uid != 0)
+			continue;
+		if (S_ISDIR(sb.st_mode)) {
+			char sub[sizeof(hl_dir) + NAME_MAX + 2];
+
+			snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
+			chown_tree(sub, uid, gid, depth - 1);
+		} else if (S_ISREG(sb.st_mode)) {
+			(void)fchownat(dirfd(d), de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW);
+		}
+	}
+	closedir(d);
+}
+
+void hublog_chown(uid_t uid, gid_t gid)
+{
+	if (!hl_logger || !hl_dir_ours)
+		return; /* an administrator's directory: its owner is theirs to choose */
+	chown_tree(hl_dir, uid, gid, 2);
 }
 
 void hublog_reopen(void)
@@ -116,15 +157,16 @@ struct hublog *hublog_new(const char *hub_name)
 static struct log_stream *open_stream(struct hublog *hl, const char *what, const char *base,
 				      const struct logfile_opts *o, log_render_fn render)
 {
-	char dir[PATH_MAX], name[PROTO_NAME_MAX + 1], title[400];
+	char dir[sizeof(hl_dir) + PROTO_NAME_MAX + 2], name[PROTO_NAME_MAX + 1], title[400];
 	struct log_stream *ls;
+	bool made;
 
 	snprintf(name, sizeof(name), "%s", hl->name);
 	for (char *c = name; *c; c++)
 		if (*c == '/' || (c == name && *c == '.'))
 			*c = '_';
 	snprintf(dir, sizeof(dir), "%s/%s", hl_dir, name);
-	if (make_dir(dir) != 0) {
+	if (make_dir(dir, &made) != 0) {
 		log_warn("hub %s: cannot create log directory %s", hl->name, dir);
 		return NULL;
 	}
@@ -201,6 +243,26 @@ void hublog_packet(struct hublog *hl, const struct session *src, const struct se
 	pktlog_enqueue(ls, lvl, &s, &d, pi, frame, len);
 }
 
+void hublog_frame(struct hublog *hl, const struct session *src, const struct session *dst,
+		  const uint8_t *frame, size_t len)
+{
+	struct pkt_info pi;
+
+	/* relaxed: as in hublog_packet */
+	if (!hl || !atomic_load_explicit(&hl->packets_on, memory_order_relaxed))
+		return;
+	pkt_parse(frame, len, NULL, &pi);
+	hublog_packet(hl, src, dst, &pi, frame, len);
+}
+
+void hublog_mac_moved(struct hublog *hl, const uint8_t mac[6], uint16_t vlan,
+		      const struct session *to)
+{
+	hublog_security(
+	    hl, "MAC %02X-%02X-%02X-%02X-%02X-%02X (VLAN %u) moved to session %u (%s) from %s",
+	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], vlan, to->id, to->user, to->peer);
+}
+
 static void security_line(struct hublog *hl, const char *text)
 {
 	struct log_stream *ls;
@@ -269,7 +331,8 @@ uint64_t hublog_dropped(const struct hublog *hl)
 {
 	uint64_t n = 0;
 	struct log_stream *p = hl ? atomic_load_explicit(&hl->packets, memory_order_acquire) : NULL;
-	struct log_stream *s = hl ? atomic_load_explicit(&hl->security, memory_order_acquire) : NULL;
+	struct log_stream *s =
+	    hl ? atomic_load_explicit(&hl->security, memory_order_acquire) : NULL;
 
 	if (p)
 		n += log_stream_dropped(p);

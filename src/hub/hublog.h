@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "packet.h"
@@ -27,6 +28,8 @@ struct session;
 int hublog_start(const struct hub_config *cfg, char *err, size_t errlen);
 /* Flushes everything and stops the thread (after the sessions are gone). */
 void hublog_stop(void);
+/* Hands the log directories and files made so far to the service user (--user). */
+void hublog_chown(uid_t uid, gid_t gid);
 /* Reopens every log file at the logger's next pass (SIGHUP, logrotate). */
 void hublog_reopen(void);
 
@@ -43,11 +46,22 @@ void hublog_configure(struct hublog *hl, const struct hub_config *cfg, const str
 void hublog_packet(struct hublog *hl, const struct session *src, const struct session *dst,
 		   const struct pkt_info *pi, const uint8_t *frame, size_t len);
 
+/*
+ * As hublog_packet for a frame nobody parsed yet: parses it only when the
+ * hub's packet log is on.  (Once hub_forward parses every frame, it calls
+ * hublog_packet with that result instead.)
+ */
+void hublog_frame(struct hublog *hl, const struct session *src, const struct session *dst,
+		  const uint8_t *frame, size_t len);
+/* Security log: a MAC address now reached through another session. */
+void hublog_mac_moved(struct hublog *hl, const uint8_t mac[6], uint16_t vlan,
+		      const struct session *to);
+
 /* A security log line for the hub (hl NULL: the server log only). */
 void hublog_security(struct hublog *hl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A security log line about a session: "session 7 (alice) from 10.0.0.2:5000: <text>". */
 void hublog_session(const struct session *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* A security log line for every hub (start, configuration reloads). */
 struct hub_server;

@@ -21,11 +21,11 @@
 #include "log.h"
 
 #define REC_ALIGN 8
-#define REC_PAD 0		  /* len of a record that fills the ring's end: skip to 0 */
-#define PASS_MS 100		  /* the thread's wake-up interval */
-#define RETRY_MS 1000		  /* a failing file is tried again this often */
-#define DROP_REPORT_MS 10000	  /* ongoing drops reported this often */
-#define PRUNE_MS 60000		  /* retention checked this often */
+#define REC_PAD 0	     /* len of a record that fills the ring's end: skip to 0 */
+#define PASS_MS 100	     /* the thread's wake-up interval */
+#define RETRY_MS 1000	     /* a failing file is tried again this often */
+#define DROP_REPORT_MS 10000 /* ongoing drops reported this often */
+#define PRUNE_MS 60000	     /* retention checked this often */
 #define FLUSH_AT (LOGGER_BUF_BYTES / 2)
 
 struct log_stream {
@@ -37,7 +37,7 @@ struct log_stream {
 	unsigned char *ring;
 	uint64_t head, tail; /* byte counters; position = counter % LOGGER_QUEUE_BYTES */
 	uint64_t dropped;
-	bool kicked;		   /* the thread was woken for this fill; reset by the thread */
+	bool kicked; /* the thread was woken for this fill; reset by the thread */
 	bool has_new_opts;
 	struct logfile_opts new_opts;
 	struct logger *lg;
@@ -191,19 +191,20 @@ size_t log_render_text(const struct log_rec *r, char *out)
 
 /* ---- the thread ---- */
 
-static void flush(struct log_stream *ls, uint64_t now_ms)
+/* Writes the buffer; a failing file is retried only every RETRY_MS unless force. */
+static void flush(struct log_stream *ls, uint64_t now_ms, bool force)
 {
 	size_t done = 0;
 
-	if (ls->failing && now_ms < ls->retry_ms)
+	if (ls->failing && now_ms < ls->retry_ms && !force)
 		return;
 	while (done < ls->used) {
 		ssize_t n = logfile_write(&ls->file, ls->buf + done, ls->used - done, time(NULL));
 
 		if (n <= 0) {
 			if (!ls->failing)
-				log_warn("%s: cannot write %s/%s.log (retrying every %d ms)", ls->name,
-					 ls->file.dir, ls->file.base, RETRY_MS);
+				log_warn("%s: cannot write %s/%s.log (retrying every %d ms)",
+					 ls->name, ls->file.dir, ls->file.base, RETRY_MS);
 			ls->failing = true;
 			ls->retry_ms = now_ms + RETRY_MS;
 			logfile_close(&ls->file); /* reopened (or created anew) at the retry */
@@ -231,7 +232,7 @@ static uint64_t render_queued(struct log_stream *ls, uint64_t tail, uint64_t hea
 			continue;
 		}
 		if (LOGGER_BUF_BYTES - ls->used < LOGGER_LINE_MAX) {
-			flush(ls, now_ms);
+			flush(ls, now_ms, false);
 			if (LOGGER_BUF_BYTES - ls->used < LOGGER_LINE_MAX)
 				break; /* the file is failing: leave the rest queued */
 		}
@@ -274,13 +275,20 @@ static void drain(struct log_stream *ls, uint64_t now_ms, bool reopen, bool fina
 	if (reopen)
 		logfile_reopen(&ls->file);
 	tail = render_queued(ls, tail, head, now_ms);
+	while (final && tail != head) { /* at exit: all of it, if the disk lets us */
+		flush(ls, now_ms, true);
+		if (ls->failing)
+			break;
+		tail = render_queued(ls, tail, head, now_ms);
+	}
 	pthread_mutex_lock(&ls->lock);
 	ls->tail = tail;
 	ls->kicked = false;
 	dropped = ls->dropped;
 	pthread_mutex_unlock(&ls->lock);
-	if (ls->used && (final || ls->used >= FLUSH_AT || now_ms - ls->last_flush_ms >= LOGGER_FLUSH_MS))
-		flush(ls, now_ms);
+	if (ls->used &&
+	    (final || ls->used >= FLUSH_AT || now_ms - ls->last_flush_ms >= LOGGER_FLUSH_MS))
+		flush(ls, now_ms, final);
 	report_drops(ls, dropped, now_ms);
 	if (now_ms - ls->last_prune_ms >= PRUNE_MS) {
 		ls->last_prune_ms = now_ms;

@@ -23,19 +23,19 @@
 
 #include "logfile.h"
 
-#define LOGGER_FLUSH_MS 200	     /* buffered lines reach the file within this */
+#define LOGGER_FLUSH_MS 200	      /* buffered lines reach the file within this */
 #define LOGGER_QUEUE_BYTES (4u << 20) /* per stream: bounded memory, ~25,000 full records */
 #define LOGGER_BUF_BYTES (256u << 10) /* per stream write buffer */
-#define LOGGER_LINE_MAX 8192	     /* the longest line a renderer may produce */
-#define LOGGER_TEXT_MAX 1024	     /* security and server log messages */
+#define LOGGER_LINE_MAX 8192	      /* the longest line a renderer may produce */
+#define LOGGER_TEXT_MAX 1024	      /* security and server log messages */
 
 struct logger;
 struct log_stream;
 
 /* A queued record as the renderer sees it. */
 struct log_rec {
-	uint32_t len;	  /* header + payload, 8-aligned; internal */
-	uint32_t paylen;  /* payload bytes */
+	uint32_t len;	    /* header + payload, 8-aligned; internal */
+	uint32_t paylen;    /* payload bytes */
 	struct timespec ts; /* CLOCK_REALTIME when queued */
 	unsigned char payload[];
 };
@@ -73,9 +73,9 @@ void log_stream_commit(struct log_stream *ls);
 
 /* A text line for a security or server log (rendered by log_render_text). */
 void log_stream_printf(struct log_stream *ls, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void log_stream_vprintf(struct log_stream *ls, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 /* "2025-01-15T09:12:01.002+0100 <text>\n" */
 size_t log_render_text(const struct log_rec *r, char *out);
 

@@ -121,8 +121,8 @@ static void copy_header(struct pktlog_rec *r, const struct pkt_info *pi, size_t 
 }
 
 void pktlog_enqueue(struct log_stream *ls, unsigned level, const struct pktlog_peer *src,
-		    const struct pktlog_peer *dst, const struct pkt_info *pi,
-		    const uint8_t *frame, size_t len)
+		    const struct pktlog_peer *dst, const struct pkt_info *pi, const uint8_t *frame,
+		    size_t len)
 {
 	size_t slen = name_len(src), dlen = name_len(dst);
 	size_t qlen = pi->l7 == PKT_L7_DNS ? strnlen(pi->dns_qname, PKT_DNS_NAME_MAX) : 0;
@@ -213,7 +213,7 @@ static void put_time(struct line *l, const struct timespec *ts)
 {
 	static _Thread_local time_t cached_sec = -1;
 	static _Thread_local char cached[32];
-	char ms[8];
+	char ms[24];
 
 	if (ts->tv_sec != cached_sec) {
 		struct tm tm;
@@ -222,9 +222,8 @@ static void put_time(struct line *l, const struct timespec *ts)
 		strftime(cached, sizeof(cached), "%Y-%m-%d,%H:%M:%S", &tm);
 		cached_sec = ts->tv_sec;
 	}
-	put_raw(l, cached, strlen(cached));
 	snprintf(ms, sizeof(ms), ".%03ld", ts->tv_nsec / 1000000);
-	put_raw(l, ms, strlen(ms));
+	l->n += (size_t)snprintf(l->p + l->n, l->cap - l->n, "%s%s", cached, ms); /* at the start */
 }
 
 static void put_session(struct line *l, const char *user, size_t len, uint32_t id)
@@ -249,11 +248,11 @@ static const char *port_name(uint16_t port)
 		uint16_t port;
 		const char *name;
 	} names[] = {
-	    {20, "ftp-data"}, {21, "ftp"},	 {22, "ssh"},	     {23, "telnet"},
-	    {25, "smtp"},     {53, "dns"},	 {67, "bootps"},     {68, "bootpc"},
-	    {80, "http"},     {110, "pop3"},	 {123, "ntp"},	     {143, "imap"},
-	    {443, "https"},   {445, "microsoft-ds"}, {500, "isakmp"}, {993, "imaps"},
-	    {1194, "openvpn"}, {3389, "rdp"},	 {4500, "ipsec-nat-t"},
+	    {20, "ftp-data"},  {21, "ftp"},	      {22, "ssh"},	     {23, "telnet"},
+	    {25, "smtp"},      {53, "dns"},	      {67, "bootps"},	     {68, "bootpc"},
+	    {80, "http"},      {110, "pop3"},	      {123, "ntp"},	     {143, "imap"},
+	    {443, "https"},    {445, "microsoft-ds"}, {500, "isakmp"},	     {993, "imaps"},
+	    {1194, "openvpn"}, {3389, "rdp"},	      {4500, "ipsec-nat-t"},
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -303,7 +302,8 @@ static void tcp_flag_names(uint8_t f, char *out, size_t outlen)
 	out[0] = '\0';
 	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
 		if (f & bits[i].bit)
-			n += (size_t)snprintf(out + n, outlen - n, "%s%s", n ? "+" : "", bits[i].name);
+			n += (size_t)snprintf(out + n, outlen - n, "%s%s", n ? "+" : "",
+					      bits[i].name);
 }
 
 static void describe_tcp(const struct pktlog_rec *r, const char *v, struct desc *d)
@@ -318,7 +318,7 @@ static void describe_tcp(const struct pktlog_rec *r, const char *v, struct desc 
 
 static const char *dhcp_type_name(uint8_t t)
 {
-	static const char *const names[] = {"",	   "Discover", "Offer", "Request", "Decline",
+	static const char *const names[] = {"",	   "Discover", "Offer",	  "Request", "Decline",
 					    "Ack", "Nak",      "Release", "Inform"};
 
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "";
@@ -335,8 +335,8 @@ static void describe_dhcp(const struct pktlog_rec *r, struct desc *d)
 	snprintf(d->type, sizeof(d->type), "DHCPv4");
 	snprintf(d->sub, sizeof(d->sub), "%s", dhcp_type_name(r->dhcp_msg_type));
 	snprintf(d->info, sizeof(d->info),
-		 "TransactionId=%u ClientIP=%s YourIP=%s ServerIP=%s RelayIP=%s", r->dhcp_xid, c,
-		 y, s, g);
+		 "TransactionId=%u ClientIP=%s YourIP=%s ServerIP=%s RelayIP=%s", r->dhcp_xid, c, y,
+		 s, g);
 }
 
 static void describe_udp(const struct pktlog_rec *r, const char *qname, const char *v,
@@ -347,7 +347,8 @@ static void describe_udp(const struct pktlog_rec *r, const char *qname, const ch
 		describe_dhcp(r, d);
 	} else if (r->l7 == PKT_L7_DNS) {
 		snprintf(d->type, sizeof(d->type), "DNS%s", v);
-		snprintf(d->sub, sizeof(d->sub), "%s", r->dns_response ? "DNS_Response" : "DNS_Query");
+		snprintf(d->sub, sizeof(d->sub), "%s",
+			 r->dns_response ? "DNS_Response" : "DNS_Query");
 		snprintf(d->info, sizeof(d->info), "%.*s", r->qname_len, qname);
 	} else if (r->dport == 500 || r->dport == 4500) {
 		snprintf(d->type, sizeof(d->type), "IKE_CONNECT%s", v);
@@ -516,6 +517,8 @@ size_t pktlog_render(const struct log_rec *rec, char *out)
 	if (r->hex_len)
 		put_hex(&l, (const uint8_t *)v + r->src_user_len + r->dst_user_len + r->qname_len,
 			r->hex_len, r->hex_len < r->frame_len);
+	else
+		field(&l, "");
 	out[l.n++] = '\n';
 	return l.n;
 }

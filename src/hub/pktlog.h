@@ -40,8 +40,8 @@ unsigned pktlog_level(const uint32_t level[LOG_CLASSES], const struct pkt_info *
  * never blocks, never allocates: a full queue drops the record (counted).
  */
 void pktlog_enqueue(struct log_stream *ls, unsigned level, const struct pktlog_peer *src,
-		    const struct pktlog_peer *dst, const struct pkt_info *pi,
-		    const uint8_t *frame, size_t len);
+		    const struct pktlog_peer *dst, const struct pkt_info *pi, const uint8_t *frame,
+		    size_t len);
 
 /* log_render_fn for packet log records. */
 size_t pktlog_render(const struct log_rec *r, char *out);

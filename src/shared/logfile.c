@@ -15,14 +15,16 @@
 #include <unistd.h>
 
 #define TIME_NEVER ((time_t)INT64_MAX)
+/* any path built here: the directory, a slash and a file name */
+#define PATH_BUF (sizeof(((struct logfile *)0)->dir) + NAME_MAX + 2)
 
 int logfile_init(struct logfile *lf, const char *dir, const char *base,
 		 const struct logfile_opts *opt)
 {
 	memset(lf, 0, sizeof(*lf));
 	lf->fd = -1;
-	if (strlen(dir) >= sizeof(lf->dir) || strlen(base) >= sizeof(lf->base) ||
-	    !base[0] || strchr(base, '/')) {
+	if (strlen(dir) >= sizeof(lf->dir) || strlen(base) >= sizeof(lf->base) || !base[0] ||
+	    strchr(base, '/')) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -102,16 +104,29 @@ static void period_bounds(unsigned switch_type, time_t t, time_t *from, time_t *
 
 void logfile_period_tag(unsigned switch_type, time_t t, char *out, size_t outlen)
 {
-	static const char *const fmt[] = {
-	    [LOGFILE_SWITCH_NONE] = "%Y%m%d_%H%M%S", [LOGFILE_SWITCH_SECOND] = "%Y%m%d_%H%M%S",
-	    [LOGFILE_SWITCH_MINUTE] = "%Y%m%d_%H%M", [LOGFILE_SWITCH_HOUR] = "%Y%m%d_%H",
-	    [LOGFILE_SWITCH_DAY] = "%Y%m%d",	     [LOGFILE_SWITCH_MONTH] = "%Y%m",
-	};
 	struct tm tm;
+	int y, mo, d, h, mi, se;
 
 	localtime_r(&t, &tm);
-	if (strftime(out, outlen, fmt[clamp_switch(switch_type)], &tm) == 0 && outlen)
-		out[0] = '\0';
+	y = tm.tm_year + 1900, mo = tm.tm_mon + 1, d = tm.tm_mday;
+	h = tm.tm_hour, mi = tm.tm_min, se = tm.tm_sec;
+	switch (clamp_switch(switch_type)) {
+	case LOGFILE_SWITCH_MONTH:
+		snprintf(out, outlen, "%04d%02d", y, mo);
+		break;
+	case LOGFILE_SWITCH_DAY:
+		snprintf(out, outlen, "%04d%02d%02d", y, mo, d);
+		break;
+	case LOGFILE_SWITCH_HOUR:
+		snprintf(out, outlen, "%04d%02d%02d_%02d", y, mo, d, h);
+		break;
+	case LOGFILE_SWITCH_MINUTE:
+		snprintf(out, outlen, "%04d%02d%02d_%02d%02d", y, mo, d, h, mi);
+		break;
+	default: /* second, and none (a split names the moment) */
+		snprintf(out, outlen, "%04d%02d%02d_%02d%02d%02d", y, mo, d, h, mi, se);
+		break;
+	}
 }
 
 static void path_of(const struct logfile *lf, const char *suffix, char *out, size_t outlen)
@@ -125,7 +140,7 @@ static void path_of(const struct logfile *lf, const char *suffix, char *out, siz
  */
 static int rotate_current(struct logfile *lf, time_t period_from, time_t now)
 {
-	char tag[32], suffix[48], cur[PATH_MAX], dst[PATH_MAX];
+	char tag[32], suffix[48], cur[PATH_BUF], dst[PATH_BUF];
 	struct stat sb;
 
 	logfile_period_tag(lf->opt.switch_type,
@@ -149,7 +164,7 @@ static int rotate_current(struct logfile *lf, time_t period_from, time_t now)
 /* Opens BASE.log, first rotating one left from an earlier period. */
 static int open_current(struct logfile *lf, time_t now)
 {
-	char path[PATH_MAX];
+	char path[PATH_BUF];
 	struct stat sb;
 
 	path_of(lf, "", path, sizeof(path));
@@ -282,7 +297,7 @@ static struct rotated *list_rotated(const struct logfile *lf, size_t *count, int
 
 static int remove_rotated(const struct logfile *lf, const struct rotated *r)
 {
-	char path[PATH_MAX];
+	char path[PATH_BUF];
 
 	snprintf(path, sizeof(path), "%s/%s", lf->dir, r->name);
 	return unlink(path) == 0 ? 1 : 0;

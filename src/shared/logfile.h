@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 /* SoftEther's LOG_SWITCH_* values */
@@ -32,14 +33,14 @@ enum logfile_switch {
 #define LOGFILE_SPLIT_MAX 999 /* "~NN" pieces per period */
 
 struct logfile_opts {
-	unsigned switch_type; /* enum logfile_switch; larger values mean month */
-	uint64_t max_size;    /* bytes per file before a split; 0 = no cap */
-	uint32_t retain_days; /* rotated files older than this are deleted; 0 = keep */
+	unsigned switch_type;  /* enum logfile_switch; larger values mean month */
+	uint64_t max_size;     /* bytes per file before a split; 0 = no cap */
+	uint32_t retain_days;  /* rotated files older than this are deleted; 0 = keep */
 	uint64_t retain_bytes; /* oldest rotated files deleted while the total exceeds; 0 = keep */
 };
 
 struct logfile {
-	char dir[PATH_MAX - LOGFILE_BASE_MAX - 32];
+	char dir[PATH_MAX - 128];
 	char base[LOGFILE_BASE_MAX];
 	struct logfile_opts opt;
 	int fd;		    /* -1 while closed (not opened yet, or after an error) */
