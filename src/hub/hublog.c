@@ -196,6 +196,16 @@ static bool configure_stream(struct hublog *hl, _Atomic(struct log_stream *) *sl
 	return ls != NULL;
 }
 
+static uint32_t max_level(const struct conf_log *l)
+{
+	uint32_t m = 0;
+
+	for (int i = 0; i < LOG_CLASSES; i++)
+		if (l->packet_level[i] > m)
+			m = l->packet_level[i];
+	return m;
+}
+
 void hublog_configure(struct hublog *hl, const struct hub_config *cfg, const struct conf_hub *ch)
 {
 	const struct conf_log *l = &ch->log;
@@ -208,8 +218,8 @@ void hublog_configure(struct hublog *hl, const struct hub_config *cfg, const str
 	for (int i = 0; i < LOG_CLASSES; i++)
 		atomic_store_explicit(&hl->level[i], l->packet_level[i], memory_order_relaxed);
 	opts_from(cfg, l->packet_switch, &o);
-	on = configure_stream(hl, &hl->packets, l->save_packet_log, "packet log", "packet", &o,
-			      pktlog_render);
+	on = configure_stream(hl, &hl->packets, l->save_packet_log && max_level(l) > 0,
+			      "packet log", "packet", &o, pktlog_render);
 	atomic_store_explicit(&hl->packets_on, on, memory_order_relaxed);
 	opts_from(cfg, l->security_switch, &o);
 	on = configure_stream(hl, &hl->security, l->save_security_log && !cfg->log_to_stderr,

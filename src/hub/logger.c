@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -27,6 +28,7 @@
 #define DROP_REPORT_MS 10000 /* ongoing drops reported this often */
 #define PRUNE_MS 60000	     /* retention checked this often */
 #define FLUSH_AT (LOGGER_BUF_BYTES / 2)
+#define LOGGER_NICE 10 /* the thread's nice value (Linux: per thread) */
 
 struct log_stream {
 	struct log_stream *next; /* the logger's list; set before publication */
@@ -312,6 +314,9 @@ static void *logger_main(void *arg)
 	struct logger *lg = arg;
 	struct pollfd pfd = {.fd = lg->efd, .events = POLLIN};
 	uint64_t v;
+
+	/* forwarding first: when the CPU is short, the log falls behind (and drops), not frames */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), LOGGER_NICE);
 
 	/* acquire: pairs with the release store in logger_free */
 	while (!atomic_load_explicit(&lg->stop, memory_order_acquire)) {

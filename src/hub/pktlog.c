@@ -148,64 +148,107 @@ void pktlog_enqueue(struct log_stream *ls, unsigned level, const struct pktlog_p
 	log_stream_commit(ls);
 }
 
-/* ---- rendering (logger thread) ---- */
+/* ---- rendering (logger thread) ----
+ * Hand-written appenders instead of printf: the logger renders a few hundred
+ * thousand lines a second, and its CPU is taken from forwarding on a small
+ * machine.
+ */
 
 struct line {
 	char *p;
 	size_t n, cap;
 };
 
-static void put_raw(struct line *l, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len && l->n < l->cap; i++) {
-		char c = s[i];
+#define LINE_OF(buf) ((struct line){.p = (buf), .cap = sizeof(buf)})
 
-		/* a field never breaks the CSV: no separators, no line ends, no control bytes */
-		l->p[l->n++] = c == ',' || (unsigned char)c < 0x20 || c == 0x7f ? '_' : c;
+static void put_c(struct line *l, char c)
+{
+	if (l->n < l->cap)
+		l->p[l->n++] = c;
+}
+
+/* Text we wrote ourselves: copied as it is. */
+static void put_s(struct line *l, const char *s)
+{
+	while (*s)
+		put_c(l, *s++);
+}
+
+static void put_u(struct line *l, uint32_t v)
+{
+	char t[10];
+	int i = 0;
+
+	do
+		t[i++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (i)
+		put_c(l, t[--i]);
+}
+
+static void put_hex(struct line *l, uint32_t v, int digits)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	while (digits--)
+		put_c(l, hex[(v >> (4 * digits)) & 15]);
+}
+
+static void put_mac(struct line *l, const uint8_t m[6])
+{
+	for (int i = 0; i < 6; i++)
+		put_hex(l, m[i], 2);
+}
+
+static void put_ip4(struct line *l, const uint8_t a[4])
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			put_c(l, '.');
+		put_u(l, a[i]);
 	}
 }
 
-/* A field: the separator, then the text escaped, or "-" when empty. */
+static void put_ip(struct line *l, bool v6, const uint8_t *a)
+{
+	char t[INET6_ADDRSTRLEN];
+
+	if (!v6) {
+		put_ip4(l, a);
+		return;
+	}
+	inet_ntop(AF_INET6, a, t, sizeof(t));
+	put_s(l, t);
+}
+
+/* A field: the separator, then the text with separators, line ends and control bytes made '_', or
+ * "-" when empty. */
 static void field_n(struct line *l, const char *s, size_t len)
 {
-	if (l->n < l->cap)
-		l->p[l->n++] = ',';
+	put_c(l, ',');
 	if (len == 0)
-		s = "-", len = 1;
-	put_raw(l, s, len);
+		put_c(l, '-');
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		put_c(l, c == ',' || (unsigned char)c < 0x20 || c == 0x7f ? '_' : c);
+	}
 }
 
-static void field(struct line *l, const char *s)
+static void field_line(struct line *l, const struct line *f)
 {
-	field_n(l, s, strlen(s));
+	field_n(l, f->p, f->n);
 }
 
-static void fieldf(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fieldf(struct line *l, const char *fmt, ...)
+static void field_u(struct line *l, uint32_t v)
 {
-	char tmp[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	field_n(l, tmp, n < 0 ? 0 : (size_t)n >= sizeof(tmp) ? sizeof(tmp) - 1 : (size_t)n);
+	put_c(l, ',');
+	put_u(l, v);
 }
 
-static void fmt_mac(const uint8_t m[6], char *out)
+static void field_empty(struct line *l)
 {
-	snprintf(out, 13, "%02X%02X%02X%02X%02X%02X", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-static void fmt_ip(const struct pktlog_rec *r, const uint8_t *a, char *out, size_t outlen)
-{
-	inet_ntop(r->l3 == PKT_L3_IPV6 ? AF_INET6 : AF_INET, a, out, (socklen_t)outlen);
-}
-
-static void fmt_ip4(const uint8_t a[4], char *out, size_t outlen)
-{
-	inet_ntop(AF_INET, a, out, (socklen_t)outlen);
+	put_s(l, ",-");
 }
 
 /* "date,time" in local time; the formatted second is cached (many records share it). */
@@ -213,32 +256,38 @@ static void put_time(struct line *l, const struct timespec *ts)
 {
 	static _Thread_local time_t cached_sec = -1;
 	static _Thread_local char cached[32];
-	char ms[24];
+	uint32_t ms = (uint32_t)(ts->tv_nsec / 1000000);
 
 	if (ts->tv_sec != cached_sec) {
 		struct tm tm;
 
 		localtime_r(&ts->tv_sec, &tm);
-		strftime(cached, sizeof(cached), "%Y-%m-%d,%H:%M:%S", &tm);
+		strftime(cached, sizeof(cached), "%Y-%m-%d,%H:%M:%S.", &tm);
 		cached_sec = ts->tv_sec;
 	}
-	snprintf(ms, sizeof(ms), ".%03ld", ts->tv_nsec / 1000000);
-	l->n += (size_t)snprintf(l->p + l->n, l->cap - l->n, "%s%s", cached, ms); /* at the start */
+	put_s(l, cached);
+	put_c(l, (char)('0' + ms / 100));
+	put_c(l, (char)('0' + ms / 10 % 10));
+	put_c(l, (char)('0' + ms % 10));
 }
 
+/* SID-<USER>-<id>, upper case as SoftEther writes session names */
 static void put_session(struct line *l, const char *user, size_t len, uint32_t id)
 {
-	char tmp[300];
+	char buf[PROTO_NAME_MAX + 16];
+	struct line t = LINE_OF(buf);
 
-	snprintf(tmp, sizeof(tmp), "SID-%.*s-%u", (int)len, user, id);
-	for (char *c = tmp; *c; c++)
-		if (*c >= 'a' && *c <= 'z')
-			*c = (char)(*c - 'a' + 'A');
-	field(l, tmp);
+	put_s(&t, "SID-");
+	for (size_t i = 0; i < len; i++)
+		put_c(&t, user[i] >= 'a' && user[i] <= 'z' ? (char)(user[i] - 'a' + 'A') : user[i]);
+	put_c(&t, '-');
+	put_u(&t, id);
+	field_line(l, &t);
 }
 
 struct desc {
-	char type[32], sub[64], info[600];
+	char type_buf[32], sub_buf[64], info_buf[600];
+	struct line type, sub, info;
 	bool ports, tcp; /* whether the port and the TCP number columns apply */
 };
 
@@ -261,58 +310,70 @@ static const char *port_name(uint16_t port)
 	return NULL;
 }
 
+/* "name(port)" when known, else the number */
 static void port_field(struct line *l, uint16_t port)
 {
 	const char *name = port_name(port);
 
+	put_c(l, ',');
+	if (name) {
+		put_s(l, name);
+		put_c(l, '(');
+	}
+	put_u(l, port);
 	if (name)
-		fieldf(l, "%s(%u)", name, port);
-	else
-		fieldf(l, "%u", port);
+		put_c(l, ')');
 }
 
 static void describe_arp(const struct pktlog_rec *r, struct desc *d)
 {
-	char spa[16], tpa[16], sha[13];
-
-	fmt_ip4(r->arp_spa, spa, sizeof(spa));
-	fmt_ip4(r->arp_tpa, tpa, sizeof(tpa));
-	fmt_mac(r->arp_sha, sha);
-	snprintf(d->type, sizeof(d->type), "ARPv4");
+	put_s(&d->type, "ARPv4");
 	if (r->arp_op == 1) {
-		snprintf(d->sub, sizeof(d->sub), "Request");
-		snprintf(d->info, sizeof(d->info), "Who has %s? Please Tell %s(%s)", tpa, sha, spa);
+		put_s(&d->sub, "Request");
+		put_s(&d->info, "Who has ");
+		put_ip4(&d->info, r->arp_tpa);
+		put_s(&d->info, "? Please Tell ");
+		put_mac(&d->info, r->arp_sha);
+		put_c(&d->info, '(');
+		put_ip4(&d->info, r->arp_spa);
+		put_c(&d->info, ')');
 	} else if (r->arp_op == 2) {
-		snprintf(d->sub, sizeof(d->sub), "Response");
-		snprintf(d->info, sizeof(d->info), "%s is at %s", spa, sha);
+		put_s(&d->sub, "Response");
+		put_ip4(&d->info, r->arp_spa);
+		put_s(&d->info, " is at ");
+		put_mac(&d->info, r->arp_sha);
 	} else {
-		snprintf(d->sub, sizeof(d->sub), "Op=%u", r->arp_op);
+		put_s(&d->sub, "Op=");
+		put_u(&d->sub, r->arp_op);
 	}
 }
 
-static void tcp_flag_names(uint8_t f, char *out, size_t outlen)
+static void tcp_flag_names(uint8_t f, struct line *l)
 {
 	static const struct {
 		uint8_t bit;
 		const char *name;
 	} bits[] = {{PKT_TCP_SYN, "SYN"}, {PKT_TCP_ACK, "ACK"}, {PKT_TCP_FIN, "FIN"},
 		    {PKT_TCP_RST, "RST"}, {PKT_TCP_PSH, "PSH"}, {PKT_TCP_URG, "URG"}};
-	size_t n = 0;
 
-	out[0] = '\0';
-	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-		if (f & bits[i].bit)
-			n += (size_t)snprintf(out + n, outlen - n, "%s%s", n ? "+" : "",
-					      bits[i].name);
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		if (!(f & bits[i].bit))
+			continue;
+		if (l->n)
+			put_c(l, '+');
+		put_s(l, bits[i].name);
+	}
 }
 
 static void describe_tcp(const struct pktlog_rec *r, const char *v, struct desc *d)
 {
 	bool conn = r->tcp_flags & (PKT_TCP_SYN | PKT_TCP_FIN | PKT_TCP_RST);
 
-	snprintf(d->type, sizeof(d->type), "%s%s", conn ? "TCP_CONNECT" : "TCP_DATA", v);
-	tcp_flag_names(r->tcp_flags, d->sub, sizeof(d->sub));
-	snprintf(d->info, sizeof(d->info), "WindowSize=%u", r->tcp_window);
+	put_s(&d->type, conn ? "TCP_CONNECT" : "TCP_DATA");
+	put_s(&d->type, v);
+	tcp_flag_names(r->tcp_flags, &d->sub);
+	put_s(&d->info, "WindowSize=");
+	put_u(&d->info, r->tcp_window);
 	d->ports = d->tcp = true;
 }
 
@@ -326,17 +387,17 @@ static const char *dhcp_type_name(uint8_t t)
 
 static void describe_dhcp(const struct pktlog_rec *r, struct desc *d)
 {
-	char c[16], y[16], s[16], g[16];
+	static const char *const labels[] = {" ClientIP=", " YourIP=", " ServerIP=", " RelayIP="};
+	const uint8_t *addrs[] = {r->dhcp_ciaddr, r->dhcp_yiaddr, r->dhcp_siaddr, r->dhcp_giaddr};
 
-	fmt_ip4(r->dhcp_ciaddr, c, sizeof(c));
-	fmt_ip4(r->dhcp_yiaddr, y, sizeof(y));
-	fmt_ip4(r->dhcp_siaddr, s, sizeof(s));
-	fmt_ip4(r->dhcp_giaddr, g, sizeof(g));
-	snprintf(d->type, sizeof(d->type), "DHCPv4");
-	snprintf(d->sub, sizeof(d->sub), "%s", dhcp_type_name(r->dhcp_msg_type));
-	snprintf(d->info, sizeof(d->info),
-		 "TransactionId=%u ClientIP=%s YourIP=%s ServerIP=%s RelayIP=%s", r->dhcp_xid, c, y,
-		 s, g);
+	put_s(&d->type, "DHCPv4");
+	put_s(&d->sub, dhcp_type_name(r->dhcp_msg_type));
+	put_s(&d->info, "TransactionId=");
+	put_u(&d->info, r->dhcp_xid);
+	for (int i = 0; i < 4; i++) {
+		put_s(&d->info, labels[i]);
+		put_ip4(&d->info, addrs[i]);
+	}
 }
 
 static void describe_udp(const struct pktlog_rec *r, const char *qname, const char *v,
@@ -345,18 +406,21 @@ static void describe_udp(const struct pktlog_rec *r, const char *qname, const ch
 	d->ports = true;
 	if (r->l7 == PKT_L7_DHCPV4) {
 		describe_dhcp(r, d);
-	} else if (r->l7 == PKT_L7_DNS) {
-		snprintf(d->type, sizeof(d->type), "DNS%s", v);
-		snprintf(d->sub, sizeof(d->sub), "%s",
-			 r->dns_response ? "DNS_Response" : "DNS_Query");
-		snprintf(d->info, sizeof(d->info), "%.*s", r->qname_len, qname);
-	} else if (r->dport == 500 || r->dport == 4500) {
-		snprintf(d->type, sizeof(d->type), "IKE_CONNECT%s", v);
-	} else if (r->dport == 1194) {
-		snprintf(d->type, sizeof(d->type), "OPENVPN_CONNECT%s", v);
-	} else {
-		snprintf(d->type, sizeof(d->type), "UDP%s", v);
+		return;
 	}
+	if (r->l7 == PKT_L7_DNS) {
+		put_s(&d->type, "DNS");
+		put_s(&d->sub, r->dns_response ? "DNS_Response" : "DNS_Query");
+		for (size_t i = 0; i < r->qname_len; i++)
+			put_c(&d->info, qname[i]);
+	} else if (r->dport == 500 || r->dport == 4500) {
+		put_s(&d->type, "IKE_CONNECT");
+	} else if (r->dport == 1194) {
+		put_s(&d->type, "OPENVPN_CONNECT");
+	} else {
+		put_s(&d->type, "UDP");
+	}
+	put_s(&d->type, v);
 }
 
 static const char *icmp_type_name(bool v6, uint8_t t)
@@ -394,16 +458,18 @@ static void describe_icmp(const struct pktlog_rec *r, struct desc *d)
 	bool v6 = r->l4 == PKT_L4_ICMPV6;
 	const char *name = icmp_type_name(v6, r->icmp_type);
 
-	snprintf(d->type, sizeof(d->type), "ICMPv%c", v6 ? '6' : '4');
-	if (name)
-		snprintf(d->sub, sizeof(d->sub), "%s", name);
-	else
-		snprintf(d->sub, sizeof(d->sub), "Type=%u Code=%u", r->icmp_type, r->icmp_code);
+	put_s(&d->type, v6 ? "ICMPv6" : "ICMPv4");
+	if (name) {
+		put_s(&d->sub, name);
+	} else {
+		put_s(&d->sub, "Type=");
+		put_u(&d->sub, r->icmp_type);
+		put_s(&d->sub, " Code=");
+		put_u(&d->sub, r->icmp_code);
+	}
 	if (v6 && (r->icmp_type == PKT_ICMPV6_NS || r->icmp_type == PKT_ICMPV6_NA)) {
-		char t[INET6_ADDRSTRLEN];
-
-		inet_ntop(AF_INET6, r->nd_target, t, sizeof(t));
-		snprintf(d->info, sizeof(d->info), "Target=%s", t);
+		put_s(&d->info, "Target=");
+		put_ip(&d->info, true, r->nd_target);
 	}
 }
 
@@ -414,77 +480,78 @@ static void describe_ip(const struct pktlog_rec *r, const char *qname, struct de
 	switch (r->l4) {
 	case PKT_L4_TCP:
 		describe_tcp(r, v, d);
-		break;
+		return;
 	case PKT_L4_UDP:
 		describe_udp(r, qname, v, d);
-		break;
+		return;
 	case PKT_L4_ICMPV4:
 	case PKT_L4_ICMPV6:
 		describe_icmp(r, d);
-		break;
-	case PKT_L4_FRAGMENT:
-		snprintf(d->type, sizeof(d->type), "IP%s_Fragment(0x%02X)", v, r->ip_proto);
-		break;
+		return;
 	default:
-		snprintf(d->type, sizeof(d->type), "IP%s(0x%02X)", v, r->ip_proto);
-		break;
+		put_s(&d->type, "IP");
+		put_s(&d->type, v);
+		put_s(&d->type, r->l4 == PKT_L4_FRAGMENT ? "_Fragment(0x" : "(0x");
+		put_hex(&d->type, r->ip_proto, 2);
+		put_c(&d->type, ')');
+		return;
 	}
 }
 
 static void describe(const struct pktlog_rec *r, const char *qname, struct desc *d)
 {
-	memset(d, 0, sizeof(*d));
-	if (r->l3 == PKT_L3_ARP)
+	d->type = LINE_OF(d->type_buf);
+	d->sub = LINE_OF(d->sub_buf);
+	d->info = LINE_OF(d->info_buf);
+	d->ports = d->tcp = false;
+	if (r->l3 == PKT_L3_ARP) {
 		describe_arp(r, d);
-	else if (r->l3 == PKT_L3_IPV4 || r->l3 == PKT_L3_IPV6)
+	} else if (r->l3 == PKT_L3_IPV4 || r->l3 == PKT_L3_IPV6) {
 		describe_ip(r, qname, d);
-	else
-		snprintf(d->type, sizeof(d->type), "Proto=0x%04X", r->ethertype);
+	} else {
+		put_s(&d->type, "Proto=0x");
+		put_hex(&d->type, r->ethertype, 4);
+	}
 	if (r->flags & PKT_F_VLAN) {
-		size_t n = strlen(d->info);
-
-		snprintf(d->info + n, sizeof(d->info) - n, "%sVLAN=%u", n ? " " : "", r->vlan_id);
+		if (d->info.n)
+			put_c(&d->info, ' ');
+		put_s(&d->info, "VLAN=");
+		put_u(&d->info, r->vlan_id);
 	}
 }
 
 static void put_addresses(struct line *l, const struct pktlog_rec *r, const struct desc *d)
 {
-	char a[INET6_ADDRSTRLEN];
-	bool ip = r->l3 == PKT_L3_IPV4 || r->l3 == PKT_L3_IPV6;
+	bool ip = r->l3 == PKT_L3_IPV4 || r->l3 == PKT_L3_IPV6, v6 = r->l3 == PKT_L3_IPV6;
 
-	fmt_ip(r, r->ip_src, a, sizeof(a));
-	field(l, ip ? a : "");
-	if (d->ports)
-		port_field(l, r->sport);
-	else
-		field(l, "");
-	fmt_ip(r, r->ip_dst, a, sizeof(a));
-	field(l, ip ? a : "");
-	if (d->ports)
-		port_field(l, r->dport);
-	else
-		field(l, "");
+	for (int i = 0; i < 2; i++) {
+		if (ip) {
+			put_c(l, ',');
+			put_ip(l, v6, i == 0 ? r->ip_src : r->ip_dst);
+		} else {
+			field_empty(l);
+		}
+		if (d->ports)
+			port_field(l, i == 0 ? r->sport : r->dport);
+		else
+			field_empty(l);
+	}
 	if (d->tcp) {
-		fieldf(l, "%u", r->tcp_seq);
-		fieldf(l, "%u", r->tcp_ack);
+		field_u(l, r->tcp_seq);
+		field_u(l, r->tcp_ack);
 	} else {
-		field(l, "");
-		field(l, "");
+		field_empty(l);
+		field_empty(l);
 	}
 }
 
-static void put_hex(struct line *l, const uint8_t *b, size_t n, bool truncated)
+static void put_frame_hex(struct line *l, const uint8_t *b, size_t n, bool truncated)
 {
-	static const char hex[] = "0123456789ABCDEF";
-
-	if (l->n < l->cap)
-		l->p[l->n++] = ',';
-	for (size_t i = 0; i < n && l->n + 2 <= l->cap; i++) {
-		l->p[l->n++] = hex[b[i] >> 4];
-		l->p[l->n++] = hex[b[i] & 15];
-	}
+	put_c(l, ',');
+	for (size_t i = 0; i < n; i++)
+		put_hex(l, b[i], 2);
 	if (truncated)
-		put_raw(l, "...", 3);
+		put_s(l, "...");
 }
 
 size_t pktlog_render(const struct log_rec *rec, char *out)
@@ -492,7 +559,6 @@ size_t pktlog_render(const struct log_rec *rec, char *out)
 	const struct pktlog_rec *r = (const void *)rec->payload;
 	const char *v = r->vars;
 	struct line l = {.p = out, .cap = LOGGER_LINE_MAX - 1};
-	char mac[13];
 	struct desc d;
 
 	if (rec->paylen < sizeof(*r))
@@ -502,23 +568,25 @@ size_t pktlog_render(const struct log_rec *rec, char *out)
 	if (r->has_dst)
 		put_session(&l, v + r->src_user_len, r->dst_user_len, r->dst_id);
 	else
-		field(&l, "");
-	fmt_mac(r->src_mac, mac);
-	field(&l, mac);
-	fmt_mac(r->dst_mac, mac);
-	field(&l, mac);
-	fieldf(&l, "0x%04X", r->ethertype);
-	fieldf(&l, "%u", r->frame_len);
+		field_empty(&l);
+	put_c(&l, ',');
+	put_mac(&l, r->src_mac);
+	put_c(&l, ',');
+	put_mac(&l, r->dst_mac);
+	put_s(&l, ",0x");
+	put_hex(&l, r->ethertype, 4);
+	field_u(&l, r->frame_len);
 	describe(r, v + r->src_user_len + r->dst_user_len, &d);
-	field(&l, d.type);
-	field(&l, d.sub);
+	field_line(&l, &d.type);
+	field_line(&l, &d.sub);
 	put_addresses(&l, r, &d);
-	field(&l, d.info);
+	field_line(&l, &d.info);
 	if (r->hex_len)
-		put_hex(&l, (const uint8_t *)v + r->src_user_len + r->dst_user_len + r->qname_len,
-			r->hex_len, r->hex_len < r->frame_len);
+		put_frame_hex(&l,
+			      (const uint8_t *)v + r->src_user_len + r->dst_user_len + r->qname_len,
+			      r->hex_len, r->hex_len < r->frame_len);
 	else
-		field(&l, "");
+		field_empty(&l);
 	out[l.n++] = '\n';
 	return l.n;
 }
