@@ -182,84 +182,52 @@ static char *csv_of(const uint8_t *frame, size_t len, unsigned level, const char
 	return line;
 }
 
-#define CHECK_CSV(frame, level, dst_user, expect)                                                  \
-	do {                                                                                       \
-		char *got = csv_of(frame, sizeof(frame), level, "alice", dst_user);                \
-		ck_assert_str_eq(got, expect);                                                     \
-		free(got);                                                                         \
-	} while (0)
+/* One frame of each type and its line at header level. */
+static const struct {
+	const char *what;
+	const uint8_t *frame;
+	size_t len;
+	const char *dst_user; /* NULL: flooded */
+	const char *line;
+} csv_cases[] = {
+#define FRAME(f) frame_##f, sizeof(frame_##f)
+    {"ARP", FRAME(arp), NULL,
+     "SID-ALICE-3,-,5E2C910A4417,FFFFFFFFFFFF,0x0806,42,ARPv4,Request,-,-,-,-,-,-,"
+     "Who has 10.0.0.5? Please Tell 5E2C910A4417(192.168.30.10),-\n"},
+    {"DHCP", FRAME(dhcp), NULL,
+     "SID-ALICE-3,-,5E2C910A4417,FFFFFFFFFFFF,0x0800,286,DHCPv4,Discover,0.0.0.0,"
+     "bootpc(68),255.255.255.255,bootps(67),-,-,TransactionId=956560166 "
+     "ClientIP=0.0.0.0 YourIP=0.0.0.0 ServerIP=0.0.0.0 RelayIP=0.0.0.0,-\n"},
+    {"TCP SYN", FRAME(syn), "bob",
+     "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,54,TCP_CONNECTv4,SYN,"
+     "192.168.30.10,51234,10.0.0.5,microsoft-ds(445),3052337823,0,WindowSize=64240,-\n"},
+    {"TCP data", FRAME(data), "bob",
+     "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,70,TCP_DATAv4,ACK+PSH,"
+     "192.168.30.10,51234,10.0.0.5,http(80),1000,2000,WindowSize=502,-\n"},
+    {"UDP", FRAME(udp), "bob",
+     "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,47,UDPv4,-,"
+     "192.168.30.10,5000,10.0.0.5,6000,-,-,-,-\n"},
+    {"ICMP", FRAME(icmp), "bob",
+     "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,46,ICMPv4,Echo Request,"
+     "192.168.30.10,-,10.0.0.5,-,-,-,-,-\n"},
+    {"IPv6", FRAME(ipv6), "bob",
+     "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x86DD,62,ICMPv6,Echo Request,"
+     "fe80::a,-,fe80::b,-,-,-,-,-\n"},
+    {"non-IP", FRAME(lldp), NULL,
+     "SID-ALICE-3,-,5E2C910A4417,0180C200000E,0x88CC,60,Proto=0x88CC,-,-,-,-,-,-,-,-,-\n"},
+    {"VLAN (DNS query)", FRAME(vlan), "bob",
+     "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,75,DNSv4,DNS_Query,"
+     "192.168.30.10,5000,10.0.0.5,dns(53),-,-,example.com VLAN=5,-\n"},
+#undef FRAME
+};
 
-START_TEST(csv_arp)
+START_TEST(csv_each_type)
 {
-	CHECK_CSV(frame_arp, PKTLOG_HEADER, NULL,
-		  "SID-ALICE-3,-,5E2C910A4417,FFFFFFFFFFFF,0x0806,42,ARPv4,Request,-,-,-,-,-,-,"
-		  "Who has 10.0.0.5? Please Tell 5E2C910A4417(192.168.30.10),-\n");
-}
-END_TEST
+	char *got = csv_of(csv_cases[_i].frame, csv_cases[_i].len, PKTLOG_HEADER, "alice",
+			   csv_cases[_i].dst_user);
 
-START_TEST(csv_dhcp)
-{
-	CHECK_CSV(frame_dhcp, PKTLOG_HEADER, NULL,
-		  "SID-ALICE-3,-,5E2C910A4417,FFFFFFFFFFFF,0x0800,286,DHCPv4,Discover,0.0.0.0,"
-		  "bootpc(68),255.255.255.255,bootps(67),-,-,TransactionId=956560166 "
-		  "ClientIP=0.0.0.0 YourIP=0.0.0.0 ServerIP=0.0.0.0 RelayIP=0.0.0.0,-\n");
-}
-END_TEST
-
-START_TEST(csv_tcp_syn)
-{
-	CHECK_CSV(
-	    frame_syn, PKTLOG_HEADER, "bob",
-	    "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,54,TCP_CONNECTv4,SYN,"
-	    "192.168.30.10,51234,10.0.0.5,microsoft-ds(445),3052337823,0,WindowSize=64240,-\n");
-}
-END_TEST
-
-START_TEST(csv_tcp_data)
-{
-	CHECK_CSV(frame_data, PKTLOG_HEADER, "bob",
-		  "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,70,TCP_DATAv4,ACK+PSH,"
-		  "192.168.30.10,51234,10.0.0.5,http(80),1000,2000,WindowSize=502,-\n");
-}
-END_TEST
-
-START_TEST(csv_udp)
-{
-	CHECK_CSV(frame_udp, PKTLOG_HEADER, "bob",
-		  "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,47,UDPv4,-,"
-		  "192.168.30.10,5000,10.0.0.5,6000,-,-,-,-\n");
-}
-END_TEST
-
-START_TEST(csv_icmp)
-{
-	CHECK_CSV(frame_icmp, PKTLOG_HEADER, "bob",
-		  "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,46,ICMPv4,Echo Request,"
-		  "192.168.30.10,-,10.0.0.5,-,-,-,-,-\n");
-}
-END_TEST
-
-START_TEST(csv_ipv6)
-{
-	CHECK_CSV(frame_ipv6, PKTLOG_HEADER, "bob",
-		  "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x86DD,62,ICMPv6,Echo Request,"
-		  "fe80::a,-,fe80::b,-,-,-,-,-\n");
-}
-END_TEST
-
-START_TEST(csv_non_ip)
-{
-	CHECK_CSV(
-	    frame_lldp, PKTLOG_HEADER, NULL,
-	    "SID-ALICE-3,-,5E2C910A4417,0180C200000E,0x88CC,60,Proto=0x88CC,-,-,-,-,-,-,-,-,-\n");
-}
-END_TEST
-
-START_TEST(csv_vlan_dns)
-{
-	CHECK_CSV(frame_vlan, PKTLOG_HEADER, "bob",
-		  "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,75,DNSv4,DNS_Query,"
-		  "192.168.30.10,5000,10.0.0.5,dns(53),-,-,example.com VLAN=5,-\n");
+	ck_assert_msg(strcmp(got, csv_cases[_i].line) == 0, "%s: got %s", csv_cases[_i].what, got);
+	free(got);
 }
 END_TEST
 
@@ -586,15 +554,7 @@ Suite *log_suite(void)
 	TCase *files = tcase_create("log files");
 	TCase *thread = tcase_create("logger thread");
 
-	tcase_add_test(csv, csv_arp);
-	tcase_add_test(csv, csv_dhcp);
-	tcase_add_test(csv, csv_tcp_syn);
-	tcase_add_test(csv, csv_tcp_data);
-	tcase_add_test(csv, csv_udp);
-	tcase_add_test(csv, csv_icmp);
-	tcase_add_test(csv, csv_ipv6);
-	tcase_add_test(csv, csv_non_ip);
-	tcase_add_test(csv, csv_vlan_dns);
+	tcase_add_loop_test(csv, csv_each_type, 0, sizeof(csv_cases) / sizeof(csv_cases[0]));
 	tcase_add_test(csv, csv_full_level_hex);
 	tcase_add_test(csv, csv_escaping);
 	tcase_add_test(csv, level_per_class);
