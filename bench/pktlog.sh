@@ -34,6 +34,9 @@ config() {
 sink_count() { sed -n 's/^frames //p' "$WORK/sink.out" | tail -1; }
 lines() { if [ -f "$PKT" ]; then wc -l <"$PKT"; else echo 0; fi; }
 now() { date +%s.%N; }
+# CPU time of the hub process (every thread, the logger's included), in clock ticks
+hub_ticks() { awk '{ print $14 + $15 }' "/proc/$HUB_PID/stat"; }
+HZ=$(getconf CLK_TCK)
 
 topo_up 2
 config 0
@@ -46,7 +49,7 @@ FLOOD=$!
 CLIENT_PID=([1]=$FLOOD [2]=$SINK)
 wait_for "flood running" 10 grep -q flooding "$WORK/flood.out" || exit 1
 
-declare -A SUM=() LSUM=()
+declare -A SUM=() LSUM=() NSUM=()
 names=(off header full)
 for ((r = 1; r <= REPEAT; r++)); do
 	for level in 0 1 2; do
@@ -54,21 +57,25 @@ for ((r = 1; r <= REPEAT; r++)); do
 		config "$level"
 		kill -HUP "$HUB_PID" # reload, and reopen the log files
 		sleep 2
-		c0=$(sink_count) l0=$(lines) t0=$(now)
+		c0=$(sink_count) l0=$(lines) t0=$(now) k0=$(hub_ticks)
 		sleep "$DURATION"
-		c1=$(sink_count) l1=$(lines) t1=$(now)
+		c1=$(sink_count) l1=$(lines) t1=$(now) k1=$(hub_ticks)
 		rate=$(echo "($c1 - $c0) / ($t1 - $t0)" | bc)
 		lrate=$(echo "($l1 - $l0) / ($t1 - $t0)" | bc)
-		echo "run $r ${names[$level]}: $rate frames/s forwarded, $lrate lines/s logged"
+		# hub CPU nanoseconds per forwarded frame: less sensitive to other load than the rate
+		ns=$(echo "($k1 - $k0) * 1000000000 / $HZ / ($c1 - $c0)" | bc)
+		echo "run $r ${names[$level]}: $rate frames/s forwarded, $lrate lines/s logged, hub CPU $ns ns/frame"
 		SUM[$level]=$((${SUM[$level]:-0} + rate))
 		LSUM[$level]=$((${LSUM[$level]:-0} + lrate))
+		NSUM[$level]=$((${NSUM[$level]:-0} + ns))
 	done
 done
 off=$((SUM[0] / REPEAT))
 for level in 0 1 2; do
 	avg=$((SUM[$level] / REPEAT))
-	printf '{"level":"%s","frames_per_s":%d,"logged_lines_per_s":%d,"vs_off":%.3f}\n' \
-		"${names[$level]}" "$avg" $((LSUM[$level] / REPEAT)) "$(echo "$avg / $off" | bc -l)"
+	printf '{"level":"%s","frames_per_s":%d,"logged_lines_per_s":%d,"vs_off":%.3f,"hub_cpu_ns_per_frame":%d}\n' \
+		"${names[$level]}" "$avg" $((LSUM[$level] / REPEAT)) "$(echo "$avg / $off" | bc -l)" \
+		$((NSUM[$level] / REPEAT))
 done
 grep "records dropped" "$WORK/hub.log" | tail -3 | sed 's/^/# /'
 stop_all

@@ -253,16 +253,12 @@ void hublog_packet(struct hublog *hl, const struct session *src, const struct se
 	pktlog_enqueue(ls, lvl, &s, &d, pi, frame, len);
 }
 
-void hublog_frame(struct hublog *hl, const struct session *src, const struct session *dst,
-		  const uint8_t *frame, size_t len)
+void hublog_forwarded(struct hublog *hl, const struct session *src, const struct session *dst,
+		      const struct pkt_info *pi, const struct pkt *p)
 {
-	struct pkt_info pi;
+	size_t off = p->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
 
-	/* relaxed: as in hublog_packet */
-	if (!hl || !atomic_load_explicit(&hl->packets_on, memory_order_relaxed))
-		return;
-	pkt_parse(frame, len, NULL, &pi);
-	hublog_packet(hl, src, dst, &pi, frame, len);
+	hublog_packet(hl, src, dst, pi, p->data + off, p->len - off);
 }
 
 void hublog_mac_moved(struct hublog *hl, const uint8_t mac[6], uint16_t vlan,

@@ -46,13 +46,10 @@ void hublog_configure(struct hublog *hl, const struct hub_config *cfg, const str
 void hublog_packet(struct hublog *hl, const struct session *src, const struct session *dst,
 		   const struct pkt_info *pi, const uint8_t *frame, size_t len);
 
-/*
- * As hublog_packet for a frame nobody parsed yet: parses it only when the
- * hub's packet log is on.  (Once hub_forward parses every frame, it calls
- * hublog_packet with that result instead.)
- */
-void hublog_frame(struct hublog *hl, const struct session *src, const struct session *dst,
-		  const uint8_t *frame, size_t len);
+/* hublog_packet for a queued frame (struct pkt, virtio-net header skipped). */
+struct pkt;
+void hublog_forwarded(struct hublog *hl, const struct session *src, const struct session *dst,
+		      const struct pkt_info *pi, const struct pkt *p);
 /* Security log: a MAC address now reached through another session. */
 void hublog_mac_moved(struct hublog *hl, const uint8_t mac[6], uint16_t vlan,
 		      const struct session *to);

@@ -18,6 +18,7 @@ Suite *profile_suite(void);
 Suite *config_suite(void);
 Suite *tls_suite(void);
 Suite *cfg_suite(void);
+Suite *firewall_suite(void);
 Suite *log_suite(void);
 Suite *packet_suite(void);
 
