@@ -21,5 +21,6 @@ Suite *cfg_suite(void);
 Suite *firewall_suite(void);
 Suite *log_suite(void);
 Suite *packet_suite(void);
+Suite *acl_suite(void);
 
 #endif
