@@ -3,7 +3,8 @@
 # Packet, security and server logs: traffic through the hub leaves the
 # expected CSV lines (ARP, ICMP at level full, TCP connection attempts);
 # logins, a refused login, a logout and a reload reach the security log; a
-# moved-away file is reopened on SIGHUP.  Then the log directory sits on a
+# moved-away file is reopened on SIGHUP; with LogToStderr the security log goes
+# to stderr (the journal) and no file is made.  Then the log directory sits on a
 # tiny tmpfs (made here) that is full: forwarding goes on (pings, 200 MB of
 # TCP), the hub reports the write error and counts the records it dropped.
 #
@@ -20,10 +21,11 @@ trap cleanup EXIT
 CFG=$WORK/SoftHUB.cfg
 
 # log_conf LOGDIR "CLASS LEVEL"...: hub_conf with the logs in LOGDIR and a
-# LogSetting folder for hub DEFAULT (security and packet logs on).
+# LogSetting folder for hub DEFAULT (security and packet logs on); $LOG_EXTRA is
+# one more root/Vpnhub item.
 log_conf() {
 	local dir=$1 c; shift
-	hub_conf "$CFG" "string LogDir $dir" "uint LogMaxFileSize 1"
+	hub_conf "$CFG" "string LogDir $dir" "uint LogMaxFileSize 1" ${LOG_EXTRA:+"$LOG_EXTRA"}
 	{
 		printf '\t\t\tdeclare LogSetting\n\t\t\t{\n'
 		printf '\t\t\t\tbool SavePacketLog true\n\t\t\t\tbool SaveSecurityLog true\n'
@@ -80,6 +82,18 @@ assert "security log: bob's logout with reason and counters" wait_for "logout" 1
 	grep -qE 'session [0-9]+ \(bob\) from .*: logged out: .*frames in [0-9]+' "$SEC"
 stop_all
 
+# Under systemd: LogToStderr sends the server and security logs to the journal.
+LOG_EXTRA="bool LogToStderr true" log_conf "$WORK/logs2" "ICMP 1"
+start_hub
+start_client 1
+wait_connected 1 2
+assert "LogToStderr: the security log goes to stderr" wait_for "security line" 10 \
+	grep -qE "hub DEFAULT: security: session [0-9]+ \(alice\) from .*: logged in to hub DEFAULT" "$WORK/hub.log"
+refute "LogToStderr: no security.log, no server.log" \
+	bash -c "ls '$WORK/logs2/DEFAULT/security.log' '$WORK/logs2/server.log'"
+stop_all
+client_profile 1 DEFAULT alice alice-pw
+
 # A full disk: the log directory on a 2 MB tmpfs filled up before the hub starts.
 mkdir -p "$FULL"
 mount -t tmpfs -o size=2m tmpfs "$FULL"
@@ -90,7 +104,7 @@ start_hub
 start_client 1
 client_profile 2 DEFAULT bob bob-pw
 start_client 2
-wait_connected 1 2 && wait_connected 2 2
+wait_connected 1 3 && wait_connected 2 2
 wait_for "IPv6 ready" 10 no_tentative c1
 assert "ping through the hub with every frame logged to a full disk" ping_ok c1 10.77.0.2 10
 ns c2 iperf3 -s -D -1 -p 5201 --logfile "$WORK/iperf-s.log"
