@@ -52,22 +52,23 @@ wait_for "carol refused" 10 grep -q "carol.*rejected" "$WORK/hub.log"
 
 assert "ARP request from alice logged" wait_for "ARP line" 5 \
 	grep -qE '^[0-9-]+,[0-9:.]+,SID-ALICE-[0-9]+,-,[0-9A-F]{12},FFFFFFFFFFFF,0x0806,[0-9]+,ARPv4,Request,.*Who has 10.77.0.2\? Please Tell [0-9A-F]{12}\(10.77.0.1\)' "$PKT"
-assert "ICMP echo request alice -> bob at level full (frame hex)" \
+assert "ICMP echo request alice -> bob at level full (frame hex)" wait_for "ICMP" 5 \
 	grep -qE ',SID-ALICE-[0-9]+,SID-BOB-[0-9]+,.*,0x0800,98,ICMPv4,Echo Request,10.77.0.1,-,10.77.0.2,-,-,-,-,[0-9A-F]{196}$' "$PKT"
-assert "ICMP echo reply bob -> alice logged" \
+assert "ICMP echo reply bob -> alice logged" wait_for "reply" 5 \
 	grep -qE ',SID-BOB-[0-9]+,SID-ALICE-[0-9]+,.*ICMPv4,Echo Reply,10.77.0.2,' "$PKT"
-assert "TCP SYN logged with ports, sequence and window" \
+assert "TCP SYN logged with ports, sequence and window" wait_for "SYN" 5 \
 	grep -qE ',TCP_CONNECTv4,SYN,10.77.0.1,[0-9]+,10.77.0.2,9,[0-9]+,0,WindowSize=[0-9]+,-$' "$PKT"
-assert "TCP RST answer logged" grep -qE ',TCP_CONNECTv4,RST\+ACK|,TCP_CONNECTv4,ACK\+RST' "$PKT"
+assert "TCP RST answer logged" wait_for "RST" 5 grep -qE ',TCP_CONNECTv4,RST\+ACK|,TCP_CONNECTv4,ACK\+RST' "$PKT"
 refute "no line for UDP or TCP data (class level 0)" grep -qE ',(UDPv4|TCP_DATAv4),' "$PKT"
 assert "every packet log line has 18 columns" \
 	awk -F, 'NF != 18 { exit 1 }' "$PKT"
-assert "security log: alice logged in, with an ISO-8601 time and zone" \
+# the logger writes at least every 200 ms: wait for lines, never assume them there
+assert "security log: alice logged in, with an ISO-8601 time and zone" wait_for "login" 5 \
 	grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+[+-][0-9]{4} session [0-9]+ \(alice\) from \[::ffff:10.199.1.2\]:[0-9]+: logged in to hub DEFAULT' "$SEC"
 assert "security log: carol's wrong password refused, with source address" \
-	grep -qE 'session [0-9]+ \(carol\) from \[::ffff:10.199.3.2\]:[0-9]+: login refused' "$SEC"
-assert "security log: start" grep -q "vpnhub .* started" "$SEC"
-assert "server log: the daemon's lines" grep -q "ready: 2 hub(s)" "$LOGS/server.log"
+	wait_for "refusal" 5 grep -qE 'session [0-9]+ \(carol\) from \[::ffff:10.199.3.2\]:[0-9]+: login refused' "$SEC"
+assert "security log: start" wait_for "start" 5 grep -q "vpnhub .* started" "$SEC"
+assert "server log: the daemon's lines" wait_for "server log" 5 grep -q "ready: 2 hub(s)" "$LOGS/server.log"
 
 mv "$PKT" "$PKT.1"
 kill -HUP "$HUB_PID"
