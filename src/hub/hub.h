@@ -43,7 +43,7 @@ struct hub {
 	struct session *sessions;
 	uint32_t nsessions;
 	struct hub_stats stats;
-	struct fw_hub fw; /* under lock, like the MAC table */
+	struct fw_hub fw;   /* under lock, like the MAC table */
 	struct hublog *log; /* packet and security logs (hublog.h); NULL if out of memory */
 };
 
