@@ -24,7 +24,7 @@ trap topo_down EXIT
 
 # config LEVEL: every frame at LEVEL (0 = packet log off)
 config() {
-	hub_conf "$CFG" "string LogDir $LOGS"
+	hub_conf "$CFG" "string LogDir $LOGS" "uint LogMaxFileSize 1048576" # no rotation mid-run
 	printf '\t\t\tdeclare LogSetting\n\t\t\t{\n\t\t\t\tbool SavePacketLog true\n\t\t\t\tuint PACKET_LOG_ETHERNET %s\n\t\t\t}\n' \
 		"$1" >"$WORK/logsetting"
 	sed -i "/^\t\tdeclare DEFAULT$/{n;r $WORK/logsetting
