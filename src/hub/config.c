@@ -152,6 +152,23 @@ static int parse_listeners(struct loader *ld, const struct cfg_folder *root)
 	return 0;
 }
 
+/* root/Vpnhub/Log*: where and how much the logs keep. */
+static int parse_log_items(struct loader *ld, const struct cfg_folder *f)
+{
+	struct hub_config *c = ld->c;
+	uint32_t max_mb, retain_mb;
+
+	if (get_text(ld, f, "LogDir", c->log_dir, sizeof(c->log_dir), false) ||
+	    get_uint(ld, f, "LogMaxFileSize", 1024, 1, 1u << 20, &max_mb) ||
+	    get_uint(ld, f, "LogRetainDays", 0, 0, 36500, &c->log_retain_days) ||
+	    get_uint(ld, f, "LogRetainMegabytes", 0, 0, UINT32_MAX, &retain_mb) ||
+	    get_bool(ld, f, "LogToStderr", false, &c->log_to_stderr))
+		return -1;
+	c->log_max_file_size = (uint64_t)max_mb << 20;
+	c->log_retain_bytes = (uint64_t)retain_mb << 20;
+	return 0;
+}
+
 /* root/Vpnhub: our settings; every one optional. */
 static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 {
@@ -169,7 +186,7 @@ static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 	    get_uint(ld, f, "QueueBytes", 4u << 20, 256u << 10, 256u << 20, &c->queue_bytes) ||
 	    get_uint(ld, f, "MaxMacTable", 65536, 16, 1u << 20, &c->max_macs) ||
 	    get_uint(ld, f, "SessionMaxMacs", 1024, 3, 1u << 20, &c->session_max_macs) ||
-	    get_uint(ld, f, "MacAging", 600, 10, 86400, &c->mac_aging_s))
+	    get_uint(ld, f, "MacAging", 600, 10, 86400, &c->mac_aging_s) || parse_log_items(ld, f))
 		return -1;
 	if (!c->state_dir[0])
 		snprintf(c->state_dir, sizeof(c->state_dir), "%s", DEFAULT_STATE_DIR);

@@ -141,6 +141,12 @@ struct hub_config {
 	uint32_t max_macs;	   /* per hub */
 	uint32_t session_max_macs; /* per session, unless policy MaxMac or NoBridge sets it */
 	uint32_t mac_aging_s;
+	/* logs (logger.h, hublog.h) */
+	char log_dir[PATH_MAX - 384]; /* "" = StateDir/log; room for hub and file names */
+	uint64_t log_max_file_size;   /* split a log file before it passes this */
+	uint32_t log_retain_days;     /* rotated files older than this are deleted; 0 = keep */
+	uint64_t log_retain_bytes;    /* per log: oldest rotated files deleted above; 0 = keep */
+	bool log_to_stderr;	      /* server and security logs to stderr (journal), no files */
 	/* things worth telling the administrator once: unknown items, weak hashes */
 	char *notes[CONF_NOTES_MAX];
 	size_t nnotes, notes_dropped;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hub.h"
+#include "hublog.h"
 #include "log.h"
 #include "queue.h"
 #include "session.h"
@@ -475,6 +476,7 @@ void fw_drop(struct hub *h, struct session *s, enum fw_reason r, const struct pk
 	else
 		log_info("security: hub %s session %u (%s): dropping frames (%s): %s", h->name,
 			 s->id, s->user, why, what);
+	hublog_session(s, "dropping frames (%s): %s", why, what);
 	e->frames = 1;
 	e->last_ms = now_ms;
 }

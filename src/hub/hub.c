@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "frame.h"
+#include "hublog.h"
 #include "log.h"
 #include "packet.h"
 #include "session.h"
@@ -48,6 +49,7 @@ static struct hub *hub_add(struct hub_server *srv, const struct hub_config *cfg,
 		return NULL;
 	}
 	snprintf(h->name, sizeof(h->name), "%s", name);
+	h->log = hublog_new(name);
 	pthread_mutex_init(&h->lock, NULL);
 	srv->hubs[srv->nhubs++] = h;
 	return h;
@@ -73,9 +75,10 @@ static int add_new_hubs(struct hub_server *srv, const struct hub_config *cfg)
 			pthread_mutex_lock(&h->lock);
 			fw_hub_update(&h->fw, &cfg->hubs[i]);
 			pthread_mutex_unlock(&h->lock);
-		} else if (!hub_add(srv, cfg, cfg->hubs[i].name)) {
+		} else if (!(h = hub_add(srv, cfg, cfg->hubs[i].name))) {
 			return -1;
 		}
+		hublog_configure(h->log, cfg, &cfg->hubs[i]);
 	}
 	return 0;
 }
@@ -244,6 +247,7 @@ void hub_server_free(struct hub_server *srv)
 {
 	for (size_t i = 0; i < srv->nhubs; i++) {
 		sw_free(srv->hubs[i]->macs);
+		hublog_free(srv->hubs[i]->log);
 		fw_hub_free(&srv->hubs[i]->fw);
 		pthread_mutex_destroy(&srv->hubs[i]->lock);
 		free(srv->hubs[i]);
@@ -385,6 +389,9 @@ static bool learn(struct hub *h, struct session *src, const struct pkt_info *pi,
 		atomic_fetch_add_explicit(&h->stats.drops_mac, 1, memory_order_relaxed);
 		fw_drop(h, src, FW_R_MAC_TABLE, pi, now_ms);
 		return false;
+	case SW_MOVED:
+		hublog_mac_moved(h->log, pi->src, pi->vlan_id, src);
+		return true;
 	default:
 		return true;
 	}
@@ -412,6 +419,7 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 	    pi->flags & PKT_F_MULTICAST ? NULL : sw_lookup(h->macs, pi->dst, pi->vlan_id, now_ms);
 	if (!port) {
 		flood(h, src, p, pi, now_ms, acl_decided);
+		hublog_forwarded(h->log, src, NULL, pi, p);
 		return;
 	}
 	dst = sess_from_port(port);
@@ -420,6 +428,7 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 		return;
 	}
 	deliver(h, src, dst, p, pi, now_ms, acl_decided);
+	hublog_forwarded(h->log, src, dst, pi, p);
 	atomic_fetch_add_explicit(&h->stats.unicast, 1, memory_order_relaxed);
 }
 

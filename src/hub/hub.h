@@ -20,6 +20,7 @@
 #include "queue.h"
 #include "switch.h"
 
+struct hublog;
 struct session;
 struct state;
 
@@ -42,7 +43,8 @@ struct hub {
 	struct session *sessions;
 	uint32_t nsessions;
 	struct hub_stats stats;
-	struct fw_hub fw; /* under lock, like the MAC table */
+	struct fw_hub fw;   /* under lock, like the MAC table */
+	struct hublog *log; /* packet and security logs (hublog.h); NULL if out of memory */
 };
 
 struct hub_server {

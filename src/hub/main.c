@@ -22,6 +22,7 @@
 #include "auth.h"
 #include "config.h"
 #include "hub.h"
+#include "hublog.h"
 #include "listener.h"
 #include "daemon.h"
 #include "log.h"
@@ -208,6 +209,7 @@ static void reload(struct hub_server *srv, const char *path)
 	config_put(old);
 	hub_server_reconfigure(srv, c);
 	log_info("reloaded %s: %zu hub(s)", path, c->nhubs);
+	hublog_all(srv, "configuration reloaded from %s", path);
 	save_state(srv);
 }
 
@@ -255,6 +257,7 @@ static void drop_privileges(struct hub_server *srv, const struct options *o)
 	if (!pw)
 		fatalx("--user %s: no such user", o->d.user);
 	hand_over_state(srv, pw);
+	hublog_chown(pw->pw_uid, pw->pw_gid);
 	if (daemon_drop_privileges(o->d.user, NULL, 0, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	log_info("running as %s with no capabilities", o->d.user);
@@ -303,8 +306,10 @@ static int run(struct hub_server *srv, const struct options *o, const sigset_t *
 		fatal("cannot start the accept thread");
 	log_info("vpnhub %s ready: %zu hub(s)", VPN_VERSION, srv->nhubs);
 	daemon_notify("READY=1");
+	hublog_all(srv, "vpnhub %s started", VPN_VERSION);
 	while ((sig = wait_signal(set)) == SIGHUP) {
 		daemon_notify("RELOADING=1");
+		hublog_reopen(); /* logrotate moved the files */
 		reload(srv, o->config_path);
 		daemon_notify("READY=1");
 	}
@@ -314,6 +319,7 @@ static int run(struct hub_server *srv, const struct options *o, const sigset_t *
 	if (hub_server_stop(srv, PROTO_R_SHUTDOWN, 5000) > 0)
 		return 1; /* threads still use srv: exit without freeing it */
 	hub_server_log_stats(srv);
+	hublog_stop();
 	save_state(srv);
 	return 0;
 }
@@ -373,6 +379,8 @@ static void prepare(struct hub_server *srv, struct hub_config *cfg)
 	srv->state = state_open(cfg->state_dir, err, sizeof(err));
 	if (!srv->state)
 		fatalx("%s", err); /* only out of memory: a bad file was set aside */
+	if (hublog_start(cfg, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 	setup_certificate(cfg);
 	print_fingerprint(cfg->cert_file);
 	srv->tls = tls_server_ctx(cfg->cert_file, cfg->key_file, err, sizeof(err));

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "frame.h"
+#include "hublog.h"
 #include "log.h"
 #include "stream.h"
 
@@ -262,6 +263,10 @@ static void run_established(struct session *s)
 		 (unsigned long long)s->tx_frame_bytes, (unsigned long long)qs.drops_full,
 		 (unsigned long long)s->drops_nomem, qs.hwm_frames, qs.hwm_bytes);
 	log_drops(s);
+	hublog_session(s, "logged out: %s%s%s; frames in %llu (%llu bytes), out %llu (%llu bytes)",
+		       proto_reason_str(reason), why[0] ? ": " : "", why,
+		       (unsigned long long)s->rx_frames, (unsigned long long)s->rx_frame_bytes,
+		       (unsigned long long)s->tx_frames, (unsigned long long)s->tx_frame_bytes);
 	stream_free(&st);
 }
 

@@ -19,6 +19,7 @@ Suite *config_suite(void);
 Suite *tls_suite(void);
 Suite *cfg_suite(void);
 Suite *firewall_suite(void);
+Suite *log_suite(void);
 Suite *packet_suite(void);
 Suite *acl_suite(void);
 
