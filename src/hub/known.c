@@ -31,6 +31,8 @@ static const char *const known_items[] = {
     "root/Vpnhub/MaxMacTable",
     "root/Vpnhub/SessionMaxMacs",
     "root/Vpnhub/MacAging",
+    "root/Vpnhub/AdminSocket",
+    "root/Vpnhub/AdminPort",
     HUB "Online",
     HUB "HashedPassword",
     HUB "SecurePassword",

@@ -19,6 +19,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "auth.h"
 #include "config.h"
 #include "hub.h"
@@ -292,15 +293,21 @@ static void block_signals(sigset_t *set)
 static int run(struct hub_server *srv, const struct options *o, const sigset_t *set)
 {
 	struct listener *l;
+	struct admin *adm;
 	char err[512];
 	int sig;
 
 	l = listener_open(srv, err, sizeof(err));
 	if (!l)
 		fatalx("%s", err);
+	adm = admin_open(srv, err, sizeof(err)); /* its socket, like the listeners, as root */
+	if (!adm)
+		fatalx("%s", err);
 	drop_privileges(srv, o); /* single-threaded still: capabilities are per thread */
 	if (listener_start(l) != 0)
 		fatal("cannot start the accept thread");
+	if (admin_start(adm) != 0)
+		fatal("cannot start the admin console thread");
 	log_info("vpnhub %s ready: %zu hub(s)", VPN_VERSION, srv->nhubs);
 	daemon_notify("READY=1");
 	while ((sig = wait_signal(set)) == SIGHUP) {
@@ -311,6 +318,7 @@ static int run(struct hub_server *srv, const struct options *o, const sigset_t *
 	log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	daemon_notify("STOPPING=1");
 	listener_close(l);
+	admin_close(adm); /* its clients use srv */
 	if (hub_server_stop(srv, PROTO_R_SHUTDOWN, 5000) > 0)
 		return 1; /* threads still use srv: exit without freeing it */
 	hub_server_log_stats(srv);

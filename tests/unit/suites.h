@@ -18,5 +18,6 @@ Suite *profile_suite(void);
 Suite *config_suite(void);
 Suite *tls_suite(void);
 Suite *cfg_suite(void);
+Suite *admin_suite(void);
 
 #endif
