@@ -20,10 +20,10 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "admin_parse.h"
+#include "prompt.h"
 
 #define DEFAULT_SOCKET "/run/vpnhub/admin.sock"
 #define PASSWORD_MAX 256
@@ -158,34 +158,24 @@ static int request(struct ctl *c, const char *line, FILE *out)
 /* A password: the first line of file, or asked for on the terminal (or read from stdin). */
 static int get_password(const char *file, const char *prompt, char *buf, size_t cap)
 {
-	FILE *f = file ? fopen(file, "r") : stdin;
-	struct termios old, quiet;
-	bool tty = !file && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
-	bool ok;
+	FILE *f;
+	int rc;
 
-	if (!f) {
+	if (!file)
+		rc = prompt_secret(prompt, buf, cap);
+	else if (!(f = fopen(file, "r"))) {
 		fprintf(stderr, "vpnhubctl: %s: %s\n", file, strerror(errno));
 		return -1;
-	}
-	if (tty) {
-		fprintf(stderr, "%s", prompt);
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-	}
-	ok = fgets(buf, (int)cap, f) != NULL;
-	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSANOW, &old);
-		fputc('\n', stderr);
-	}
-	if (file)
+	} else {
+		if (!fgets(buf, (int)cap, f))
+			buf[0] = '\0';
 		fclose(f);
-	buf[ok ? strcspn(buf, "\r\n") : 0] = '\0';
-	if (!buf[0]) {
-		fprintf(stderr, "vpnhubctl: empty password\n");
-		return -1;
+		buf[strcspn(buf, "\r\n")] = '\0';
+		rc = buf[0] ? 0 : -1;
 	}
-	return 0;
+	if (rc != 0)
+		fprintf(stderr, "vpnhubctl: empty password\n");
+	return rc;
 }
 
 /* Appends quoted words to line; -1 if they do not fit. */

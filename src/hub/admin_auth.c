@@ -39,16 +39,21 @@ static bool hash_matches(const uint8_t stored[SHA0_LEN], const void *data, size_
 	return CRYPTO_memcmp(h, stored, SHA0_LEN) == 0;
 }
 
-/* The hub admin's SecurePassword: SHA-0(password || "ADMINISTRATOR"). */
-static bool secure_matches(const uint8_t stored[SHA0_LEN], const char *password)
+void admin_secure_hash(const char *password, uint8_t out[SHA0_LEN])
 {
 	struct sha0_ctx c;
-	uint8_t h[SHA0_LEN];
 
 	sha0_init(&c);
 	sha0_update(&c, password, strlen(password));
 	sha0_update(&c, "ADMINISTRATOR", 13);
-	sha0_final(&c, h);
+	sha0_final(&c, out);
+}
+
+static bool secure_matches(const uint8_t stored[SHA0_LEN], const char *password)
+{
+	uint8_t h[SHA0_LEN];
+
+	admin_secure_hash(password, h);
 	return CRYPTO_memcmp(h, stored, SHA0_LEN) == 0;
 }
 

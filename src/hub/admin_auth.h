@@ -48,6 +48,9 @@ bool admin_may(const struct admin_identity *id, enum admin_need need, const char
 bool admin_password_ok(const struct hub_config *c, const char *hub, const char *password,
 		       struct admin_identity *id);
 
+/* A hub administrator's SecurePassword: SHA-0(password || "ADMINISTRATOR"). */
+void admin_secure_hash(const char *password, uint8_t out[SHA0_LEN]);
+
 /* Failed logins: at most ADMIN_FAIL_BURST per ADMIN_FAIL_WINDOW_MS, server-wide. */
 #define ADMIN_FAIL_BURST 5
 #define ADMIN_FAIL_WINDOW_MS 10000

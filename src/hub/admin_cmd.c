@@ -19,7 +19,8 @@
 struct command {
 	const char *words; /* "user add": one or two words */
 	enum admin_need need;
-	admin_handler run;
+	admin_handler run;  /* a command that reads or acts, or */
+	admin_edit_fn edit; /* a configuration change */
 	int min_args, max_args;
 	const char *const *options; /* allowed --options (NULL-terminated), --json always */
 	const char *usage;
@@ -38,55 +39,57 @@ static const char *const access_opts[] = {"priority", "protocol", "src-ip",   "d
 
 /* Hub-scoped commands act on the hub chosen with "hub select" (or --hub of vpnhubctl). */
 static const struct command commands[] = {
-    {"help", NEED_NOTHING, cmd_help, 0, 2, no_opts, "help [COMMAND]"},
-    {"login", NEED_NOTHING, cmd_login, 1, 2, no_opts, "login [HUB] PASSWORD"},
-    {"quit", NEED_NOTHING, cmd_quit, 0, 0, no_opts, "quit"},
-    {"status", NEED_HUB, cmd_status, 0, 0, no_opts, "status [--json]"},
-    {"hub list", NEED_HUB, cmd_hub_list, 0, 0, no_opts, "hub list [--json]"},
-    {"hub select", NEED_HUB, cmd_hub_select, 1, 1, no_opts, "hub select HUB"},
-    {"hub create", NEED_SERVER, cmd_hub_create, 1, 1, no_opts, "hub create HUB"},
-    {"hub delete", NEED_SERVER, cmd_hub_delete, 1, 1, no_opts, "hub delete HUB"},
-    {"hub online", NEED_HUB, cmd_hub_online, 0, 0, no_opts, "hub online"},
-    {"hub offline", NEED_HUB, cmd_hub_offline, 0, 0, no_opts, "hub offline"},
-    {"hub password", NEED_SERVER, cmd_hub_password, 1, 1, no_opts, "hub password PASSWORD"},
-    {"session list", NEED_HUB, cmd_session_list, 0, 0, no_opts, "session list [--json]"},
-    {"session show", NEED_HUB, cmd_session_show, 1, 1, no_opts, "session show ID [--json]"},
-    {"session kick", NEED_HUB, cmd_session_kick, 1, 1, no_opts, "session kick ID"},
-    {"mac table", NEED_HUB, cmd_mac_table, 0, 0, no_opts, "mac table [--json]"},
-    {"ip table", NEED_HUB, cmd_ip_table, 0, 0, no_opts, "ip table [--json]"},
-    {"user list", NEED_HUB, cmd_user_list, 0, 0, no_opts, "user list [--json]"},
-    {"user show", NEED_HUB, cmd_user_show, 1, 1, no_opts, "user show USER [--json]"},
-    {"user add", NEED_HUB, cmd_user_add, 1, 1, user_opts,
+    {"help", NEED_NOTHING, cmd_help, NULL, 0, 2, no_opts, "help [COMMAND]"},
+    {"login", NEED_NOTHING, cmd_login, NULL, 1, 2, no_opts, "login [HUB] PASSWORD"},
+    {"quit", NEED_NOTHING, cmd_quit, NULL, 0, 0, no_opts, "quit"},
+    {"status", NEED_HUB, cmd_status, NULL, 0, 0, no_opts, "status [--json]"},
+    {"hub list", NEED_HUB, cmd_hub_list, NULL, 0, 0, no_opts, "hub list [--json]"},
+    {"hub select", NEED_HUB, cmd_hub_select, NULL, 1, 1, no_opts, "hub select HUB"},
+    {"hub create", NEED_SERVER, NULL, edit_hub_create, 1, 1, no_opts, "hub create HUB"},
+    {"hub delete", NEED_SERVER, NULL, edit_hub_delete, 1, 1, no_opts, "hub delete HUB"},
+    {"hub online", NEED_HUB, NULL, edit_hub_online, 0, 0, no_opts, "hub online"},
+    {"hub offline", NEED_HUB, NULL, edit_hub_offline, 0, 0, no_opts, "hub offline"},
+    {"hub password", NEED_SERVER, NULL, edit_hub_password, 1, 1, no_opts, "hub password PASSWORD"},
+    {"session list", NEED_HUB, cmd_session_list, NULL, 0, 0, no_opts, "session list [--json]"},
+    {"session show", NEED_HUB, cmd_session_show, NULL, 1, 1, no_opts, "session show ID [--json]"},
+    {"session kick", NEED_HUB, cmd_session_kick, NULL, 1, 1, no_opts, "session kick ID"},
+    {"mac table", NEED_HUB, cmd_mac_table, NULL, 0, 0, no_opts, "mac table [--json]"},
+    {"ip table", NEED_HUB, cmd_ip_table, NULL, 0, 0, no_opts, "ip table [--json]"},
+    {"user list", NEED_HUB, cmd_user_list, NULL, 0, 0, no_opts, "user list [--json]"},
+    {"user show", NEED_HUB, cmd_user_show, NULL, 1, 1, no_opts, "user show USER [--json]"},
+    {"user add", NEED_HUB, NULL, edit_user_add, 1, 1, user_opts,
      "user add USER [--group G] [--realname R] [--note N] [--expire YYYY-MM-DD[THH:MM:SS]|never]"},
-    {"user delete", NEED_HUB, cmd_user_delete, 1, 1, no_opts, "user delete USER"},
-    {"user set", NEED_HUB, cmd_user_set, 1, 1, user_opts,
+    {"user delete", NEED_HUB, NULL, edit_user_delete, 1, 1, no_opts, "user delete USER"},
+    {"user set", NEED_HUB, NULL, edit_user_set, 1, 1, user_opts,
      "user set USER [--group G|\"\"] [--realname R] [--note N] [--expire DATE|never]"},
-    {"user passwd", NEED_HUB, cmd_user_passwd, 2, 2, no_opts, "user passwd USER PASSWORD"},
-    {"group list", NEED_HUB, cmd_group_list, 0, 0, no_opts, "group list [--json]"},
-    {"group add", NEED_HUB, cmd_group_add, 1, 1, group_opts,
+    {"user passwd", NEED_HUB, NULL, edit_user_passwd, 2, 2, no_opts, "user passwd USER PASSWORD"},
+    {"group list", NEED_HUB, cmd_group_list, NULL, 0, 0, no_opts, "group list [--json]"},
+    {"group add", NEED_HUB, NULL, edit_group_add, 1, 1, group_opts,
      "group add GROUP [--realname R] [--note N]"},
-    {"group delete", NEED_HUB, cmd_group_delete, 1, 1, no_opts, "group delete GROUP"},
-    {"group set", NEED_HUB, cmd_group_set, 1, 1, group_opts,
+    {"group delete", NEED_HUB, NULL, edit_group_delete, 1, 1, no_opts, "group delete GROUP"},
+    {"group set", NEED_HUB, NULL, edit_group_set, 1, 1, group_opts,
      "group set GROUP [--realname R] [--note N]"},
-    {"policy show", NEED_HUB, cmd_policy_show, 2, 2, no_opts,
+    {"policy show", NEED_HUB, cmd_policy_show, NULL, 2, 2, no_opts,
      "policy show user|group NAME [--json]"},
-    {"policy set", NEED_HUB, cmd_policy_set, 4, 4, no_opts,
+    {"policy set", NEED_HUB, NULL, edit_policy_set, 4, 4, no_opts,
      "policy set user|group NAME ITEM VALUE"},
-    {"policy clear", NEED_HUB, cmd_policy_clear, 2, 2, no_opts, "policy clear user|group NAME"},
-    {"access list", NEED_HUB, cmd_access_list, 0, 0, no_opts, "access list [--json]"},
-    {"access add", NEED_HUB, cmd_access_add, 1, 1, access_opts,
+    {"policy clear", NEED_HUB, NULL, edit_policy_clear, 2, 2, no_opts,
+     "policy clear user|group NAME"},
+    {"access list", NEED_HUB, cmd_access_list, NULL, 0, 0, no_opts, "access list [--json]"},
+    {"access add", NEED_HUB, NULL, edit_access_add, 1, 1, access_opts,
      "access add pass|discard [--priority N] [--protocol tcp|udp|icmp|N] [--src-ip A[/MASK]] "
      "[--dst-ip A[/MASK]] [--src-port P[-Q]] [--dst-port P[-Q]] [--src-user U] [--dst-user U] "
      "[--note TEXT] [--active yes|no]"},
-    {"access delete", NEED_HUB, cmd_access_delete, 1, 1, no_opts, "access delete ID"},
-    {"access enable", NEED_HUB, cmd_access_enable, 1, 1, no_opts, "access enable ID"},
-    {"access disable", NEED_HUB, cmd_access_disable, 1, 1, no_opts, "access disable ID"},
-    {"log show", NEED_HUB, cmd_log_show, 0, 0, no_opts, "log show [--json]"},
-    {"log set", NEED_HUB, cmd_log_set, 2, 2, no_opts, "log set ITEM VALUE"},
-    {"stats", NEED_HUB, cmd_stats, 0, 2, no_opts, "stats [session ID] [--json]"},
-    {"config save", NEED_SERVER, cmd_config_save, 0, 0, no_opts, "config save"},
-    {"config reload", NEED_SERVER, cmd_config_reload, 0, 0, no_opts, "config reload"},
-    {"listener list", NEED_SERVER, cmd_listener_list, 0, 0, no_opts, "listener list [--json]"},
+    {"access delete", NEED_HUB, NULL, edit_access_delete, 1, 1, no_opts, "access delete ID"},
+    {"access enable", NEED_HUB, NULL, edit_access_enable, 1, 1, no_opts, "access enable ID"},
+    {"access disable", NEED_HUB, NULL, edit_access_disable, 1, 1, no_opts, "access disable ID"},
+    {"log show", NEED_HUB, cmd_log_show, NULL, 0, 0, no_opts, "log show [--json]"},
+    {"log set", NEED_HUB, NULL, edit_log_set, 2, 2, no_opts, "log set ITEM VALUE"},
+    {"stats", NEED_HUB, cmd_stats, NULL, 0, 2, no_opts, "stats [session ID] [--json]"},
+    {"config save", NEED_SERVER, NULL, edit_config_save, 0, 0, no_opts, "config save"},
+    {"config reload", NEED_SERVER, cmd_config_reload, NULL, 0, 0, no_opts, "config reload"},
+    {"listener list", NEED_SERVER, cmd_listener_list, NULL, 0, 0, no_opts,
+     "listener list [--json]"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -317,7 +320,7 @@ int admin_exec(struct admin_session *as, const char *line, size_t len, struct ad
 			c.arg0 = nwords(cmd->words);
 			rc = check_call(cmd, &c);
 			if (rc == 0)
-				rc = cmd->run(&c);
+				rc = cmd->run ? cmd->run(&c) : admin_edit(&c, cmd->edit);
 		}
 	}
 	if (rc == 0 && out->truncated)

@@ -20,9 +20,7 @@
 #include "log.h"
 #include "sha0.h"
 
-typedef int (*edit_fn)(struct admin_call *c, struct cfg_folder *root, char *done, size_t donelen);
-
-static int edit(struct admin_call *c, edit_fn fn)
+int admin_edit(struct admin_call *c, admin_edit_fn fn)
 {
 	struct admin_core *core = c->as->core;
 	struct hub_config *cur, *next;
@@ -160,7 +158,7 @@ static int apply_user_options(struct admin_call *c, struct cfg_folder *root, str
 	return 0;
 }
 
-static int do_user_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_user_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	const char *name = admin_arg(c, 0);
 	struct cfg_folder *u = entry(c, account_list(c, root, "UserList"), "user", name, true);
@@ -173,12 +171,7 @@ static int do_user_add(struct admin_call *c, struct cfg_folder *root, char *done
 	return 0;
 }
 
-int cmd_user_add(struct admin_call *c)
-{
-	return edit(c, do_user_add);
-}
-
-static int do_user_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_user_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	const char *name = admin_arg(c, 0);
 	struct cfg_folder *u = entry(c, account_list(c, root, "UserList"), "user", name, false);
@@ -193,12 +186,7 @@ static int do_user_set(struct admin_call *c, struct cfg_folder *root, char *done
 	return 0;
 }
 
-int cmd_user_set(struct admin_call *c)
-{
-	return edit(c, do_user_set);
-}
-
-static int do_user_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_user_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	const char *name = admin_arg(c, 0);
 	struct cfg_folder *list = account_list(c, root, "UserList");
@@ -210,13 +198,8 @@ static int do_user_delete(struct admin_call *c, struct cfg_folder *root, char *d
 	return 0;
 }
 
-int cmd_user_delete(struct admin_call *c)
-{
-	return edit(c, do_user_delete);
-}
-
 /* Stores a salted verifier; SoftEther's password-equivalent hashes go. */
-static int do_user_passwd(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_user_passwd(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	const char *name = admin_arg(c, 0), *pw = admin_arg(c, 1);
 	struct cfg_folder *u = entry(c, account_list(c, root, "UserList"), "user", name, false);
@@ -241,11 +224,6 @@ static int do_user_passwd(struct admin_call *c, struct cfg_folder *root, char *d
 	return 0;
 }
 
-int cmd_user_passwd(struct admin_call *c)
-{
-	return edit(c, do_user_passwd);
-}
-
 static int apply_group_options(struct admin_call *c, struct cfg_folder *g)
 {
 	const char *realname = admin_opt_get(c->cl, "realname");
@@ -257,7 +235,7 @@ static int apply_group_options(struct admin_call *c, struct cfg_folder *g)
 	return 0;
 }
 
-static int do_group_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_group_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	const char *name = admin_arg(c, 0);
 	struct cfg_folder *g = entry(c, account_list(c, root, "GroupList"), "group", name, true);
@@ -268,12 +246,7 @@ static int do_group_add(struct admin_call *c, struct cfg_folder *root, char *don
 	return 0;
 }
 
-int cmd_group_add(struct admin_call *c)
-{
-	return edit(c, do_group_add);
-}
-
-static int do_group_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_group_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	const char *name = admin_arg(c, 0);
 	struct cfg_folder *g = entry(c, account_list(c, root, "GroupList"), "group", name, false);
@@ -288,13 +261,8 @@ static int do_group_set(struct admin_call *c, struct cfg_folder *root, char *don
 	return 0;
 }
 
-int cmd_group_set(struct admin_call *c)
-{
-	return edit(c, do_group_set);
-}
-
 /* Deleting a group takes its members out of it, as SoftEther does. */
-static int do_group_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_group_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	const char *name = admin_arg(c, 0);
 	struct cfg_folder *list = account_list(c, root, "GroupList");
@@ -316,11 +284,6 @@ static int do_group_delete(struct admin_call *c, struct cfg_folder *root, char *
 	snprintf(done, n, "group %s deleted from hub %s (%zu members now in no group)", name,
 		 c->as->hub, moved);
 	return 0;
-}
-
-int cmd_group_delete(struct admin_call *c)
-{
-	return edit(c, do_group_delete);
 }
 
 /* The user's or group's folder named by "policy ... user|group NAME". */
@@ -368,7 +331,7 @@ static int parse_policy_value(struct admin_call *c, int item, const char *text, 
 	return admin_fail(c, "%s: expected true or false", policy_items[item].name);
 }
 
-static int do_policy_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_policy_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	const char *item = admin_arg(c, 2), *value = admin_arg(c, 3);
 	int idx = policy_find(item);
@@ -399,12 +362,7 @@ static int do_policy_set(struct admin_call *c, struct cfg_folder *root, char *do
 	return 0;
 }
 
-int cmd_policy_set(struct admin_call *c)
-{
-	return edit(c, do_policy_set);
-}
-
-static int do_policy_clear(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_policy_clear(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	struct cfg_folder *owner;
 	bool user;
@@ -419,11 +377,6 @@ static int do_policy_clear(struct admin_call *c, struct cfg_folder *root, char *
 	return 0;
 }
 
-int cmd_policy_clear(struct admin_call *c)
-{
-	return edit(c, do_policy_clear);
-}
-
 static int set_online(struct admin_call *c, struct cfg_folder *root, bool online, char *done,
 		      size_t n)
 {
@@ -435,27 +388,17 @@ static int set_online(struct admin_call *c, struct cfg_folder *root, bool online
 	return 0;
 }
 
-static int do_hub_online(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_hub_online(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	return set_online(c, root, true, done, n);
 }
 
-static int do_hub_offline(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_hub_offline(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	return set_online(c, root, false, done, n);
 }
 
-int cmd_hub_online(struct admin_call *c)
-{
-	return edit(c, do_hub_online);
-}
-
-int cmd_hub_offline(struct admin_call *c)
-{
-	return edit(c, do_hub_offline);
-}
-
-static int do_hub_create(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_hub_create(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	const char *name = admin_arg(c, 0);
 	struct cfg_folder *list = cfg_add_folder(root, "VirtualHUB", c->err, c->errlen), *h, *db;
@@ -476,12 +419,7 @@ static int do_hub_create(struct admin_call *c, struct cfg_folder *root, char *do
 	return 0;
 }
 
-int cmd_hub_create(struct admin_call *c)
-{
-	return edit(c, do_hub_create);
-}
-
-static int do_hub_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_hub_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	const char *name = admin_arg(c, 0);
 	struct cfg_folder *h = hub_folder(c, root, name);
@@ -495,38 +433,24 @@ static int do_hub_delete(struct admin_call *c, struct cfg_folder *root, char *do
 	return 0;
 }
 
-int cmd_hub_delete(struct admin_call *c)
-{
-	return edit(c, do_hub_delete);
-}
-
 /* The hub administrator's password, as SoftEther stores it (softether-notes 2.5). */
-static int do_hub_password(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_hub_password(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	const char *pw = admin_arg(c, 0);
 	struct cfg_folder *h = selected_hub_folder(c, root);
 	uint8_t hashed[SHA0_LEN], secure[SHA0_LEN];
-	struct sha0_ctx ctx;
 
 	if (!h)
 		return -1;
 	if (!pw[0] || strlen(pw) > 255)
 		return admin_fail(c, "a password has 1..255 bytes");
 	sha0(pw, strlen(pw), hashed);
-	sha0_init(&ctx);
-	sha0_update(&ctx, pw, strlen(pw));
-	sha0_update(&ctx, "ADMINISTRATOR", 13);
-	sha0_final(&ctx, secure);
+	admin_secure_hash(pw, secure);
 	if (cfg_set_byte(h, "HashedPassword", hashed, SHA0_LEN, c->err, c->errlen) ||
 	    cfg_set_byte(h, "SecurePassword", secure, SHA0_LEN, c->err, c->errlen))
 		return -1;
 	snprintf(done, n, "administrator password of hub %s set", h->name);
 	return 0;
-}
-
-int cmd_hub_password(struct admin_call *c)
-{
-	return edit(c, do_hub_password);
 }
 
 /* "A", "A/24" or "A/255.255.255.0" (IPv4), "A" or "A/64" (IPv6) into address and mask. */
@@ -662,7 +586,7 @@ static int access_fields(struct admin_call *c, struct cfg_folder *a, uint32_t id
 	return 0;
 }
 
-static int do_access_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_access_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	const char *action = admin_arg(c, 0);
 	struct cfg_folder *h = selected_hub_folder(c, root), *list, *a;
@@ -685,11 +609,6 @@ static int do_access_add(struct admin_call *c, struct cfg_folder *root, char *do
 	return 0;
 }
 
-int cmd_access_add(struct admin_call *c)
-{
-	return edit(c, do_access_add);
-}
-
 /* The access list entry named by the first argument. */
 static struct cfg_folder *access_entry(struct admin_call *c, struct cfg_folder *root,
 				       struct cfg_folder **list)
@@ -708,7 +627,7 @@ static struct cfg_folder *access_entry(struct admin_call *c, struct cfg_folder *
 	return a;
 }
 
-static int do_access_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_access_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	struct cfg_folder *list, *a = access_entry(c, root, &list);
 
@@ -731,33 +650,18 @@ static int set_access_active(struct admin_call *c, struct cfg_folder *root, bool
 	return 0;
 }
 
-static int do_access_enable(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_access_enable(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	return set_access_active(c, root, true, done, n);
 }
 
-static int do_access_disable(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_access_disable(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	return set_access_active(c, root, false, done, n);
 }
 
-int cmd_access_delete(struct admin_call *c)
-{
-	return edit(c, do_access_delete);
-}
-
-int cmd_access_enable(struct admin_call *c)
-{
-	return edit(c, do_access_enable);
-}
-
-int cmd_access_disable(struct admin_call *c)
-{
-	return edit(c, do_access_disable);
-}
-
 /* LogSetting items: two bools, the rest numbers whose ranges config.c checks. */
-static int do_log_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_log_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	static const char *const bools[] = {"SavePacketLog", "SaveSecurityLog"};
 	static const char *const switches[] = {"PacketLogSwitchType", "SecurityLogSwitchType"};
@@ -791,22 +695,12 @@ static int do_log_set(struct admin_call *c, struct cfg_folder *root, char *done,
 	return 0;
 }
 
-int cmd_log_set(struct admin_call *c)
-{
-	return edit(c, do_log_set);
-}
-
-static int do_nothing(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+int edit_config_save(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
 	(void)c;
 	(void)root;
 	snprintf(done, n, "configuration checked and written");
 	return 0;
-}
-
-int cmd_config_save(struct admin_call *c)
-{
-	return edit(c, do_nothing);
 }
 
 /* As SIGHUP does: the file as it is on disk; a broken one is refused. */

@@ -21,6 +21,15 @@ struct admin_call {
 
 typedef int (*admin_handler)(struct admin_call *c);
 
+/*
+ * A configuration change: edits root (SoftHUB.cfg's tree) and describes what
+ * it did in done; 0, or -1 with a message in c->err.  admin_edit runs it:
+ * read, edit, validate, save, swap in (admin_edit.c).
+ */
+struct cfg_folder;
+typedef int (*admin_edit_fn)(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int admin_edit(struct admin_call *c, admin_edit_fn fn);
+
 /* The argument i after the command words, or NULL. */
 const char *admin_arg(const struct admin_call *c, int i);
 /* -1 with a formatted message in c->err. */
@@ -50,27 +59,27 @@ int cmd_log_show(struct admin_call *c);
 int cmd_stats(struct admin_call *c);
 int cmd_listener_list(struct admin_call *c);
 
-/* admin_edit.c */
-int cmd_hub_create(struct admin_call *c);
-int cmd_hub_delete(struct admin_call *c);
-int cmd_hub_online(struct admin_call *c);
-int cmd_hub_offline(struct admin_call *c);
-int cmd_hub_password(struct admin_call *c);
-int cmd_user_add(struct admin_call *c);
-int cmd_user_delete(struct admin_call *c);
-int cmd_user_set(struct admin_call *c);
-int cmd_user_passwd(struct admin_call *c);
-int cmd_group_add(struct admin_call *c);
-int cmd_group_delete(struct admin_call *c);
-int cmd_group_set(struct admin_call *c);
-int cmd_policy_set(struct admin_call *c);
-int cmd_policy_clear(struct admin_call *c);
-int cmd_access_add(struct admin_call *c);
-int cmd_access_delete(struct admin_call *c);
-int cmd_access_enable(struct admin_call *c);
-int cmd_access_disable(struct admin_call *c);
-int cmd_log_set(struct admin_call *c);
-int cmd_config_save(struct admin_call *c);
+/* admin_edit.c: the changes, run through admin_edit */
+int edit_hub_create(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_hub_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_hub_online(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_hub_offline(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_hub_password(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_user_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_user_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_user_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_user_passwd(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_group_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_group_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_group_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_policy_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_policy_clear(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_access_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_access_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_access_enable(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_access_disable(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_log_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_config_save(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int cmd_config_reload(struct admin_call *c);
 
 #endif

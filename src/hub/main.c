@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "admin.h"
@@ -26,6 +25,7 @@
 #include "listener.h"
 #include "daemon.h"
 #include "log.h"
+#include "prompt.h"
 #include "state.h"
 #include "tls.h"
 
@@ -51,38 +51,13 @@ static void usage(FILE *f)
 		   "                      its salted verifier in a user's folder of SoftHUB.cfg\n");
 }
 
-/* Reads one line from stdin without echo when it is a terminal. */
-static int read_password(char *buf, size_t len)
-{
-	struct termios old, quiet;
-	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
-	char *nl;
-
-	if (tty) {
-		fprintf(stderr, "Password: ");
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-	}
-	if (!fgets(buf, (int)len, stdin))
-		buf[0] = '\0';
-	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSANOW, &old);
-		fputc('\n', stderr);
-	}
-	nl = strchr(buf, '\n');
-	if (nl)
-		*nl = '\0';
-	return buf[0] ? 0 : -1;
-}
-
 /* Prints the items of a user folder that store a salted verifier of the password. */
 static int hash_password(void)
 {
 	char pw[1024], salt[AUTH_SALT_MAX * 2], stored[64], server[64];
 	struct auth_verifier v;
 
-	if (read_password(pw, sizeof(pw)) != 0) {
+	if (prompt_secret("Password: ", pw, sizeof(pw)) != 0) {
 		fprintf(stderr, "vpnhub: empty password\n");
 		return 2;
 	}
