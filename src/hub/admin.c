@@ -305,9 +305,14 @@ static void serve(struct client *cl)
 		n = recv(cl->fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			break;
-		for (ssize_t i = 0; i < n && !cl->as.quit; i++)
-			if (feed(cl, buf[i]) != 0)
+		for (ssize_t i = 0; i < n && !cl->as.quit; i++) {
+			if (feed(cl, buf[i]) != 0) {
+				log_info(
+				    "admin console: %s disconnected: it does not read its answers",
+				    cl->as.peer);
 				return;
+			}
+		}
 	}
 }
 

@@ -325,6 +325,7 @@ int admin_exec(struct admin_session *as, const char *line, size_t len, struct ad
 	}
 	if (rc == 0 && out->truncated)
 		out_printf(out, "(output truncated at %u bytes)\n", OUT_MAX);
+	explicit_bzero(cl, sizeof(*cl)); /* it may have held a password */
 	free(cl);
 	return rc;
 }

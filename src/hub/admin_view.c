@@ -356,6 +356,8 @@ int cmd_status(struct admin_call *c)
 	struct hub **hubs = copy_hubs(srv, &n);
 
 	for (size_t i = 0; hubs && i < n; i++) {
+		if (c->as->id.role == ADMIN_HUB && strcasecmp(hubs[i]->name, c->as->id.hub) != 0)
+			continue; /* a hub administrator sees its own hub */
 		sessions += hub_sessions(hubs[i]);
 		frames += counter(&hubs[i]->stats, &hub_traffic[0]);
 	}
@@ -372,7 +374,7 @@ int cmd_status(struct admin_call *c)
 	out_obj_begin(c->out, NULL);
 	out_str(c->out, "version", VPN_VERSION);
 	out_u64(c->out, "uptime_s", (now - core->started_ms) / 1000);
-	out_u64(c->out, "hubs", n);
+	out_u64(c->out, "hubs", c->as->id.role == ADMIN_HUB ? 1 : n);
 	out_u64(c->out, "sessions", sessions);
 	out_u64(c->out, "connections", connections);
 	out_u64(c->out, "frames_in", frames);

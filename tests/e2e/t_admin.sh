@@ -5,7 +5,8 @@
 # refuses that user, every change is in SoftHUB.cfg (comments and unknown
 # items kept) and the file still loads, a wrong password on the TCP console
 # is refused and logged, a hub administrator manages only its hub, garbage
-# and overlong lines and telnet negotiation are survived, and 128 console
+# and overlong lines and telnet negotiation are survived, a client that does
+# not read its answers is cut off, and 128 console
 # clients (plus one refused, and abrupt disconnects) do not disturb forwarding.
 #
 #   c1 (alice) --TLS-- [hub DEFAULT] --TLS-- c2 (bob)      c3: erin, added by vpnhubctl
@@ -124,6 +125,28 @@ assert "control bytes and bad quoting get clear errors" bash -c \
 	 grep -q '^error: unterminated' '$WORK/tcp-console.out'"
 assert "the hub administrator sees only its hub" bash -c \
 	"grep -q '^name=DEFAULT' '$WORK/tcp-console.out' && ! grep -q '^name=OTHER' '$WORK/tcp-console.out'"
+
+assert "vpnhubctl without a command reads commands (interactive mode)" bash -c \
+	"printf 'hub list\nstatus\nquit\n' | $VPNHUBCTL -s $SOCK | grep -q uptime_s"
+
+# a console client that sends commands and never reads its answers is cut off
+python3 - "$SOCK" >"$WORK/slow.out" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.settimeout(60)
+try:
+    for i in range(200000):
+        s.sendall(b"help\n")
+except OSError as e:
+    print("cut off:", e.__class__.__name__, flush=True)
+PY
+SLOW=$!
+assert "the console answers others while one client does not read" ctl status
+assert "the client that does not read is disconnected" wait_for "slow client cut" 60 \
+	grep -q "disconnected: it does not read its answers" "$WORK/hub.log"
+wait "$SLOW"
+assert "forwarding was not disturbed" ping_ok c1 10.77.0.2
 
 # 128 console clients (the bound) plus one refused; half of them vanish abruptly mid-command
 python3 - "$SOCK" "$WORK" >"$WORK/many.out" 2>&1 <<'PY' &
