@@ -234,7 +234,7 @@ static int expect(SSL *ssl, uint8_t *buf, uint8_t type, struct proto_msg *m, enu
 		/* a full, offline or restarting hub may take us later */
 		*why = r.reason == PROTO_R_HUB_FULL || r.reason == PROTO_R_SERVER_FULL ||
 			       r.reason == PROTO_R_SHUTDOWN || r.reason == PROTO_R_INTERNAL ||
-			       r.reason == PROTO_R_HUB_OFFLINE
+			       r.reason == PROTO_R_HUB_OFFLINE || r.reason == PROTO_R_MULTI_LOGIN
 			   ? ATTEMPT_RETRY
 			   : ATTEMPT_FATAL;
 		return -1;

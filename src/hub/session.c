@@ -146,6 +146,8 @@ static int poll_timeout(const struct session *s, const struct stream *st, uint64
 	uint64_t dead = last_rx + s->timeout_s * 1000ull;
 	uint64_t next = ka < dead ? ka : dead;
 
+	if (s->auto_disconnect_s && s->established_ms + s->auto_disconnect_s * 1000ull < next)
+		next = s->established_ms + s->auto_disconnect_s * 1000ull;
 	return next <= now ? 0 : (int)(next - now);
 }
 
@@ -206,7 +208,29 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 			snprintf(why, whylen, "no data for %u s", s->timeout_s);
 			return PROTO_R_TIMEOUT;
 		}
+		if (s->auto_disconnect_s &&
+		    now - s->established_ms >= s->auto_disconnect_s * 1000ull) {
+			snprintf(why, whylen, "after %u s", s->auto_disconnect_s);
+			return PROTO_R_AUTO_DISCONNECT;
+		}
 	}
+}
+
+/* The session's firewall drops by reason, if any, on one line. */
+static void log_drops(struct session *s)
+{
+	char line[512];
+	size_t n = 0;
+
+	for (int r = FW_R_POLICY; r < FW_R_COUNT && n < sizeof(line) - 64; r++) {
+		unsigned long long c = atomic_load_explicit(&s->fw.drops[r], memory_order_relaxed);
+
+		if (c)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s %llu",
+					      n ? ", " : "", fw_reason_name((enum fw_reason)r), c);
+	}
+	if (n)
+		log_info("session %u (%s): firewall drops: %s", s->id, s->user, line);
 }
 
 static void run_established(struct session *s)
@@ -239,6 +263,7 @@ static void run_established(struct session *s)
 		 (unsigned long long)sess_counter(&s->tx_frame_bytes),
 		 (unsigned long long)qs.drops_full,
 		 (unsigned long long)sess_counter(&s->drops_nomem), qs.hwm_frames, qs.hwm_bytes);
+	log_drops(s);
 	stream_free(&st);
 }
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "firewall.h"
 #include "hub.h"
 #include "proto.h"
 #include "queue.h"
@@ -39,6 +40,10 @@ struct session {
 	uint32_t keepalive_s, timeout_s; /* from the snapshot the login used */
 
 	struct sw_port port;		     /* MAC table ownership, under hub->lock */
+	struct fw_session fw;		     /* policy and firewall state, under hub->lock */
+	uint64_t established_ms;	     /* when it joined its hub */
+	uint32_t auto_disconnect_s;	     /* policy AutoDisconnect; 0 = never */
+	uint32_t max_logins;		     /* policy MultiLogins; 0 = unbounded */
 	struct queue queue;		     /* frames switched to this session */
 	struct session *hub_prev, *hub_next; /* under hub->lock */
 	struct session *all_prev, *all_next; /* under srv->lock */

@@ -18,6 +18,8 @@ Suite *profile_suite(void);
 Suite *config_suite(void);
 Suite *tls_suite(void);
 Suite *cfg_suite(void);
+Suite *firewall_suite(void);
+Suite *packet_suite(void);
 Suite *admin_suite(void);
 
 #endif
