@@ -15,6 +15,7 @@
 
 #include "admin_impl.h"
 #include "cfg.h"
+#include "iptable.h"
 #include "log.h"
 #include "session.h"
 
@@ -36,6 +37,7 @@ static const struct counter_desc hub_drops[] = {
     {"mac_limit", offsetof(struct hub_stats, drops_mac)},
     {"to_sender", offsetof(struct hub_stats, drops_local)},
     {"malformed", offsetof(struct hub_stats, drops_malformed)},
+    {"no_memory", offsetof(struct hub_stats, drops_nomem)},
 };
 
 static uint64_t counter(const struct hub_stats *st, const struct counter_desc *d)
@@ -53,7 +55,8 @@ struct sess_view {
 	struct queue_stats qs;
 	uint32_t qframes;
 	size_t qbytes;
-	uint32_t nmacs;
+	uint32_t nmacs, nips4, nips6;
+	uint64_t fw_drops[FW_R_COUNT]; /* firewall drops by reason (firewall.h) */
 };
 
 /* The live hub called name, or NULL. */
@@ -78,6 +81,10 @@ static void copy_session(struct session *s, struct sess_view *v)
 	v->tx_bytes = sess_counter(&s->tx_frame_bytes);
 	v->drops_nomem = sess_counter(&s->drops_nomem);
 	v->nmacs = s->port.nmacs;
+	v->nips4 = s->fw.ips.n4;
+	v->nips6 = s->fw.ips.n6;
+	for (int r = 0; r < FW_R_COUNT; r++)
+		v->fw_drops[r] = atomic_load_explicit(&s->fw.drops[r], memory_order_relaxed);
 	queue_get_stats(&s->queue, &v->qs, &v->qframes, &v->qbytes);
 }
 
@@ -97,6 +104,16 @@ static struct sess_view *copy_sessions(struct hub *h, uint32_t id, size_t *n)
 	return v;
 }
 
+/* Firewall drops by reason: every reason in JSON, the ones that happened in text. */
+static void print_fw_drops(struct admin_out *o, const uint64_t *drops)
+{
+	out_obj_begin(o, "firewall_drops");
+	for (int r = FW_R_POLICY; r < FW_R_COUNT; r++)
+		if (drops[r] || o->json)
+			out_u64(o, fw_reason_name((enum fw_reason)r), drops[r]);
+	out_obj_end(o);
+}
+
 static void print_session(struct admin_out *o, const struct sess_view *v, const char *hub,
 			  bool detail)
 {
@@ -114,6 +131,8 @@ static void print_session(struct admin_out *o, const struct sess_view *v, const 
 		out_u64(o, "rx_bytes", v->rx_bytes);
 		out_u64(o, "tx_bytes", v->tx_bytes);
 		out_u64(o, "macs", v->nmacs);
+		out_u64(o, "ipv4_addresses", v->nips4);
+		out_u64(o, "ipv6_addresses", v->nips6);
 		out_u64(o, "queue_frames", v->qframes);
 		out_u64(o, "queue_bytes", v->qbytes);
 		out_u64(o, "queue_hwm_frames", v->qs.hwm_frames);
@@ -122,6 +141,7 @@ static void print_session(struct admin_out *o, const struct sess_view *v, const 
 		out_u64(o, "queue_full", v->qs.drops_full);
 		out_u64(o, "no_memory", v->drops_nomem);
 		out_obj_end(o);
+		print_fw_drops(o, v->fw_drops);
 	}
 	out_obj_end(o);
 }
@@ -264,17 +284,70 @@ int cmd_mac_table(struct admin_call *c)
 	return 0;
 }
 
+struct ip_view {
+	uint8_t ip[16];
+	bool v6, dhcp;
+	uint32_t session;
+	uint64_t updated_ms;
+};
+
+struct ip_copy {
+	struct ip_view *v;
+	size_t n, cap;
+};
+
+static int copy_ip(void *ctx, const uint8_t *ip, bool v6, struct ipt_port *port, bool dhcp,
+		   uint64_t updated_ms)
+{
+	struct ip_copy *ic = ctx;
+	struct ip_view *v;
+
+	if (ic->n == ic->cap)
+		return 1;
+	v = &ic->v[ic->n++];
+	memcpy(v->ip, ip, v6 ? 16 : 4);
+	v->v6 = v6;
+	v->dhcp = dhcp;
+	v->session = ((struct session *)((char *)port - offsetof(struct session, fw.ips)))->id;
+	v->updated_ms = updated_ms;
+	return 0;
+}
+
 int cmd_ip_table(struct admin_call *c)
 {
+	struct ip_copy ic = {0};
 	const char *name;
+	struct hub *h;
+	uint64_t now = hub_now_ms();
+	bool off;
 
-	if (admin_need_hub(c, &name) != 0)
+	if (admin_need_hub(c, &name) != 0 || !(h = live_hub(c, name)))
 		return -1;
-	/* the hub learns MAC addresses only; an IP table comes with the firewall */
+	pthread_mutex_lock(&h->lock);
+	off = h->fw.opt.no_ip_table || !h->fw.ips;
+	ic.cap = off ? 0 : ipt_count(h->fw.ips);
+	ic.v = ic.cap ? calloc(ic.cap, sizeof(*ic.v)) : NULL;
+	if (ic.v)
+		ipt_walk(h->fw.ips, now, copy_ip, &ic);
+	pthread_mutex_unlock(&h->lock);
 	out_list_begin(c->out, NULL);
+	for (size_t i = 0; i < ic.n; i++) {
+		char addr[INET6_ADDRSTRLEN];
+
+		inet_ntop(ic.v[i].v6 ? AF_INET6 : AF_INET, ic.v[i].ip, addr, sizeof(addr));
+		out_obj_begin(c->out, NULL);
+		out_str(c->out, "ip", addr);
+		out_u64(c->out, "session", ic.v[i].session);
+		out_bool(c->out, "dhcp", ic.v[i].dhcp);
+		out_u64(c->out, "idle_s",
+			now > ic.v[i].updated_ms ? (now - ic.v[i].updated_ms) / 1000 : 0);
+		out_obj_end(c->out);
+	}
 	out_list_end(c->out);
-	out_printf(c->out, "hub %s: IP addresses are not tracked by this release (see mac table)\n",
-		   name);
+	free(ic.v);
+	if (off)
+		out_printf(c->out, "hub %s does not keep an IP table (Option/NoIpTable)\n",
+			   h->name);
 	return 0;
 }
 
@@ -394,6 +467,7 @@ static void print_counters(struct admin_out *o, const struct hub_stats *st,
 int cmd_stats(struct admin_call *c)
 {
 	const char *name, *what = admin_arg(c, 0);
+	uint64_t fw[FW_R_COUNT];
 	struct hub *h;
 
 	if (what) {
@@ -414,6 +488,9 @@ int cmd_stats(struct admin_call *c)
 	out_obj_begin(c->out, "drops");
 	print_counters(c->out, &h->stats, hub_drops, sizeof(hub_drops) / sizeof(hub_drops[0]));
 	out_obj_end(c->out);
+	for (int r = 0; r < FW_R_COUNT; r++)
+		fw[r] = atomic_load_explicit(&h->fw.drops[r], memory_order_relaxed);
+	print_fw_drops(c->out, fw);
 	out_obj_end(c->out);
 	return 0;
 }
@@ -626,7 +703,6 @@ int cmd_access_list(struct admin_call *c)
 		for (size_t i = 0; i < ch->naccess; i++)
 			print_access(c->out, &ch->access[i]);
 		out_list_end(c->out);
-		out_printf(c->out, "(stored; enforcement comes with the firewall)\n");
 	}
 	config_put(cfg);
 	return ch ? 0 : -1;

@@ -90,6 +90,22 @@ assert "listing commands answer JSON" bash -c \
 	   $VPNHUBCTL -s $SOCK --json \$c | python3 -c 'import json,sys; json.load(sys.stdin)' || exit 1; done"
 assert "the MAC table names the sessions' addresses" bash -c \
 	"$VPNHUBCTL -s $SOCK mac table | grep -q 'session=$(session_id bob)'"
+assert "the IP table names alice's address and session" bash -c \
+	"$VPNHUBCTL -s $SOCK ip table | grep -q 'ip=10.77.0.1 session=$(session_id alice)'"
+assert "policy set FilterIPv4 for bob, live" ctl policy set user bob FilterIPv4 true
+refute "bob's IPv4 is filtered at once" ping_ok c1 10.77.0.2 2
+assert "bob's IPv6 still flows" ping_ok c1 fd77::2
+assert "stats counts the drops by reason" bash -c "$VPNHUBCTL -s $SOCK stats | grep -q 'FilterIPv4: [1-9]'"
+assert "session show counts bob's drops" bash -c \
+	"$VPNHUBCTL -s $SOCK --json session show $(session_id bob) | grep -q '\"FilterIPv4\":[1-9]'"
+assert "policy set FilterIPv4 false" ctl policy set user bob FilterIPv4 false
+assert "bob's IPv4 flows again" ping_ok c1 10.77.0.2
+ACL=$(ctl access add discard --protocol icmp --dst-ip 10.77.0.2/32 | sed -n 's/.*entry \([0-9]*\) added.*/\1/p')
+assert "access add (entry $ACL)" test -n "$ACL"
+assert "access disable" ctl access disable "$ACL"
+assert "the entry is inactive in the file" bash -c "grep -A8 -P 'declare $ACL\r?\$' '$CFG' | grep -q 'bool Active false'"
+assert "access delete removes the entry from the file" bash -c \
+	"$VPNHUBCTL -s $SOCK access delete $ACL && ! grep -q -P 'declare $ACL\r?\$' '$CFG' && $VPNHUB -c '$CFG' --check-config"
 cp "$CFG" "$WORK/before-refused.cfg"
 refute "deleting the last hubs is refused (the file would not load)" bash -c \
 	"$VPNHUBCTL -s $SOCK hub delete OTHER && $VPNHUBCTL -s $SOCK hub delete DEFAULT"
