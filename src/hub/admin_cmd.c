@@ -305,7 +305,7 @@ int admin_exec(struct admin_session *as, const char *line, size_t len, struct ad
 		return -1;
 	}
 	rc = admin_parse(line, len, cl, err, errlen);
-	if (rc == 0 && cl->npos == 0 && cl->nopt == 0) {
+	if (rc == 0 && cl->npos == 0 && cl->nopt == 0 && !cl->json) {
 		free(cl);
 		return 0;
 	}

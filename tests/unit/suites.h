@@ -21,5 +21,6 @@ Suite *cfg_suite(void);
 Suite *firewall_suite(void);
 Suite *packet_suite(void);
 Suite *admin_suite(void);
+Suite *admin_cmd_suite(void);
 
 #endif
