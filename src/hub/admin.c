@@ -86,19 +86,24 @@ static int make_unix(struct admin *a, const char *path, char *err, size_t errlen
 		if (mkdir(dir, 0750) == 0 && gr && chown(dir, 0, gr->gr_gid) != 0)
 			log_warn("cannot give %s to group vpnhub", dir);
 	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
 	/* a socket file left by a hub that died: nobody answers on it */
 	if (lstat(path, &sb) == 0 && S_ISSOCK(sb.st_mode)) {
-		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		bool alive =
+		    probe >= 0 && connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+
+		if (probe >= 0)
+			close(probe);
+		if (alive) {
 			snprintf(err, errlen, "%s: another hub answers on it", path);
-			close(fd);
 			return -1;
 		}
 		unlink(path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
 	}
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 || chmod(path, 0660) != 0 ||
 	    (gr && chown(path, 0, gr->gr_gid) != 0 && geteuid() == 0) || listen(fd, 64) != 0 ||
@@ -119,7 +124,7 @@ static int make_tcp(struct admin *a, uint16_t port, char *err, size_t errlen)
 	int fd, one = 1;
 
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* loopback only: telnet sends clear text */
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(fd, 64) != 0) {
 		snprintf(err, errlen, "127.0.0.1:%u: %s", port, strerror(errno));

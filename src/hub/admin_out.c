@@ -89,24 +89,54 @@ void out_printf(struct admin_out *o, const char *fmt, ...)
 	free(big);
 }
 
-/* Escapes a string: JSON rules, or for text C-like escapes and quotes when needed. */
+/* Length of the valid UTF-8 sequence at p (not a C1 control), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc2 && *p < 0xe0 ? 2 : 0;
+	uint32_t cp;
+
+	if (n == 0)
+		return 0;
+	cp = *p & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, beyond U+10FFFF, and C1 controls (U+0080..U+009F) */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0)
+		return 0;
+	return n;
+}
+
+/*
+ * Escapes a string so that it is valid JSON and safe on a terminal: quotes
+ * and backslashes, control bytes, C1 controls and bytes that are not UTF-8
+ * become \uXXXX (a stray byte as the character of the same number).
+ */
 static void put_escaped(struct admin_out *o, const char *s, bool quote)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	char tmp[8];
 
 	if (quote)
 		put(o, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : utf8_len(p);
+
 		if (*p == '"' || *p == '\\') {
 			tmp[0] = '\\';
 			tmp[1] = (char)*p;
 			put(o, tmp, 2);
-		} else if (*p < 0x20 || *p == 0x7f) {
+		} else if (*p < 0x20 || *p == 0x7f || n == 0) {
 			snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
 			put(o, tmp, strlen(tmp));
+			n = 1;
 		} else {
-			put(o, (const char *)p, 1);
+			put(o, (const char *)p, n);
 		}
+		p += n;
 	}
 	if (quote)
 		put(o, "\"", 1);

@@ -168,6 +168,11 @@ START_TEST(test_out_text_and_json)
 	out_obj_end(&o);
 	out_obj_end(&o);
 	ck_assert_str_eq(o.buf, "name: x\\u000ay\ndrops: \n  full: 2\n");
+	/* UTF-8 stays; stray bytes, overlong forms and C1 controls are escaped */
+	out_reset(&o, true);
+	out_str(&o, NULL, "\xc3\xa9\xe2\x82\xac|\xff|\xc0\xaf|\xc2\x9b|\xe2\x82");
+	ck_assert_str_eq(
+	    o.buf, "\"\xc3\xa9\xe2\x82\xac|\\u00ff|\\u00c0\\u00af|\\u00c2\\u009b|\\u00e2\\u0082\"");
 	out_free(&o);
 }
 END_TEST
