@@ -469,6 +469,16 @@ int admin_start(struct admin *a)
 	return 0;
 }
 
+void admin_config_lock(struct admin *a)
+{
+	pthread_mutex_lock(&a->core.edit_lock);
+}
+
+void admin_config_unlock(struct admin *a)
+{
+	pthread_mutex_unlock(&a->core.edit_lock);
+}
+
 /* Removes the socket file if it is still the one bound here. */
 static void remove_socket(struct admin *a)
 {

@@ -35,6 +35,12 @@ struct admin;
 struct admin *admin_open(struct hub_server *srv, char *err, size_t errlen);
 /* Starts the accept thread (after the privilege drop); 0 or -1. */
 int admin_start(struct admin *a);
+/*
+ * Around a SIGHUP reload: console changes (which read, edit and save the
+ * file, then swap the snapshot) and the reload happen one after the other.
+ */
+void admin_config_lock(struct admin *a);
+void admin_config_unlock(struct admin *a);
 /* Stops accepting, disconnects every client, waits for their threads, frees. */
 void admin_close(struct admin *a);
 

@@ -287,7 +287,9 @@ static int run(struct hub_server *srv, const struct options *o, const sigset_t *
 	daemon_notify("READY=1");
 	while ((sig = wait_signal(set)) == SIGHUP) {
 		daemon_notify("RELOADING=1");
+		admin_config_lock(adm); /* not in the middle of a console change */
 		reload(srv, o->config_path);
+		admin_config_unlock(adm);
 		daemon_notify("READY=1");
 	}
 	log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
