@@ -50,6 +50,8 @@ static const struct command commands[] = {
     {"hub online", NEED_HUB, NULL, edit_hub_online, 0, 0, no_opts, "hub online"},
     {"hub offline", NEED_HUB, NULL, edit_hub_offline, 0, 0, no_opts, "hub offline"},
     {"hub password", NEED_SERVER, NULL, edit_hub_password, 1, 1, no_opts, "hub password PASSWORD"},
+    {"sessions", NEED_HUB, cmd_session_list, NULL, 0, 0, no_opts,
+     "sessions [--json] (session list)"},
     {"session list", NEED_HUB, cmd_session_list, NULL, 0, 0, no_opts, "session list [--json]"},
     {"session show", NEED_HUB, cmd_session_show, NULL, 1, 1, no_opts, "session show ID [--json]"},
     {"session kick", NEED_HUB, cmd_session_kick, NULL, 1, 1, no_opts, "session kick ID"},

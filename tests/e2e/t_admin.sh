@@ -42,8 +42,8 @@ sed -i 's/^\tdeclare Vpnhub$/\t# kept: a comment written by hand\n&/' "$CFG"
 two_clients 3
 assert "alice and bob talk" ping_ok c1 10.77.0.2
 assert "the console socket has mode 0660" test "$(stat -c %a "$SOCK")" = 660
-assert "session list shows both clients" bash -c \
-	"$VPNHUBCTL -s $SOCK session list | grep -q 'user=alice' && $VPNHUBCTL -s $SOCK session list | grep -q 'user=bob'"
+assert "vpnhubctl sessions lists both clients" bash -c \
+	"$VPNHUBCTL -s $SOCK sessions | grep -q 'user=alice' && $VPNHUBCTL -s $SOCK sessions | grep -q 'user=bob'"
 
 ALICE=$(session_id alice)
 assert "session kick disconnects alice" ctl session kick "$ALICE"
