@@ -155,6 +155,7 @@ static bool needs_restart(const struct hub_config *old, const struct hub_config 
 {
 	if (old->nlisten != c->nlisten || strcmp(old->state_dir, c->state_dir) != 0 ||
 	    old->max_macs != c->max_macs || old->mac_aging_s != c->mac_aging_s ||
+	    old->admin_port != c->admin_port || strcmp(old->admin_socket, c->admin_socket) != 0 ||
 	    (c->cert_file[0] && (strcmp(old->cert_file, c->cert_file) != 0 ||
 				 strcmp(old->key_file, c->key_file) != 0)))
 		return true;
@@ -179,8 +180,8 @@ static void reload(struct hub_server *srv, const char *path)
 	log_notes(c);
 	old = hub_config_get(srv);
 	if (needs_restart(old, c))
-		log_warnx("reload: listeners, Certificate, Key, StateDir, MaxMacTable and MacAging "
-			  "changes take effect at the next start");
+		log_warnx("reload: listeners, Certificate, Key, StateDir, MaxMacTable, MacAging, "
+			  "AdminSocket and AdminPort changes take effect at the next start");
 	config_put(old);
 	hub_server_reconfigure(srv, c);
 	log_info("reloaded %s: %zu hub(s)", path, c->nhubs);
