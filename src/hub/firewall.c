@@ -47,6 +47,58 @@ const char *fw_reason_name(enum fw_reason r)
 
 /* ---- hub state ---- */
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void free_acl(struct fw_hub *fh)
+{
+	acl_free(fh->acl);
+	free(fh->acl_ids);
+	free(fh->acl_hits);
+	fh->acl = NULL;
+	fh->acl_ids = NULL;
+	fh->acl_hits = NULL;
+	fh->nacl = 0;
+}
+
+static int compile_acl(struct fw_hub *fh, const struct conf_hub *ch)
+{
+	struct fw_hub next = {.nacl = (uint32_t)ch->naccess};
+	char err[200] = "out of memory";
+
+	if (ch->naccess) {
+		next.acl = acl_compile(ch->access, ch->naccess, 0, err, sizeof(err));
+		next.acl_ids = malloc(ch->naccess * sizeof(*next.acl_ids));
+		next.acl_hits = calloc(ch->naccess, sizeof(*next.acl_hits));
+		if (!next.acl || !next.acl_ids || !next.acl_hits) {
+			log_warnx("hub %s: access list not applied, the previous one stays: %s",
+				  ch->name, err);
+			free_acl(&next);
+			return -1;
+		}
+		for (size_t i = 0; i < ch->naccess; i++)
+			next.acl_ids[i] = ch->access[i].id;
+		qsort(next.acl_ids, ch->naccess, sizeof(*next.acl_ids), cmp_u32);
+	}
+	free_acl(fh);
+	fh->acl = next.acl;
+	fh->acl_ids = next.acl_ids;
+	fh->acl_hits = next.acl_hits;
+	fh->nacl = next.nacl;
+	return 0;
+}
+
+unsigned long long fw_acl_hits(struct fw_hub *fh, uint32_t id)
+{
+	uint32_t *at = fh->nacl ? bsearch(&id, fh->acl_ids, fh->nacl, sizeof(id), cmp_u32) : NULL;
+
+	return at ? atomic_load_explicit(&fh->acl_hits[at - fh->acl_ids], memory_order_relaxed) : 0;
+}
+
 int fw_hub_init(struct fw_hub *fh, const struct conf_hub *ch)
 {
 	memset(fh, 0, sizeof(*fh));
@@ -55,20 +107,21 @@ int fw_hub_init(struct fw_hub *fh, const struct conf_hub *ch)
 		return -1;
 	fh->opt = ch->opt;
 	atomic_store_explicit(&fh->tpid, ch->opt.vlan_tpid, memory_order_relaxed);
-	return 0;
+	return compile_acl(fh, ch);
 }
 
 int fw_hub_update(struct fw_hub *fh, const struct conf_hub *ch)
 {
 	fh->opt = ch->opt;
 	atomic_store_explicit(&fh->tpid, ch->opt.vlan_tpid, memory_order_relaxed);
-	return 0;
+	return compile_acl(fh, ch);
 }
 
 void fw_hub_free(struct fw_hub *fh)
 {
 	ipt_free(fh->ips);
 	fh->ips = NULL;
+	free_acl(fh);
 }
 
 /* ---- session state ---- */
@@ -100,10 +153,9 @@ void fw_session_update(struct fw_session *fs, const struct policy *pol)
 void fw_session_init(struct fw_session *fs, const struct policy *pol, const char *user,
 		     const char *group, bool transport_v6)
 {
-	(void)user; /* access-list names: with the access list */
-	(void)group;
 	memset(fs, 0, sizeof(*fs));
 	fs->transport_v6 = transport_v6;
+	acl_who_init(&fs->who, user, group && group[0] ? group : NULL);
 	fw_session_update(fs, pol);
 }
 
@@ -275,14 +327,31 @@ static enum fw_reason ip_table(struct hub *h, struct session *src, const struct 
 	return FW_PASS;
 }
 
+/* Counts an access-list discard against its entry; returns the reason. */
+static enum fw_reason acl_discard(struct hub *h, struct fw_session *fs, uint32_t id)
+{
+	struct fw_hub *fh = &h->fw;
+
+	fs->acl_id = id;
+	uint32_t *at = bsearch(&id, fh->acl_ids, fh->nacl, sizeof(id), cmp_u32);
+
+	if (at)
+		atomic_fetch_add_explicit(&fh->acl_hits[at - fh->acl_ids], 1, memory_order_relaxed);
+	return FW_R_ACCESS_LIST;
+}
+
 static enum fw_reason ingress_checks(struct hub *h, struct session *src, const struct pkt_info *pi,
-				     uint32_t len, uint64_t now_ms)
+				     uint32_t len, uint64_t now_ms, bool *acl_decided)
 {
 	struct fw_session *fs = &src->fw;
 	enum fw_reason r;
 
 	if (fs->monitor)
 		return fw_policy(POL_MONITOR_PORT);
+	/* an L2-L4 header that does not add up could hide what the policies look
+	 * for; odd application payloads (DNS, BOOTP) are left to the endpoints */
+	if (pi->flags & PKT_F_MALFORMED && pi->malformed_layer <= 4)
+		return FW_R_MALFORMED;
 	if ((r = hub_filters(&h->fw.opt, pi)) != FW_PASS)
 		return r;
 	if ((r = send_policy(&fs->pol, pi)) != FW_PASS)
@@ -291,13 +360,23 @@ static enum fw_reason ingress_checks(struct hub *h, struct session *src, const s
 		return fw_policy(POL_MAX_UPLOAD);
 	if ((r = ip_table(h, src, pi, now_ms)) != FW_PASS)
 		return r;
+	if (h->fw.acl) {
+		uint32_t id;
+
+		if (acl_ingress(h->fw.acl, pi, &fs->who, &id) == ACL_DISCARD)
+			return acl_discard(h, fs, id);
+		*acl_decided = id != 0;
+	}
 	return FW_PASS;
 }
 
 enum fw_reason fw_ingress(struct hub *h, struct session *src, const struct pkt_info *pi,
-			  uint32_t len, uint64_t now_ms)
+			  uint32_t len, uint64_t now_ms, bool *acl_decided)
 {
-	enum fw_reason r = ingress_checks(h, src, pi, len, now_ms);
+	enum fw_reason r;
+
+	*acl_decided = false;
+	r = ingress_checks(h, src, pi, len, now_ms, acl_decided);
 
 	if (r != FW_PASS)
 		fw_drop(h, src, r, pi, now_ms);
@@ -305,17 +384,21 @@ enum fw_reason fw_ingress(struct hub *h, struct session *src, const struct pkt_i
 }
 
 static enum fw_reason egress_checks(struct hub *h, struct session *src, struct session *dst,
-				    const struct pkt_info *pi, uint32_t len, uint64_t now_ms)
+				    const struct pkt_info *pi, uint32_t len, uint64_t now_ms,
+				    bool acl_decided)
 {
 	const struct fw_session *fs = &src->fw;
 	struct fw_session *fd = &dst->fw;
 	enum fw_reason r;
+	uint32_t id;
 
-	(void)h; /* the egress access list: with the access list */
 	if (fs->pol.v[POL_PRIVACY_FILTER] && fd->pol.v[POL_PRIVACY_FILTER])
 		return fw_policy(POL_PRIVACY_FILTER);
 	if ((r = both_ways(&fd->pol, pi)) != FW_PASS)
 		return r;
+	if (!acl_decided && acl_has_egress(h->fw.acl) &&
+	    acl_egress(h->fw.acl, pi, &fs->who, &fd->who, &id) == ACL_DISCARD)
+		return acl_discard(h, fd, id);
 	if (!rate_allows(&fd->down, pi, len, now_ms))
 		return fw_policy(POL_MAX_DOWNLOAD);
 	return FW_PASS;
@@ -329,7 +412,8 @@ static bool zero_ra_for(const struct fw_session *fd, const struct pkt_info *pi)
 }
 
 enum fw_reason fw_egress(struct hub *h, struct session *src, struct session *dst,
-			 const struct pkt_info *pi, uint32_t len, uint64_t now_ms, unsigned *edits)
+			 const struct pkt_info *pi, uint32_t len, uint64_t now_ms, bool acl_decided,
+			 unsigned *edits)
 {
 	struct fw_session *fd = &dst->fw;
 	enum fw_reason r;
@@ -342,7 +426,7 @@ enum fw_reason fw_egress(struct hub *h, struct session *src, struct session *dst
 			return fw_policy(POL_VLAN_ID);
 		*edits |= FW_EDIT_UNTAG;
 	}
-	r = egress_checks(h, src, dst, pi, len, now_ms);
+	r = egress_checks(h, src, dst, pi, len, now_ms, acl_decided);
 	if (r != FW_PASS) {
 		fw_drop(h, dst, r, pi, now_ms);
 		return r;
@@ -370,7 +454,7 @@ void fw_drop(struct hub *h, struct session *s, enum fw_reason r, const struct pk
 	     uint64_t now_ms)
 {
 	struct fw_episode *e = &s->fw.episode[r];
-	char what[160];
+	char what[160], why[48];
 
 	atomic_fetch_add_explicit(&h->fw.drops[r], 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&s->fw.drops[r], 1, memory_order_relaxed);
@@ -380,14 +464,17 @@ void fw_drop(struct hub *h, struct session *s, enum fw_reason r, const struct pk
 		return;
 	}
 	fw_describe(pi, what, sizeof(what));
+	if (r == FW_R_ACCESS_LIST)
+		snprintf(why, sizeof(why), "AccessList entry %u", s->fw.acl_id);
+	else
+		snprintf(why, sizeof(why), "%s", fw_reason_name(r));
 	if (e->frames > 1)
 		log_info("security: hub %s session %u (%s): dropping frames (%s): %s; the "
 			 "previous episode dropped %llu",
-			 h->name, s->id, s->user, fw_reason_name(r), what,
-			 (unsigned long long)e->frames);
+			 h->name, s->id, s->user, why, what, (unsigned long long)e->frames);
 	else
 		log_info("security: hub %s session %u (%s): dropping frames (%s): %s", h->name,
-			 s->id, s->user, fw_reason_name(r), what);
+			 s->id, s->user, why, what);
 	e->frames = 1;
 	e->last_ms = now_ms;
 }
@@ -458,7 +545,7 @@ struct pkt *fw_vlan_insert(const struct pkt *p, uint16_t vlan_id, uint16_t tpid)
 
 	if (p->len < off + 12 || p->len + 4 > PROTO_PAYLOAD_MAX)
 		return NULL;
-	q = pkt_new(p->data, p->len + 4, p->flags);
+	q = pkt_new(NULL, p->len + 4, p->flags);
 	if (!q)
 		return NULL;
 	memcpy(q->data, p->data, off + 12);

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "acl.h"
 #include "config.h"
 #include "iptable.h"
 #include "packet.h"
@@ -32,7 +33,7 @@ enum fw_reason {
 	FW_R_POLICY = 1,			   /* + enum policy_item */
 	FW_R_HUB_FILTER = FW_R_POLICY + POL_COUNT, /* the hub's Filter* options */
 	FW_R_ACCESS_LIST,			   /* a discarding access-list entry */
-	FW_R_MALFORMED,				   /* shorter than an Ethernet header */
+	FW_R_MALFORMED,				   /* a header that does not add up */
 	FW_R_BAD_SOURCE,			   /* multicast, zero or broadcast source MAC */
 	FW_R_MAC_TABLE,				   /* the hub's MAC table is full */
 	FW_R_COUNT
@@ -63,6 +64,8 @@ struct fw_session {
 	bool monitor;	       /* MonitorPort: receives every frame, sends none */
 	bool transport_v6;     /* the session's TCP connection is over IPv6 */
 	atomic_ushort vlan_id; /* VLanId: access port (read before the lock) */
+	struct acl_who who;    /* access-list user and group keys */
+	uint32_t acl_id;       /* the access-list entry behind the last AccessList drop */
 	struct ipt_port ips;
 	struct fw_rate up, down;
 	atomic_ullong drops[FW_R_COUNT];
@@ -74,6 +77,10 @@ struct fw_hub {
 	struct conf_options opt;
 	atomic_ushort tpid; /* opt.vlan_tpid, read before the lock */
 	struct ipt_table *ips;
+	struct acl *acl;	 /* compiled access list, or NULL when empty */
+	uint32_t *acl_ids;	 /* the entries' Ids, ascending */
+	atomic_ullong *acl_hits; /* discards per entry, in acl_ids order */
+	uint32_t nacl;
 	uint32_t nmonitors; /* sessions in monitor mode */
 	atomic_ullong drops[FW_R_COUNT];
 };
@@ -82,6 +89,8 @@ int fw_hub_init(struct fw_hub *fh, const struct conf_hub *ch);
 /* Applies a reloaded hub configuration (options and access list); 0 or -1 (kept old). */
 int fw_hub_update(struct fw_hub *fh, const struct conf_hub *ch);
 void fw_hub_free(struct fw_hub *fh);
+/* Frames the access-list entry with this Id discarded; caller holds the hub lock. */
+unsigned long long fw_acl_hits(struct fw_hub *fh, uint32_t id);
 
 /* Sets up a session's state from its effective policy and user/group names. */
 void fw_session_init(struct fw_session *fs, const struct policy *pol, const char *user,
@@ -92,10 +101,11 @@ void fw_session_update(struct fw_session *fs, const struct policy *pol);
 /*
  * Ingress checks for a frame from src: hub filters, src's policy, its upload
  * rate, the IP table and the ingress access list.  FW_PASS or the reason; a
- * drop is already counted and logged.
+ * drop is already counted and logged.  *acl_decided is set when an ingress
+ * access-list entry passed the frame: then no egress entry is consulted.
  */
 enum fw_reason fw_ingress(struct hub *h, struct session *src, const struct pkt_info *pi,
-			  uint32_t len, uint64_t now_ms);
+			  uint32_t len, uint64_t now_ms, bool *acl_decided);
 
 /* What a destination needs done to its copy of a frame. */
 #define FW_EDIT_UNTAG 1	  /* remove the 802.1Q tag (access port) */
@@ -107,9 +117,10 @@ enum fw_reason fw_ingress(struct hub *h, struct session *src, const struct pkt_i
  * port's are not for it: FW_R_POLICY+POL_VLAN_ID, not counted.
  */
 enum fw_reason fw_egress(struct hub *h, struct session *src, struct session *dst,
-			 const struct pkt_info *pi, uint32_t len, uint64_t now_ms, unsigned *edits);
+			 const struct pkt_info *pi, uint32_t len, uint64_t now_ms, bool acl_decided,
+			 unsigned *edits);
 
-/* Counts and logs a drop of reason (once per episode); acl_pos is the entry's position or -1. */
+/* Counts and logs a drop of reason (once per episode). */
 void fw_drop(struct hub *h, struct session *s, enum fw_reason r, const struct pkt_info *pi,
 	     uint64_t now_ms);
 

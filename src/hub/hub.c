@@ -332,12 +332,12 @@ static void enqueue(struct hub *h, struct session *dst, struct pkt *p)
 
 /* Queues p to dst if dst's policy and the egress access list let it through. */
 static void deliver(struct hub *h, struct session *src, struct session *dst, struct pkt *p,
-		    const struct pkt_info *pi, uint64_t now_ms)
+		    const struct pkt_info *pi, uint64_t now_ms, bool acl_decided)
 {
 	unsigned edits;
 	struct pkt *copy;
 
-	if (fw_egress(h, src, dst, pi, p->len, now_ms, &edits) != FW_PASS)
+	if (fw_egress(h, src, dst, pi, p->len, now_ms, acl_decided, &edits) != FW_PASS)
 		return;
 	if (!edits) {
 		enqueue(h, dst, p);
@@ -361,11 +361,11 @@ static void mirror(struct hub *h, struct session *src, struct pkt *p)
 }
 
 static void flood(struct hub *h, struct session *src, struct pkt *p, const struct pkt_info *pi,
-		  uint64_t now_ms)
+		  uint64_t now_ms, bool acl_decided)
 {
 	for (struct session *s = h->sessions; s; s = s->hub_next)
 		if (s != src && !s->fw.monitor)
-			deliver(h, src, s, p, pi, now_ms);
+			deliver(h, src, s, p, pi, now_ms, acl_decided);
 	atomic_fetch_add_explicit(&h->stats.flooded, 1, memory_order_relaxed);
 }
 
@@ -395,13 +395,15 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 {
 	struct sw_port *port;
 	struct session *dst;
+	bool acl_decided;
 
 	if (pi->flags & PKT_F_BAD_SOURCE) {
 		atomic_fetch_add_explicit(&h->stats.drops_malformed, 1, memory_order_relaxed);
 		fw_drop(h, src, FW_R_BAD_SOURCE, pi, now_ms);
 		return;
 	}
-	if (fw_ingress(h, src, pi, p->len, now_ms) != FW_PASS || !learn(h, src, pi, now_ms))
+	if (fw_ingress(h, src, pi, p->len, now_ms, &acl_decided) != FW_PASS ||
+	    !learn(h, src, pi, now_ms))
 		return;
 	fw_snoop_dhcp(h, pi, now_ms);
 	if (h->fw.nmonitors)
@@ -409,7 +411,7 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 	port =
 	    pi->flags & PKT_F_MULTICAST ? NULL : sw_lookup(h->macs, pi->dst, pi->vlan_id, now_ms);
 	if (!port) {
-		flood(h, src, p, pi, now_ms);
+		flood(h, src, p, pi, now_ms, acl_decided);
 		return;
 	}
 	dst = sess_from_port(port);
@@ -417,7 +419,7 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 		atomic_fetch_add_explicit(&h->stats.drops_local, 1, memory_order_relaxed);
 		return;
 	}
-	deliver(h, src, dst, p, pi, now_ms);
+	deliver(h, src, dst, p, pi, now_ms, acl_decided);
 	atomic_fetch_add_explicit(&h->stats.unicast, 1, memory_order_relaxed);
 }
 

@@ -20,6 +20,7 @@ Suite *tls_suite(void);
 Suite *cfg_suite(void);
 Suite *firewall_suite(void);
 Suite *packet_suite(void);
+Suite *acl_suite(void);
 Suite *admin_suite(void);
 Suite *admin_cmd_suite(void);
 

@@ -986,6 +986,98 @@ START_TEST(test_bad_source_and_runt)
 }
 END_TEST
 
+/* An entry discarding TCP to dport from src_user (ingress) or toward dst_user (egress). */
+static struct conf_access tcp_port_entry(uint32_t id, uint32_t prio, uint16_t dport,
+					 const char *src_user, const char *dst_user)
+{
+	struct conf_access a;
+
+	memset(&a, 0, sizeof(a));
+	a.id = id;
+	a.priority = prio;
+	a.active = true;
+	a.discard = true;
+	a.protocol = 6;
+	a.dst_port[0] = a.dst_port[1] = dport;
+	snprintf(a.src_user, sizeof(a.src_user), "%s", src_user);
+	snprintf(a.dst_user, sizeof(a.dst_user), "%s", dst_user);
+	return a;
+}
+
+START_TEST(test_access_list_ingress)
+{
+	struct conf_access e[2] = {tcp_port_entry(7, 10, 22, "user1", ""),
+				   tcp_port_entry(9, 20, 23, "staff", "")};
+	struct fb f;
+
+	hub_up();
+	ch.access = e;
+	ch.naccess = 2;
+	ck_assert_int_eq(fw_hub_update(&h->fw, &ch), 0);
+	for (int i = 1; i <= 4; i++)
+		join(i, NULL);
+	introduce(1, 2);
+	introduce(3, 4);
+	tcp4_frame(&f, 2, 1, 40000, 22, PKT_TCP_SYN); /* user1 to port 22: discarded */
+	send_from(1, &f);
+	ck_assert_uint_eq(got(2, NULL), 0);
+	ck_assert_uint_eq(dropped(1, FW_R_ACCESS_LIST), 1);
+	ck_assert_uint_eq(fw_acl_hits(&h->fw, 7), 1);
+	tcp4_frame(&f, 2, 1, 40000, 80, PKT_TCP_SYN); /* another port passes */
+	send_from(1, &f);
+	ck_assert_uint_eq(got(2, NULL), 1);
+	tcp4_frame(&f, 4, 3, 40000, 22, PKT_TCP_SYN); /* another user passes */
+	send_from(3, &f);
+	ck_assert_uint_eq(got(4, NULL), 1);
+	tcp4_frame(&f, 4, 3, 40000, 23, PKT_TCP_SYN); /* user3 is in group staff */
+	send_from(3, &f);
+	ck_assert_uint_eq(got(4, NULL), 0);
+	ck_assert_uint_eq(fw_acl_hits(&h->fw, 9), 1);
+	ck_assert_uint_eq(atomic_load(&h->fw.drops[FW_R_ACCESS_LIST]), 2);
+	sess[5] = NULL;
+	hub_down();
+}
+END_TEST
+
+START_TEST(test_access_list_egress)
+{
+	struct conf_access e[1] = {tcp_port_entry(3, 1, 22, "", "user2")};
+	struct fb f;
+
+	hub_up();
+	ch.access = e;
+	ch.naccess = 1;
+	ck_assert_int_eq(fw_hub_update(&h->fw, &ch), 0);
+	for (int i = 1; i <= 3; i++)
+		join(i, NULL);
+	introduce(1, 2);
+	introduce(1, 3);
+	tcp4_frame(&f, 2, 1, 40000, 22, PKT_TCP_SYN); /* toward user2: discarded */
+	send_from(1, &f);
+	ck_assert_uint_eq(got(2, NULL), 0);
+	ck_assert_uint_eq(dropped(2, FW_R_ACCESS_LIST), 1);
+	tcp4_frame(&f, 3, 1, 40000, 22, PKT_TCP_SYN); /* toward user3: passes */
+	send_from(1, &f);
+	ck_assert_uint_eq(got(3, NULL), 1);
+	sess[4] = sess[5] = NULL;
+	hub_down();
+}
+END_TEST
+
+START_TEST(test_malformed_ip_header)
+{
+	struct fb f;
+
+	hub_with(0, POL_ACCESS, 1);
+	udp4_frame(&f, -1, 1, 255, 1, 9, 10);
+	f.b[14] = 0x43; /* IHL 3: shorter than an IPv4 header */
+	send_from(1, &f);
+	ck_assert_uint_eq(got(2, NULL), 0);
+	ck_assert_uint_eq(dropped(1, FW_R_MALFORMED), 1);
+	hub_down();
+}
+END_TEST
+
 START_TEST(test_reason_names)
 {
 	ck_assert_str_eq(fw_reason_name(fw_policy(POL_CHECK_MAC)), "CheckMac");
@@ -1019,6 +1111,9 @@ Suite *firewall_suite(void)
 	tcase_add_test(tc, test_vlan_access_port);
 	tcase_add_test(tc, test_multi_logins);
 	tcase_add_test(tc, test_bad_source_and_runt);
+	tcase_add_test(tc, test_access_list_ingress);
+	tcase_add_test(tc, test_access_list_egress);
+	tcase_add_test(tc, test_malformed_ip_header);
 	tcase_add_test(tc, test_reason_names);
 	suite_add_tcase(s, tc);
 	return s;

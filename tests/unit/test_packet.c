@@ -9,6 +9,7 @@
 
 #include "packet.h"
 #include "suites.h"
+#include "testframe.h"
 
 static const uint8_t mac_a[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0a};
 static const uint8_t mac_b[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x0b};
@@ -17,55 +18,17 @@ static const uint8_t ip4_b[4] = {10, 0, 0, 2};
 static const uint8_t ip6_a[16] = {0xfe, 0x80, [15] = 1};
 static const uint8_t ip6_b[16] = {0xfe, 0x80, [15] = 2};
 
-/* A frame under construction. */
-struct fb {
-	uint8_t b[2048];
-	size_t n;
-};
-
-static void put(struct fb *f, const void *p, size_t n)
-{
-	ck_assert_uint_le(f->n + n, sizeof(f->b));
-	if (n == 0)
-		return;
-	memcpy(f->b + f->n, p, n);
-	f->n += n;
-}
-
-static void put8(struct fb *f, uint8_t v)
-{
-	put(f, &v, 1);
-}
-
-static void put16(struct fb *f, uint16_t v)
-{
-	put8(f, (uint8_t)(v >> 8));
-	put8(f, (uint8_t)v);
-}
-
-static void put32(struct fb *f, uint32_t v)
-{
-	put16(f, (uint16_t)(v >> 16));
-	put16(f, (uint16_t)v);
-}
-
-static void set16(struct fb *f, size_t at, uint16_t v)
-{
-	f->b[at] = (uint8_t)(v >> 8);
-	f->b[at + 1] = (uint8_t)v;
-}
-
 /* dst, src, optional 802.1Q tag (vid 0 = none), EtherType */
 static void eth(struct fb *f, const uint8_t *dst, uint16_t type, uint16_t vid)
 {
 	f->n = 0;
-	put(f, dst, 6);
-	put(f, mac_a, 6);
+	tf_put(f, dst, 6);
+	tf_put(f, mac_a, 6);
 	if (vid) {
-		put16(f, 0x8100);
-		put16(f, (uint16_t)(5 << 13 | vid));
+		tf_put16(f, 0x8100);
+		tf_put16(f, (uint16_t)(5 << 13 | vid));
 	}
-	put16(f, type);
+	tf_put16(f, type);
 }
 
 /* IPv4 header with ihl_words*4 bytes (options zero-filled); returns its offset */
@@ -73,81 +36,96 @@ static size_t ipv4(struct fb *f, uint8_t proto, unsigned ihl_words, uint16_t fra
 {
 	size_t at = f->n;
 
-	put8(f, (uint8_t)(0x40 | ihl_words));
-	put8(f, 0x10);
-	put16(f, 0); /* total length, fixed by ipv4_done */
-	put16(f, 0x1234);
-	put16(f, frag);
-	put8(f, 64);
-	put8(f, proto);
-	put16(f, 0);
-	put(f, ip4_a, 4);
-	put(f, ip4_b, 4);
+	tf_put8(f, (uint8_t)(0x40 | ihl_words));
+	tf_put8(f, 0x10);
+	tf_put16(f, 0); /* total length, fixed by ipv4_done */
+	tf_put16(f, 0x1234);
+	tf_put16(f, frag);
+	tf_put8(f, 64);
+	tf_put8(f, proto);
+	tf_put16(f, 0);
+	tf_put(f, ip4_a, 4);
+	tf_put(f, ip4_b, 4);
 	for (unsigned i = 5; i < ihl_words; i++)
-		put32(f, 0x01010101); /* NOPs */
+		tf_put32(f, 0x01010101); /* NOPs */
 	return at;
 }
 
 static void ipv4_done(struct fb *f, size_t at)
 {
-	set16(f, at + 2, (uint16_t)(f->n - at));
+	tf_set16(f, at + 2, (uint16_t)(f->n - at));
 }
 
 static size_t ipv6(struct fb *f, uint8_t nh)
 {
 	size_t at = f->n;
 
-	put32(f, 0x60a00000); /* traffic class 0x0a */
-	put16(f, 0);	      /* payload length, fixed by ipv6_done */
-	put8(f, nh);
-	put8(f, 255);
-	put(f, ip6_a, 16);
-	put(f, ip6_b, 16);
+	tf_put32(f, 0x60a00000); /* traffic class 0x0a */
+	tf_put16(f, 0);		 /* payload length, fixed by ipv6_done */
+	tf_put8(f, nh);
+	tf_put8(f, 255);
+	tf_put(f, ip6_a, 16);
+	tf_put(f, ip6_b, 16);
 	return at;
 }
 
 static void ipv6_done(struct fb *f, size_t at)
 {
-	set16(f, at + 4, (uint16_t)(f->n - at - 40));
+	tf_set16(f, at + 4, (uint16_t)(f->n - at - 40));
 }
 
 /* An 8-byte extension header (hop-by-hop, routing or destination options). */
 static void ext8(struct fb *f, uint8_t nh)
 {
-	put8(f, nh);
-	put8(f, 0);
-	put16(f, 0x0104); /* PadN */
-	put32(f, 0);
+	tf_put8(f, nh);
+	tf_put8(f, 0);
+	tf_put16(f, 0x0104); /* PadN */
+	tf_put32(f, 0);
 }
 
 static size_t udp(struct fb *f, uint16_t sport, uint16_t dport)
 {
 	size_t at = f->n;
 
-	put16(f, sport);
-	put16(f, dport);
-	put16(f, 0);
-	put16(f, 0);
+	tf_put16(f, sport);
+	tf_put16(f, dport);
+	tf_put16(f, 0);
+	tf_put16(f, 0);
 	return at;
 }
 
 static void udp_done(struct fb *f, size_t at)
 {
-	set16(f, at + 4, (uint16_t)(f->n - at));
+	tf_set16(f, at + 4, (uint16_t)(f->n - at));
 }
 
 /* TCP header with options opt[0..optlen) (a multiple of 4) */
 static void tcp(struct fb *f, uint8_t flags, const uint8_t *opt, size_t optlen)
 {
-	put16(f, 40000);
-	put16(f, 22);
-	put32(f, 0x11223344);
-	put32(f, 0x55667788);
-	put8(f, (uint8_t)((5 + optlen / 4) << 4));
-	put8(f, flags);
-	put16(f, 29200);
-	put32(f, 0);
-	put(f, opt, optlen);
+	tf_put16(f, 40000);
+	tf_put16(f, 22);
+	tf_put32(f, 0x11223344);
+	tf_put32(f, 0x55667788);
+	tf_put8(f, (uint8_t)((5 + optlen / 4) << 4));
+	tf_put8(f, flags);
+	tf_put16(f, 29200);
+	tf_put32(f, 0);
+	tf_put(f, opt, optlen);
+}
+
+/* Ethernet (+ tag vid) + IPv4 (fragment field frag) + UDP carrying p[0..n); the UDP offset. */
+static size_t udp4_frame(struct fb *f, uint16_t vid, uint16_t frag, uint16_t sport, uint16_t dport,
+			 const void *p, size_t n)
+{
+	size_t ip, u;
+
+	eth(f, mac_b, 0x0800, vid);
+	ip = ipv4(f, 17, 5, frag);
+	u = udp(f, sport, dport);
+	tf_put(f, p, n);
+	udp_done(f, u);
+	ipv4_done(f, ip);
+	return u;
 }
 
 /* Parses an exact-size heap copy and checks the offsets stay inside the frame. */
@@ -187,6 +165,13 @@ static void assert_clean(const struct pkt_info *pi)
 	ck_assert_uint_eq(pi->flags & PKT_F_MALFORMED, 0);
 }
 
+/* Parses f, which must be malformed at layer. */
+static void expect_malformed(struct fb *f, struct pkt_info *pi, uint8_t layer)
+{
+	parse_fb(f, pi);
+	assert_malformed(pi, layer);
+}
+
 START_TEST(test_ethernet_addresses)
 {
 	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
@@ -195,7 +180,7 @@ START_TEST(test_ethernet_addresses)
 	struct pkt_info pi;
 
 	eth(&f, mac_b, 0x88cc, 0); /* LLDP */
-	put32(&f, 0);
+	tf_put32(&f, 0);
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_eq(pi.l2, PKT_L2_ETHERNET);
@@ -239,14 +224,8 @@ START_TEST(test_vlan)
 	struct pkt_parse_opts qinq = {.vlan_tpid = 0x88a8};
 	struct fb f;
 	struct pkt_info pi;
-	size_t ip, u;
 
-	eth(&f, mac_b, 0x0800, 42);
-	ip = ipv4(&f, 17, 5, 0);
-	u = udp(&f, 1000, 2000);
-	put32(&f, 0xdeadbeef);
-	udp_done(&f, u);
-	ipv4_done(&f, ip);
+	udp4_frame(&f, 42, 0, 1000, 2000, "\xde\xad\xbe\xef", 4);
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_ne(pi.flags & PKT_F_VLAN, 0);
@@ -265,14 +244,14 @@ START_TEST(test_vlan)
 	ck_assert_uint_eq(pi.flags & PKT_F_VLAN, 0);
 	ck_assert_uint_eq(pi.ethertype, 0x8100);
 	ck_assert_uint_eq(pi.l3, PKT_L3_OTHER);
-	set16(&f, 12, 0x88a8);
+	tf_set16(&f, 12, 0x88a8);
 	ck_assert_int_eq(parse_exact(f.b, f.n, &qinq, &pi), 0);
 	ck_assert_uint_eq(pi.vlan_id, 42);
 	ck_assert_uint_eq(pi.l4, PKT_L4_UDP);
 
 	/* L2 only (DisableIPParsing) */
 	struct pkt_parse_opts l2 = {.l2_only = true};
-	set16(&f, 12, 0x8100);
+	tf_set16(&f, 12, 0x8100);
 	ck_assert_int_eq(parse_exact(f.b, f.n, &l2, &pi), 0);
 	ck_assert_uint_eq(pi.vlan_id, 42);
 	ck_assert_uint_eq(pi.l3, PKT_L3_NONE);
@@ -292,13 +271,13 @@ START_TEST(test_llc)
 	struct pkt_info pi;
 
 	eth(&f, stp_dst, 38, 0);
-	put8(&f, 0x42);
-	put8(&f, 0x42);
-	put8(&f, 0x03);
+	tf_put8(&f, 0x42);
+	tf_put8(&f, 0x42);
+	tf_put8(&f, 0x03);
 	for (int i = 0; i < 35; i++)
-		put8(&f, 0);
+		tf_put8(&f, 0);
 	for (int i = 0; i < 8; i++)
-		put8(&f, 0xee); /* padding up to 60 bytes */
+		tf_put8(&f, 0xee); /* padding up to 60 bytes */
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_eq(pi.l2, PKT_L2_LLC);
@@ -315,27 +294,25 @@ START_TEST(test_llc)
 	ck_assert_uint_eq(pi.l3, PKT_L3_NONE);
 	ck_assert_uint_eq(pi.llc_dsap, 0xaa);
 
-	set16(&f, 12, 200); /* longer than the frame */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 2);
-	set16(&f, 12, 2); /* too short for DSAP, SSAP, control */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 2);
+	tf_set16(&f, 12, 200); /* longer than the frame */
+	expect_malformed(&f, &pi, 2);
+	tf_set16(&f, 12, 2); /* too short for DSAP, SSAP, control */
+	expect_malformed(&f, &pi, 2);
 }
 END_TEST
 
 static void arp_frame(struct fb *f, uint16_t op)
 {
 	eth(f, mac_b, 0x0806, 0);
-	put16(f, 1);
-	put16(f, 0x0800);
-	put8(f, 6);
-	put8(f, 4);
-	put16(f, op);
-	put(f, mac_a, 6);
-	put(f, ip4_a, 4);
-	put(f, mac_b, 6);
-	put(f, ip4_b, 4);
+	tf_put16(f, 1);
+	tf_put16(f, 0x0800);
+	tf_put8(f, 6);
+	tf_put8(f, 4);
+	tf_put16(f, op);
+	tf_put(f, mac_a, 6);
+	tf_put(f, ip4_a, 4);
+	tf_put(f, mac_b, 6);
+	tf_put(f, ip4_b, 4);
 }
 
 START_TEST(test_arp)
@@ -373,9 +350,9 @@ START_TEST(test_ipv4)
 
 	eth(&f, mac_b, 0x0800, 0);
 	ip = ipv4(&f, 47, 7, 0); /* GRE, 8 bytes of options */
-	put32(&f, 0);
+	tf_put32(&f, 0);
 	ipv4_done(&f, ip);
-	put16(&f, 0); /* Ethernet padding */
+	tf_put16(&f, 0); /* Ethernet padding */
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert(pkt_is_ip(&pi));
@@ -396,19 +373,15 @@ START_TEST(test_ipv4)
 
 	/* ICMP (protocol 1) inside IPv6 framing is not ICMPv4: covered in test_ipv6 */
 	f.b[14] = 0x44; /* IHL 4 */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 	ck_assert_uint_eq(pi.l3, PKT_L3_NONE);
 	f.b[14] = 0x57; /* version 5 */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 	f.b[14] = 0x4f; /* IHL past the total length */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 	f.b[14] = 0x47;
-	set16(&f, ip + 2, (uint16_t)(f.n - 14 + 1)); /* total length past the frame */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	tf_set16(&f, ip + 2, (uint16_t)(f.n - 14 + 1)); /* total length past the frame */
+	expect_malformed(&f, &pi, 3);
 }
 END_TEST
 
@@ -416,14 +389,8 @@ START_TEST(test_ipv4_fragments)
 {
 	struct fb f;
 	struct pkt_info pi;
-	size_t ip, u;
 
-	eth(&f, mac_b, 0x0800, 0);
-	ip = ipv4(&f, 17, 5, 0x2000); /* first fragment: MF, offset 0 */
-	u = udp(&f, 5000, 53);
-	put32(&f, 0);
-	udp_done(&f, u);
-	ipv4_done(&f, ip);
+	udp4_frame(&f, 0, 0x2000, 5000, 53, "\0\0\0\0", 4); /* first fragment: MF, offset 0 */
 	parse_fb(&f, &pi);
 	ck_assert_uint_ne(pi.flags & PKT_F_IP_FRAG, 0);
 	ck_assert(pi.ip_more_frags);
@@ -431,7 +398,7 @@ START_TEST(test_ipv4_fragments)
 	ck_assert_uint_eq(pi.l4, PKT_L4_UDP);
 	ck_assert_uint_eq(pi.dport, 53);
 
-	set16(&f, ip + 6, 185); /* last fragment at byte 1480 */
+	tf_set16(&f, 14 + 6, 185); /* last fragment at byte 1480 */
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_ne(pi.flags & PKT_F_IP_FRAG, 0);
@@ -472,28 +439,24 @@ START_TEST(test_ipv6_ext_chain)
 	/* hop-by-hop anywhere but first */
 	f.b[ip + 6] = 60;
 	f.b[ip + 40] = 0;
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 	ck_assert_uint_eq(pi.l3, PKT_L3_NONE);
 
 	/* an extension header running past the payload */
 	f.b[ip + 6] = 0;
 	f.b[ip + 40] = 43;
 	f.b[ip + 40 + 8 + 1] = 9;
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 
 	/* payload length past the frame */
 	f.b[ip + 40 + 8 + 1] = 0;
-	set16(&f, ip + 4, (uint16_t)(f.n - ip - 40 + 1));
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	tf_set16(&f, ip + 4, (uint16_t)(f.n - ip - 40 + 1));
+	expect_malformed(&f, &pi, 3);
 
 	/* not version 6 */
 	ipv6_done(&f, ip);
 	f.b[ip] = 0x40;
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 }
 END_TEST
 
@@ -508,8 +471,7 @@ START_TEST(test_ipv6_chain_bound)
 	for (int i = 0; i < 9; i++)
 		ext8(&f, i < 8 ? 60 : 59);
 	ipv6_done(&f, ip);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 3);
+	expect_malformed(&f, &pi, 3);
 
 	/* eight headers are fine, and No Next Header is "other" */
 	f.b[ip + 40 + 7 * 8] = 59;
@@ -529,15 +491,15 @@ START_TEST(test_ipv6_fragments)
 
 	eth(&f, mac_b, 0x86dd, 7);
 	ip = ipv6(&f, 44);
-	put8(&f, 17);
-	put8(&f, 0);
-	put16(&f, 1); /* offset 0, M */
-	put32(&f, 0xcafef00d);
+	tf_put8(&f, 17);
+	tf_put8(&f, 0);
+	tf_put16(&f, 1); /* offset 0, M */
+	tf_put32(&f, 0xcafef00d);
 	u = udp(&f, 546, 547);
-	put32(&f, 0x01abcdef); /* DHCPv6 Solicit, xid abcdef */
+	tf_put32(&f, 0x01abcdef); /* DHCPv6 Solicit, xid abcdef */
 	udp_done(&f, u);
 	ipv6_done(&f, ip);
-	put32(&f, 0); /* padding */
+	tf_put32(&f, 0); /* padding */
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_eq(pi.vlan_id, 7);
@@ -550,7 +512,7 @@ START_TEST(test_ipv6_fragments)
 	ck_assert_uint_eq(pi.dhcp6_msg_type, 1);
 	ck_assert_uint_eq(pi.dhcp6_xid, 0xabcdef);
 
-	set16(&f, ip + 40 + 2, 1480); /* a later fragment, no more */
+	tf_set16(&f, ip + 40 + 2, 1480); /* a later fragment, no more */
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_eq(pi.l4, PKT_L4_FRAGMENT);
@@ -604,14 +566,12 @@ START_TEST(test_tcp)
 
 	/* data offset below 5 or past the segment */
 	f.b[14 + 20 + 12] = 0x40;
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 	ck_assert_uint_eq(pi.l3, PKT_L3_IPV4);
 	ck_assert_uint_eq(pi.l4, PKT_L4_NONE);
 	ck_assert_uint_eq(pi.l4_off, 0);
 	f.b[14 + 20 + 12] = 0x80;
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 }
 END_TEST
 
@@ -621,32 +581,25 @@ START_TEST(test_udp_and_icmpv4)
 	struct pkt_info pi;
 	size_t ip, u;
 
-	eth(&f, mac_b, 0x0800, 0);
-	ip = ipv4(&f, 17, 5, 0);
-	u = udp(&f, 4000, 4001);
-	put32(&f, 0);
-	udp_done(&f, u);
-	ipv4_done(&f, ip);
+	u = udp4_frame(&f, 0, 0, 4000, 4001, "\0\0\0\0", 4);
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
 	ck_assert_uint_eq(pi.l4, PKT_L4_UDP);
 	ck_assert_uint_eq(pi.payload_len, 4);
 	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
-	set16(&f, u + 4, 7); /* UDP length below its header */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
-	set16(&f, u + 4, 13); /* and past the datagram */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	tf_set16(&f, u + 4, 7); /* UDP length below its header */
+	expect_malformed(&f, &pi, 4);
+	tf_set16(&f, u + 4, 13); /* and past the datagram */
+	expect_malformed(&f, &pi, 4);
 
 	eth(&f, mac_b, 0x0800, 0);
 	ip = ipv4(&f, 1, 5, 0);
-	put8(&f, 8);
-	put8(&f, 0);
-	put16(&f, 0);
-	put16(&f, 0x4242);
-	put16(&f, 7);
-	put32(&f, 0);
+	tf_put8(&f, 8);
+	tf_put8(&f, 0);
+	tf_put16(&f, 0);
+	tf_put16(&f, 0x4242);
+	tf_put16(&f, 7);
+	tf_put32(&f, 0);
 	ipv4_done(&f, ip);
 	parse_fb(&f, &pi);
 	assert_clean(&pi);
@@ -655,9 +608,8 @@ START_TEST(test_udp_and_icmpv4)
 	ck_assert_uint_eq(pi.icmp_echo_id, 0x4242);
 	ck_assert_uint_eq(pi.icmp_echo_seq, 7);
 	ck_assert_uint_eq(pi.payload_len, 4);
-	set16(&f, ip + 2, 20 + 7);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	tf_set16(&f, ip + 2, 20 + 7);
+	expect_malformed(&f, &pi, 4);
 }
 END_TEST
 
@@ -668,10 +620,10 @@ static size_t icmpv6_frame(struct fb *f, uint8_t type, const uint8_t *body, size
 
 	eth(f, mac_b, 0x86dd, 0);
 	ip = ipv6(f, 58);
-	put8(f, type);
-	put8(f, 0);
-	put16(f, 0);
-	put(f, body, n);
+	tf_put8(f, type);
+	tf_put8(f, 0);
+	tf_put16(f, 0);
+	tf_put(f, body, n);
 	ipv6_done(f, ip);
 	return ip;
 }
@@ -707,8 +659,7 @@ START_TEST(test_icmpv6_echo_and_rs)
 
 	/* truncated below the ICMPv6 header */
 	icmpv6_frame(&f, 128, echo, 3);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 }
 END_TEST
 
@@ -739,16 +690,13 @@ START_TEST(test_icmpv6_ra)
 
 	o[41] = 0; /* zero-length option */
 	icmpv6_frame(&f, PKT_ICMPV6_RA, ra, sizeof(ra));
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 	ck_assert_uint_eq(pi.l4, PKT_L4_NONE);
 	o[41] = 2; /* option past the end */
 	icmpv6_frame(&f, PKT_ICMPV6_RA, ra, sizeof(ra));
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 	icmpv6_frame(&f, PKT_ICMPV6_RA, ra, 10); /* fixed part cut */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 }
 END_TEST
 
@@ -781,31 +729,24 @@ START_TEST(test_icmpv6_ns_na)
 	ck_assert_mem_eq(pi.nd_tll, mac_b, 6);
 
 	icmpv6_frame(&f, PKT_ICMPV6_NA, ns, 12); /* target cut */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 	icmpv6_frame(&f, PKT_ICMPV6_NA, ns, 21); /* one stray option byte */
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 4);
+	expect_malformed(&f, &pi, 4);
 }
 END_TEST
 
 /* A DHCPv4 message from client port 68 with the given options after the cookie. */
 static size_t dhcp_frame(struct fb *f, uint8_t op, const uint8_t *opts, size_t n)
 {
-	uint8_t bootp[236] = {op, 1, 6, 0, 0xaa, 0xbb, 0xcc, 0xdd};
-	size_t ip, u;
+	uint8_t bootp[236 + 4 + 5200] = {op, 1, 6, 0, 0xaa, 0xbb, 0xcc, 0xdd};
 
+	ck_assert_uint_le(n, 5200);
 	memcpy(bootp + 16, ip4_b, 4); /* yiaddr */
 	memcpy(bootp + 28, mac_a, 6);
-	eth(f, mac_b, 0x0800, 0);
-	ip = ipv4(f, 17, 5, 0);
-	u = udp(f, op == 1 ? 68 : 67, op == 1 ? 67 : 68);
-	put(f, bootp, sizeof(bootp));
-	put32(f, 0x63825363);
-	put(f, opts, n);
-	udp_done(f, u);
-	ipv4_done(f, ip);
-	return u;
+	memcpy(bootp + 236, "\x63\x82\x53\x63", 4);
+	if (n)
+		memcpy(bootp + 240, opts, n);
+	return udp4_frame(f, 0, 0, op == 1 ? 68 : 67, op == 1 ? 67 : 68, bootp, 240 + n);
 }
 
 START_TEST(test_dhcpv4)
@@ -838,35 +779,82 @@ START_TEST(test_dhcpv4)
 
 	/* an option running past the datagram */
 	dhcp_frame(&f, 1, opts, 20);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	expect_malformed(&f, &pi, 7);
 	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
 	ck_assert_uint_eq(pi.l4, PKT_L4_UDP);
+
+	/* the walk reads options starting in the first 4,096 bytes, however long they are */
+	static uint8_t pads[5003];
+	pads[4094] = 53;
+	pads[4095] = 1;
+	pads[4096] = 5;
+	dhcp_frame(&f, 2, pads, 4097);
+	parse_fb(&f, &pi);
+	assert_clean(&pi);
+	ck_assert_uint_eq(pi.dhcp_msg_type, PKT_DHCP_ACK);
+	memset(pads, 0, sizeof(pads));
+	pads[5000] = 53;
+	pads[5001] = 1;
+	pads[5002] = 5;
+	dhcp_frame(&f, 2, pads, sizeof(pads));
+	parse_fb(&f, &pi);
+	assert_clean(&pi);
+	ck_assert_uint_eq(pi.l7, PKT_L7_DHCPV4);
+	ck_assert_uint_eq(pi.dhcp_msg_type, 0);
 
 	/* no magic cookie */
 	size_t u = dhcp_frame(&f, 1, opts, sizeof(opts));
 	f.b[u + 8 + 236] = 0;
+	expect_malformed(&f, &pi, 7);
+}
+END_TEST
+
+/* DHCPv6 over IPv6/UDP between the given ports, carrying p[0..n) */
+static void dhcp6_frame(struct fb *f, uint16_t sport, uint16_t dport, const void *p, size_t n)
+{
+	size_t ip, u;
+
+	eth(f, mac_b, 0x86dd, 0);
+	ip = ipv6(f, 17);
+	u = udp(f, sport, dport);
+	tf_put(f, p, n);
+	udp_done(f, u);
+	ipv6_done(f, ip);
+}
+
+START_TEST(test_dhcpv6)
+{
+	struct fb f;
+	struct pkt_info pi;
+
+	dhcp6_frame(&f, 547, 546, "\x07\x12\x34\x56\x00\x01", 6); /* Reply */
 	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	assert_clean(&pi);
+	ck_assert_uint_eq(pi.l7, PKT_L7_DHCPV6);
+	ck_assert_uint_eq(pi.dhcp6_msg_type, 7);
+	ck_assert_uint_eq(pi.dhcp6_xid, 0x123456);
+	dhcp6_frame(&f, 547, 547, "\x0c\x00", 2); /* a relay message cut short */
+	expect_malformed(&f, &pi, 7);
+	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
+	dhcp6_frame(&f, 546, 546, "\x01\x00\x00\x01", 4); /* not a DHCPv6 port pair */
+	parse_fb(&f, &pi);
+	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
+	/* DHCPv4 ports over IPv6 are not DHCPv4 */
+	dhcp6_frame(&f, 68, 67, "\x01\x00\x00\x01", 4);
+	parse_fb(&f, &pi);
+	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
 }
 END_TEST
 
 /* A DNS message to port 53 with the given question bytes after the header. */
 static void dns_frame(struct fb *f, uint16_t qdcount, const void *q, size_t n)
 {
-	size_t ip, u;
+	uint8_t msg[12 + 300] = {0xbe, 0xef, 0x01, 0x00, (uint8_t)(qdcount >> 8), (uint8_t)qdcount};
 
-	eth(f, mac_b, 0x0800, 0);
-	ip = ipv4(f, 17, 5, 0);
-	u = udp(f, 33333, 53);
-	put16(f, 0xbeef);
-	put16(f, 0x0100);
-	put16(f, qdcount);
-	put16(f, 0);
-	put32(f, 0);
-	put(f, q, n);
-	udp_done(f, u);
-	ipv4_done(f, ip);
+	ck_assert_uint_le(n, 300);
+	if (n)
+		memcpy(msg + 12, q, n);
+	udp4_frame(f, 0, 0, 33333, 53, msg, 12 + n);
 }
 
 START_TEST(test_dns)
@@ -900,23 +888,20 @@ START_TEST(test_dns)
 	assert_clean(&pi);
 	ck_assert_uint_eq(pi.l7, PKT_L7_NONE);
 	dns_frame(&f, 1, ptr, sizeof(ptr) - 1);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	expect_malformed(&f, &pi, 7);
 	ck_assert_str_eq(pi.dns_qname, "");
 	dns_frame(&f, 1, q, sizeof(q) - 4);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	expect_malformed(&f, &pi, 7);
 	dns_frame(&f, 1, q, 0);
 	f.n -= 1;
-	set16(&f, 14 + 2, (uint16_t)(f.n - 14));
-	set16(&f, 14 + 20 + 4, (uint16_t)(f.n - 14 - 20));
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	tf_set16(&f, 14 + 2, (uint16_t)(f.n - 14));
+	tf_set16(&f, 14 + 20 + 4, (uint16_t)(f.n - 14 - 20));
+	expect_malformed(&f, &pi, 7);
 
 	/* a response, from port 53 */
 	dns_frame(&f, 1, q, sizeof(q) - 1);
-	set16(&f, 14 + 20, 53);
-	set16(&f, 14 + 20 + 2, 40000);
+	tf_set16(&f, 14 + 20, 53);
+	tf_set16(&f, 14 + 20 + 2, 40000);
 	f.b[14 + 28 + 2] = 0x81;
 	parse_fb(&f, &pi);
 	ck_assert_uint_eq(pi.l7, PKT_L7_DNS);
@@ -940,8 +925,7 @@ START_TEST(test_dns_name_bounds)
 	q[n++] = 0;
 	memcpy(q + n, "\0\1\0\1", 4);
 	dns_frame(&f, 1, q, n + 4);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	expect_malformed(&f, &pi, 7);
 
 	/* 63+63+63+61: 255 wire bytes, the longest legal name */
 	q[3 * 64] = 61;
@@ -953,8 +937,7 @@ START_TEST(test_dns_name_bounds)
 
 	q[0] = 64; /* label type bits: refused */
 	dns_frame(&f, 1, q, n - 2 + 4);
-	parse_fb(&f, &pi);
-	assert_malformed(&pi, 7);
+	expect_malformed(&f, &pi, 7);
 }
 END_TEST
 
@@ -975,8 +958,8 @@ START_TEST(test_truncation_everywhere)
 	eth(&frames[4], mac_b, 0x86dd, 9);
 	ip = ipv6(&frames[4], 0);
 	ext8(&frames[4], 44);
-	put32(&frames[4], 0x06000000);
-	put32(&frames[4], 1);
+	tf_put32(&frames[4], 0x06000000);
+	tf_put32(&frames[4], 1);
 	tcp(&frames[4], PKT_TCP_SYN, (const uint8_t *)"\2\4\5\xb4", 4);
 	ipv6_done(&frames[4], ip);
 	eth(&frames[5], mac_b, 0x0800, 0);
@@ -1033,6 +1016,7 @@ Suite *packet_suite(void)
 	tcase_add_test(tc, test_icmpv6_ra);
 	tcase_add_test(tc, test_icmpv6_ns_na);
 	tcase_add_test(tc, test_dhcpv4);
+	tcase_add_test(tc, test_dhcpv6);
 	tcase_add_test(tc, test_dns);
 	tcase_add_test(tc, test_dns_name_bounds);
 	tcase_add_test(tc, test_truncation_everywhere);
