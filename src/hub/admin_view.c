@@ -669,7 +669,7 @@ static void format_ip(const struct conf_access *a, const uint8_t *ip, const uint
 	snprintf(buf, cap, "%s/%s", addr, m);
 }
 
-static void print_access(struct admin_out *o, const struct conf_access *a)
+static void print_access(struct admin_out *o, const struct conf_access *a, uint64_t discards)
 {
 	char src[100], dst[100];
 
@@ -690,6 +690,7 @@ static void print_access(struct admin_out *o, const struct conf_access *a)
 	out_str(o, "src_user", a->src_user);
 	out_str(o, "dst_user", a->dst_user);
 	out_str(o, "note", a->note);
+	out_u64(o, "discards", discards); /* frames this entry discarded */
 	out_obj_end(o);
 }
 
@@ -697,13 +698,22 @@ int cmd_access_list(struct admin_call *c)
 {
 	struct hub_config *cfg;
 	const struct conf_hub *ch = selected_conf_hub(c, &cfg);
+	struct hub *h = ch ? hub_find(c->as->core->srv, ch->name) : NULL;
+	uint64_t *hits = ch && ch->naccess ? calloc(ch->naccess, sizeof(*hits)) : NULL;
 
+	if (h && hits) {
+		pthread_mutex_lock(&h->lock);
+		for (size_t i = 0; i < ch->naccess; i++)
+			hits[i] = fw_acl_hits(&h->fw, ch->access[i].id);
+		pthread_mutex_unlock(&h->lock);
+	}
 	if (ch) {
 		out_list_begin(c->out, NULL);
 		for (size_t i = 0; i < ch->naccess; i++)
-			print_access(c->out, &ch->access[i]);
+			print_access(c->out, &ch->access[i], hits ? hits[i] : 0);
 		out_list_end(c->out);
 	}
+	free(hits);
 	config_put(cfg);
 	return ch ? 0 : -1;
 }

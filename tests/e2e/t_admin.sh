@@ -101,8 +101,12 @@ assert "session show counts bob's drops" bash -c \
 assert "policy set FilterIPv4 false" ctl policy set user bob FilterIPv4 false
 assert "bob's IPv4 flows again" ping_ok c1 10.77.0.2
 ACL=$(ctl access add discard --protocol icmp --dst-ip 10.77.0.2/32 | sed -n 's/.*entry \([0-9]*\) added.*/\1/p')
-assert "access add (entry $ACL)" test -n "$ACL"
+assert "access add: discard ICMP to bob (entry $ACL)" test -n "$ACL"
+refute "the access list discards alice's ping to bob at once" ping_ok c1 10.77.0.2 2
+assert "access list counts the entry's discards" bash -c \
+	"$VPNHUBCTL -s $SOCK access list | grep '^id=$ACL ' | grep -q 'discards=[1-9]'"
 assert "access disable" ctl access disable "$ACL"
+assert "the ping goes through again" ping_ok c1 10.77.0.2
 assert "the entry is inactive in the file" bash -c "grep -A8 -P 'declare $ACL\r?\$' '$CFG' | grep -q 'bool Active false'"
 assert "access delete removes the entry from the file" bash -c \
 	"$VPNHUBCTL -s $SOCK access delete $ACL && ! grep -q -P 'declare $ACL\r?\$' '$CFG' && $VPNHUB -c '$CFG' --check-config"
