@@ -178,10 +178,34 @@ static int get_password(const char *file, const char *prompt, char *buf, size_t 
 	return rc;
 }
 
-/* Appends quoted words to line; -1 if they do not fit. */
-static int quote_words(char *line, size_t cap, size_t *len, char **words, int n)
+/* "--name": sent bare so that the hub reads it as an option. */
+static bool is_option(const char *w)
+{
+	if (strncmp(w, "--", 2) != 0 || !w[2])
+		return false;
+	return w[2 + strspn(w + 2, "abcdefghijklmnopqrstuvwxyz0123456789-")] == '\0';
+}
+
+/*
+ * Appends words to line, quoted (so the hub reads them as words); with
+ * options, "--name" words of argv stay options.  -1 if they do not fit.
+ */
+static int quote_words(char *line, size_t cap, size_t *len, char **words, int n, bool options)
 {
 	for (int i = 0; i < n; i++) {
+		if (options && is_option(words[i])) {
+			int w =
+			    snprintf(line + *len, cap - *len, "%s%s", *len ? " " : "", words[i]);
+
+			if (w < 0 || (size_t)w >= cap - *len)
+				return -1;
+			*len += (size_t)w;
+			/* the option's value is a word even if it starts with "--" */
+			if (strcmp(words[i], "--json") != 0 && i + 1 < n &&
+			    admin_quote(words[++i], line, cap, len) != 0)
+				return -1;
+			continue;
+		}
 		if (admin_quote(words[i], line, cap, len) != 0) {
 			fprintf(stderr, "vpnhubctl: the command is too long or holds control "
 					"characters\n");
@@ -203,10 +227,10 @@ static int login(struct ctl *c)
 	if (get_password(c->password_file, "Admin password: ", pw, sizeof(pw)) != 0)
 		return -1;
 	if (c->hub_admin)
-		rc = quote_words(line, sizeof(line), &len, words, 3);
+		rc = quote_words(line, sizeof(line), &len, words, 3, false);
 	else {
 		words[1] = pw;
-		rc = quote_words(line, sizeof(line), &len, words, 2);
+		rc = quote_words(line, sizeof(line), &len, words, 2, false);
 	}
 	explicit_bzero(pw, sizeof(pw));
 	if (rc != 0)
@@ -224,7 +248,7 @@ static int select_hub(struct ctl *c)
 
 	if (!c->hub)
 		return 0;
-	if (quote_words(line, sizeof(line), &len, words, 3) != 0)
+	if (quote_words(line, sizeof(line), &len, words, 3, false) != 0)
 		return -1;
 	return request(c, line, NULL) == 0 ? 0 : -1;
 }
@@ -244,14 +268,14 @@ static int one_command(struct ctl *c, int argc, char **argv)
 	size_t len = 0;
 	int rc;
 
-	if (quote_words(line, sizeof(line), &len, argv, argc) != 0)
+	if (quote_words(line, sizeof(line), &len, argv, argc, true) != 0)
 		return 2;
 	if (wants_password(argc, argv)) {
 		char *w[1] = {pw};
 
 		if (get_password(NULL, "New password: ", pw, sizeof(pw)) != 0)
 			return 2;
-		rc = quote_words(line, sizeof(line), &len, w, 1);
+		rc = quote_words(line, sizeof(line), &len, w, 1, false);
 		explicit_bzero(pw, sizeof(pw));
 		if (rc != 0)
 			return 2;

@@ -112,12 +112,13 @@ static int check_bytes(const char *line, size_t len, char *err, size_t errlen)
 }
 
 /* Sorts the words into positional words and --options. */
-static int classify(struct admin_cmdline *out, const char **words, int n, char *err, size_t errlen)
+static int classify(struct admin_cmdline *out, const char **words, const bool *quoted, int n,
+		    char *err, size_t errlen)
 {
 	for (int i = 0; i < n; i++) {
 		const char *w = words[i];
 
-		if (strncmp(w, "--", 2) != 0 || w[2] == '\0') {
+		if (quoted[i] || strncmp(w, "--", 2) != 0 || w[2] == '\0') {
 			out->pos[out->npos++] = w;
 			continue;
 		}
@@ -139,6 +140,7 @@ int admin_parse(const char *line, size_t len, struct admin_cmdline *out, char *e
 {
 	struct splitter sp = {.p = line, .end = line + len, .err = err, .errlen = errlen};
 	const char *words[ADMIN_WORDS_MAX];
+	bool quoted[ADMIN_WORDS_MAX]; /* began with a quote: a word, never an option */
 	int n = 0;
 
 	memset(out, 0, offsetof(struct admin_cmdline, buf));
@@ -155,11 +157,12 @@ int admin_parse(const char *line, size_t len, struct admin_cmdline *out, char *e
 			snprintf(err, errlen, "too many words (at most %d)", ADMIN_WORDS_MAX);
 			return -1;
 		}
+		quoted[n] = *sp.p == '"' || *sp.p == '\'';
 		words[n++] = sp.w;
 		if (word(&sp) != 0)
 			return -1;
 	}
-	return classify(out, words, n, err, errlen);
+	return classify(out, words, quoted, n, err, errlen);
 }
 
 const char *admin_opt_get(const struct admin_cmdline *c, const char *name)

@@ -6,7 +6,8 @@
  * literally; a backslash outside quotes escapes the next byte.  Lines are
  * bounded (ADMIN_LINE_MAX bytes, ADMIN_WORDS_MAX words) and may not hold
  * control bytes other than TAB.  Words starting with "--" are options:
- * "--json" alone, every other option takes the next word as its value.
+ * "--json" alone, every other option takes the next word as its value; a
+ * word that begins with a quote ("--x" in quotes) is never an option.
  * Shared by the hub (admin_cmd.c) and vpnhubctl (quoting argv).
  */
 #ifndef VPN_ADMIN_PARSE_H
@@ -43,8 +44,9 @@ const char *admin_opt_unknown(const struct admin_cmdline *c, const char *const *
 
 /*
  * Appends word to out (of capacity cap, NUL-terminated, used bytes *len)
- * quoted so that admin_parse gives it back unchanged; a space first unless
- * *len is 0.  0, or -1 if it does not fit or holds control bytes.
+ * quoted so that admin_parse gives it back unchanged, as a word (never an
+ * option); a space first unless *len is 0.  0, or -1 if it does not fit or
+ * holds control bytes.
  */
 int admin_quote(const char *word, char *out, size_t cap, size_t *len);
 

@@ -55,6 +55,8 @@ refute "kicking a session that does not exist is an error" ctl session kick 9999
 
 assert "user add through vpnhubctl" ctl user add erin --realname "Erin E" --note "added by t_admin"
 assert "user passwd reads the password from stdin" bash -c "echo erin-pw | $VPNHUBCTL -s $SOCK user passwd erin"
+assert "a password that starts with -- is a password" bash -c \
+	"echo --carol-pw | $VPNHUBCTL -s $SOCK user passwd carol"
 client_profile 3 DEFAULT erin erin-pw
 start_client 3
 assert "erin logs in with the new account" wait_connected 3

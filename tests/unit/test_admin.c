@@ -110,19 +110,25 @@ START_TEST(test_options)
 	ck_assert_str_eq(admin_opt_unknown(&cl, allowed), "colour");
 	ck_assert_int_eq(parse("x -- --"), 0); /* a bare "--" is a word */
 	ck_assert_int_eq(cl.npos, 3);
+	ck_assert_int_eq(parse("user passwd bob \"--pw\" '--json'"), 0); /* quoted: words */
+	ck_assert_int_eq(cl.npos, 5);
+	ck_assert_str_eq(cl.pos[3], "--pw");
+	ck_assert(!cl.json);
+	ck_assert_int_eq(cl.nopt, 0);
 }
 END_TEST
 
 START_TEST(test_quote_round_trip)
 {
-	const char *words[] = {"plain", "two words", "q\"uote", "back\\slash",
-			       "",	"tab\there", "'single'"};
+	const char *words[] = {"plain", "two words", "q\"uote",	 "back\\slash",
+			       "",	"tab\there", "'single'", "--option"};
 	char line[256];
 	size_t len = 0;
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		ck_assert_int_eq(admin_quote(words[i], line, sizeof(line), &len), 0);
 	ck_assert_int_eq(admin_parse(line, len, &cl, err, sizeof(err)), 0);
+	ck_assert_int_eq(cl.nopt, 0); /* a quoted "--option" stays a word */
 	ck_assert_int_eq(cl.npos, (int)(sizeof(words) / sizeof(words[0])));
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		ck_assert_str_eq(cl.pos[i], words[i]);

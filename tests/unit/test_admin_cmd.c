@@ -167,6 +167,7 @@ START_TEST(test_change_reaches_file_and_snapshot)
 	ck_assert_int_eq(run(&as, "group add staff --realname \"The Staff\""), 0);
 	ck_assert_msg(run(&as, "user add bob --group staff --expire 2031-02-03") == 0, "%s", err);
 	ck_assert_int_eq(run(&as, "user passwd bob \"s3cret pw\""), 0);
+	ck_assert_int_eq(run(&as, "user passwd alice \"--dashes\""), 0); /* quoted: a password */
 	ck_assert_int_eq(run(&as, "policy set group staff MaxUpload 1000000"), 0);
 	ck_assert_int_eq(run(&as, "user add bob"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "exists already"));
