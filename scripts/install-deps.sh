@@ -4,7 +4,7 @@
 # systemd is there for systemd-analyze, -sysusers and -tmpfiles in
 # tests/e2e/t_install.sh: nothing starts a unit or needs systemd as init.
 set -euo pipefail
-PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev check clang libclang-rt-14-dev
+PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev check clang libclang-rt-14-dev
       iproute2 iputils-ping arping iperf3 procps util-linux passwd python3
       systemd man-db groff-base busybox-static)
 missing=()

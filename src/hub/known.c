@@ -36,6 +36,8 @@ static const char *const known_items[] = {
     "root/Vpnhub/LogRetainDays",
     "root/Vpnhub/LogRetainMegabytes",
     "root/Vpnhub/LogToStderr",
+    "root/Vpnhub/AdminSocket",
+    "root/Vpnhub/AdminPort",
     HUB "Online",
     HUB "HashedPassword",
     HUB "SecurePassword",

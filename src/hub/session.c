@@ -63,12 +63,12 @@ static int rx_frame(struct rx_ctx *rx, const struct proto_msg *m)
 	}
 	p = pkt_new(m->payload, m->len, m->flags);
 	if (!p) {
-		rx->s->drops_nomem++; /* lose this frame, not the session */
+		sess_count(&rx->s->drops_nomem, 1); /* lose this frame, not the session */
 		return 0;
 	}
 	rx->batch[rx->n++] = p;
-	rx->s->rx_frames++;
-	rx->s->rx_frame_bytes += m->len;
+	sess_count(&rx->s->rx_frames, 1);
+	sess_count(&rx->s->rx_frame_bytes, m->len);
 	if (rx->n == RX_BATCH)
 		rx_flush(rx);
 	return 0;
@@ -111,8 +111,8 @@ static bool tx_fill(struct session *s, struct stream *st)
 			return false;
 		for (uint32_t i = 0; i < n; i++) {
 			stream_put(st, PROTO_FRAME, p[i]->flags, p[i]->data, p[i]->len);
-			s->tx_frames++;
-			s->tx_frame_bytes += p[i]->len;
+			sess_count(&s->tx_frames, 1);
+			sess_count(&s->tx_frame_bytes, p[i]->len);
 			pkt_put(p[i]);
 		}
 	}
@@ -258,10 +258,12 @@ static void run_established(struct session *s)
 		 "out %llu (%llu bytes), dropped %llu (queue full) %llu (no memory), "
 		 "queue high-water %u frames %zu bytes",
 		 s->id, s->user, s->hub->name, s->peer, proto_reason_str(reason),
-		 why[0] ? ": " : "", why, (unsigned long long)s->rx_frames,
-		 (unsigned long long)s->rx_frame_bytes, (unsigned long long)s->tx_frames,
-		 (unsigned long long)s->tx_frame_bytes, (unsigned long long)qs.drops_full,
-		 (unsigned long long)s->drops_nomem, qs.hwm_frames, qs.hwm_bytes);
+		 why[0] ? ": " : "", why, (unsigned long long)sess_counter(&s->rx_frames),
+		 (unsigned long long)sess_counter(&s->rx_frame_bytes),
+		 (unsigned long long)sess_counter(&s->tx_frames),
+		 (unsigned long long)sess_counter(&s->tx_frame_bytes),
+		 (unsigned long long)qs.drops_full,
+		 (unsigned long long)sess_counter(&s->drops_nomem), qs.hwm_frames, qs.hwm_bytes);
 	log_drops(s);
 	hublog_session(s, "logged out: %s%s%s; frames in %llu (%llu bytes), out %llu (%llu bytes)",
 		       proto_reason_str(reason), why[0] ? ": " : "", why,

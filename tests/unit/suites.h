@@ -22,5 +22,7 @@ Suite *firewall_suite(void);
 Suite *log_suite(void);
 Suite *packet_suite(void);
 Suite *acl_suite(void);
+Suite *admin_suite(void);
+Suite *admin_cmd_suite(void);
 
 #endif
