@@ -27,6 +27,7 @@ write_conf() {
 		printf '\t\t\tbool Enabled true\n\t\t\tuint Port 5555\n\t\t}\n\t}\n'
 		printf '\tdeclare Vpnhub\n\t{\n\t\tuint KeepAlive 2\n\t\tstring StateDir %s\n' \
 			"$WORK/state"
+		printf '\t\tstring AdminSocket %s\n' "$WORK/admin.sock"
 		printf '\t\tuint Timeout 8\n\t}\n\tdeclare VirtualHUB\n\t{\n'
 		printf '\t\tdeclare DEFAULT\n\t\t{\n\t\t\tbool Online true\n'
 		printf '\t\t\tdeclare SecurityAccountDatabase\n\t\t\t{\n\t\t\t\tdeclare UserList\n\t\t\t\t{\n'
