@@ -87,6 +87,7 @@ static const struct command commands[] = {
     {"access disable", NEED_HUB, NULL, edit_access_disable, 1, 1, no_opts, "access disable ID"},
     {"log show", NEED_HUB, cmd_log_show, NULL, 0, 0, no_opts, "log show [--json]"},
     {"log set", NEED_HUB, NULL, edit_log_set, 2, 2, no_opts, "log set ITEM VALUE"},
+    {"log reopen", NEED_SERVER, cmd_log_reopen, NULL, 0, 0, no_opts, "log reopen"},
     {"stats", NEED_HUB, cmd_stats, NULL, 0, 2, no_opts, "stats [session ID] [--json]"},
     {"config save", NEED_SERVER, NULL, edit_config_save, 0, 0, no_opts, "config save"},
     {"config reload", NEED_SERVER, cmd_config_reload, NULL, 0, 0, no_opts, "config reload"},

@@ -17,6 +17,7 @@
 
 #include "admin_impl.h"
 #include "cfg.h"
+#include "hublog.h"
 #include "log.h"
 #include "sha0.h"
 
@@ -700,6 +701,15 @@ int edit_config_save(struct admin_call *c, struct cfg_folder *root, char *done, 
 	(void)c;
 	(void)root;
 	snprintf(done, n, "configuration checked and written");
+	return 0;
+}
+
+/* For logrotate users: the log files are opened again under their names. */
+int cmd_log_reopen(struct admin_call *c)
+{
+	hublog_reopen();
+	log_info("admin console: %s: log files reopened", c->as->peer);
+	out_printf(c->out, "log files reopened\n");
 	return 0;
 }
 

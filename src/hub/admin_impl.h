@@ -81,5 +81,6 @@ int edit_access_disable(struct admin_call *c, struct cfg_folder *root, char *don
 int edit_log_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_config_save(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int cmd_config_reload(struct admin_call *c);
+int cmd_log_reopen(struct admin_call *c);
 
 #endif

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 
 #include "admin_impl.h"
+#include "hublog.h"
 #include "cfg.h"
 #include "iptable.h"
 #include "log.h"
@@ -208,6 +209,7 @@ int cmd_session_kick(struct admin_call *c)
 	for (struct session *s = h->sessions; s; s = s->hub_next) {
 		if (s->id == id) {
 			sess_stop(s, PROTO_R_KICKED);
+			hublog_session(s, "kicked by the administrator (%s)", c->as->peer);
 			found = true;
 			break;
 		}
