@@ -221,6 +221,11 @@ assert "the 129th console client is refused politely" \
 	grep -q "^129th: error: too many console clients" "$WORK/many.out"
 assert "the console still answers after abrupt disconnects" wait_for "console back" 10 ctl status
 assert "config reload through the console" ctl config reload
+assert "log reopen through the console" ctl log reopen
 assert "alice and bob still talk" ping_ok c1 10.77.0.2
+assert "the security log turned on through the console" ctl log set SaveSecurityLog true
+assert "session kick disconnects bob" ctl session kick "$(session_id bob)"
+assert "the kick is in the hub's security log" wait_for "security log" 10 \
+	grep -rq "kicked by the administrator" "$WORK/state/log/DEFAULT/"
 assert "the final file loads" config_ok
 finish
