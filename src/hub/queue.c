@@ -20,7 +20,8 @@ struct pkt *pkt_new(const uint8_t *data, uint32_t len, uint8_t flags)
 	atomic_init(&p->refs, 1);
 	p->len = len;
 	p->flags = flags;
-	memcpy(p->data, data, len);
+	if (data)
+		memcpy(p->data, data, len);
 	return p;
 }
 

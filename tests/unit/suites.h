@@ -18,6 +18,12 @@ Suite *profile_suite(void);
 Suite *config_suite(void);
 Suite *tls_suite(void);
 Suite *cfg_suite(void);
+Suite *firewall_suite(void);
+Suite *log_suite(void);
+Suite *packet_suite(void);
+Suite *acl_suite(void);
+Suite *admin_suite(void);
+Suite *admin_cmd_suite(void);
 Suite *ring_suite(void);
 Suite *ring_backend_suite(void);
 
