@@ -4,9 +4,10 @@
 # systemd is there for systemd-analyze, -sysusers and -tmpfiles in
 # tests/e2e/t_install.sh: nothing starts a unit or needs systemd as init.
 set -euo pipefail
-PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev check clang libclang-rt-14-dev
+PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev check clang libclang-rt-14-dev
       iproute2 iputils-ping arping iperf3 procps util-linux passwd python3
-      systemd man-db groff-base)
+      systemd man-db groff-base busybox-static
+      qemu-system-x86 xz-utils) # tests/kmod; its setup.sh adds kernel headers
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -3,7 +3,8 @@
 # The whole test suite, as README command (2) and .ci/run run it: installs
 # dependencies, then builds and runs tests/run three times: a Release build,
 # an ASan+UBSan build and a TSan build; then the libFuzzer targets, time-boxed
-# (FUZZ_SECONDS each, default 60).  Ends with "N passed, N failed".
+# (FUZZ_SECONDS each, default 60); then tests/kmod/run (vpnlan.ko built per
+# Debian kernel ABI and tested under qemu).  Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces, TAP devices)" >&2; exit 2; }
@@ -35,5 +36,10 @@ else
 	echo "not ok - fuzz build failed"
 	total_fail=$((total_fail + 1))
 fi
+echo "=== vpnlan.ko: module builds and qemu (TCG) guest tests"
+out=$(VPN_BUILD=build-test-release tests/kmod/run build-test-kmod 2>&1)
+echo "$out"
+total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
+total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

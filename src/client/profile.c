@@ -210,8 +210,10 @@ static int parse_backend(struct profile *p, const char *key, const char *v, char
 		p->backend = BACKEND_AUTO;
 	else if (strcmp(v, "tap") == 0)
 		p->backend = BACKEND_TAP;
+	else if (strcmp(v, "kmod") == 0)
+		p->backend = BACKEND_KMOD;
 	else {
-		snprintf(err, errlen, "%s: \"%.32s\" is not one of: auto, tap", key, v);
+		snprintf(err, errlen, "%s: \"%.32s\" is not one of: auto, tap, kmod", key, v);
 		return -1;
 	}
 	return 0;

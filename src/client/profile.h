@@ -28,6 +28,7 @@ enum profile_verify {
 enum profile_backend {
 	BACKEND_AUTO,
 	BACKEND_TAP,
+	BACKEND_KMOD, /* the vpnlan module's rings, /dev/vpnlan */
 };
 
 struct profile_addr {

@@ -26,6 +26,7 @@
 #include "auth.h"
 #include "daemon.h"
 #include "log.h"
+#include "policy.h"
 #include "stream.h"
 #include "tls.h"
 
@@ -234,7 +235,7 @@ static int expect(SSL *ssl, uint8_t *buf, uint8_t type, struct proto_msg *m, enu
 		/* a full, offline or restarting hub may take us later */
 		*why = r.reason == PROTO_R_HUB_FULL || r.reason == PROTO_R_SERVER_FULL ||
 			       r.reason == PROTO_R_SHUTDOWN || r.reason == PROTO_R_INTERNAL ||
-			       r.reason == PROTO_R_HUB_OFFLINE
+			       r.reason == PROTO_R_HUB_OFFLINE || r.reason == PROTO_R_MULTI_LOGIN
 			   ? ATTEMPT_RETRY
 			   : ATTEMPT_FATAL;
 		return -1;
@@ -327,6 +328,23 @@ static int answer(struct tunnel *t, SSL *ssl, const struct proto_challenge *c, u
 	return n && tls_write_all(ssl, buf, n) == 0 ? 0 : -1;
 }
 
+/* The policy values the hub sent (ids are SoftEther's item numbers), when set. */
+static void log_policy(const struct proto_welcome *w)
+{
+	char line[512];
+	size_t n = 0;
+
+	for (uint16_t i = 0; i < w->npolicy && n < sizeof(line) - 64; i++) {
+		const struct proto_policy *p = &w->policy[i];
+
+		if (p->id < POL_COUNT && p->value)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, " %s=%u",
+					      policy_items[p->id].name, p->value);
+	}
+	if (n)
+		log_info("hub policy for this session:%s", line);
+}
+
 static int login(struct tunnel *t, SSL *ssl, enum attempt *why, char *err, size_t errlen)
 {
 	uint8_t buf[PROTO_HDR_LEN + PROTO_CTRL_MAX];
@@ -361,6 +379,7 @@ static int login(struct tunnel *t, SSL *ssl, enum attempt *why, char *err, size_
 		return -1;
 	}
 	t->session_id = w.session_id;
+	log_policy(&w);
 	t->keepalive_s = w.keepalive_s ? w.keepalive_s : 5;
 	t->timeout_s = w.timeout_s > t->keepalive_s ? w.timeout_s : (uint16_t)(4 * t->keepalive_s);
 	return 0;

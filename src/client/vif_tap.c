@@ -42,21 +42,7 @@ static int tap_configure(struct vif *v, const struct profile *p, char *err, size
 		return -1;
 	}
 #endif
-	if (netif_set_mac(v->name, p->mac, err, errlen) != 0 ||
-	    netif_set_mtu(v->name, p->mtu, err, errlen) != 0)
-		return -1;
-	if (v->ops->set_carrier(v, false) != 0) {
-		snprintf(err, errlen, "%s: cannot set carrier: %s", v->name, strerror(errno));
-		return -1;
-	}
-	if (netif_set_up(v->name, err, errlen) != 0)
-		return -1;
-	for (size_t i = 0, v4 = 0; i < p->naddr; i++) {
-		if (netif_add_addr(v->name, &p->addr[i], (unsigned int)v4, err, errlen) != 0)
-			return -1;
-		v4 += p->addr[i].family == AF_INET;
-	}
-	return 0;
+	return vif_configure(v, p, err, errlen);
 }
 
 static int tap_open(struct vif *v, const struct profile *p, char *err, size_t errlen)

@@ -25,6 +25,7 @@
 #include "known.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/vpnhub"
+#define DEFAULT_ADMIN_SOCKET "/run/vpnhub/admin.sock"
 #define FLOODING_QUOTA_DEFAULT (32u << 20)
 
 struct loader {
@@ -168,11 +169,29 @@ static int parse_congestion(struct loader *ld, const struct cfg_folder *f, struc
 	       get_uint(ld, f, "SourcePacingDropRatio", d.pace_drop_pct, 1, 100, &p->pace_drop_pct);
 }
 
+/* root/Vpnhub/Log*: where and how much the logs keep. */
+static int parse_log_items(struct loader *ld, const struct cfg_folder *f)
+{
+	struct hub_config *c = ld->c;
+	uint32_t max_mb, retain_mb;
+
+	if (get_text(ld, f, "LogDir", c->log_dir, sizeof(c->log_dir), false) ||
+	    get_uint(ld, f, "LogMaxFileSize", 1024, 1, 1u << 20, &max_mb) ||
+	    get_uint(ld, f, "LogRetainDays", 0, 0, 36500, &c->log_retain_days) ||
+	    get_uint(ld, f, "LogRetainMegabytes", 0, 0, UINT32_MAX, &retain_mb) ||
+	    get_bool(ld, f, "LogToStderr", false, &c->log_to_stderr))
+		return -1;
+	c->log_max_file_size = (uint64_t)max_mb << 20;
+	c->log_retain_bytes = (uint64_t)retain_mb << 20;
+	return 0;
+}
+
 /* root/Vpnhub: our settings; every one optional. */
 static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 {
 	const struct cfg_folder *f = cfg_find_folder(root, "Vpnhub");
 	struct hub_config *c = ld->c;
+	uint32_t admin_port;
 
 	if (get_text(ld, f, "Certificate", c->cert_file, sizeof(c->cert_file), false) ||
 	    get_text(ld, f, "Key", c->key_file, sizeof(c->key_file), false) ||
@@ -186,8 +205,14 @@ static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 	    get_uint(ld, f, "MaxMacTable", 65536, 16, 1u << 20, &c->max_macs) ||
 	    get_uint(ld, f, "SessionMaxMacs", 1024, 3, 1u << 20, &c->session_max_macs) ||
 	    get_uint(ld, f, "MacAging", 600, 10, 86400, &c->mac_aging_s) ||
+	    parse_log_items(ld, f) ||
+	    get_text(ld, f, "AdminSocket", c->admin_socket, sizeof(c->admin_socket), false) ||
+	    get_uint(ld, f, "AdminPort", 0, 0, 65535, &admin_port) ||
 	    parse_congestion(ld, f, &c->cong))
 		return -1;
+	c->admin_port = (uint16_t)admin_port;
+	if (!cfg_find_item(f, "AdminSocket"))
+		snprintf(c->admin_socket, sizeof(c->admin_socket), "%s", DEFAULT_ADMIN_SOCKET);
 	if (!c->state_dir[0])
 		snprintf(c->state_dir, sizeof(c->state_dir), "%s", DEFAULT_STATE_DIR);
 	if (!c->cert_file[0] != !c->key_file[0])
@@ -621,11 +646,11 @@ static void check_permissions(struct hub_config *c)
 		     c->path, c->path);
 }
 
-struct hub_config *config_load(const char *path, char *err, size_t errlen)
+struct hub_config *config_from_tree(const struct cfg_folder *root, const char *path, char *err,
+				    size_t errlen)
 {
 	struct hub_config *c = calloc(1, sizeof(*c));
 	struct loader ld = {.c = c, .err = err, .errlen = errlen};
-	struct cfg_folder *root = NULL;
 	struct unknown_ctx *u = NULL;
 	bool has_admin;
 
@@ -635,13 +660,13 @@ struct hub_config *config_load(const char *path, char *err, size_t errlen)
 	}
 	atomic_init(&c->refs, 1);
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	if (cfg_read_file(path, &root, err, errlen) != 0)
-		goto fail;
 	if (get_fixed_bytes(&ld, cfg_find_folder(root, "ServerConfiguration"), "HashedPassword",
 			    c->admin_hash, SHA0_LEN, &has_admin) != 0 ||
 	    parse_listeners(&ld, root) != 0 || parse_vpnhub(&ld, root) != 0 ||
-	    parse_hubs(&ld, root) != 0)
-		goto fail;
+	    parse_hubs(&ld, root) != 0) {
+		config_put(c);
+		return NULL;
+	}
 	c->has_admin_hash = has_admin;
 	u = calloc(1, sizeof(*u));
 	if (u) {
@@ -650,12 +675,19 @@ struct hub_config *config_load(const char *path, char *err, size_t errlen)
 		free(u);
 	}
 	check_permissions(c);
+	return c;
+}
+
+struct hub_config *config_load(const char *path, char *err, size_t errlen)
+{
+	struct cfg_folder *root = NULL;
+	struct hub_config *c;
+
+	if (cfg_read_file(path, &root, err, errlen) != 0)
+		return NULL;
+	c = config_from_tree(root, path, err, errlen);
 	cfg_free(root);
 	return c;
-fail:
-	cfg_free(root);
-	config_put(c);
-	return NULL;
 }
 
 void config_put(struct hub_config *c)

@@ -143,6 +143,14 @@ struct hub_config {
 	uint32_t max_macs;	   /* per hub */
 	uint32_t session_max_macs; /* per session, unless policy MaxMac or NoBridge sets it */
 	uint32_t mac_aging_s;
+	/* logs (logger.h, hublog.h) */
+	char log_dir[PATH_MAX - 384]; /* "" = StateDir/log; room for hub and file names */
+	uint64_t log_max_file_size;   /* split a log file before it passes this */
+	uint32_t log_retain_days;     /* rotated files older than this are deleted; 0 = keep */
+	uint64_t log_retain_bytes;    /* per log: oldest rotated files deleted above; 0 = keep */
+	bool log_to_stderr;	      /* server and security logs to stderr (journal), no files */
+	char admin_socket[108]; /* AdminSocket: the console's Unix socket; "" = none */
+	uint16_t admin_port;	/* AdminPort: loopback TCP console (telnet); 0 = none */
 	/* things worth telling the administrator once: unknown items, weak hashes */
 	char *notes[CONF_NOTES_MAX];
 	size_t nnotes, notes_dropped;
@@ -153,6 +161,10 @@ struct hub_config {
  * "file:line:column: reason" in err.  Never writes the file.
  */
 struct hub_config *config_load(const char *path, char *err, size_t errlen);
+/* The same from a tree already read (the admin console edits one); path names the file. */
+struct cfg_folder;
+struct hub_config *config_from_tree(const struct cfg_folder *root, const char *path, char *err,
+				    size_t errlen);
 void config_put(struct hub_config *c);
 
 const struct conf_hub *config_find_hub(const struct hub_config *c, const char *name);
@@ -167,7 +179,6 @@ void config_user_policy(const struct conf_hub *h, const struct conf_user *u, str
  * the previous file kept as path.bak (when keep_backup), rename, fsync of the
  * directory.  0, or -1 with a message.
  */
-struct cfg_folder;
 int config_save_tree(const struct cfg_folder *root, const char *path, bool keep_backup, char *err,
 		     size_t errlen);
 

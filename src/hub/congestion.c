@@ -7,14 +7,7 @@
 
 #include <string.h>
 
-#define ETH_P_ARP 0x0806
-#define ETH_P_IPV4 0x0800
-#define ETH_P_IPV6 0x86dd
-#define IPPROTO_ICMP_ 1
-#define IPPROTO_TCP_ 6
-#define IPPROTO_UDP_ 17
-#define IPPROTO_ICMPV6_ 58
-#define TCP_CONTROL_FLAGS 0x07 /* FIN, SYN, RST */
+#include "firewall.h"
 
 void cong_params_default(struct cong_params *p)
 {
@@ -29,83 +22,18 @@ void cong_params_default(struct cong_params *p)
 	};
 }
 
-static uint16_t be16(const uint8_t *p)
+void cong_classify(const struct pkt_info *pi, struct cong_frame *out)
 {
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static bool is_port(uint16_t sport, uint16_t dport, uint16_t a, uint16_t b)
-{
-	return (sport == a && dport == b) || (sport == b && dport == a);
-}
-
-/* TCP with SYN, FIN or RST; DHCP (v4 67/68, v6 546/547); ICMP of either family.  Notes TCP. */
-static bool l4_is_control(uint8_t proto, const uint8_t *l4, size_t room, struct cong_frame *out)
-{
-	switch (proto) {
-	case IPPROTO_ICMP_:
-	case IPPROTO_ICMPV6_:
-		return true;
-	case IPPROTO_TCP_:
-		out->tcp = true;
-		return room >= 14 && (l4[13] & TCP_CONTROL_FLAGS);
-	case IPPROTO_UDP_:
-		return room >= 4 && (is_port(be16(l4), be16(l4 + 2), 67, 68) ||
-				     is_port(be16(l4), be16(l4 + 2), 546, 547));
-	default:
-		return false;
-	}
-}
-
-static void classify_ipv4(const uint8_t *ip, size_t room, struct cong_frame *out)
-{
-	size_t ihl;
-
-	if (room < 20 || ip[0] >> 4 != 4)
-		return;
-	memcpy(out->key.src_ip, ip + 12, 4);
-	memcpy(out->key.dst_ip, ip + 16, 4);
-	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	/* a later fragment carries no L4 header */
-	if (ihl < 20 || ihl > room || (be16(ip + 6) & 0x1fff) != 0)
-		return;
-	out->control = l4_is_control(ip[9], ip + ihl, room - ihl, out);
-}
-
-/* Extension headers are not walked: such frames count as bulk. */
-static void classify_ipv6(const uint8_t *ip, size_t room, struct cong_frame *out)
-{
-	if (room < 40 || ip[0] >> 4 != 6)
-		return;
-	memcpy(out->key.src_ip, ip + 8, 16);
-	memcpy(out->key.dst_ip, ip + 24, 16);
-	out->control = l4_is_control(ip[6], ip + 40, room - 40, out);
-}
-
-void cong_classify(const struct frame_info *fi, const uint8_t *frame, size_t len,
-		   struct cong_frame *out)
-{
-	const uint8_t *l3 = frame + fi->l3_off;
-	size_t room = len > fi->l3_off ? len - fi->l3_off : 0;
-
 	memset(out, 0, sizeof(*out));
-	memcpy(out->key.src_mac, fi->src, 6);
-	switch (fi->ethertype) {
-	case ETH_P_ARP:
-		out->control = true;
-		if (room >= 28) {
-			memcpy(out->key.src_ip, l3 + 14, 4);
-			memcpy(out->key.dst_ip, l3 + 24, 4);
-		}
-		break;
-	case ETH_P_IPV4:
-		classify_ipv4(l3, room, out);
-		break;
-	case ETH_P_IPV6:
-		classify_ipv6(l3, room, out);
-		break;
-	default:
-		break;
+	out->control = fw_is_control(pi);
+	out->tcp = pi->l4 == PKT_L4_TCP;
+	memcpy(out->key.src_mac, pi->src, sizeof(out->key.src_mac));
+	if (pi->l3 == PKT_L3_ARP) {
+		memcpy(out->key.src_ip, pi->arp_spa, sizeof(pi->arp_spa));
+		memcpy(out->key.dst_ip, pi->arp_tpa, sizeof(pi->arp_tpa));
+	} else if (pkt_is_ip(pi)) {
+		memcpy(out->key.src_ip, pi->ip_src, sizeof(out->key.src_ip));
+		memcpy(out->key.dst_ip, pi->ip_dst, sizeof(out->key.dst_ip));
 	}
 }
 

@@ -5,7 +5,7 @@
  *
  * Three plain state machines, none with a lock of its own:
  *  - classification: control frames (ARP, ICMP, TCP SYN/FIN/RST, DHCP) versus
- *    bulk, and the broadcast-storm keys, from the frame bytes;
+ *    bulk, and the broadcast-storm keys, from the shared struct pkt_info;
  *  - per destination (struct cong_dest, inside a struct queue, under its
  *    lock): the drain rate the owner achieves while backlogged, the queueing
  *    delay that implies and its trend, and how many queued bytes each source
@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame.h"
+#include "packet.h"
 #include "storm.h"
 
 #define CONG_SLOTS 16		  /* source buckets per destination (source id mod 16) */
@@ -58,12 +58,8 @@ struct cong_frame {
 	struct storm_key key; /* IPv4 in the first 4 bytes; addresses zero when not IP/ARP */
 };
 
-/*
- * Classifies an Ethernet frame (no virtio_net_hdr) whose L2 header fi
- * describes; reads only frame[0..len).
- */
-void cong_classify(const struct frame_info *fi, const uint8_t *frame, size_t len,
-		   struct cong_frame *out);
+/* From the frame's one parse: control as the firewall defines it (fw_is_control), the keys. */
+void cong_classify(const struct pkt_info *pi, struct cong_frame *out);
 
 struct cong_dest {
 	uint64_t win_start_ms;

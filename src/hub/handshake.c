@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "hublog.h"
 #include "log.h"
 #include "session.h"
 #include "state.h"
@@ -38,6 +39,7 @@ static void reject(struct session *s, uint16_t reason, const char *why)
 		(void)tls_write_all(s->ssl, buf, n);
 	log_info("session %u from %s (user %s): rejected: %s", s->id, s->peer,
 		 s->user[0] ? s->user : "?", why);
+	hublog_session(s, "login refused: %s (%s)", proto_reason_str(reason), why);
 }
 
 static int read_msg(struct session *s, uint8_t *buf, struct proto_msg *m)
@@ -172,16 +174,56 @@ static int authenticate(struct session *s, struct login *l, uint8_t *buf)
  * in SoftEther), 3 under NoBridge, else the server's per-session bound, so
  * no one session can fill the hub's table.
  */
-static uint32_t session_max_macs(const struct login *l)
+static uint32_t session_max_macs(const struct login *l, const struct policy *pol)
+{
+	if (pol->v[POL_MAX_MAC])
+		return pol->v[POL_MAX_MAC] < 3 ? 3 : pol->v[POL_MAX_MAC];
+	if (pol->v[POL_NO_BRIDGE])
+		return 3;
+	return l->cfg->session_max_macs;
+}
+
+/* Whether the user or its group has a Policy folder (else the defaults apply). */
+static bool has_own_policy(const struct login *l)
+{
+	const struct conf_group *g =
+	    l->user->group[0] ? config_find_group(l->hub, l->user->group) : NULL;
+
+	return l->user->has_policy || (g && g->has_policy);
+}
+
+/* The policy items a client acts on or reports, sent in WELCOME. */
+static const enum policy_item client_items[] = {
+    POL_TIMEOUT,      POL_AUTO_DISCONNECT, POL_MAX_UPLOAD,	 POL_MAX_DOWNLOAD,
+    POL_MONITOR_PORT, POL_VLAN_ID,	   POL_NO_SAVE_PASSWORD, POL_FIX_PASSWORD,
+};
+
+static void session_policy(struct session *s, const struct login *l, struct proto_welcome *w)
 {
 	struct policy pol;
 
 	config_user_policy(l->hub, l->user, &pol);
-	if (pol.v[POL_MAX_MAC])
-		return pol.v[POL_MAX_MAC] < 3 ? 3 : pol.v[POL_MAX_MAC];
-	if (pol.v[POL_NO_BRIDGE])
-		return 3;
-	return l->cfg->session_max_macs;
+	fw_session_init(&s->fw, &pol, l->user->name, l->user->group,
+			s->peer[0] == '[' && strncmp(s->peer, "[::ffff:", 8) != 0);
+	s->port.max_macs = session_max_macs(l, &pol);
+	s->port.exclusive_ms = pol.v[POL_CHECK_MAC] ? SW_EXCLUSIVE_MS : 0;
+	s->keepalive_s = l->cfg->keepalive_s;
+	s->timeout_s = l->cfg->timeout_s;
+	if (has_own_policy(l)) {
+		/* SoftEther: 0 means 30 s, and the value is clamped to 5..60 s */
+		s->timeout_s = pol.v[POL_TIMEOUT] ? pol.v[POL_TIMEOUT] : 30;
+		if (s->keepalive_s * 2 > s->timeout_s)
+			s->keepalive_s = s->timeout_s / 2;
+	}
+	s->auto_disconnect_s = pol.v[POL_AUTO_DISCONNECT];
+	w->keepalive_s = (uint16_t)s->keepalive_s;
+	w->timeout_s = (uint16_t)s->timeout_s;
+	w->npolicy = 0;
+	for (size_t i = 0; i < sizeof(client_items) / sizeof(client_items[0]); i++) {
+		w->policy[w->npolicy].id = (uint16_t)client_items[i];
+		w->policy[w->npolicy++].value = pol.v[client_items[i]];
+	}
+	s->max_logins = pol.v[POL_MULTI_LOGINS];
 }
 
 /* Congestion parameters and the storm limiter from the snapshot, the hub and the user's policy. */
@@ -201,8 +243,6 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 {
 	struct proto_welcome w = {
 	    .session_id = s->id,
-	    .keepalive_s = (uint16_t)l->cfg->keepalive_s,
-	    .timeout_s = (uint16_t)l->cfg->timeout_s,
 	    .caps = l->hello.caps & PROTO_CAP_VNET,
 	};
 	uint32_t max = l->cfg->hub_max_sessions;
@@ -211,17 +251,15 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 
 	if (l->hub->opt.max_session && l->hub->opt.max_session < max)
 		max = l->hub->opt.max_session;
-	s->port.max_macs = session_max_macs(l);
+	session_policy(s, l, &w);
 	cong_session_setup(s, l);
-	s->keepalive_s = l->cfg->keepalive_s;
-	s->timeout_s = l->cfg->timeout_s;
 	if (l->chal.method == PROTO_PW_SOFTETHER)
 		auth_softether_signature(l->user->se_hash, l->transcript, w.server_sig);
 	else
 		auth_server_signature(l->user->verifier.server_key, l->transcript, w.server_sig);
 	reason = hub_user_admissible(l->hub, l->user);
 	if (!reason)
-		reason = hub_attach(s->hub, s, max);
+		reason = hub_attach(s->hub, s, max, s->max_logins);
 	/* a reload between our snapshot and the attach must not be missed */
 	if (!reason && (reason = hub_recheck(s->srv, l->cfg, s)) != 0)
 		hub_detach(s->hub, s);
@@ -229,6 +267,7 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 		reject(s, (uint16_t)reason, proto_reason_str((uint16_t)reason));
 		return -1;
 	}
+	s->established_ms = hub_now_ms();
 	s->state = SESS_ESTABLISHED;
 	n = proto_enc_welcome(buf, PROTO_HDR_LEN + PROTO_CTRL_MAX, &w);
 	if (!n || tls_write_all(s->ssl, buf, n) != 0) {
@@ -265,6 +304,7 @@ static int login(struct session *s, struct login *l)
 	log_info("session %u: %s logged in to hub %s from %s (%s, %s)", s->id, l->user->name,
 		 s->hub->name, s->peer, SSL_get_version(s->ssl),
 		 SSL_CIPHER_get_name(SSL_get_current_cipher(s->ssl)));
+	hublog_session(s, "logged in to hub %s", s->hub->name);
 	return 0;
 }
 

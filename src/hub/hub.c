@@ -11,7 +11,9 @@
 #include <time.h>
 
 #include "frame.h"
+#include "hublog.h"
 #include "log.h"
+#include "packet.h"
 #include "session.h"
 
 uint64_t hub_now_ms(void)
@@ -40,11 +42,14 @@ static struct hub *hub_add(struct hub_server *srv, const struct hub_config *cfg,
 	if (!h)
 		return NULL;
 	h->macs = sw_new(cfg->max_macs, cfg->mac_aging_s * 1000);
-	if (!h->macs) {
+	if (!h->macs || fw_hub_init(&h->fw, config_find_hub(cfg, name)) != 0) {
+		sw_free(h->macs);
+		fw_hub_free(&h->fw);
 		free(h);
 		return NULL;
 	}
 	snprintf(h->name, sizeof(h->name), "%s", name);
+	h->log = hublog_new(name);
 	pthread_mutex_init(&h->lock, NULL);
 	srv->hubs[srv->nhubs++] = h;
 	return h;
@@ -65,10 +70,15 @@ static int add_new_hubs(struct hub_server *srv, const struct hub_config *cfg)
 	for (size_t i = 0; i < cfg->nhubs; i++) {
 		struct hub *h = hub_lookup(srv, cfg->hubs[i].name);
 
-		if (h)
+		if (h) {
 			h->removed = false;
-		else if (!hub_add(srv, cfg, cfg->hubs[i].name))
+			pthread_mutex_lock(&h->lock);
+			fw_hub_update(&h->fw, &cfg->hubs[i]);
+			pthread_mutex_unlock(&h->lock);
+		} else if (!(h = hub_add(srv, cfg, cfg->hubs[i].name))) {
 			return -1;
+		}
+		hublog_configure(h->log, cfg, &cfg->hubs[i]);
 	}
 	return 0;
 }
@@ -128,6 +138,18 @@ static int session_verdict(const struct conf_hub *ch, const struct session *s)
 	return hub_user_admissible(ch, u);
 }
 
+/* A reload's policy for a session that stays; caller holds h->lock. */
+static void apply_policy(struct hub *h, struct session *s, const struct conf_hub *ch)
+{
+	struct policy pol;
+
+	config_user_policy(ch, config_find_user(ch, s->user), &pol);
+	h->fw.nmonitors -= s->fw.monitor;
+	fw_session_update(&s->fw, &pol);
+	h->fw.nmonitors += s->fw.monitor;
+	s->port.exclusive_ms = pol.v[POL_CHECK_MAC] ? SW_EXCLUSIVE_MS : 0;
+}
+
 /* Ends the sessions the new snapshot no longer admits; caller holds srv->lock. */
 static void apply_to_sessions(struct hub_server *srv, const struct hub_config *cfg)
 {
@@ -144,6 +166,8 @@ static void apply_to_sessions(struct hub_server *srv, const struct hub_config *c
 				log_info("reload: session %u (%s@%s) ends: %s", s->id, s->user,
 					 h->name, proto_reason_str((uint16_t)why));
 				sess_stop(s, (uint16_t)why);
+			} else {
+				apply_policy(h, s, ch);
 			}
 		}
 		pthread_mutex_unlock(&h->lock);
@@ -243,6 +267,8 @@ void hub_server_free(struct hub_server *srv)
 {
 	for (size_t i = 0; i < srv->nhubs; i++) {
 		sw_free(srv->hubs[i]->macs);
+		hublog_free(srv->hubs[i]->log);
+		fw_hub_free(&srv->hubs[i]->fw);
 		pthread_mutex_destroy(&srv->hubs[i]->lock);
 		free(srv->hubs[i]);
 	}
@@ -265,13 +291,28 @@ struct hub *hub_find(struct hub_server *srv, const char *name)
 	return h;
 }
 
-int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions)
+/* Sessions of user in h; caller holds h->lock. */
+static uint32_t logins_of(const struct hub *h, const char *user)
+{
+	uint32_t n = 0;
+
+	for (const struct session *s = h->sessions; s; s = s->hub_next)
+		n += strcasecmp(s->user, user) == 0;
+	return n;
+}
+
+int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions, uint32_t max_logins)
 {
 	pthread_mutex_lock(&h->lock);
 	if (h->nsessions >= max_sessions) {
 		pthread_mutex_unlock(&h->lock);
 		return PROTO_R_HUB_FULL;
 	}
+	if (max_logins && logins_of(h, s->user) >= max_logins) {
+		pthread_mutex_unlock(&h->lock);
+		return PROTO_R_MULTI_LOGIN;
+	}
+	h->fw.nmonitors += s->fw.monitor;
 	s->hub_prev = NULL;
 	s->hub_next = h->sessions;
 	if (h->sessions)
@@ -292,17 +333,14 @@ void hub_detach(struct hub *h, struct session *s)
 	if (s->hub_next)
 		s->hub_next->hub_prev = s->hub_prev;
 	h->nsessions--;
+	h->fw.nmonitors -= s->fw.monitor;
 	sw_forget_port(h->macs, &s->port);
+	ipt_forget_port(h->fw.ips, &s->fw.ips);
 	pthread_mutex_unlock(&h->lock);
 }
 
-static void count(atomic_ullong *c)
-{
-	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
-}
-
-/* Queues p to dst; caller holds the hub lock. */
-static enum queue_push_result deliver(struct hub *h, struct session *src, struct session *dst,
+/* Queues p to dst under src's congestion control; caller holds the hub lock. */
+static enum queue_push_result enqueue(struct hub *h, struct session *src, struct session *dst,
 				      struct pkt *p, uint64_t now_ms)
 {
 	enum queue_push_result r = queue_push_cc(&dst->queue, p, &src->cong, now_ms);
@@ -314,16 +352,53 @@ static enum queue_push_result deliver(struct hub *h, struct session *src, struct
 	case QUEUE_PUSHED:
 		break;
 	case QUEUE_FULL:
-		count(&h->stats.drops_full);
+		atomic_fetch_add_explicit(&h->stats.drops_full, 1, memory_order_relaxed);
 		break;
 	case QUEUE_THROTTLED:
-		count(&h->stats.drops_throttled);
+		atomic_fetch_add_explicit(&h->stats.drops_throttled, 1, memory_order_relaxed);
 		break;
 	case QUEUE_OVER_QUOTA:
-		count(&h->stats.drops_quota);
+		atomic_fetch_add_explicit(&h->stats.drops_quota, 1, memory_order_relaxed);
 		break;
 	}
 	return r;
+}
+
+/*
+ * Queues p to dst if dst's policy and the egress access list let it through;
+ * what the queue did (QUEUE_PUSHED when the firewall took the frame: that is
+ * no congestion).
+ */
+static enum queue_push_result deliver(struct hub *h, struct session *src, struct session *dst,
+				      struct pkt *p, const struct pkt_info *pi, uint64_t now_ms,
+				      bool acl_decided)
+{
+	enum queue_push_result r;
+	unsigned edits;
+	struct pkt *copy;
+
+	if (fw_egress(h, src, dst, pi, p->len, now_ms, acl_decided, &edits) != FW_PASS)
+		return QUEUE_PUSHED;
+	if (!edits)
+		return enqueue(h, src, dst, p, now_ms);
+	copy = fw_edit_copy(p, pi, edits);
+	if (!copy) {
+		atomic_fetch_add_explicit(&h->stats.drops_nomem, 1, memory_order_relaxed);
+		return QUEUE_PUSHED;
+	}
+	copy->src = p->src;
+	copy->cls = p->cls;
+	r = enqueue(h, src, dst, copy, now_ms);
+	pkt_put(copy);
+	return r;
+}
+
+/* Monitor-port sessions get a copy of every frame. */
+static void mirror(struct hub *h, struct session *src, struct pkt *p, uint64_t now_ms)
+{
+	for (struct session *s = h->sessions; s; s = s->hub_next)
+		if (s->fw.monitor && s != src)
+			enqueue(h, src, s, p, now_ms);
 }
 
 /* Tells the source's pacing (congestion.h) how its frame fared. */
@@ -339,61 +414,81 @@ static void note_outcome(struct session *src, const struct pkt *p, const struct 
 	cong_src_note(&src->csrc, p->len, &o);
 }
 
-static void flood(struct hub *h, struct session *src, struct pkt *p, const struct cong_frame *cf,
-		  uint64_t now_ms)
+static void flood(struct hub *h, struct session *src, struct pkt *p, const struct pkt_info *pi,
+		  const struct cong_frame *cf, uint64_t now_ms, bool acl_decided)
 {
 	unsigned tried = 0, refused = 0, throttled = 0;
 
 	if (storm_check(&src->storm, &cf->key, now_ms)) {
-		count(&h->stats.drops_storm);
+		atomic_fetch_add_explicit(&h->stats.drops_storm, 1, memory_order_relaxed);
 		atomic_fetch_add_explicit(&src->csrc.drops_storm, 1, memory_order_relaxed);
 		return;
 	}
 	p->cls |= PKT_CLASS_FLOOD;
 	for (struct session *s = h->sessions; s; s = s->hub_next)
-		if (s != src) {
-			enum queue_push_result r = deliver(h, src, s, p, now_ms);
+		if (s != src && !s->fw.monitor) {
+			enum queue_push_result r = deliver(h, src, s, p, pi, now_ms, acl_decided);
 
 			tried++;
 			refused += queue_refused(r);
 			throttled += r == QUEUE_THROTTLED;
 		}
 	note_outcome(src, p, cf, tried > 0 && refused == tried, throttled > 0);
-	count(&h->stats.flooded);
+	atomic_fetch_add_explicit(&h->stats.flooded, 1, memory_order_relaxed);
 }
 
-static void switch_one(struct hub *h, struct session *src, struct pkt *p, uint64_t now_ms)
+/* MAC learning; false when the frame must be dropped (counted, logged). */
+static bool learn(struct hub *h, struct session *src, const struct pkt_info *pi, uint64_t now_ms)
 {
-	size_t off = p->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
-	struct frame_info fi;
+	switch (sw_learn(h->macs, pi->src, pi->vlan_id, &src->port, now_ms)) {
+	case SW_EXCLUSIVE:
+		fw_drop(h, src, fw_policy(POL_CHECK_MAC), pi, now_ms);
+		return false;
+	case SW_PORT_LIMIT:
+		atomic_fetch_add_explicit(&h->stats.drops_mac, 1, memory_order_relaxed);
+		fw_drop(h, src, fw_policy(src->fw.pol.v[POL_MAX_MAC] ? POL_MAX_MAC : POL_NO_BRIDGE),
+			pi, now_ms);
+		return false;
+	case SW_TABLE_FULL:
+		atomic_fetch_add_explicit(&h->stats.drops_mac, 1, memory_order_relaxed);
+		fw_drop(h, src, FW_R_MAC_TABLE, pi, now_ms);
+		return false;
+	case SW_MOVED:
+		hublog_mac_moved(h->log, pi->src, pi->vlan_id, src);
+		return true;
+	default:
+		return true;
+	}
+}
+
+static void switch_one(struct hub *h, struct session *src, struct pkt *p, const struct pkt_info *pi,
+		       uint64_t now_ms)
+{
+	enum queue_push_result r;
 	struct cong_frame cf;
 	struct sw_port *port;
 	struct session *dst;
-	enum queue_push_result r;
+	bool acl_decided;
 
-	/* a truncated VLAN tag, or a multicast source address */
-	if (frame_parse_eth(p->data + off, p->len - off, &fi) != 0 || frame_is_multicast(fi.src)) {
+	if (pi->flags & PKT_F_BAD_SOURCE) {
 		atomic_fetch_add_explicit(&h->stats.drops_malformed, 1, memory_order_relaxed);
+		fw_drop(h, src, FW_R_BAD_SOURCE, pi, now_ms);
 		return;
 	}
-	switch (sw_learn(h->macs, fi.src, fi.vlan_id, &src->port, now_ms)) {
-	case SW_TABLE_FULL:
-	case SW_PORT_LIMIT:
-		atomic_fetch_add_explicit(&h->stats.drops_mac, 1, memory_order_relaxed);
+	if (fw_ingress(h, src, pi, p->len, now_ms, &acl_decided) != FW_PASS ||
+	    !learn(h, src, pi, now_ms))
 		return;
-	default:
-		break;
-	}
-	cong_classify(&fi, p->data + off, p->len - off, &cf);
+	fw_snoop_dhcp(h, pi, now_ms);
+	cong_classify(pi, &cf);
 	p->src = src->id;
 	p->cls = cf.control ? PKT_CLASS_CONTROL : 0;
-	if (frame_is_multicast(fi.dst)) {
-		flood(h, src, p, &cf, now_ms);
-		return;
-	}
-	port = sw_lookup(h->macs, fi.dst, fi.vlan_id, now_ms);
+	if (h->fw.nmonitors)
+		mirror(h, src, p, now_ms);
+	port =
+	    pi->flags & PKT_F_MULTICAST ? NULL : sw_lookup(h->macs, pi->dst, pi->vlan_id, now_ms);
 	if (!port) {
-		flood(h, src, p, &cf, now_ms);
+		flood(h, src, p, pi, &cf, now_ms, acl_decided);
+		hublog_forwarded(h->log, src, NULL, pi, p);
 		return;
 	}
 	dst = sess_from_port(port);
@@ -401,16 +496,70 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, uint64
 		atomic_fetch_add_explicit(&h->stats.drops_local, 1, memory_order_relaxed);
 		return;
 	}
-	r = deliver(h, src, dst, p, now_ms);
+	r = deliver(h, src, dst, p, pi, now_ms, acl_decided);
 	note_outcome(src, p, &cf, queue_refused(r), r == QUEUE_THROTTLED);
+	hublog_forwarded(h->log, src, dst, pi, p);
 	atomic_fetch_add_explicit(&h->stats.unicast, 1, memory_order_relaxed);
 }
 
+/*
+ * An access port's frames get its VLAN tag before anything else looks at
+ * them; one that arrives tagged already is a VLAN-hopping attempt.  Replaces
+ * *pp (the caller still drops one reference per slot); false to drop.
+ */
+static bool tag_for_access_port(uint16_t vlan_id, struct pkt **pp, uint16_t tpid)
+{
+	size_t off = (*pp)->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
+	const uint8_t *f = (*pp)->data + off;
+	struct pkt *tagged;
+
+	if ((*pp)->len >= off + 14 && (f[12] << 8 | f[13]) == (tpid ? tpid : FRAME_TPID_8021Q))
+		return false;
+	tagged = fw_vlan_insert(*pp, vlan_id, tpid);
+	if (!tagged)
+		return false;
+	pkt_put(*pp);
+	*pp = tagged;
+	return true;
+}
+
+#define FORWARD_CHUNK 16 /* frames parsed outside the lock, then switched under it */
+
 void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned n, uint64_t now_ms)
 {
+	struct pkt_info info[FORWARD_CHUNK];
+	struct pkt_parse_opts opts = {0};
+	enum fw_reason early[FORWARD_CHUNK]; /* decided before the lock */
+	uint16_t access_vlan;
+
 	atomic_fetch_add_explicit(&h->stats.frames_in, n, memory_order_relaxed);
-	pthread_mutex_lock(&h->lock);
-	for (unsigned i = 0; i < n; i++)
-		switch_one(h, src, pkts[i], now_ms);
-	pthread_mutex_unlock(&h->lock);
+	for (unsigned base = 0; base < n; base += FORWARD_CHUNK) {
+		unsigned m = n - base < FORWARD_CHUNK ? n - base : FORWARD_CHUNK;
+
+		/* both change at a reload; a frame handled with the previous values is fine */
+		opts.vlan_tpid = atomic_load_explicit(&h->fw.tpid, memory_order_relaxed);
+		access_vlan = atomic_load_explicit(&src->fw.vlan_id, memory_order_relaxed);
+		for (unsigned i = 0; i < m; i++) {
+			struct pkt **pp = &pkts[base + i];
+			size_t off;
+
+			early[i] = FW_PASS;
+			if (access_vlan && !tag_for_access_port(access_vlan, pp, opts.vlan_tpid))
+				early[i] = fw_policy(POL_VLAN_ID);
+			off = (*pp)->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
+			if (pkt_parse((*pp)->data + off, (*pp)->len - off, &opts, &info[i]) != 0)
+				early[i] = FW_R_MALFORMED;
+		}
+		pthread_mutex_lock(&h->lock);
+		for (unsigned i = 0; i < m; i++) {
+			if (early[i] == FW_R_MALFORMED)
+				atomic_fetch_add_explicit(&h->stats.drops_malformed, 1,
+							  memory_order_relaxed);
+			if (early[i] != FW_PASS)
+				fw_drop(h, src, early[i], &info[i], now_ms);
+			else
+				switch_one(h, src, pkts[base + i], &info[i], now_ms);
+		}
+		pthread_mutex_unlock(&h->lock);
+	}
 }

@@ -15,10 +15,12 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "firewall.h"
 #include "proto.h"
 #include "queue.h"
 #include "switch.h"
 
+struct hublog;
 struct session;
 struct state;
 
@@ -32,7 +34,8 @@ struct hub_stats {
 	atomic_ullong drops_storm;     /* flooded: refused by the broadcast-storm limiter */
 	atomic_ullong drops_mac;       /* source MAC refused: table or session limit */
 	atomic_ullong drops_local;     /* destination is the sender itself */
-	atomic_ullong drops_malformed; /* truncated VLAN tag or multicast source */
+	atomic_ullong drops_malformed; /* shorter than an Ethernet header, or a bad source MAC */
+	atomic_ullong drops_nomem;     /* a destination's edited copy could not be allocated */
 };
 
 struct hub {
@@ -43,6 +46,8 @@ struct hub {
 	struct session *sessions;
 	uint32_t nsessions;
 	struct hub_stats stats;
+	struct fw_hub fw;   /* under lock, like the MAC table */
+	struct hublog *log; /* packet and security logs (hublog.h); NULL if out of memory */
 };
 
 struct hub_server {
@@ -95,8 +100,12 @@ int hub_user_admissible(const struct conf_hub *h, const struct conf_user *u);
  */
 int hub_recheck(struct hub_server *srv, const struct hub_config *used, const struct session *s);
 
-/* Joins an authenticated session to its hub unless max_sessions are there; 0 or a reason. */
-int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions);
+/*
+ * Joins an authenticated session to its hub unless max_sessions are there or
+ * its user already has max_logins sessions there (policy MultiLogins, 0 =
+ * unbounded); 0 or a reason.
+ */
+int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions, uint32_t max_logins);
 /* Removes the session and its MAC entries; after this no one queues to it. */
 void hub_detach(struct hub *h, struct session *s);
 

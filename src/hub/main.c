@@ -16,15 +16,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "auth.h"
 #include "config.h"
 #include "hub.h"
+#include "hublog.h"
 #include "listener.h"
 #include "daemon.h"
 #include "log.h"
+#include "prompt.h"
 #include "state.h"
 #include "tls.h"
 
@@ -50,38 +52,13 @@ static void usage(FILE *f)
 		   "                      its salted verifier in a user's folder of SoftHUB.cfg\n");
 }
 
-/* Reads one line from stdin without echo when it is a terminal. */
-static int read_password(char *buf, size_t len)
-{
-	struct termios old, quiet;
-	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
-	char *nl;
-
-	if (tty) {
-		fprintf(stderr, "Password: ");
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-	}
-	if (!fgets(buf, (int)len, stdin))
-		buf[0] = '\0';
-	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSANOW, &old);
-		fputc('\n', stderr);
-	}
-	nl = strchr(buf, '\n');
-	if (nl)
-		*nl = '\0';
-	return buf[0] ? 0 : -1;
-}
-
 /* Prints the items of a user folder that store a salted verifier of the password. */
 static int hash_password(void)
 {
 	char pw[1024], salt[AUTH_SALT_MAX * 2], stored[64], server[64];
 	struct auth_verifier v;
 
-	if (read_password(pw, sizeof(pw)) != 0) {
+	if (prompt_secret("Password: ", pw, sizeof(pw)) != 0) {
 		fprintf(stderr, "vpnhub: empty password\n");
 		return 2;
 	}
@@ -179,6 +156,7 @@ static bool needs_restart(const struct hub_config *old, const struct hub_config 
 {
 	if (old->nlisten != c->nlisten || strcmp(old->state_dir, c->state_dir) != 0 ||
 	    old->max_macs != c->max_macs || old->mac_aging_s != c->mac_aging_s ||
+	    old->admin_port != c->admin_port || strcmp(old->admin_socket, c->admin_socket) != 0 ||
 	    (c->cert_file[0] && (strcmp(old->cert_file, c->cert_file) != 0 ||
 				 strcmp(old->key_file, c->key_file) != 0)))
 		return true;
@@ -203,11 +181,12 @@ static void reload(struct hub_server *srv, const char *path)
 	log_notes(c);
 	old = hub_config_get(srv);
 	if (needs_restart(old, c))
-		log_warnx("reload: listeners, Certificate, Key, StateDir, MaxMacTable and MacAging "
-			  "changes take effect at the next start");
+		log_warnx("reload: listeners, Certificate, Key, StateDir, MaxMacTable, MacAging, "
+			  "AdminSocket and AdminPort changes take effect at the next start");
 	config_put(old);
 	hub_server_reconfigure(srv, c);
 	log_info("reloaded %s: %zu hub(s)", path, c->nhubs);
+	hublog_all(srv, "configuration reloaded from %s", path);
 	save_state(srv);
 }
 
@@ -255,6 +234,7 @@ static void drop_privileges(struct hub_server *srv, const struct options *o)
 	if (!pw)
 		fatalx("--user %s: no such user", o->d.user);
 	hand_over_state(srv, pw);
+	hublog_chown(pw->pw_uid, pw->pw_gid);
 	if (daemon_drop_privileges(o->d.user, NULL, 0, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	log_info("running as %s with no capabilities", o->d.user);
@@ -292,28 +272,40 @@ static void block_signals(sigset_t *set)
 static int run(struct hub_server *srv, const struct options *o, const sigset_t *set)
 {
 	struct listener *l;
+	struct admin *adm;
 	char err[512];
 	int sig;
 
 	l = listener_open(srv, err, sizeof(err));
 	if (!l)
 		fatalx("%s", err);
+	adm = admin_open(srv, err, sizeof(err)); /* its socket, like the listeners, as root */
+	if (!adm)
+		fatalx("%s", err);
 	drop_privileges(srv, o); /* single-threaded still: capabilities are per thread */
 	if (listener_start(l) != 0)
 		fatal("cannot start the accept thread");
+	if (admin_start(adm) != 0)
+		fatal("cannot start the admin console thread");
 	log_info("vpnhub %s ready: %zu hub(s)", VPN_VERSION, srv->nhubs);
 	daemon_notify("READY=1");
+	hublog_all(srv, "vpnhub %s started", VPN_VERSION);
 	while ((sig = wait_signal(set)) == SIGHUP) {
 		daemon_notify("RELOADING=1");
+		admin_config_lock(adm); /* not in the middle of a console change */
+		hublog_reopen();	/* logrotate moved the files */
 		reload(srv, o->config_path);
+		admin_config_unlock(adm);
 		daemon_notify("READY=1");
 	}
 	log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	daemon_notify("STOPPING=1");
 	listener_close(l);
+	admin_close(adm); /* its clients use srv */
 	if (hub_server_stop(srv, PROTO_R_SHUTDOWN, 5000) > 0)
 		return 1; /* threads still use srv: exit without freeing it */
 	hub_server_log_stats(srv);
+	hublog_stop();
 	save_state(srv);
 	return 0;
 }
@@ -373,6 +365,8 @@ static void prepare(struct hub_server *srv, struct hub_config *cfg)
 	srv->state = state_open(cfg->state_dir, err, sizeof(err));
 	if (!srv->state)
 		fatalx("%s", err); /* only out of memory: a bad file was set aside */
+	if (hublog_start(cfg, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 	setup_certificate(cfg);
 	print_fingerprint(cfg->cert_file);
 	srv->tls = tls_server_ctx(cfg->cert_file, cfg->key_file, err, sizeof(err));

@@ -22,7 +22,8 @@ struct pkt *pkt_new(const uint8_t *data, uint32_t len, uint8_t flags)
 	p->src = 0;
 	p->flags = flags;
 	p->cls = 0;
-	memcpy(p->data, data, len);
+	if (data)
+		memcpy(p->data, data, len);
 	return p;
 }
 

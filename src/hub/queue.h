@@ -41,7 +41,8 @@ struct pkt {
 	uint8_t data[];
 };
 
-/* Copies data into a new pkt with one reference; NULL when out of memory. */
+/* Copies data (unless NULL: the caller fills it) into a new pkt with one reference; NULL when out
+ * of memory. */
 struct pkt *pkt_new(const uint8_t *data, uint32_t len, uint8_t flags);
 void pkt_get(struct pkt *p);
 void pkt_put(struct pkt *p);

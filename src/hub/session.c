@@ -20,6 +20,7 @@
 #include <openssl/crypto.h>
 
 #include "frame.h"
+#include "hublog.h"
 #include "log.h"
 #include "stream.h"
 
@@ -64,12 +65,12 @@ static int rx_frame(struct rx_ctx *rx, const struct proto_msg *m)
 	}
 	p = pkt_new(m->payload, m->len, m->flags);
 	if (!p) {
-		rx->s->drops_nomem++; /* lose this frame, not the session */
+		sess_count(&rx->s->drops_nomem, 1); /* lose this frame, not the session */
 		return 0;
 	}
 	rx->batch[rx->n++] = p;
-	rx->s->rx_frames++;
-	rx->s->rx_frame_bytes += m->len;
+	sess_count(&rx->s->rx_frames, 1);
+	sess_count(&rx->s->rx_frame_bytes, m->len);
 	if (rx->n == RX_BATCH)
 		rx_flush(rx);
 	return 0;
@@ -112,8 +113,8 @@ static bool tx_fill(struct session *s, struct stream *st)
 			return false;
 		for (uint32_t i = 0; i < n; i++) {
 			stream_put(st, PROTO_FRAME, p[i]->flags, p[i]->data, p[i]->len);
-			s->tx_frames++;
-			s->tx_frame_bytes += p[i]->len;
+			sess_count(&s->tx_frames, 1);
+			sess_count(&s->tx_frame_bytes, p[i]->len);
 			pkt_put(p[i]);
 		}
 	}
@@ -148,6 +149,8 @@ static int poll_timeout(const struct session *s, const struct stream *st, uint64
 	uint64_t dead = last_rx + s->timeout_s * 1000ull;
 	uint64_t next = ka < dead ? ka : dead;
 
+	if (s->auto_disconnect_s && s->established_ms + s->auto_disconnect_s * 1000ull < next)
+		next = s->established_ms + s->auto_disconnect_s * 1000ull;
 	return next <= now ? 0 : (int)(next - now);
 }
 
@@ -236,7 +239,29 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 			snprintf(why, whylen, "no data for %u s", s->timeout_s);
 			return PROTO_R_TIMEOUT;
 		}
+		if (s->auto_disconnect_s &&
+		    now - s->established_ms >= s->auto_disconnect_s * 1000ull) {
+			snprintf(why, whylen, "after %u s", s->auto_disconnect_s);
+			return PROTO_R_AUTO_DISCONNECT;
+		}
 	}
+}
+
+/* The session's firewall drops by reason, if any, on one line. */
+static void log_drops(struct session *s)
+{
+	char line[512];
+	size_t n = 0;
+
+	for (int r = FW_R_POLICY; r < FW_R_COUNT && n < sizeof(line) - 64; r++) {
+		unsigned long long c = atomic_load_explicit(&s->fw.drops[r], memory_order_relaxed);
+
+		if (c)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s %llu",
+					      n ? ", " : "", fw_reason_name((enum fw_reason)r), c);
+	}
+	if (n)
+		log_info("session %u (%s): firewall drops: %s", s->id, s->user, line);
 }
 
 static void run_established(struct session *s)
@@ -261,11 +286,19 @@ static void run_established(struct session *s)
 		 "out %llu (%llu bytes), dropped %llu (queue full) %llu (no memory), "
 		 "queue high-water %u frames %zu bytes",
 		 s->id, s->user, s->hub->name, s->peer, proto_reason_str(reason),
-		 why[0] ? ": " : "", why, (unsigned long long)s->rx_frames,
-		 (unsigned long long)s->rx_frame_bytes, (unsigned long long)s->tx_frames,
-		 (unsigned long long)s->tx_frame_bytes, (unsigned long long)cs.q.drops_full,
-		 (unsigned long long)s->drops_nomem, cs.q.hwm_frames, cs.q.hwm_bytes);
+		 why[0] ? ": " : "", why, (unsigned long long)sess_counter(&s->rx_frames),
+		 (unsigned long long)sess_counter(&s->rx_frame_bytes),
+		 (unsigned long long)sess_counter(&s->tx_frames),
+		 (unsigned long long)sess_counter(&s->tx_frame_bytes),
+		 (unsigned long long)cs.q.drops_full,
+		 (unsigned long long)sess_counter(&s->drops_nomem), cs.q.hwm_frames,
+		 cs.q.hwm_bytes);
+	log_drops(s);
 	sess_log_cong(s, &cs);
+	hublog_session(s, "logged out: %s%s%s; frames in %llu (%llu bytes), out %llu (%llu bytes)",
+		       proto_reason_str(reason), why[0] ? ": " : "", why,
+		       (unsigned long long)s->rx_frames, (unsigned long long)s->rx_frame_bytes,
+		       (unsigned long long)s->tx_frames, (unsigned long long)s->tx_frame_bytes);
 	stream_free(&st);
 }
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "congestion.h"
+#include "firewall.h"
 #include "hub.h"
 #include "proto.h"
 #include "queue.h"
@@ -42,6 +43,10 @@ struct session {
 	struct cong_params cong;	 /* likewise; applies to the frames it sends */
 
 	struct sw_port port;		     /* MAC table ownership, under hub->lock */
+	struct fw_session fw;		     /* policy and firewall state, under hub->lock */
+	uint64_t established_ms;	     /* when it joined its hub */
+	uint32_t auto_disconnect_s;	     /* policy AutoDisconnect; 0 = never */
+	uint32_t max_logins;		     /* policy MultiLogins; 0 = unbounded */
 	struct queue queue;		     /* frames switched to this session */
 	struct cong_src csrc;		     /* its pacing as a source; its thread writes it */
 	struct storm storm;		     /* its flooded frames; under hub->lock */
@@ -52,10 +57,22 @@ struct session {
 	atomic_bool stop;    /* set by sess_stop, read by the thread */
 	atomic_ushort stop_reason;
 
-	/* counters, written by the session thread */
-	uint64_t rx_frames, tx_frames, rx_frame_bytes, tx_frame_bytes;
-	uint64_t drops_nomem; /* received frames lost to a failed allocation */
+	/* counters, written by the session thread only (sess_count), read by the admin console */
+	_Atomic uint64_t rx_frames, tx_frames, rx_frame_bytes, tx_frame_bytes;
+	_Atomic uint64_t drops_nomem; /* received frames lost to a failed allocation */
 };
+
+/* One writer: a relaxed load and store, no locked read-modify-write per frame. */
+static inline void sess_count(_Atomic uint64_t *c, uint64_t n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
+}
+
+static inline uint64_t sess_counter(_Atomic uint64_t *c)
+{
+	return atomic_load_explicit(c, memory_order_relaxed);
+}
 
 static inline struct session *sess_from_port(struct sw_port *p)
 {

@@ -110,6 +110,8 @@ enum sw_learn_result sw_learn(struct sw_table *t, const uint8_t mac[6], uint16_t
 		e->updated_ms = now_ms;
 		return SW_REFRESHED;
 	}
+	if (e && port->exclusive_ms && now_ms - e->updated_ms < port->exclusive_ms)
+		return SW_EXCLUSIVE;
 	if (port->max_macs && port->nmacs >= port->max_macs)
 		return SW_PORT_LIMIT;
 	if (e) {

@@ -16,9 +16,12 @@
 #define SW_AGE_INTERVAL_MS 1000 /* lazy purge at most this often */
 
 struct sw_port {
-	uint32_t nmacs;	   /* entries this port owns */
-	uint32_t max_macs; /* 0 = only the hub-wide bound applies */
+	uint32_t nmacs;	       /* entries this port owns */
+	uint32_t max_macs;     /* 0 = only the hub-wide bound applies */
+	uint32_t exclusive_ms; /* CheckMac: never take over an entry fresher than this */
 };
+
+#define SW_EXCLUSIVE_MS 13000 /* SoftEther's MAC_TABLE_EXCLUSIVE_TIME */
 
 struct sw_table;
 
@@ -28,6 +31,7 @@ enum sw_learn_result {
 	SW_MOVED,      /* re-homed from another port */
 	SW_TABLE_FULL, /* refused: hub-wide bound reached */
 	SW_PORT_LIMIT, /* refused: the port's bound reached */
+	SW_EXCLUSIVE,  /* refused: another port refreshed it within our exclusive_ms */
 };
 
 struct sw_table *sw_new(uint32_t max_entries, uint32_t aging_ms);

@@ -6,6 +6,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ static const char *log_prog = "vpn";
 static int log_verbosity;
 static int log_journal;
 static int log_syslog;
+static _Atomic(log_sink_fn) log_sink;
 
 void log_init(const char *progname, int verbosity)
 {
@@ -32,6 +34,12 @@ void log_use_syslog(void)
 	log_syslog = 1;
 }
 
+void log_set_sink(log_sink_fn sink)
+{
+	/* release: pairs with the acquire load in log_line */
+	atomic_store_explicit(&log_sink, sink, memory_order_release);
+}
+
 void log_set_verbosity(int verbosity)
 {
 	log_verbosity = verbosity;
@@ -40,8 +48,9 @@ void log_set_verbosity(int verbosity)
 __attribute__((format(printf, 4, 0))) static void log_line(int prio, const char *level, int err,
 							   const char *fmt, va_list ap)
 {
+	log_sink_fn sink = atomic_load_explicit(&log_sink, memory_order_acquire);
 	char line[1024];
-	size_t n = 0;
+	size_t n = 0, pre;
 
 	if (log_syslog) {
 		n = (size_t)snprintf(line, sizeof(line), "%s", level);
@@ -50,6 +59,8 @@ __attribute__((format(printf, 4, 0))) static void log_line(int prio, const char 
 			syslog(prio, "%s: %s", line, strerror(err));
 		else
 			syslog(prio, "%s", line);
+		if (sink)
+			sink("", line, strlen(line));
 		return;
 	}
 	if (log_journal) {
@@ -64,12 +75,15 @@ __attribute__((format(printf, 4, 0))) static void log_line(int prio, const char 
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s[%d]: %s", log_prog,
 				      (int)getpid(), level);
 	}
+	pre = n < sizeof(line) ? n : sizeof(line); /* the text starts here */
 	if (n < sizeof(line))
 		n += (size_t)vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	if (err && n < sizeof(line))
 		n += (size_t)snprintf(line + n, sizeof(line) - n, ": %s", strerror(err));
 	if (n > sizeof(line) - 2)
 		n = sizeof(line) - 2;
+	if (sink)
+		sink(level, line + pre, n - pre);
 	line[n++] = '\n';
 	(void)!write(STDERR_FILENO, line, n);
 }

@@ -9,11 +9,19 @@
 #define VPN_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 void log_init(const char *progname, int verbosity);
 void log_set_verbosity(int verbosity);
 /* From now on, to syslog(3) (daemon facility): for --daemon, where stderr is gone. */
 void log_use_syslog(void);
+/*
+ * Also hands every line to sink (level prefix such as "warning: " or "", and
+ * the text without time stamp or newline), e.g. for a server log file; NULL
+ * stops.  sink must not block.
+ */
+typedef void (*log_sink_fn)(const char *level, const char *msg, size_t len);
+void log_set_sink(log_sink_fn sink);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

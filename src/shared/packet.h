@@ -11,6 +11,13 @@
  * classified (PKT_F_MALFORMED with the layer it failed at) and the layers
  * above it are left unparsed, never guessed.  The result holds offsets into
  * the frame, not pointers, so it stays valid when copied with the frame.
+ *
+ * A malformed layer keeps its type NONE (l3 = PKT_L3_NONE for a bad ARP,
+ * IPv4 or IPv6 header or extension chain; l4 = PKT_L4_NONE with l4_off and
+ * the payload cleared; l7 = PKT_L7_NONE), the layers below stay valid, and
+ * ethertype / ip_proto still say what the frame claimed to be: a policy
+ * that filters by type must look at PKT_F_MALFORMED too.  Only headers are
+ * read (never a TCP or UDP payload) except DHCP, DNS and ND options.
  */
 #ifndef VPN_PACKET_H
 #define VPN_PACKET_H
@@ -25,8 +32,8 @@ enum pkt_l2 {
 };
 
 enum pkt_l3 {
-	PKT_L3_NONE,  /* too short, or 802.3 without a known LLC payload */
-	PKT_L3_ARP,   /* ARP for IPv4 over Ethernet */
+	PKT_L3_NONE, /* too short, or 802.3 without a known LLC payload */
+	PKT_L3_ARP,  /* ARP for IPv4 over Ethernet */
 	PKT_L3_IPV4,
 	PKT_L3_IPV6,
 	PKT_L3_BPDU,  /* 802.3 LLC DSAP=SSAP=0x42 */
@@ -45,9 +52,9 @@ enum pkt_l4 {
 
 enum pkt_l7 {
 	PKT_L7_NONE,
-	PKT_L7_DHCPV4, /* UDP 67 <-> 68 over IPv4, BOOTP magic cookie present */
-	PKT_L7_DHCPV6, /* UDP 546 <-> 547 over IPv6 */
-	PKT_L7_DNS,    /* a query or response with exactly one question */
+	PKT_L7_DHCPV4, /* UDP 67 <-> 68 (relay 67 <-> 67) over IPv4 with the BOOTP cookie */
+	PKT_L7_DHCPV6, /* UDP 546 <-> 547 (or relay 547 <-> 547) over IPv6 */
+	PKT_L7_DNS,    /* UDP port 53 either way, with exactly one question */
 };
 
 /* flags */
@@ -110,14 +117,15 @@ struct pkt_info {
 
 	/* IP (l3 == PKT_L3_IPV4 or PKT_L3_IPV6): IPv4 addresses in the first 4 bytes */
 	uint8_t ip_src[16], ip_dst[16];
-	uint8_t ip_proto; /* IPv4 protocol, or IPv6 final next header */
-	uint8_t ip_ttl;	  /* TTL or hop limit */
-	uint8_t ip_tos;	  /* TOS or traffic class */
+	uint8_t ip_proto;      /* IPv4 protocol, or IPv6 final next header */
+	uint8_t ip_ttl;	       /* TTL or hop limit */
+	uint8_t ip_tos;	       /* TOS or traffic class */
 	uint32_t ip_total_len; /* IPv6: header + payload */
-	uint32_t ip_frag_id;  /* IPv4 id or IPv6 fragment identification */
-	uint16_t ip_frag_off; /* in bytes */
+	uint32_t ip_frag_id;   /* IPv4 id or IPv6 fragment identification */
+	uint16_t ip_frag_off;  /* in bytes */
 	bool ip_more_frags;
-	uint8_t ip6_ext_count; /* extension headers walked */
+	uint8_t ip6_ext_count; /* hop-by-hop (first only), routing, destination options and
+				  fragment headers walked; more than 8 is malformed */
 
 	/* TCP / UDP */
 	uint16_t sport, dport;
@@ -152,7 +160,9 @@ struct pkt_info {
 	uint8_t dhcp6_msg_type;
 	uint32_t dhcp6_xid; /* 24 bits */
 
-	/* DNS */
+	/* DNS: the question name as dotted text, "." for the root; a byte that is not
+	 * printable ASCII, or a '.' inside a label, is shown as '?'.  Compression
+	 * pointers in the question are malformed. */
 	uint16_t dns_id;
 	bool dns_response;
 	uint16_t dns_qtype;
@@ -161,7 +171,7 @@ struct pkt_info {
 
 struct pkt_parse_opts {
 	uint16_t vlan_tpid; /* 0 means 0x8100 */
-	bool l2_only;	    /* DisableIPParsing */
+	bool l2_only;	    /* DisableIPParsing: stop after L2 (l3_off set, l3 = NONE) */
 };
 
 /*

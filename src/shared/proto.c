@@ -476,6 +476,8 @@ const char *proto_reason_str(uint16_t reason)
 	    [PROTO_R_EXPIRED] = "the user account has expired",
 	    [PROTO_R_ACCESS_DENIED] = "access denied by the hub's security policy for this user",
 	    [PROTO_R_ACCOUNT_REMOVED] = "the user account was removed or changed on the hub",
+	    [PROTO_R_MULTI_LOGIN] = "this user already has as many sessions as its policy allows",
+	    [PROTO_R_AUTO_DISCONNECT] = "the session reached the time limit of its policy",
 	};
 
 	if (reason < PROTO_R_MAX && text[reason])

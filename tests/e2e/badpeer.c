@@ -8,15 +8,21 @@
  *   MODE: oversize | runt | badtype | badvnet | garbage (before HELLO)
  *         idle: a well-behaved session that only answers keep-alives, until
  *         the hub closes it (then exit 0): for tests that need many sessions
+ *         sink: announces MAC 02:00:00:00:00:02, then counts the frames it
+ *         receives and prints "frames N" (cumulative) every second
+ *         flood: sends 64-byte UDP frames 02:..:01 -> 02:..:02 as fast as
+ *         TLS takes them, 512 per record (bench/pktlog.sh)
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth.h"
@@ -47,8 +53,8 @@ static int dial(const char *host, const char *port)
 static int login(SSL *ssl, const char *hub, const char *user, const char *pw)
 {
 	uint8_t buf[BUFSZ], ck[32], sk[32], binding[32], tr[32];
-	struct proto_hello h = {.version = PROTO_VERSION, .caps = PROTO_CAP_VNET,
-				.method = PROTO_AUTH_PASSWORD};
+	struct proto_hello h = {
+	    .version = PROTO_VERSION, .caps = PROTO_CAP_VNET, .method = PROTO_AUTH_PASSWORD};
 	struct proto_challenge c;
 	struct proto_auth a;
 	struct proto_msg m;
@@ -61,8 +67,7 @@ static int login(SSL *ssl, const char *hub, const char *user, const char *pw)
 	if (tls_write_all(ssl, buf, n) || tls_read_msg(ssl, buf, sizeof(buf), &m, &err) ||
 	    proto_dec_challenge(&m, &c, &err))
 		return -1;
-	if (tls_exporter(ssl, binding) ||
-	    auth_derive(pw, c.salt, c.salt_len, c.iterations, ck, sk))
+	if (tls_exporter(ssl, binding) || auth_derive(pw, c.salt, c.salt_len, c.iterations, ck, sk))
 		return -1;
 	auth_transcript(hub, user, c.nonce, PROTO_NONCE_LEN, binding, 32, tr);
 	auth_client_proof(ck, tr, a.proof);
@@ -86,6 +91,95 @@ static int idle(SSL *ssl)
 			break;
 	printf("badpeer: hub closed the connection\n");
 	return 0;
+}
+
+#define BENCH_FRAME_LEN 64
+#define BENCH_BATCH 512
+
+/* A 64-byte IPv4/UDP frame from MAC 02:..:0<from> to 02:..:0<to>, with its message header. */
+static void bench_frame(uint8_t *msg, uint8_t from, uint8_t to)
+{
+	static const uint8_t ip_udp[28] = {
+	    0x45, 0,	0,    50,   0, 1,  0,  0,  64, 17,
+	    0,	  0,	10,   88,   0, 1,  10, 88, 0,  2, /* IPv4 */
+	    0x13, 0x88, 0x17, 0x70, 0, 30, 0,  0,	  /* UDP */
+	};
+	uint8_t *f = msg + PROTO_HDR_LEN;
+
+	proto_put_hdr(msg, PROTO_FRAME, 0, BENCH_FRAME_LEN);
+	memset(f, 0, BENCH_FRAME_LEN);
+	f[0] = f[6] = 0x02;
+	f[5] = to;
+	f[11] = from;
+	f[12] = 0x08;
+	memcpy(f + 14, ip_udp, sizeof(ip_udp));
+}
+
+/* Sends BENCH_BATCH frames per TLS record until the hub hangs up. */
+static int flood(SSL *ssl)
+{
+	static uint8_t batch[BENCH_BATCH * (PROTO_HDR_LEN + BENCH_FRAME_LEN)];
+
+	for (size_t i = 0; i < BENCH_BATCH; i++)
+		bench_frame(batch + i * (PROTO_HDR_LEN + BENCH_FRAME_LEN), 1, 2);
+	printf("badpeer: logged in, flooding\n");
+	fflush(stdout);
+	while (tls_write_all(ssl, batch, sizeof(batch)) == 0)
+		;
+	return 0;
+}
+
+/* Counts the frames in buf[0..*len) and keeps a partial message; -1 on a bad one. */
+static int count_frames(uint8_t *buf, size_t *len, unsigned long long *frames)
+{
+	size_t off = 0, used;
+	struct proto_msg m;
+	const char *err;
+	int rc;
+
+	while ((rc = proto_next(buf + off, *len - off, &m, &used, &err)) == 1) {
+		*frames += m.type == PROTO_FRAME;
+		off += used;
+	}
+	memmove(buf, buf + off, *len - off);
+	*len -= off;
+	return rc;
+}
+
+/* Counts received frames; its keep-alives keep the session up. */
+static int sink(SSL *ssl, int fd)
+{
+	static uint8_t buf[1 << 18];
+	uint8_t hello[PROTO_HDR_LEN + BENCH_FRAME_LEN], ka[PROTO_HDR_LEN];
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	unsigned long long frames = 0;
+	time_t last = time(NULL);
+	size_t len = 0, n;
+
+	bench_frame(hello, 2, 1); /* the hub learns where 02:..:02 is */
+	proto_enc_keepalive(ka, sizeof(ka));
+	if (tls_write_all(ssl, hello, sizeof(hello)) != 0)
+		return -1;
+	printf("badpeer: logged in, counting\n");
+	fflush(stdout);
+	for (;;) {
+		if (SSL_pending(ssl) == 0 && poll(&pfd, 1, 1000) < 0)
+			return -1;
+		if (SSL_pending(ssl) > 0 || (pfd.revents & POLLIN)) {
+			if (SSL_read_ex(ssl, buf + len, sizeof(buf) - len, &n) != 1)
+				return 0;
+			len += n;
+			if (count_frames(buf, &len, &frames) < 0)
+				return -1;
+		}
+		if (time(NULL) != last) {
+			last = time(NULL);
+			printf("frames %llu\n", frames);
+			fflush(stdout);
+			if (tls_write_all(ssl, ka, sizeof(ka)) != 0)
+				return 0;
+		}
+	}
 }
 
 static int send_bad(SSL *ssl, const char *mode)
@@ -140,6 +234,8 @@ int main(int argc, char **argv)
 	} else if (login(ssl, argv[3], argv[4], argv[5]) != 0) {
 		fprintf(stderr, "badpeer: login failed\n");
 		return 2;
+	} else if (strcmp(argv[6], "flood") == 0 || strcmp(argv[6], "sink") == 0) {
+		return strcmp(argv[6], "flood") == 0 ? flood(ssl) : sink(ssl, fd);
 	} else if (strcmp(argv[6], "idle") == 0) {
 		idle(ssl);
 		SSL_free(ssl);

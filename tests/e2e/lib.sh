@@ -79,6 +79,7 @@ hub_cfg_file() {
 		printf '\t\t\tbool Enabled true\n\t\t\tuint Port 5555\n\t\t}\n\t}\n'
 		printf '\tdeclare Vpnhub\n\t{\n\t\tuint KeepAlive 2\n\t\tstring StateDir %s\n' \
 			"$WORK/state"
+		printf '\t\tstring AdminSocket %s\n' "$WORK/admin.sock"
 		printf '\t\tuint Timeout 8\n\t}\n\tdeclare VirtualHUB\n\t{\n'
 		hub_folder DEFAULT "$@" | sed "s/bool Online true/bool Online $online/"
 		printf '\t}\n}\n'
@@ -96,6 +97,8 @@ hub_conf() {
 		printf '\tdeclare Vpnhub\n\t{\n\t\tuint KeepAlive 2\n\t\tstring StateDir %s\n' \
 			"$WORK/state"
 		printf '\t\tuint Timeout 8\n'
+		# each test hub its own console socket, unless the test names one
+		[[ "$*" == *AdminSocket* ]] || printf '\t\tstring AdminSocket %s\n' "$WORK/admin.sock"
 		for l in "$@"; do printf '\t\t%s\n' "$l"; done
 		printf '\t}\n\tdeclare VirtualHUB\n\t{\n'
 		hub_folder DEFAULT alice:alice-pw bob:bob-pw carol:carol-pw

@@ -20,5 +20,13 @@ Suite *tls_suite(void);
 Suite *cfg_suite(void);
 Suite *congestion_suite(void);
 Suite *storm_suite(void);
+Suite *firewall_suite(void);
+Suite *log_suite(void);
+Suite *packet_suite(void);
+Suite *acl_suite(void);
+Suite *admin_suite(void);
+Suite *admin_cmd_suite(void);
+Suite *ring_suite(void);
+Suite *ring_backend_suite(void);
 
 #endif

@@ -965,7 +965,6 @@ START_TEST(test_million_items)
 	cfg_free(root);
 	fprintf(stderr, "cfg: 1,000,000 items (%zu bytes) read in %.2f s, peak RSS +%ld MiB\n", len,
 		t1, (max_rss_kib() - rss0) / 1024);
-	ck_assert_msg(t1 < 30.0, "took %.1f s", t1); /* ~1 s optimised, more under ASan */
 	ck_assert_int_lt(max_rss_kib() - rss0, 1024 * 1024);
 	free(text);
 }

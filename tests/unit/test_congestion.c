@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "congestion.h"
-#include "frame.h"
+#include "packet.h"
 #include "queue.h"
 #include "suites.h"
 
@@ -33,6 +33,9 @@ static size_t ipv4(uint8_t *out, uint8_t proto, const uint8_t *l4, size_t l4len)
 {
 	memset(out, 0, 20);
 	out[0] = 0x45;
+	out[2] = (uint8_t)((20 + l4len) >> 8); /* total length */
+	out[3] = (uint8_t)(20 + l4len);
+	out[8] = 64;
 	out[9] = proto;
 	memcpy(out + 12, (uint8_t[]){10, 77, 0, 1}, 4);
 	memcpy(out + 16, (uint8_t[]){10, 77, 0, 2}, 4);
@@ -42,17 +45,17 @@ static size_t ipv4(uint8_t *out, uint8_t proto, const uint8_t *l4, size_t l4len)
 
 static struct cong_frame classify(const uint8_t *frame, size_t len)
 {
-	struct frame_info fi;
+	struct pkt_info pi;
 	struct cong_frame cf;
 
-	ck_assert_int_eq(frame_parse_eth(frame, len, &fi), 0);
-	cong_classify(&fi, frame, len, &cf);
+	ck_assert_int_eq(pkt_parse(frame, len, NULL, &pi), 0);
+	cong_classify(&pi, &cf);
 	return cf;
 }
 
 static struct cong_frame classify_ipv4(uint8_t proto, const uint8_t *l4, size_t l4len)
 {
-	uint8_t l3[128], f[160];
+	uint8_t l3[320], f[360];
 
 	return classify(f, eth(f, 0x0800, l3, ipv4(l3, proto, l4, l4len)));
 }
@@ -61,7 +64,7 @@ START_TEST(test_classify_control)
 {
 	uint8_t arp[28] = {0, 1, 8, 0, 6, 4, 0, 1};
 	uint8_t f[160];
-	uint8_t tcp[20] = {0}, udp[8] = {0}, icmp[8] = {8};
+	uint8_t tcp[20] = {[12] = 0x50}, udp[248] = {0}, icmp[8] = {8};
 	struct cong_frame cf;
 
 	memcpy(arp + 14, (uint8_t[]){10, 77, 0, 1}, 4);
@@ -80,7 +83,13 @@ START_TEST(test_classify_control)
 	tcp[13] = 0x04; /* RST */
 	ck_assert(classify_ipv4(6, tcp, sizeof(tcp)).control);
 	udp[1] = 68;
-	udp[3] = 67; /* DHCP client to server */
+	udp[3] = 67; /* DHCP client to server: a BOOTP request with the magic cookie */
+	udp[4] = 0;
+	udp[5] = sizeof(udp) & 0xff;
+	udp[8] = 1;
+	udp[9] = 1;
+	udp[10] = 6;
+	memcpy(udp + 8 + 236, (uint8_t[]){0x63, 0x82, 0x53, 0x63}, 4);
 	cf = classify_ipv4(17, udp, sizeof(udp));
 	ck_assert(cf.control);
 	ck_assert_mem_eq(cf.key.dst_ip, ((uint8_t[]){10, 77, 0, 2}), 4);
@@ -89,7 +98,7 @@ END_TEST
 
 START_TEST(test_classify_bulk)
 {
-	uint8_t tcp[20] = {0}, udp[8] = {0x13, 0x88, 0x13, 0x89}, icmp[8] = {8};
+	uint8_t tcp[20] = {[12] = 0x50}, udp[8] = {0x13, 0x88, 0x13, 0x89, 0, 8}, icmp[8] = {8};
 	uint8_t l3[64], f[128];
 	size_t n;
 
@@ -115,19 +124,23 @@ START_TEST(test_classify_ipv6_and_vlan)
 	uint8_t l3[64] = {0x60}, f[128], tagged[132];
 	size_t n;
 
+	l3[5] = 8; /* payload length */
+	l3[7] = 64;
+
 	l3[6] = 58; /* ICMPv6 */
 	l3[8] = 0xfd;
 	n = eth(f, 0x86dd, l3, 48);
 	ck_assert(classify(f, n).control);
 	ck_assert_uint_eq(classify(f, n).key.src_ip[0], 0xfd);
-	l3[6] = 17; /* UDP 547 -> 546: DHCPv6 */
+	l3[6] = 17; /* UDP 546 -> 547: a DHCPv6 Solicit */
+	l3[5] = 12;
 	l3[40] = 0x02;
-	l3[41] = 0x23;
+	l3[41] = 0x22;
 	l3[42] = 0x02;
-	l3[43] = 0x22;
-	ck_assert(classify(f, eth(f, 0x86dd, l3, 48)).control);
-	l3[6] = 0; /* hop-by-hop: extension headers are not walked */
-	ck_assert(!classify(f, eth(f, 0x86dd, l3, 48)).control);
+	l3[43] = 0x23;
+	l3[45] = 12;
+	l3[48] = 1;
+	ck_assert(classify(f, eth(f, 0x86dd, l3, 52)).control);
 
 	/* an 802.1Q-tagged ARP */
 	n = eth(f, 0x0806, (uint8_t[28]){0, 1, 8, 0, 6, 4, 0, 1}, 28);

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Inside the admin console: the command table's handler type and the
+ * handlers of admin_view.c (reading) and admin_edit.c (changing).
+ */
+#ifndef VPN_ADMIN_IMPL_H
+#define VPN_ADMIN_IMPL_H
+
+#include "admin_cmd.h"
+#include "admin_parse.h"
+
+/* What a handler gets: the client, its parsed line, where to answer. */
+struct admin_call {
+	struct admin_session *as;
+	const struct admin_cmdline *cl;
+	int arg0; /* index in cl->pos of the first argument after the command words */
+	struct admin_out *out;
+	char *err;
+	size_t errlen;
+};
+
+typedef int (*admin_handler)(struct admin_call *c);
+
+/*
+ * A configuration change: edits root (SoftHUB.cfg's tree) and describes what
+ * it did in done; 0, or -1 with a message in c->err.  admin_edit runs it:
+ * read, edit, validate, save, swap in (admin_edit.c).
+ */
+struct cfg_folder;
+typedef int (*admin_edit_fn)(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int admin_edit(struct admin_call *c, admin_edit_fn fn);
+
+/* The argument i after the command words, or NULL. */
+const char *admin_arg(const struct admin_call *c, int i);
+/* -1 with a formatted message in c->err. */
+int admin_fail(struct admin_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The selected hub's name, or -1 with a message when none is selected. */
+int admin_need_hub(struct admin_call *c, const char **name);
+/* Parses "123" into 0..max; -1 with a message naming what. */
+int admin_parse_uint(struct admin_call *c, const char *what, const char *text, uint32_t max,
+		     uint32_t *out);
+
+/* admin_view.c */
+extern const char *const admin_log_classes[LOG_CLASSES]; /* LogSetting item names */
+int cmd_status(struct admin_call *c);
+int cmd_hub_list(struct admin_call *c);
+int cmd_hub_select(struct admin_call *c);
+int cmd_session_list(struct admin_call *c);
+int cmd_session_show(struct admin_call *c);
+int cmd_session_kick(struct admin_call *c);
+int cmd_mac_table(struct admin_call *c);
+int cmd_ip_table(struct admin_call *c);
+int cmd_user_list(struct admin_call *c);
+int cmd_user_show(struct admin_call *c);
+int cmd_group_list(struct admin_call *c);
+int cmd_policy_show(struct admin_call *c);
+int cmd_access_list(struct admin_call *c);
+int cmd_log_show(struct admin_call *c);
+int cmd_stats(struct admin_call *c);
+int cmd_listener_list(struct admin_call *c);
+
+/* admin_edit.c: the changes, run through admin_edit */
+int edit_hub_create(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_hub_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_hub_online(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_hub_offline(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_hub_password(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_user_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_user_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_user_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_user_passwd(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_group_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_group_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_group_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_policy_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_policy_clear(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_access_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_access_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_access_enable(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_access_disable(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_log_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_config_save(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int cmd_config_reload(struct admin_call *c);
+int cmd_log_reopen(struct admin_call *c);
+
+#endif

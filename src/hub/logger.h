@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The log writer: one thread for every log of the server (packet, security
+ * and server logs), each log a stream with a bounded record queue, its own
+ * write buffer and its file (shared/logfile.h).  Producers (session threads
+ * on the forwarding path) only copy a record into the queue: when the queue
+ * is full the record is dropped and counted, never waited for.  The thread
+ * renders records into the buffer and writes it when it is large or every
+ * LOGGER_FLUSH_MS; write errors are reported once, retried, and the drop
+ * count is reported when the pressure ends.
+ *
+ * Ownership: a stream lives until logger_free; producers may use it from any
+ * thread.  The thread is the only one touching a stream's buffer and file.
+ */
+#ifndef VPN_LOGGER_H
+#define VPN_LOGGER_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "logfile.h"
+
+#define LOGGER_FLUSH_MS 200	      /* buffered lines reach the file within this */
+#define LOGGER_QUEUE_BYTES (4u << 20) /* per stream: bounded memory, ~25,000 full records */
+#define LOGGER_BUF_BYTES (256u << 10) /* per stream write buffer */
+#define LOGGER_LINE_MAX 8192	      /* the longest line a renderer may produce */
+#define LOGGER_TEXT_MAX 1024	      /* security and server log messages */
+
+struct logger;
+struct log_stream;
+
+/* A queued record as the renderer sees it. */
+struct log_rec {
+	uint32_t len;	    /* header + payload, 8-aligned; internal */
+	uint32_t paylen;    /* payload bytes */
+	struct timespec ts; /* CLOCK_REALTIME when queued */
+	unsigned char payload[];
+};
+
+/*
+ * Turns one record into text at out (at most LOGGER_LINE_MAX bytes, newline
+ * included); returns the length.  Runs on the logger thread only.
+ */
+typedef size_t (*log_render_fn)(const struct log_rec *r, char *out);
+
+/* Starts the thread; NULL when out of memory or threads. */
+struct logger *logger_new(void);
+/* Flushes every stream, stops the thread, frees every stream. */
+void logger_free(struct logger *lg);
+
+/*
+ * A new stream writing DIR/BASE.log; name is how messages about it refer to
+ * it ("hub DEFAULT packet log").  NULL on a bad name or out of memory.
+ */
+struct log_stream *logger_add(struct logger *lg, const char *name, const char *dir,
+			      const char *base, const struct logfile_opts *opt,
+			      log_render_fn render);
+/* New rotation and retention settings; applied by the thread at its next pass. */
+void log_stream_set_opts(struct log_stream *ls, const struct logfile_opts *opt);
+/* Reopens every file at the next pass (SIGHUP, for logrotate users). */
+void logger_reopen(struct logger *lg);
+
+/*
+ * Reserves paylen bytes in the queue and returns the payload to fill, with
+ * the stream's queue locked: call log_stream_commit right after.  NULL (and
+ * one more drop counted) when the queue is full: nothing to commit then.
+ */
+void *log_stream_reserve(struct log_stream *ls, size_t paylen);
+void log_stream_commit(struct log_stream *ls);
+
+/* A text line for a security or server log (rendered by log_render_text). */
+void log_stream_printf(struct log_stream *ls, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void log_stream_vprintf(struct log_stream *ls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+/* "2025-01-15T09:12:01.002+0100 <text>\n" */
+size_t log_render_text(const struct log_rec *r, char *out);
+
+/* Records dropped so far because the queue was full. */
+uint64_t log_stream_dropped(struct log_stream *ls);
+
+#endif
