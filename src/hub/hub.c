@@ -424,7 +424,6 @@ static void flood(struct hub *h, struct session *src, struct pkt *p, const struc
 		atomic_fetch_add_explicit(&src->csrc.drops_storm, 1, memory_order_relaxed);
 		return;
 	}
-	p->cls |= PKT_CLASS_FLOOD;
 	for (struct session *s = h->sessions; s; s = s->hub_next)
 		if (s != src && !s->fw.monitor) {
 			enum queue_push_result r = deliver(h, src, s, p, pi, now_ms, acl_decided);
@@ -480,12 +479,13 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 		return;
 	fw_snoop_dhcp(h, pi, now_ms);
 	cong_classify(pi, &cf);
-	p->src = src->id;
-	p->cls = cf.control ? PKT_CLASS_CONTROL : 0;
-	if (h->fw.nmonitors)
-		mirror(h, src, p, now_ms);
 	port =
 	    pi->flags & PKT_F_MULTICAST ? NULL : sw_lookup(h->macs, pi->dst, pi->vlan_id, now_ms);
+	/* the class is final before the first queue holds p: queues account by it */
+	p->src = src->id;
+	p->cls = (cf.control ? PKT_CLASS_CONTROL : 0) | (port ? 0 : PKT_CLASS_FLOOD);
+	if (h->fw.nmonitors)
+		mirror(h, src, p, now_ms);
 	if (!port) {
 		flood(h, src, p, pi, &cf, now_ms, acl_decided);
 		hublog_forwarded(h->log, src, NULL, pi, p);

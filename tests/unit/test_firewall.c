@@ -306,6 +306,7 @@ static struct conf_hub ch;
 static struct hub *h;
 static struct session *sess[NS + 1]; /* 1-based, session i uses MAC 02:..:0i */
 static uint64_t now = 1000000;
+static atomic_ullong flood_bytes; /* the server-wide count of flooded bytes queued */
 
 static void hub_up(void)
 {
@@ -333,6 +334,8 @@ static struct session *join(int i, const struct policy *pol)
 	s->hub = h;
 	snprintf(s->user, sizeof(s->user), "user%d", i);
 	ck_assert_int_eq(queue_init(&s->queue, 64, 1 << 20), 0);
+	s->queue.flood_bytes = &flood_bytes;
+	cong_params_default(&s->cong);
 	fw_session_init(&s->fw, pol, s->user, i == 3 ? "staff" : "", false);
 	s->port.max_macs = pol->v[POL_MAX_MAC]	   ? pol->v[POL_MAX_MAC]
 			   : pol->v[POL_NO_BRIDGE] ? 3
@@ -910,6 +913,10 @@ START_TEST(test_monitor_port)
 	udp4_frame(&f, -1, 1, 255, 1, 9, 10); /* a broadcast reaches it once */
 	send_from(1, &f);
 	ck_assert_uint_eq(got(3, NULL), 1);
+	for (int i = 1; i <= NS; i++)
+		got(i, NULL);
+	/* its copy of a flooded frame is accounted like the others' */
+	ck_assert_uint_eq(atomic_load(&flood_bytes), 0);
 	hub_down();
 }
 END_TEST
