@@ -124,8 +124,17 @@ echo "# c3->c4 TCP alone $(($(cat "$WORK/bps-alone") / 1000000)) Mbit/s (mean of
 	"during the flood $(($(cat "$WORK/bps-flood") / 1000000)) Mbit/s;" \
 	"ping: $(grep -o '[0-9.]*% packet loss' "$WORK/ping-flood.out")"
 assert "the flood ran (iperf3 -u -b 0 c1 -> c2)" grep -q "sender" "$WORK/flood-1-5301.log"
-assert "c3 -> c4 TCP during the flood >= 50% of without" \
-	ratio_at_least 0.5 "$WORK/bps-flood" "$WORK/bps-alone"
+# Under TSan the daemons run 5-15x slower: the sanitised vpnclient cannot push the
+# flood fast enough to fill a queue, so the hub has nothing to isolate and the two
+# throughput figures measure TSan, not the congestion control.  The isolation
+# figures are checked in the Release and ASan builds; TSan checks the rest (and the
+# code's thread safety under the flood, which is what that build is for).
+TSAN=0
+grep -q "SANITIZE:STRING=thread" "$BUILD/CMakeCache.txt" 2>/dev/null && TSAN=1
+if [ "$TSAN" -eq 0 ]; then
+	assert "c3 -> c4 TCP during the flood >= 50% of without" \
+		ratio_at_least 0.5 "$WORK/bps-flood" "$WORK/bps-alone"
+fi
 assert "c3 -> c4 ping loss during the flood < 1%" loss_below 1 "$WORK/ping-flood.out"
 
 # --- 2. broadcast storm
@@ -189,7 +198,7 @@ assert "c1 -> c2 still works" ping_ok c1 10.77.0.2
 stop_all
 log_counters() { grep "session [0-9]* (u[1-4]):" "$WORK/hub.log" | sed 's/^/# /'; }
 log_counters
-assert "the hub dropped early or paced the flooding session (u1)" bash -c "
+[ "$TSAN" -eq 0 ] && assert "the hub dropped early or paced the flooding session (u1)" bash -c "
 	[ '$(session_counter u1 'from it dropped: throttled')' -gt 0 ] ||
 	grep -q 'session [0-9]* (u1): .*paced ([1-9]' '$WORK/hub.log'"
 assert "the hub counted the storm (u1)" gt "$(session_counter u1 'storm')" 0
