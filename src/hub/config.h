@@ -149,8 +149,8 @@ struct hub_config {
 	uint32_t log_retain_days;     /* rotated files older than this are deleted; 0 = keep */
 	uint64_t log_retain_bytes;    /* per log: oldest rotated files deleted above; 0 = keep */
 	bool log_to_stderr;	      /* server and security logs to stderr (journal), no files */
-	char admin_socket[108]; /* AdminSocket: the console's Unix socket; "" = none */
-	uint16_t admin_port;	/* AdminPort: loopback TCP console (telnet); 0 = none */
+	char admin_socket[108];	      /* AdminSocket: the console's Unix socket; "" = none */
+	uint16_t admin_port;	      /* AdminPort: loopback TCP console (telnet); 0 = none */
 	/* things worth telling the administrator once: unknown items, weak hashes */
 	char *notes[CONF_NOTES_MAX];
 	size_t nnotes, notes_dropped;
