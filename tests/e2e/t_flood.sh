@@ -124,14 +124,15 @@ echo "# c3->c4 TCP alone $(($(cat "$WORK/bps-alone") / 1000000)) Mbit/s (mean of
 	"during the flood $(($(cat "$WORK/bps-flood") / 1000000)) Mbit/s;" \
 	"ping: $(grep -o '[0-9.]*% packet loss' "$WORK/ping-flood.out")"
 assert "the flood ran (iperf3 -u -b 0 c1 -> c2)" grep -q "sender" "$WORK/flood-1-5301.log"
-# Under TSan the daemons run 5-15x slower: the sanitised vpnclient cannot push the
-# flood fast enough to fill a queue, so the hub has nothing to isolate and the two
-# throughput figures measure TSan, not the congestion control.  The isolation
-# figures are checked in the Release and ASan builds; TSan checks the rest (and the
-# code's thread safety under the flood, which is what that build is for).
-TSAN=0
-grep -q "SANITIZE:STRING=thread" "$BUILD/CMakeCache.txt" 2>/dev/null && TSAN=1
-if [ "$TSAN" -eq 0 ]; then
+# Under the sanitizers the daemons run 2-15x slower: the sanitised vpnclient often
+# cannot push the flood fast enough to congest a queue, so the hub has nothing to
+# isolate and the two throughput figures measure the sanitizer's CPU cost, not the
+# congestion control.  The isolation ratio is checked in the Release build (printed
+# above in every build); the sanitised builds check the rest, and the code's memory
+# and thread safety under the flood, which is what they are for.
+SANITIZED=0
+grep -q "SANITIZE:STRING=[a-z]" "$BUILD/CMakeCache.txt" 2>/dev/null && SANITIZED=1
+if [ "$SANITIZED" -eq 0 ]; then
 	assert "c3 -> c4 TCP during the flood >= 50% of without" \
 		ratio_at_least 0.5 "$WORK/bps-flood" "$WORK/bps-alone"
 fi
@@ -198,11 +199,8 @@ assert "c1 -> c2 still works" ping_ok c1 10.77.0.2
 stop_all
 log_counters() { grep "session [0-9]* (u[1-4]):" "$WORK/hub.log" | sed 's/^/# /'; }
 log_counters
-# Whether the flood congests u2's queue at all depends on how fast the sanitised
-# sender runs: under ASan the queue may stay under the target delay (then the hub
-# rightly leaves u1 alone).  The Release build always congests it.
-SANITIZED=0
-grep -q "SANITIZE:STRING=[a-z]" "$BUILD/CMakeCache.txt" 2>/dev/null && SANITIZED=1
+# (the same: a sanitised flood may leave u2's queue under the target delay, and then
+# the hub rightly leaves u1 alone)
 [ "$SANITIZED" -eq 0 ] && assert "the hub dropped early or paced the flooding session (u1)" bash -c "
 	[ '$(session_counter u1 'from it dropped: throttled')' -gt 0 ] ||
 	grep -q 'session [0-9]* (u1): .*paced ([1-9]' '$WORK/hub.log'"
