@@ -104,8 +104,8 @@ int vpnlan_rx_peek(const struct vpnlan_kring *r, u32 avail, struct vpnlan_chain 
 }
 
 /* Copies bytes [off, off + n) of the peeked frame; the caller checked off + n <= c->len. */
-void vpnlan_rx_copy(const struct vpnlan_kring *r, const struct vpnlan_chain *c, u32 off,
-		    void *dst, u32 n)
+void vpnlan_rx_copy(const struct vpnlan_kring *r, const struct vpnlan_chain *c, u32 off, void *dst,
+		    u32 n)
 {
 	u8 *out = dst;
 	u32 i;

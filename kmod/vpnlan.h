@@ -21,8 +21,8 @@ struct vpnlan_kring {
 	struct vpnlan_desc *desc;
 	u8 *data;
 	u32 nslots, slot_size, mask;
-	u32 own;	   /* the kernel's index: prod on tx, cons on rx */
-	u32 max_chain;	   /* slots one largest frame needs */
+	u32 own;       /* the kernel's index: prod on tx, cons on rx */
+	u32 max_chain; /* slots one largest frame needs */
 };
 
 enum vpnlan_counter {
@@ -56,8 +56,8 @@ static inline void vpnlan_count(struct vpnlan_priv *vp, enum vpnlan_counter c)
 }
 
 /* netdev.c */
-struct net_device *vpnlan_netdev_alloc(const struct vpnlan_setup *s, void *area,
-				       size_t map_size, struct eventfd_ctx *efd);
+struct net_device *vpnlan_netdev_alloc(const struct vpnlan_setup *s, void *area, size_t map_size,
+				       struct eventfd_ctx *efd);
 void vpnlan_kick(struct vpnlan_priv *vp);
 void vpnlan_signal_user(struct vpnlan_priv *vp);
 
@@ -78,7 +78,7 @@ struct vpnlan_chain {
 };
 
 int vpnlan_rx_peek(const struct vpnlan_kring *r, u32 avail, struct vpnlan_chain *c);
-void vpnlan_rx_copy(const struct vpnlan_kring *r, const struct vpnlan_chain *c, u32 off,
-		    void *dst, u32 n);
+void vpnlan_rx_copy(const struct vpnlan_kring *r, const struct vpnlan_chain *c, u32 off, void *dst,
+		    u32 n);
 
 #endif

@@ -21,17 +21,17 @@
 #define VPNLAN_DEVICE "/dev/vpnlan"
 #define VPNLAN_ABI_VERSION 1
 
-#define VPNLAN_VNET_HDR_LEN 10			/* struct virtio_net_hdr */
-#define VPNLAN_FRAME_MAX (65535 + 14 + 4)	/* max IP packet + Ethernet + VLAN */
-#define VPNLAN_FRAME_MIN 14			/* Ethernet header */
+#define VPNLAN_VNET_HDR_LEN 10		  /* struct virtio_net_hdr */
+#define VPNLAN_FRAME_MAX (65535 + 14 + 4) /* max IP packet + Ethernet + VLAN */
+#define VPNLAN_FRAME_MIN 14		  /* Ethernet header */
 #define VPNLAN_UNIT_MAX (VPNLAN_VNET_HDR_LEN + VPNLAN_FRAME_MAX)
 
 /* Ring geometry limits (checked by VPNLAN_IOC_CREATE) */
 #define VPNLAN_SLOTS_MIN 64u
-#define VPNLAN_SLOTS_MAX 16384u			/* power of two in between */
+#define VPNLAN_SLOTS_MAX 16384u /* power of two in between */
 #define VPNLAN_SLOT_SIZE_MIN 2048u
-#define VPNLAN_SLOT_SIZE_MAX 65536u		/* multiple of 64 in between */
-#define VPNLAN_RING_BYTES_MAX (32u << 20)	/* nslots * slot_size per ring */
+#define VPNLAN_SLOT_SIZE_MAX 65536u	  /* multiple of 64 in between */
+#define VPNLAN_RING_BYTES_MAX (32u << 20) /* nslots * slot_size per ring */
 /* Slots one frame may span: ceil(UNIT_MAX / SLOT_SIZE_MIN) */
 #define VPNLAN_CHAIN_MAX ((VPNLAN_UNIT_MAX + VPNLAN_SLOT_SIZE_MIN - 1) / VPNLAN_SLOT_SIZE_MIN)
 
@@ -69,14 +69,14 @@ struct vpnlan_ring_offsets {
 
 /* In/out argument of VPNLAN_IOC_CREATE. */
 struct vpnlan_setup {
-	char ifname[16];  /* in: name or pattern ("" = "vpnlan%d"); out: the name */
-	__u8 mac[6];	  /* in: unicast address, all zero = random */
-	__u16 abi;	  /* in: VPNLAN_ABI_VERSION */
-	__u32 nslots;	  /* in: slots per ring */
-	__u32 slot_size;  /* in: bytes per slot */
-	__s32 eventfd;	  /* in: kernel -> user notification */
-	__u32 features;	  /* in: VPNLAN_F_* */
-	__u64 map_size;	  /* out: bytes to mmap at offset 0 */
+	char ifname[16];	       /* in: name or pattern ("" = "vpnlan%d"); out: the name */
+	__u8 mac[6];		       /* in: unicast address, all zero = random */
+	__u16 abi;		       /* in: VPNLAN_ABI_VERSION */
+	__u32 nslots;		       /* in: slots per ring */
+	__u32 slot_size;	       /* in: bytes per slot */
+	__s32 eventfd;		       /* in: kernel -> user notification */
+	__u32 features;		       /* in: VPNLAN_F_* */
+	__u64 map_size;		       /* out: bytes to mmap at offset 0 */
 	struct vpnlan_ring_offsets tx; /* out: stack -> daemon */
 	struct vpnlan_ring_offsets rx; /* out: daemon -> stack */
 };
