@@ -470,6 +470,7 @@ int cmd_stats(struct admin_call *c)
 {
 	const char *name, *what = admin_arg(c, 0);
 	uint64_t fw[FW_R_COUNT];
+	struct hublog_counts lc;
 	struct hub *h;
 
 	if (what) {
@@ -493,6 +494,13 @@ int cmd_stats(struct admin_call *c)
 	for (int r = 0; r < FW_R_COUNT; r++)
 		fw[r] = atomic_load_explicit(&h->fw.drops[r], memory_order_relaxed);
 	print_fw_drops(c->out, fw);
+	hublog_counts(h->log, &lc);
+	out_obj_begin(c->out, "log_records");
+	out_u64(c->out, "packet_written", lc.packet_written);
+	out_u64(c->out, "packet_dropped", lc.packet_dropped);
+	out_u64(c->out, "security_written", lc.security_written);
+	out_u64(c->out, "security_dropped", lc.security_dropped);
+	out_obj_end(c->out);
 	out_obj_end(c->out);
 	return 0;
 }

@@ -313,6 +313,7 @@ int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions, uint32_t
 		return PROTO_R_MULTI_LOGIN;
 	}
 	h->fw.nmonitors += s->fw.monitor;
+	s->log_name_len = (uint16_t)pktlog_session_name(s->log_name, s->user, s->id);
 	s->hub_prev = NULL;
 	s->hub_next = h->sessions;
 	if (h->sessions)
@@ -460,8 +461,9 @@ static bool learn(struct hub *h, struct session *src, const struct pkt_info *pi,
 	}
 }
 
+/* Switches one frame; a frame flooded or handed to its destination's queue goes to lb. */
 static void switch_one(struct hub *h, struct session *src, struct pkt *p, const struct pkt_info *pi,
-		       uint64_t now_ms)
+		       uint64_t now_ms, struct hublog_batch *lb)
 {
 	enum queue_push_result r;
 	struct cong_frame cf;
@@ -488,7 +490,8 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 		mirror(h, src, p, now_ms);
 	if (!port) {
 		flood(h, src, p, pi, &cf, now_ms, acl_decided);
-		hublog_forwarded(h->log, src, NULL, pi, p);
+		if (lb)
+			hublog_batch_note(lb, NULL, pi, p);
 		return;
 	}
 	dst = sess_from_port(port);
@@ -498,7 +501,8 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 	}
 	r = deliver(h, src, dst, p, pi, now_ms, acl_decided);
 	note_outcome(src, p, &cf, queue_refused(r), r == QUEUE_THROTTLED);
-	hublog_forwarded(h->log, src, dst, pi, p);
+	if (lb)
+		hublog_batch_note(lb, dst, pi, p);
 	atomic_fetch_add_explicit(&h->stats.unicast, 1, memory_order_relaxed);
 }
 
@@ -523,14 +527,17 @@ static bool tag_for_access_port(uint16_t vlan_id, struct pkt **pp, uint16_t tpid
 	return true;
 }
 
-#define FORWARD_CHUNK 16 /* frames parsed outside the lock, then switched under it */
+#define FORWARD_CHUNK HUBLOG_BATCH_MAX /* frames parsed outside the lock, then switched under it   \
+					*/
 
 void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned n, uint64_t now_ms)
 {
 	struct pkt_info info[FORWARD_CHUNK];
 	struct pkt_parse_opts opts = {0};
 	enum fw_reason early[FORWARD_CHUNK]; /* decided before the lock */
+	struct hublog_batch lb; /* the chunk's packet log records, queued after the lock */
 	uint16_t access_vlan;
+	bool logging;
 
 	atomic_fetch_add_explicit(&h->stats.frames_in, n, memory_order_relaxed);
 	for (unsigned base = 0; base < n; base += FORWARD_CHUNK) {
@@ -550,6 +557,7 @@ void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned
 			if (pkt_parse((*pp)->data + off, (*pp)->len - off, &opts, &info[i]) != 0)
 				early[i] = FW_R_MALFORMED;
 		}
+		logging = hublog_batch_begin(&lb, h->log);
 		pthread_mutex_lock(&h->lock);
 		for (unsigned i = 0; i < m; i++) {
 			if (early[i] == FW_R_MALFORMED)
@@ -558,8 +566,11 @@ void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned
 			if (early[i] != FW_PASS)
 				fw_drop(h, src, early[i], &info[i], now_ms);
 			else
-				switch_one(h, src, pkts[base + i], &info[i], now_ms);
+				switch_one(h, src, pkts[base + i], &info[i], now_ms,
+					   logging ? &lb : NULL);
 		}
 		pthread_mutex_unlock(&h->lock);
+		if (logging)
+			hublog_batch_end(&lb, src);
 	}
 }

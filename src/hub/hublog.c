@@ -3,7 +3,8 @@
  * The hub's packet, security and server logs (hublog.h): where the files
  * live, which settings apply, and the one-line hooks the rest of the hub
  * calls.  The forwarding path reads only atomics here: the stream pointer
- * (published once) and the per-class levels (replaced on reload).
+ * (published once) and the per-class levels (replaced on reload), once per
+ * chunk of frames.
  */
 #include "hublog.h"
 
@@ -229,36 +230,44 @@ void hublog_configure(struct hublog *hl, const struct hub_config *cfg, const str
 	pthread_mutex_unlock(&hl_lock);
 }
 
-void hublog_packet(struct hublog *hl, const struct session *src, const struct session *dst,
-		   const struct pkt_info *pi, const uint8_t *frame, size_t len)
+bool hublog_batch_begin(struct hublog_batch *b, struct hublog *hl)
 {
-	uint32_t level[LOG_CLASSES];
-	struct pktlog_peer s, d;
-	struct log_stream *ls;
-	unsigned lvl;
-
+	b->n = 0;
 	/* relaxed: a reload may switch logging on or off a few frames late */
 	if (!hl || !atomic_load_explicit(&hl->packets_on, memory_order_relaxed))
-		return;
-	ls = atomic_load_explicit(&hl->packets, memory_order_acquire);
-	if (!ls)
-		return;
+		return false;
+	b->ls = atomic_load_explicit(&hl->packets, memory_order_acquire);
+	if (!b->ls)
+		return false;
 	for (int i = 0; i < LOG_CLASSES; i++)
-		level[i] = atomic_load_explicit(&hl->level[i], memory_order_relaxed);
-	lvl = pktlog_level(level, pi);
-	if (lvl == PKTLOG_NONE)
-		return;
-	s = (struct pktlog_peer){.user = src->user, .id = src->id};
-	d = (struct pktlog_peer){.user = dst ? dst->user : NULL, .id = dst ? dst->id : 0};
-	pktlog_enqueue(ls, lvl, &s, &d, pi, frame, len);
+		b->level[i] = atomic_load_explicit(&hl->level[i], memory_order_relaxed);
+	return true;
 }
 
-void hublog_forwarded(struct hublog *hl, const struct session *src, const struct session *dst,
-		      const struct pkt_info *pi, const struct pkt *p)
+void hublog_batch_note(struct hublog_batch *b, const struct session *dst, const struct pkt_info *pi,
+		       const struct pkt *p)
 {
 	size_t off = p->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
+	unsigned level = pktlog_level(b->level, pi);
+	struct pktlog_frame *f;
 
-	hublog_packet(hl, src, dst, pi, p->data + off, p->len - off);
+	if (level == PKTLOG_NONE || b->n == HUBLOG_BATCH_MAX)
+		return;
+	f = &b->f[b->n++];
+	f->pi = pi;
+	f->frame = p->data + off;
+	f->len = p->len - (uint32_t)off;
+	f->level = (uint8_t)level;
+	f->dst_len = dst ? dst->log_name_len : 0;
+	if (dst) /* dst may be gone once the hub lock is released */
+		memcpy(f->dst, dst->log_name, dst->log_name_len);
+}
+
+void hublog_batch_end(struct hublog_batch *b, const struct session *src)
+{
+	if (b->n)
+		pktlog_enqueue(b->ls, src->log_name, src->log_name_len, b->f, b->n);
+	b->n = 0;
 }
 
 void hublog_mac_moved(struct hublog *hl, const uint8_t mac[6], uint16_t vlan,
@@ -333,16 +342,19 @@ void hublog_all(struct hub_server *srv, const char *fmt, ...)
 	pthread_mutex_unlock(&srv->lock);
 }
 
-uint64_t hublog_dropped(const struct hublog *hl)
+void hublog_counts(const struct hublog *hl, struct hublog_counts *c)
 {
-	uint64_t n = 0;
 	struct log_stream *p = hl ? atomic_load_explicit(&hl->packets, memory_order_acquire) : NULL;
 	struct log_stream *s =
 	    hl ? atomic_load_explicit(&hl->security, memory_order_acquire) : NULL;
 
-	if (p)
-		n += log_stream_dropped(p);
-	if (s)
-		n += log_stream_dropped(s);
-	return n;
+	*c = (struct hublog_counts){0};
+	if (p) {
+		c->packet_written = log_stream_written(p);
+		c->packet_dropped = log_stream_dropped(p);
+	}
+	if (s) {
+		c->security_written = log_stream_written(s);
+		c->security_dropped = log_stream_dropped(s);
+	}
 }

@@ -7,19 +7,21 @@
  * security logs go to stderr (the journal under systemd) and no file is
  * written for them.  One logger for the process, like log.c.
  *
- * The calls from the rest of the hub are one line each: hublog_packet on
+ * The calls from the rest of the hub are one line each: hublog_batch_* on
  * the forwarding path (never blocks), hublog_security / hublog_session for
  * events, hublog_configure on start and reload, hublog_reopen on SIGHUP.
  */
 #ifndef VPN_HUBLOG_H
 #define VPN_HUBLOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "config.h"
 #include "packet.h"
+#include "pktlog.h"
 
 struct hublog;
 struct session;
@@ -40,16 +42,27 @@ void hublog_free(struct hublog *hl);
 void hublog_configure(struct hublog *hl, const struct hub_config *cfg, const struct conf_hub *ch);
 
 /*
- * Forwarding path: logs one frame src sent to dst (NULL: flooded) at the
- * level its classes give; copies a compact record and returns.  hl may be NULL.
+ * The forwarding path logs a chunk of frames from one source at a time:
+ * hublog_batch_begin (false: the packet log is off, skip the rest),
+ * hublog_batch_note for each frame switched, under the hub lock (dst NULL:
+ * flooded; it copies the destination's name, and nothing if the frame's
+ * classes are not logged), then hublog_batch_end after the lock, which
+ * queues the records, one lock and one timestamp for the chunk; it never
+ * blocks.  The frames and their parse results must live until then.
  */
-void hublog_packet(struct hublog *hl, const struct session *src, const struct session *dst,
-		   const struct pkt_info *pi, const uint8_t *frame, size_t len);
-
-/* hublog_packet for a queued frame (struct pkt, virtio-net header skipped). */
+#define HUBLOG_BATCH_MAX 16
+struct hublog_batch {
+	struct log_stream *ls;
+	uint32_t level[LOG_CLASSES];
+	unsigned n;
+	struct pktlog_frame f[HUBLOG_BATCH_MAX];
+};
 struct pkt;
-void hublog_forwarded(struct hublog *hl, const struct session *src, const struct session *dst,
-		      const struct pkt_info *pi, const struct pkt *p);
+bool hublog_batch_begin(struct hublog_batch *b, struct hublog *hl);
+void hublog_batch_note(struct hublog_batch *b, const struct session *dst, const struct pkt_info *pi,
+		       const struct pkt *p);
+void hublog_batch_end(struct hublog_batch *b, const struct session *src);
+
 /* Security log: a MAC address now reached through another session. */
 void hublog_mac_moved(struct hublog *hl, const uint8_t mac[6], uint16_t vlan,
 		      const struct session *to);
@@ -64,7 +77,11 @@ void hublog_session(const struct session *s, const char *fmt, ...)
 struct hub_server;
 void hublog_all(struct hub_server *srv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Packet and security records dropped so far because a queue was full. */
-uint64_t hublog_dropped(const struct hublog *hl);
+/* A hub's log records so far: written (rendered into the file's buffer) and dropped (queue full).
+ */
+struct hublog_counts {
+	uint64_t packet_written, packet_dropped, security_written, security_dropped;
+};
+void hublog_counts(const struct hublog *hl, struct hublog_counts *c);
 
 #endif

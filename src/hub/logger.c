@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The log writer thread and its streams (logger.h).  A stream's queue is a
- * byte ring of variable-length records: producers append at head under the
- * queue lock (a copy of a few hundred bytes at most, never I/O), the thread
- * reads [tail, head) without the lock and then advances tail under it, so
- * the region it reads is never written concurrently.
+ * byte ring of variable-length records: producers append under the queue
+ * lock (a copy of a few hundred bytes at most, never I/O) and publish head
+ * at the end of a batch; the thread reads [tail, head) and publishes tail,
+ * without ever taking that lock.  It runs at the lowest priority
+ * (SCHED_IDLE): on a saturated machine it gets only the time forwarding
+ * leaves, the queue fills and records are dropped (counted), frames never
+ * wait.  A lock it held while preempted would stall every producer, hence
+ * the lock-free consumer side.
  */
 #include "logger.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,21 +33,28 @@
 #define DROP_REPORT_MS 10000 /* ongoing drops reported this often */
 #define PRUNE_MS 60000	     /* retention checked this often */
 #define FLUSH_AT (LOGGER_BUF_BYTES / 2)
-#define LOGGER_NICE 10 /* the thread's nice value (Linux: per thread) */
+#define WAKE_AT (LOGGER_QUEUE_BYTES / 4) /* queued bytes that wake the thread early */
+#define LOGGER_NICE 19			 /* if SCHED_IDLE is refused (Linux: per thread) */
 
 struct log_stream {
 	struct log_stream *next; /* the logger's list; set before publication */
 	char name[128];
 
-	/* the queue, under lock */
-	pthread_mutex_t lock;
+	/* the queue: byte counters, position = counter % LOGGER_QUEUE_BYTES */
+	pthread_mutex_t lock; /* producers only */
 	unsigned char *ring;
-	uint64_t head, tail; /* byte counters; position = counter % LOGGER_QUEUE_BYTES */
-	uint64_t dropped;
-	bool kicked; /* the thread was woken for this fill; reset by the thread */
+	uint64_t fill;	       /* under lock: head plus the batch being written */
+	_Atomic uint64_t head; /* records before it are complete (release) */
+	_Atomic uint64_t tail; /* the thread is done with the bytes before it (release) */
+	atomic_ullong dropped; /* records refused: the queue was full */
+	atomic_ullong written; /* records rendered (the thread's; read by anyone) */
+	atomic_bool kicked;    /* the thread was woken for this fill; reset by the thread */
+	struct logger *lg;
+
+	/* new settings for the thread */
+	pthread_mutex_t opts_lock;
 	bool has_new_opts;
 	struct logfile_opts new_opts;
-	struct logger *lg;
 
 	/* the thread's own */
 	log_render_fn render;
@@ -51,6 +63,7 @@ struct log_stream {
 	size_t used;
 	uint64_t last_flush_ms, retry_ms, last_prune_ms, drop_report_ms;
 	uint64_t drops_reported, drops_seen;
+	uint64_t rendered;
 	bool failing; /* the last write failed; reported once */
 };
 
@@ -78,48 +91,61 @@ static void kick(struct logger *lg)
 
 /* ---- producer side ---- */
 
-void *log_stream_reserve(struct log_stream *ls, size_t paylen)
+void log_batch_begin(struct log_batch *b, struct log_stream *ls)
 {
+	b->ls = ls;
+	b->wake = false;
+	clock_gettime(CLOCK_REALTIME, &b->ts);
+	pthread_mutex_lock(&ls->lock);
+	/* acquire: the thread has finished reading what it released */
+	b->tail = atomic_load_explicit(&ls->tail, memory_order_acquire);
+}
+
+void *log_batch_add(struct log_batch *b, size_t paylen)
+{
+	struct log_stream *ls = b->ls;
 	size_t need = (sizeof(struct log_rec) + paylen + REC_ALIGN - 1) & ~(size_t)(REC_ALIGN - 1);
+	size_t pos = ls->fill % LOGGER_QUEUE_BYTES, room_to_end = LOGGER_QUEUE_BYTES - pos;
+	uint64_t used = ls->fill - b->tail;
 	struct log_rec *r;
-	size_t pos, room_to_end;
-	bool wake = false;
 
 	if (need > LOGGER_QUEUE_BYTES / 4)
-		return NULL;
-	pthread_mutex_lock(&ls->lock);
-	pos = ls->head % LOGGER_QUEUE_BYTES;
-	room_to_end = LOGGER_QUEUE_BYTES - pos;
+		goto full;
 	if (room_to_end < need) { /* the record must be contiguous: pad to the start */
-		if (ls->head - ls->tail + room_to_end + need > LOGGER_QUEUE_BYTES)
+		if (used + room_to_end + need > LOGGER_QUEUE_BYTES)
 			goto full;
 		((struct log_rec *)(ls->ring + pos))->len = REC_PAD;
-		ls->head += room_to_end;
+		ls->fill += room_to_end;
 		pos = 0;
-	} else if (ls->head - ls->tail + need > LOGGER_QUEUE_BYTES) {
+	} else if (used + need > LOGGER_QUEUE_BYTES) {
 		goto full;
 	}
 	r = (struct log_rec *)(ls->ring + pos);
 	r->len = (uint32_t)need;
 	r->paylen = (uint32_t)paylen;
-	clock_gettime(CLOCK_REALTIME, &r->ts);
-	ls->head += need;
-	if (!ls->kicked && ls->head - ls->tail > LOGGER_QUEUE_BYTES / 2) {
-		ls->kicked = true; /* half full: do not wait for the next pass */
-		wake = true;
+	r->ts = b->ts;
+	ls->fill += need;
+	/* relaxed: a wake-up more or less; the thread also wakes every PASS_MS */
+	if (ls->fill - b->tail > WAKE_AT &&
+	    !atomic_load_explicit(&ls->kicked, memory_order_relaxed)) {
+		atomic_store_explicit(&ls->kicked, true, memory_order_relaxed);
+		b->wake = true;
 	}
-	if (wake)
-		kick(ls->lg); /* one write(2) per half-fill, not per record */
 	return r->payload;
 full:
-	ls->dropped++;
-	pthread_mutex_unlock(&ls->lock);
+	atomic_fetch_add_explicit(&ls->dropped, 1, memory_order_relaxed);
 	return NULL;
 }
 
-void log_stream_commit(struct log_stream *ls)
+void log_batch_end(struct log_batch *b)
 {
+	struct log_stream *ls = b->ls;
+
+	/* release: the records written in this batch are complete before the thread sees them */
+	atomic_store_explicit(&ls->head, ls->fill, memory_order_release);
 	pthread_mutex_unlock(&ls->lock);
+	if (b->wake)
+		kick(ls->lg); /* one write(2) per fill, not per record */
 }
 
 void log_stream_vprintf(struct log_stream *ls, const char *fmt, va_list ap)
@@ -127,12 +153,14 @@ void log_stream_vprintf(struct log_stream *ls, const char *fmt, va_list ap)
 	char text[LOGGER_TEXT_MAX];
 	int n = vsnprintf(text, sizeof(text), fmt, ap);
 	size_t len = n < 0 ? 0 : (size_t)n >= sizeof(text) ? sizeof(text) - 1 : (size_t)n;
-	char *p = log_stream_reserve(ls, len);
+	struct log_batch b;
+	char *p;
 
-	if (!p)
-		return;
-	memcpy(p, text, len);
-	log_stream_commit(ls);
+	log_batch_begin(&b, ls);
+	p = log_batch_add(&b, len);
+	if (p)
+		memcpy(p, text, len);
+	log_batch_end(&b);
 }
 
 void log_stream_printf(struct log_stream *ls, const char *fmt, ...)
@@ -146,20 +174,20 @@ void log_stream_printf(struct log_stream *ls, const char *fmt, ...)
 
 uint64_t log_stream_dropped(struct log_stream *ls)
 {
-	uint64_t d;
+	return atomic_load_explicit(&ls->dropped, memory_order_relaxed);
+}
 
-	pthread_mutex_lock(&ls->lock);
-	d = ls->dropped;
-	pthread_mutex_unlock(&ls->lock);
-	return d;
+uint64_t log_stream_written(struct log_stream *ls)
+{
+	return atomic_load_explicit(&ls->written, memory_order_relaxed);
 }
 
 void log_stream_set_opts(struct log_stream *ls, const struct logfile_opts *opt)
 {
-	pthread_mutex_lock(&ls->lock);
+	pthread_mutex_lock(&ls->opts_lock);
 	ls->new_opts = *opt;
 	ls->has_new_opts = true;
-	pthread_mutex_unlock(&ls->lock);
+	pthread_mutex_unlock(&ls->opts_lock);
 }
 
 void logger_reopen(struct logger *lg)
@@ -239,6 +267,7 @@ static uint64_t render_queued(struct log_stream *ls, uint64_t tail, uint64_t hea
 				break; /* the file is failing: leave the rest queued */
 		}
 		ls->used += ls->render(r, ls->buf + ls->used);
+		ls->rendered++;
 		tail += r->len;
 	}
 	return tail;
@@ -252,7 +281,8 @@ static void report_drops(struct log_stream *ls, uint64_t dropped, uint64_t now_m
 	ls->drops_seen = dropped;
 	if (dropped == ls->drops_reported || (!ended && now_ms < ls->drop_report_ms))
 		return;
-	log_warnx("%s: %llu records dropped (queue full, the disk fell behind)%s; %llu in total",
+	log_warnx("%s: %llu records dropped (queue full: the disk or the CPU fell behind)%s; %llu "
+		  "in total",
 		  ls->name, (unsigned long long)(dropped - ls->drops_reported),
 		  ended ? "" : ", still dropping", (unsigned long long)dropped);
 	ls->drops_reported = dropped;
@@ -265,13 +295,14 @@ static void drain(struct log_stream *ls, uint64_t now_ms, bool reopen, bool fina
 	struct logfile_opts opt;
 	bool new_opts;
 
-	pthread_mutex_lock(&ls->lock);
-	head = ls->head;
-	tail = ls->tail;
+	pthread_mutex_lock(&ls->opts_lock);
 	new_opts = ls->has_new_opts;
 	opt = ls->new_opts;
 	ls->has_new_opts = false;
-	pthread_mutex_unlock(&ls->lock);
+	pthread_mutex_unlock(&ls->opts_lock);
+	/* acquire: pairs with the release in log_batch_end; the records are complete */
+	head = atomic_load_explicit(&ls->head, memory_order_acquire);
+	tail = atomic_load_explicit(&ls->tail, memory_order_relaxed); /* ours */
 	if (new_opts)
 		logfile_set_opts(&ls->file, &opt);
 	if (reopen)
@@ -283,11 +314,11 @@ static void drain(struct log_stream *ls, uint64_t now_ms, bool reopen, bool fina
 			break;
 		tail = render_queued(ls, tail, head, now_ms);
 	}
-	pthread_mutex_lock(&ls->lock);
-	ls->tail = tail;
-	ls->kicked = false;
-	dropped = ls->dropped;
-	pthread_mutex_unlock(&ls->lock);
+	/* release: done reading; producers may overwrite */
+	atomic_store_explicit(&ls->tail, tail, memory_order_release);
+	atomic_store_explicit(&ls->kicked, false, memory_order_relaxed);
+	atomic_store_explicit(&ls->written, ls->rendered, memory_order_relaxed);
+	dropped = atomic_load_explicit(&ls->dropped, memory_order_relaxed);
 	if (ls->used &&
 	    (final || ls->used >= FLUSH_AT || now_ms - ls->last_flush_ms >= LOGGER_FLUSH_MS))
 		flush(ls, now_ms, final);
@@ -305,8 +336,14 @@ static void pass(struct logger *lg, bool final)
 	struct log_stream *ls = atomic_load_explicit(&lg->streams, memory_order_acquire);
 	uint64_t now_ms = mono_ms();
 
+	/* text lines (security, server) first: in the little time a saturated machine leaves the
+	 * thread, they must not wait behind a packet log's backlog */
+	for (struct log_stream *t = ls; t; t = t->next)
+		if (t->render == log_render_text)
+			drain(t, now_ms, reopen, final);
 	for (; ls; ls = ls->next)
-		drain(ls, now_ms, reopen, final);
+		if (ls->render != log_render_text)
+			drain(ls, now_ms, reopen, final);
 }
 
 static void *logger_main(void *arg)
@@ -316,7 +353,8 @@ static void *logger_main(void *arg)
 	uint64_t v;
 
 	/* forwarding first: when the CPU is short, the log falls behind (and drops), not frames */
-	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), LOGGER_NICE);
+	if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &(struct sched_param){0}) != 0)
+		(void)setpriority(PRIO_PROCESS, (id_t)gettid(), LOGGER_NICE);
 
 	/* acquire: pairs with the release store in logger_free */
 	while (!atomic_load_explicit(&lg->stop, memory_order_acquire)) {
@@ -363,6 +401,7 @@ struct log_stream *logger_add(struct logger *lg, const char *name, const char *d
 		goto fail_mem;
 	snprintf(ls->name, sizeof(ls->name), "%s", name);
 	pthread_mutex_init(&ls->lock, NULL);
+	pthread_mutex_init(&ls->opts_lock, NULL);
 	ls->render = render;
 	ls->lg = lg;
 	ls->last_flush_ms = ls->last_prune_ms = mono_ms();
@@ -393,6 +432,7 @@ void logger_free(struct logger *lg)
 		next = ls->next;
 		logfile_close(&ls->file);
 		pthread_mutex_destroy(&ls->lock);
+		pthread_mutex_destroy(&ls->opts_lock);
 		free(ls->ring);
 		free(ls->buf);
 		free(ls);

@@ -24,7 +24,7 @@
 #include "logfile.h"
 
 #define LOGGER_FLUSH_MS 200	      /* buffered lines reach the file within this */
-#define LOGGER_QUEUE_BYTES (4u << 20) /* per stream: bounded memory, ~25,000 full records */
+#define LOGGER_QUEUE_BYTES (1u << 20) /* per stream: bounded memory, ~25,000 full records */
 #define LOGGER_BUF_BYTES (256u << 10) /* per stream write buffer */
 #define LOGGER_LINE_MAX 8192	      /* the longest line a renderer may produce */
 #define LOGGER_TEXT_MAX 1024	      /* security and server log messages */
@@ -64,12 +64,21 @@ void log_stream_set_opts(struct log_stream *ls, const struct logfile_opts *opt);
 void logger_reopen(struct logger *lg);
 
 /*
- * Reserves paylen bytes in the queue and returns the payload to fill, with
- * the stream's queue locked: call log_stream_commit right after.  NULL (and
- * one more drop counted) when the queue is full: nothing to commit then.
+ * Producers queue records in batches that share one lock and one timestamp:
+ * log_batch_begin locks the queue and reads the clock, log_batch_add
+ * reserves one record's payload to fill (NULL, and one more drop counted,
+ * when the queue is full), log_batch_end unlocks and wakes the thread if the
+ * queue is filling.  Nothing in between may block.
  */
-void *log_stream_reserve(struct log_stream *ls, size_t paylen);
-void log_stream_commit(struct log_stream *ls);
+struct log_batch {
+	struct log_stream *ls;
+	struct timespec ts; /* CLOCK_REALTIME at log_batch_begin */
+	uint64_t tail;	    /* the queue's tail then */
+	bool wake;
+};
+void log_batch_begin(struct log_batch *b, struct log_stream *ls);
+void *log_batch_add(struct log_batch *b, size_t paylen);
+void log_batch_end(struct log_batch *b);
 
 /* A text line for a security or server log (rendered by log_render_text). */
 void log_stream_printf(struct log_stream *ls, const char *fmt, ...)
@@ -81,5 +90,7 @@ size_t log_render_text(const struct log_rec *r, char *out);
 
 /* Records dropped so far because the queue was full. */
 uint64_t log_stream_dropped(struct log_stream *ls);
+/* Records rendered into the file's buffer so far (updated after each pass). */
+uint64_t log_stream_written(struct log_stream *ls);
 
 #endif

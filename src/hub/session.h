@@ -18,6 +18,7 @@
 #include "congestion.h"
 #include "firewall.h"
 #include "hub.h"
+#include "pktlog.h"
 #include "proto.h"
 #include "queue.h"
 #include "storm.h"
@@ -38,6 +39,8 @@ struct session {
 	SSL *ssl;
 	char peer[64]; /* "address:port" */
 	char user[PROTO_NAME_MAX + 1];
+	char log_name[PKTLOG_NAME_MAX]; /* "SID-USER-7" for the packet log; set by hub_attach */
+	uint16_t log_name_len;
 	uint32_t caps;
 	uint32_t keepalive_s, timeout_s; /* from the snapshot the login used */
 	struct cong_params cong;	 /* likewise; applies to the frames it sends */

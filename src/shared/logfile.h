@@ -30,7 +30,8 @@ enum logfile_switch {
 };
 
 #define LOGFILE_BASE_MAX 64
-#define LOGFILE_SPLIT_MAX 999 /* "~NN" pieces per period */
+#define LOGFILE_SPLIT_MAX 999	  /* "~NN" pieces per period */
+#define LOGFILE_WINDOW (1u << 20) /* written back, then dropped from the page cache, in these */
 
 struct logfile_opts {
 	unsigned switch_type;  /* enum logfile_switch; larger values mean month */
@@ -45,6 +46,7 @@ struct logfile {
 	struct logfile_opts opt;
 	int fd;		    /* -1 while closed (not opened yet, or after an error) */
 	uint64_t size;	    /* bytes in the current file */
+	uint64_t settled;   /* where the window being filled starts (see LOGFILE_WINDOW) */
 	time_t period_from; /* the current file's period: [from, until) */
 	time_t period_until;
 };

@@ -155,7 +155,9 @@ static char *csv_of(const uint8_t *frame, size_t len, unsigned level, const char
 		    const char *dst_user)
 {
 	struct logfile_opts o = {0};
-	struct pktlog_peer src = {.user = src_user, .id = 3}, dst = {.user = dst_user, .id = 4};
+	struct pktlog_frame f = {.frame = frame, .len = (uint32_t)len, .level = (uint8_t)level};
+	char src[PKTLOG_NAME_MAX];
+	size_t src_len = pktlog_session_name(src, src_user, 3);
 	struct pkt_info pi;
 	struct logger *lg;
 	struct log_stream *ls;
@@ -167,7 +169,10 @@ static char *csv_of(const uint8_t *frame, size_t len, unsigned level, const char
 	ls = logger_add(lg, "test packet log", tmpdir, "packet", &o, pktlog_render);
 	ck_assert_ptr_nonnull(ls);
 	ck_assert_int_eq(pkt_parse(frame, len, NULL, &pi), 0);
-	pktlog_enqueue(ls, level, &src, dst_user ? &dst : NULL, &pi, frame, len);
+	f.pi = &pi;
+	if (dst_user)
+		f.dst_len = (uint16_t)pktlog_session_name(f.dst, dst_user, 4);
+	pktlog_enqueue(ls, src, src_len, &f, 1);
 	logger_free(lg);
 	text = slurp("packet.log");
 	ck_assert_ptr_nonnull(text);
@@ -227,6 +232,65 @@ START_TEST(csv_each_type)
 			   csv_cases[_i].dst_user);
 
 	ck_assert_msg(strcmp(got, csv_cases[_i].line) == 0, "%s: got %s", csv_cases[_i].what, got);
+	free(got);
+}
+END_TEST
+
+/* One byte of a sample frame changed, and the line it gives (a branch each of the renderer). */
+static const struct {
+	const char *what;
+	const uint8_t *frame;
+	size_t len, at;
+	uint8_t value;
+	const char *line;
+} csv_variants[] = {
+#define FRAME(f) frame_##f, sizeof(frame_##f)
+    {"ARP reply", FRAME(arp), 21, 2,
+     "SID-ALICE-3,SID-BOB-4,5E2C910A4417,FFFFFFFFFFFF,0x0806,42,ARPv4,Response,-,-,-,-,-,-,"
+     "192.168.30.10 is at 5E2C910A4417,-\n"},
+    {"ARP other op", FRAME(arp), 21, 3,
+     "SID-ALICE-3,SID-BOB-4,5E2C910A4417,FFFFFFFFFFFF,0x0806,42,ARPv4,Op=3,-,-,-,-,-,-,-,-\n"},
+    {"TCP FIN+RST", FRAME(syn), 47, 0x05,
+     "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,54,TCP_CONNECTv4,FIN+RST,"
+     "192.168.30.10,51234,10.0.0.5,microsoft-ds(445),3052337823,0,WindowSize=64240,-\n"},
+    {"TCP no flags", FRAME(syn), 47, 0,
+     "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,54,TCP_DATAv4,-,"
+     "192.168.30.10,51234,10.0.0.5,microsoft-ds(445),3052337823,0,WindowSize=64240,-\n"},
+    {"GRE", FRAME(icmp), 23, 47,
+     "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,46,IPv4(0x2F),-,"
+     "192.168.30.10,-,10.0.0.5,-,-,-,-,-\n"},
+    {"ICMP unknown type", FRAME(icmp), 34, 42,
+     "SID-ALICE-3,SID-BOB-4,5E2C910A4417,00155D012A0B,0x0800,46,ICMPv4,Type=42 Code=0,"
+     "192.168.30.10,-,10.0.0.5,-,-,-,-,-\n"},
+#undef FRAME
+};
+
+START_TEST(csv_variant)
+{
+	uint8_t frame[512];
+	char *got;
+
+	ck_assert_uint_le(csv_variants[_i].len, sizeof(frame));
+	memcpy(frame, csv_variants[_i].frame, csv_variants[_i].len);
+	frame[csv_variants[_i].at] = csv_variants[_i].value;
+	got = csv_of(frame, csv_variants[_i].len, PKTLOG_HEADER, "alice", "bob");
+	ck_assert_msg(strcmp(got, csv_variants[_i].line) == 0, "%s: got %s", csv_variants[_i].what,
+		      got);
+	free(got);
+}
+END_TEST
+
+START_TEST(csv_ike)
+{
+	uint8_t frame[sizeof(frame_udp)];
+	char *got;
+
+	memcpy(frame, frame_udp, sizeof(frame));
+	frame[36] = 0x01; /* destination port 500 */
+	frame[37] = 0xf4;
+	got = csv_of(frame, sizeof(frame), PKTLOG_HEADER, "alice", NULL);
+	ck_assert_str_eq(got, "SID-ALICE-3,-,5E2C910A4417,00155D012A0B,0x0800,47,IKE_CONNECTv4,-,"
+			      "192.168.30.10,5000,10.0.0.5,isakmp(500),-,-,-,-\n");
 	free(got);
 }
 END_TEST
@@ -557,6 +621,8 @@ Suite *log_suite(void)
 	tcase_add_loop_test(csv, csv_each_type, 0, sizeof(csv_cases) / sizeof(csv_cases[0]));
 	tcase_add_test(csv, csv_full_level_hex);
 	tcase_add_test(csv, csv_escaping);
+	tcase_add_loop_test(csv, csv_variant, 0, sizeof(csv_variants) / sizeof(csv_variants[0]));
+	tcase_add_test(csv, csv_ike);
 	tcase_add_test(csv, level_per_class);
 	suite_add_tcase(s, csv);
 	tcase_add_test(files, rotate_at_day_boundary);
