@@ -193,6 +193,13 @@ void pktlog_enqueue(struct log_stream *ls, const char *src, size_t src_len,
  */
 
 static const char hex_digit[] = "0123456789ABCDEF";
+/* "000102...FEFF": a byte's two hex digits in one load */
+#define HEX_ROW(h)                                                                                 \
+	h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" h "8" h "9" h "A" h "B" h "C" h "D" h      \
+	  "E" h "F"
+static const char hex_pair[513] = HEX_ROW("0") HEX_ROW("1") HEX_ROW("2") HEX_ROW("3") HEX_ROW("4")
+    HEX_ROW("5") HEX_ROW("6") HEX_ROW("7") HEX_ROW("8") HEX_ROW("9") HEX_ROW("A") HEX_ROW("B")
+	HEX_ROW("C") HEX_ROW("D") HEX_ROW("E") HEX_ROW("F");
 
 static char *put_mem(char *o, const void *s, size_t n)
 {
@@ -207,15 +214,33 @@ static char *put_str(char *o, const char *s)
 	return put_mem(o, s, strlen(s));
 }
 
+/* "00".."99": two decimal digits in one load */
+static const char dec_pair[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
 static char *put_u(char *o, uint32_t v)
 {
-	char t[10];
-	int i = 10;
+	int n = v < 10		 ? 1
+		: v < 100	 ? 2
+		: v < 1000	 ? 3
+		: v < 10000	 ? 4
+		: v < 100000	 ? 5
+		: v < 1000000	 ? 6
+		: v < 10000000	 ? 7
+		: v < 100000000	 ? 8
+		: v < 1000000000 ? 9
+				 : 10;
+	char *end = o + n;
 
-	do
-		t[--i] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	return put_mem(o, t + i, (size_t)(10 - i));
+	for (; v >= 100; v /= 100)
+		memcpy(end -= 2, dec_pair + 2 * (v % 100), 2);
+	if (v >= 10)
+		memcpy(end - 2, dec_pair + 2 * v, 2);
+	else
+		end[-1] = (char)('0' + v);
+	return o + n;
 }
 
 static char *put_hex(char *o, uint32_t v, int digits)
@@ -227,27 +252,18 @@ static char *put_hex(char *o, uint32_t v, int digits)
 
 static char *put_hex_bytes(char *o, const uint8_t *b, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		*o++ = hex_digit[b[i] >> 4];
-		*o++ = hex_digit[b[i] & 15];
-	}
+	for (size_t i = 0; i < n; i++, o += 2)
+		memcpy(o, hex_pair + 2 * b[i], 2);
 	return o;
 }
 
 static char *put_ip4(char *o, const uint8_t a[4])
 {
 	for (int i = 0; i < 4; i++) {
-		unsigned v = a[i];
-
-		if (i)
-			*o++ = '.';
-		if (v >= 100)
-			*o++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*o++ = (char)('0' + v / 10 % 10);
-		*o++ = (char)('0' + v % 10);
+		o = put_u(o, a[i]);
+		*o++ = '.';
 	}
-	return o;
+	return o - 1;
 }
 
 static char *put_ip(char *o, bool v6, const uint8_t *a)
@@ -340,6 +356,8 @@ static enum kind kind_of(const struct pktlog_rec *r)
 
 static const char *port_name(uint16_t port)
 {
+	if (port > 4500) /* the most common answer, at once */
+		return NULL;
 	switch (port) {
 	case 20:
 		return "ftp-data";
