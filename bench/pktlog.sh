@@ -15,8 +15,10 @@
 # the hub's input rate is printed too.  Lines written and records dropped
 # come from the hub's own counters (vpnhubctl stats).  The cost of a level is
 # the median over the rounds of (rate at that level / rate with the log off
-# in the same round).  Numbers only, no pass/fail.
-# Usage (root): [BUILD=build-rel] [DURATION=10] [REPEAT=5] bench/pktlog.sh
+# in the same round).  With FPS set, the sender is paced to FPS frames/s
+# instead: what the log keeps when the machine is not saturated.  Numbers
+# only, no pass/fail.
+# Usage (root): [BUILD=build-rel] [DURATION=10] [REPEAT=5] [FPS=N] bench/pktlog.sh
 set -u
 cd "$(dirname "$0")/.." && source tests/e2e/lib.sh
 : "${DURATION:=10}" "${REPEAT:=5}"
@@ -57,7 +59,7 @@ start_hub
 ns c2 "$BADPEER" 10.199.2.1 5555 DEFAULT bob bob-pw sink >"$WORK/sink.out" 2>&1 &
 SINK=$!
 wait_for "sink logged in" 10 grep -q counting "$WORK/sink.out" || exit 1
-ns c1 "$BADPEER" 10.199.1.1 5555 DEFAULT alice alice-pw flood >"$WORK/flood.out" 2>&1 &
+ns c1 "$BADPEER" 10.199.1.1 5555 DEFAULT alice alice-pw flood ${FPS:-} >"$WORK/flood.out" 2>&1 &
 FLOOD=$!
 CLIENT_PID=([1]=$FLOOD [2]=$SINK)
 wait_for "flood running" 10 grep -q flooding "$WORK/flood.out" || exit 1

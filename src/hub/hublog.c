@@ -230,9 +230,12 @@ void hublog_configure(struct hublog *hl, const struct hub_config *cfg, const str
 	pthread_mutex_unlock(&hl_lock);
 }
 
+/* Room a chunk's records take at header level, about: less than this left, the chunk is dropped. */
+#define BATCH_ROOM (HUBLOG_BATCH_MAX * 256)
+
 bool hublog_batch_begin(struct hublog_batch *b, struct hublog *hl)
 {
-	b->n = 0;
+	b->n = b->lost = 0;
 	/* relaxed: a reload may switch logging on or off a few frames late */
 	if (!hl || !atomic_load_explicit(&hl->packets_on, memory_order_relaxed))
 		return false;
@@ -241,6 +244,7 @@ bool hublog_batch_begin(struct hublog_batch *b, struct hublog *hl)
 		return false;
 	for (int i = 0; i < LOG_CLASSES; i++)
 		b->level[i] = atomic_load_explicit(&hl->level[i], memory_order_relaxed);
+	b->full = log_stream_full(b->ls, BATCH_ROOM);
 	return true;
 }
 
@@ -253,6 +257,10 @@ void hublog_batch_note(struct hublog_batch *b, const struct session *dst, const 
 
 	if (level == PKTLOG_NONE || b->n == HUBLOG_BATCH_MAX)
 		return;
+	if (b->full) { /* the logger is behind: no copies that would be refused anyway */
+		b->lost++;
+		return;
+	}
 	f = &b->f[b->n++];
 	f->pi = pi;
 	f->frame = p->data + off;
@@ -265,9 +273,11 @@ void hublog_batch_note(struct hublog_batch *b, const struct session *dst, const 
 
 void hublog_batch_end(struct hublog_batch *b, const struct session *src)
 {
+	if (b->lost)
+		log_stream_count_dropped(b->ls, b->lost);
 	if (b->n)
 		pktlog_enqueue(b->ls, src->log_name, src->log_name_len, b->f, b->n);
-	b->n = 0;
+	b->n = b->lost = 0;
 }
 
 void hublog_mac_moved(struct hublog *hl, const uint8_t mac[6], uint16_t vlan,

@@ -54,7 +54,8 @@ void hublog_configure(struct hublog *hl, const struct hub_config *cfg, const str
 struct hublog_batch {
 	struct log_stream *ls;
 	uint32_t level[LOG_CLASSES];
-	unsigned n;
+	bool full; /* the queue was full at the start: count the chunk's records as dropped */
+	unsigned n, lost; /* records in f; records dropped because full */
 	struct pktlog_frame f[HUBLOG_BATCH_MAX];
 };
 struct pkt;

@@ -172,6 +172,20 @@ void log_stream_printf(struct log_stream *ls, const char *fmt, ...)
 	va_end(ap);
 }
 
+bool log_stream_full(struct log_stream *ls, size_t bytes)
+{
+	/* relaxed: a hint; a record that does not fit is still refused by log_batch_add */
+	uint64_t used = atomic_load_explicit(&ls->head, memory_order_relaxed) -
+			atomic_load_explicit(&ls->tail, memory_order_relaxed);
+
+	return used + bytes > LOGGER_QUEUE_BYTES;
+}
+
+void log_stream_count_dropped(struct log_stream *ls, uint64_t n)
+{
+	atomic_fetch_add_explicit(&ls->dropped, n, memory_order_relaxed);
+}
+
 uint64_t log_stream_dropped(struct log_stream *ls)
 {
 	return atomic_load_explicit(&ls->dropped, memory_order_relaxed);

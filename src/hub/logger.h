@@ -24,7 +24,7 @@
 #include "logfile.h"
 
 #define LOGGER_FLUSH_MS 200	      /* buffered lines reach the file within this */
-#define LOGGER_QUEUE_BYTES (1u << 20) /* per stream: bounded memory, ~25,000 full records */
+#define LOGGER_QUEUE_BYTES (4u << 20) /* per stream: bounded memory, ~25,000 full records */
 #define LOGGER_BUF_BYTES (256u << 10) /* per stream write buffer */
 #define LOGGER_LINE_MAX 8192	      /* the longest line a renderer may produce */
 #define LOGGER_TEXT_MAX 1024	      /* security and server log messages */
@@ -87,6 +87,14 @@ void log_stream_vprintf(struct log_stream *ls, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* "2025-01-15T09:12:01.002+0100 <text>\n" */
 size_t log_render_text(const struct log_rec *r, char *out);
+
+/*
+ * Whether the queue has less than bytes of room (a hint, without the lock), and
+ * counting n records the caller dropped on that account: a producer with many
+ * records skips the copying when they cannot fit anyway.
+ */
+bool log_stream_full(struct log_stream *ls, size_t bytes);
+void log_stream_count_dropped(struct log_stream *ls, uint64_t n);
 
 /* Records dropped so far because the queue was full. */
 uint64_t log_stream_dropped(struct log_stream *ls);

@@ -10,8 +10,8 @@
  *         the hub closes it (then exit 0): for tests that need many sessions
  *         sink: announces MAC 02:00:00:00:00:02, then counts the frames it
  *         receives and prints "frames N" (cumulative) every second
- *         flood: sends 64-byte UDP frames 02:..:01 -> 02:..:02 as fast as
- *         TLS takes them, 512 per record (bench/pktlog.sh)
+ *         flood [FPS]: sends 64-byte UDP frames 02:..:01 -> 02:..:02, 512 per
+ *         record, as fast as TLS takes them or FPS frames/s (bench/pktlog.sh)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -115,17 +115,26 @@ static void bench_frame(uint8_t *msg, uint8_t from, uint8_t to)
 	memcpy(f + 14, ip_udp, sizeof(ip_udp));
 }
 
-/* Sends BENCH_BATCH frames per TLS record until the hub hangs up. */
-static int flood(SSL *ssl)
+/* Sends BENCH_BATCH frames per TLS record until the hub hangs up, fps a second (0: no limit). */
+static int flood(SSL *ssl, unsigned long fps)
 {
 	static uint8_t batch[BENCH_BATCH * (PROTO_HDR_LEN + BENCH_FRAME_LEN)];
+	uint64_t period_ns = fps ? 1000000000ull * BENCH_BATCH / fps : 0;
+	struct timespec due;
 
 	for (size_t i = 0; i < BENCH_BATCH; i++)
 		bench_frame(batch + i * (PROTO_HDR_LEN + BENCH_FRAME_LEN), 1, 2);
 	printf("badpeer: logged in, flooding\n");
 	fflush(stdout);
-	while (tls_write_all(ssl, batch, sizeof(batch)) == 0)
-		;
+	clock_gettime(CLOCK_MONOTONIC, &due);
+	while (tls_write_all(ssl, batch, sizeof(batch)) == 0) {
+		if (!period_ns)
+			continue;
+		due.tv_nsec += (long)period_ns;
+		due.tv_sec += due.tv_nsec / 1000000000;
+		due.tv_nsec %= 1000000000;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL);
+	}
 	return 0;
 }
 
@@ -211,8 +220,8 @@ int main(int argc, char **argv)
 	size_t n;
 	int fd;
 
-	if (argc != 7) {
-		fprintf(stderr, "usage: badpeer HOST PORT HUB USER PASSWORD MODE\n");
+	if (argc != 7 && !(argc == 8 && strcmp(argv[6], "flood") == 0)) {
+		fprintf(stderr, "usage: badpeer HOST PORT HUB USER PASSWORD MODE [FPS]\n");
 		return 2;
 	}
 	ctx = tls_client_ctx(NULL, err, sizeof(err));
@@ -235,7 +244,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "badpeer: login failed\n");
 		return 2;
 	} else if (strcmp(argv[6], "flood") == 0 || strcmp(argv[6], "sink") == 0) {
-		return strcmp(argv[6], "flood") == 0 ? flood(ssl) : sink(ssl, fd);
+		return strcmp(argv[6], "flood") == 0
+			   ? flood(ssl, argc > 7 ? strtoul(argv[7], NULL, 10) : 0)
+			   : sink(ssl, fd);
 	} else if (strcmp(argv[6], "idle") == 0) {
 		idle(ssl);
 		SSL_free(ssl);
