@@ -62,6 +62,18 @@ assert "TCP RST answer logged" wait_for "RST" 5 grep -qE ',TCP_CONNECTv4,RST\+AC
 refute "no line for UDP or TCP data (class level 0)" grep -qE ',(UDPv4|TCP_DATAv4),' "$PKT"
 assert "every packet log line has 18 columns" \
 	awk -F, 'NF != 18 { exit 1 }' "$PKT"
+# stats counts what the logger rendered: at least the lines in the file now
+log_count() { # FIELD: that log_records counter of hub DEFAULT
+	"$BUILD/vpnhubctl" -s "$WORK/admin.sock" stats --json |
+		python3 -c "import json, sys; print(json.load(sys.stdin)['log_records']['$1'])"
+}
+written_covers_file() { # the file first: the logger may write more in between
+	local lines
+	lines=$(wc -l <"$PKT")
+	[ "$(log_count packet_written)" -ge "$lines" ]
+}
+drops_counted() { [ "$(log_count packet_dropped)" -gt 0 ]; }
+assert "vpnhubctl stats: packet log records written" written_covers_file
 # the logger writes at least every 200 ms: wait for lines, never assume them there
 assert "security log: alice logged in, with an ISO-8601 time and zone" wait_for "login" 5 \
 	grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+[+-][0-9]{4} session [0-9]+ \(alice\) from \[::ffff:10.199.1.2\]:[0-9]+: logged in to hub DEFAULT' "$SEC"
@@ -119,6 +131,7 @@ assert "the write error is reported" wait_for "write error" 5 \
 	grep -q "hub DEFAULT packet log: cannot write .*No space left on device" "$WORK/hub.log"
 assert "the dropped records are counted" wait_for "drop count" 15 \
 	grep -qE "hub DEFAULT packet log: [0-9]+ records dropped" "$WORK/hub.log"
+assert "vpnhubctl stats: packet log records dropped" drops_counted
 assert "ping still fine" ping_ok c2 10.77.0.1
 sed -n 's/.*hub DEFAULT packet log: \([0-9]* records dropped.*\)/# \1/p' "$WORK/hub.log" | tail -1
 finish
