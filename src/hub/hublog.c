@@ -192,7 +192,7 @@ static bool configure_stream(struct hublog *hl, _Atomic(struct log_stream *) *sl
 		return true;
 	}
 	ls = open_stream(hl, what, base, o, render);
-	/* release: pairs with the acquire loads in hublog_packet and hublog_security */
+	/* release: pairs with the acquire loads in hublog_batch_begin and security_line */
 	atomic_store_explicit(slot, ls, memory_order_release);
 	return ls != NULL;
 }
