@@ -527,8 +527,8 @@ static bool tag_for_access_port(uint16_t vlan_id, struct pkt **pp, uint16_t tpid
 	return true;
 }
 
-#define FORWARD_CHUNK HUBLOG_BATCH_MAX /* frames parsed outside the lock, then switched under it   \
-					*/
+/* frames parsed outside the lock, then switched under it; their log records queued after it */
+#define FORWARD_CHUNK HUBLOG_BATCH_MAX
 
 void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned n, uint64_t now_ms)
 {
