@@ -468,6 +468,33 @@ static void old_file(const char *name, size_t size, time_t mtime)
 	ck_assert_int_eq(utimes(path, tv), 0);
 }
 
+/* Past several LOGFILE_WINDOWs (written back, dropped from the page cache): every byte still there.
+ */
+START_TEST(windows_settled_content_intact)
+{
+	enum { LINES = 3 * LOGFILE_WINDOW / 64 + 100 };
+	struct logfile lf;
+	char line[65], *text;
+
+	init_file(&lf, LOGFILE_SWITCH_NONE, 0, 0, 0);
+	for (unsigned i = 0; i < LINES; i++) {
+		snprintf(line, sizeof(line), "%063u\n", i);
+		put_line(&lf, line, T_20250115_235959);
+	}
+	ck_assert_uint_eq(lf.settled, 3 * (uint64_t)LOGFILE_WINDOW);
+	logfile_close(&lf);
+	text = slurp("packet.log");
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(strlen(text), (size_t)LINES * 64);
+	for (unsigned i = 0; i < LINES; i++) {
+		snprintf(line, sizeof(line), "%063u\n", i);
+		ck_assert_int_eq(memcmp(text + (size_t)i * 64, line, 64), 0);
+	}
+	free(text);
+	remove_tmpdir();
+}
+END_TEST
+
 START_TEST(retention_by_age)
 {
 	time_t now = T_20250115_235959;
@@ -707,6 +734,7 @@ Suite *log_suite(void)
 	tcase_add_test(files, rotate_at_each_switch_type);
 	tcase_add_test(files, no_switch_never_rotates);
 	tcase_add_test(files, split_by_size);
+	tcase_add_test(files, windows_settled_content_intact);
 	tcase_add_test(files, retention_by_age);
 	tcase_add_test(files, retention_by_total_size);
 	tcase_add_test(files, reopen_after_logrotate);
