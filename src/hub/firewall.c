@@ -542,7 +542,7 @@ static void vnet_shift(uint8_t *vh, int delta)
 
 struct pkt *fw_vlan_insert(const struct pkt *p, uint16_t vlan_id, uint16_t tpid)
 {
-	size_t off = p->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
+	size_t off = pkt_frame_off(p);
 	struct pkt *q;
 
 	if (p->len < off + 12 || p->len + 4 > PROTO_PAYLOAD_MAX)
@@ -571,7 +571,7 @@ static uint16_t csum_replace(uint16_t sum, uint16_t old, uint16_t new_)
 
 struct pkt *fw_edit_copy(const struct pkt *p, const struct pkt_info *pi, unsigned edits)
 {
-	size_t off = p->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
+	size_t off = pkt_frame_off(p);
 	bool untag = edits & FW_EDIT_UNTAG && pi->flags & PKT_F_VLAN;
 	struct pkt *q = pkt_new(p->data, p->len, p->flags);
 	uint8_t *f;

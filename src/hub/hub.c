@@ -513,7 +513,7 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
  */
 static bool tag_for_access_port(uint16_t vlan_id, struct pkt **pp, uint16_t tpid)
 {
-	size_t off = (*pp)->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
+	size_t off = pkt_frame_off(*pp);
 	const uint8_t *f = (*pp)->data + off;
 	struct pkt *tagged;
 
@@ -553,7 +553,7 @@ void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned
 			early[i] = FW_PASS;
 			if (access_vlan && !tag_for_access_port(access_vlan, pp, opts.vlan_tpid))
 				early[i] = fw_policy(POL_VLAN_ID);
-			off = (*pp)->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
+			off = pkt_frame_off(*pp);
 			if (pkt_parse((*pp)->data + off, (*pp)->len - off, &opts, &info[i]) != 0)
 				early[i] = FW_R_MALFORMED;
 		}

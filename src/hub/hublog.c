@@ -251,7 +251,7 @@ bool hublog_batch_begin(struct hublog_batch *b, struct hublog *hl)
 void hublog_batch_note(struct hublog_batch *b, const struct session *dst, const struct pkt_info *pi,
 		       const struct pkt *p)
 {
-	size_t off = p->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
+	size_t off = pkt_frame_off(p);
 	unsigned level = pktlog_level(b->level, pi);
 	struct pktlog_frame *f;
 

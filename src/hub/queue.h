@@ -47,6 +47,12 @@ struct pkt *pkt_new(const uint8_t *data, uint32_t len, uint8_t flags);
 void pkt_get(struct pkt *p);
 void pkt_put(struct pkt *p);
 
+/* Where the Ethernet frame starts in p->data: after the virtio_net_hdr, if any. */
+static inline size_t pkt_frame_off(const struct pkt *p)
+{
+	return p->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
+}
+
 struct queue_stats {
 	uint64_t drops_full;	  /* frames refused because the queue was at its bound */
 	uint64_t drops_throttled; /* bulk frames of heavy sources dropped early (congested) */
