@@ -2,8 +2,8 @@
 /*
  * The server (configuration, TLS context, every session) and its virtual hubs.
  * A hub owns its MAC table and its list of established sessions, both under
- * hub->lock; hub_forward() switches a batch of frames under one acquisition
- * of that lock.  Lock order: server->lock, then hub->lock, then queue locks.
+ * hub->lock; forward.h switches frames through them.  Lock order: server->lock, then hub->lock,
+ * then queue locks.
  */
 #ifndef VPN_HUB_H
 #define VPN_HUB_H
@@ -18,7 +18,7 @@
 #include "firewall.h"
 #include "proto.h"
 #include "queue.h"
-#include "switch.h"
+#include "mactable.h"
 
 struct hublog;
 struct session;
@@ -108,14 +108,6 @@ int hub_recheck(struct hub_server *srv, const struct hub_config *used, const str
 int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions, uint32_t max_logins);
 /* Removes the session and its MAC entries; after this no one queues to it. */
 void hub_detach(struct hub *h, struct session *s);
-
-/*
- * Switches n frames received from src: learn, look up, queue to the
- * destination(s) and wake them.  Takes the hub lock once; the caller keeps
- * its own references to pkts[] and drops them afterwards.
- */
-void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned n,
-		 uint64_t now_ms);
 
 uint64_t hub_now_ms(void);
 

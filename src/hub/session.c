@@ -20,6 +20,7 @@
 #include <openssl/crypto.h>
 
 #include "frame.h"
+#include "forward.h"
 #include "hublog.h"
 #include "log.h"
 #include "stream.h"

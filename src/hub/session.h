@@ -22,7 +22,7 @@
 #include "proto.h"
 #include "queue.h"
 #include "storm.h"
-#include "switch.h"
+#include "mactable.h"
 
 enum sess_state {
 	SESS_HANDSHAKE,	  /* TLS and login in progress; not in any hub */

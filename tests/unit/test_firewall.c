@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "firewall.h"
+#include "forward.h"
 #include "hub.h"
 #include "packet.h"
 #include "session.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "suites.h"
-#include "switch.h"
+#include "mactable.h"
 
 /* A locally administered unicast MAC numbered i. */
 static void mac_of(uint32_t i, uint8_t mac[6])
