@@ -22,7 +22,8 @@
 #include <unistd.h>
 
 #include "admin_cmd.h"
-#include "admin_parse.h"
+#include "admin_session.h"
+#include "cmdline.h"
 #include "log.h"
 
 #ifndef VPN_VERSION

@@ -14,6 +14,8 @@
 #include <arpa/inet.h>
 
 #include "admin_impl.h"
+#include "admin_out.h"
+#include "hub.h"
 #include "hublog.h"
 #include "cfg.h"
 #include "iptable.h"
