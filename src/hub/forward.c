@@ -8,11 +8,58 @@
 #include "forward.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 
 #include "frame.h"
 #include "hublog.h"
+#include "log.h"
 #include "packet.h"
+#include "rewrite.h"
 #include "session.h"
+
+/* Counts and logs a drop of reason (one security-log line per episode). */
+static void drop_frame(struct hub *h, struct session *s, enum fw_reason r,
+		       const struct pkt_info *pi, uint64_t now_ms)
+{
+	struct fw_episode *e = &s->fw.episode[r];
+	char what[160], why[48];
+
+	atomic_fetch_add_explicit(&h->fw.drops[r], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->fw.drops[r], 1, memory_order_relaxed);
+	if (e->frames && now_ms - e->last_ms < FW_EPISODE_GAP_MS) {
+		e->frames++;
+		e->last_ms = now_ms;
+		return;
+	}
+	pkt_describe(pi, what, sizeof(what));
+	if (r == FW_R_ACCESS_LIST)
+		snprintf(why, sizeof(why), "AccessList entry %u", s->fw.acl_id);
+	else
+		snprintf(why, sizeof(why), "%s", fw_reason_name(r));
+	if (e->frames > 1)
+		log_info("security: hub %s session %u (%s): dropping frames (%s): %s; the "
+			 "previous episode dropped %llu",
+			 h->name, s->id, s->user, why, what, (unsigned long long)e->frames);
+	else
+		log_info("security: hub %s session %u (%s): dropping frames (%s): %s", h->name,
+			 s->id, s->user, why, what);
+	hublog_session(s, "dropping frames (%s): %s", why, what);
+	e->frames = 1;
+	e->last_ms = now_ms;
+}
+
+/* DHCP ACK snooping for DHCPForce: records the address a server gave. */
+static void snoop_dhcp(struct hub *h, const struct pkt_info *pi, uint64_t now_ms)
+{
+	struct sw_port *port;
+
+	if (pi->l7 != PKT_L7_DHCPV4 || pi->dhcp_op != 2 || pi->dhcp_msg_type != PKT_DHCP_ACK ||
+	    h->fw.opt.no_ip_table)
+		return;
+	port = sw_lookup(h->macs, pi->dhcp_chaddr, pi->vlan_id, now_ms);
+	if (port)
+		ipt_learn_dhcp(h->fw.ips, pi->dhcp_yiaddr, &sess_from_port(port)->fw.ips, now_ms);
+}
 
 /* Queues p to dst under src's congestion control; caller holds the hub lock. */
 static enum queue_push_result enqueue(struct hub *h, struct session *src, struct session *dst,
@@ -52,11 +99,18 @@ static enum queue_push_result deliver(struct hub *h, struct session *src, struct
 	unsigned edits;
 	struct pkt *copy;
 
-	if (fw_egress(h, src, dst, pi, p->len, now_ms, acl_decided, &edits) != FW_PASS)
+	enum fw_reason why =
+	    fw_egress(&h->fw, &src->fw, &dst->fw, pi, p->len, now_ms, acl_decided, &edits);
+
+	if (why != FW_PASS) {
+		if (why !=
+		    fw_policy(POL_VLAN_ID)) /* another VLAN's frame: not for dst, not a drop */
+			drop_frame(h, dst, why, pi, now_ms);
 		return QUEUE_PUSHED;
+	}
 	if (!edits)
 		return enqueue(h, src, dst, p, now_ms);
-	copy = fw_edit_copy(p, pi, edits);
+	copy = rewrite_copy(p, pi, edits & FW_EDIT_UNTAG, edits & FW_EDIT_RA_ZERO);
 	if (!copy) {
 		atomic_fetch_add_explicit(&h->stats.drops_nomem, 1, memory_order_relaxed);
 		return QUEUE_PUSHED;
@@ -116,16 +170,17 @@ static bool learn(struct hub *h, struct session *src, const struct pkt_info *pi,
 {
 	switch (sw_learn(h->macs, pi->src, pi->vlan_id, &src->port, now_ms)) {
 	case SW_EXCLUSIVE:
-		fw_drop(h, src, fw_policy(POL_CHECK_MAC), pi, now_ms);
+		drop_frame(h, src, fw_policy(POL_CHECK_MAC), pi, now_ms);
 		return false;
 	case SW_PORT_LIMIT:
 		atomic_fetch_add_explicit(&h->stats.drops_mac, 1, memory_order_relaxed);
-		fw_drop(h, src, fw_policy(src->fw.pol.v[POL_MAX_MAC] ? POL_MAX_MAC : POL_NO_BRIDGE),
-			pi, now_ms);
+		drop_frame(h, src,
+			   fw_policy(src->fw.pol.v[POL_MAX_MAC] ? POL_MAX_MAC : POL_NO_BRIDGE), pi,
+			   now_ms);
 		return false;
 	case SW_TABLE_FULL:
 		atomic_fetch_add_explicit(&h->stats.drops_mac, 1, memory_order_relaxed);
-		fw_drop(h, src, FW_R_MAC_TABLE, pi, now_ms);
+		drop_frame(h, src, FW_R_MAC_TABLE, pi, now_ms);
 		return false;
 	case SW_MOVED:
 		hublog_mac_moved(h->log, pi->src, pi->vlan_id, src);
@@ -143,17 +198,22 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 	struct cong_frame cf;
 	struct sw_port *port;
 	struct session *dst;
+	enum fw_reason why;
 	bool acl_decided;
 
 	if (pi->flags & PKT_F_BAD_SOURCE) {
 		atomic_fetch_add_explicit(&h->stats.drops_malformed, 1, memory_order_relaxed);
-		fw_drop(h, src, FW_R_BAD_SOURCE, pi, now_ms);
+		drop_frame(h, src, FW_R_BAD_SOURCE, pi, now_ms);
 		return;
 	}
-	if (fw_ingress(h, src, pi, p->len, now_ms, &acl_decided) != FW_PASS ||
-	    !learn(h, src, pi, now_ms))
+	why = fw_ingress(&h->fw, &src->fw, pi, p->len, now_ms, &acl_decided);
+	if (why != FW_PASS) {
+		drop_frame(h, src, why, pi, now_ms);
 		return;
-	fw_snoop_dhcp(h, pi, now_ms);
+	}
+	if (!learn(h, src, pi, now_ms))
+		return;
+	snoop_dhcp(h, pi, now_ms);
 	cong_classify(pi, &cf);
 	port =
 	    pi->flags & PKT_F_MULTICAST ? NULL : sw_lookup(h->macs, pi->dst, pi->vlan_id, now_ms);
@@ -193,7 +253,7 @@ static bool tag_for_access_port(uint16_t vlan_id, struct pkt **pp, uint16_t tpid
 
 	if ((*pp)->len >= off + 14 && (f[12] << 8 | f[13]) == (tpid ? tpid : FRAME_TPID_8021Q))
 		return false;
-	tagged = fw_vlan_insert(*pp, vlan_id, tpid);
+	tagged = rewrite_vlan_insert(*pp, vlan_id, tpid);
 	if (!tagged)
 		return false;
 	pkt_put(*pp);
@@ -238,7 +298,7 @@ void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned
 				atomic_fetch_add_explicit(&h->stats.drops_malformed, 1,
 							  memory_order_relaxed);
 			if (early[i] != FW_PASS)
-				fw_drop(h, src, early[i], &info[i], now_ms);
+				drop_frame(h, src, early[i], &info[i], now_ms);
 			else
 				switch_one(h, src, pkts[base + i], &info[i], now_ms,
 					   logging ? &lb : NULL);

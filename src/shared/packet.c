@@ -13,6 +13,9 @@
 
 #include "packet.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
+
 #define ETH_HLEN 14
 #define TPID_8021Q 0x8100
 #define ETHERTYPE_MIN 0x0600
@@ -735,4 +738,35 @@ const char *pkt_l7_name(uint8_t l7)
 	};
 
 	return l7 < sizeof(names) / sizeof(names[0]) ? names[l7] : "?";
+}
+
+static void fmt_mac(const uint8_t *m, char *out, size_t len)
+{
+	snprintf(out, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+void pkt_describe(const struct pkt_info *pi, char *out, size_t len)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], smac[18], dmac[18];
+	int af = pi->l3 == PKT_L3_IPV6 ? AF_INET6 : AF_INET;
+
+	fmt_mac(pi->src, smac, sizeof(smac));
+	fmt_mac(pi->dst, dmac, sizeof(dmac));
+	if (pi->l3 == PKT_L3_ARP) {
+		inet_ntop(AF_INET, pi->arp_spa, src, sizeof(src));
+		inet_ntop(AF_INET, pi->arp_tpa, dst, sizeof(dst));
+		snprintf(out, len, "ARP %s %s > %s", pi->arp_op == 1 ? "request" : "reply", src,
+			 dst);
+	} else if (pkt_is_ip(pi)) {
+		inet_ntop(af, pi->ip_src, src, sizeof(src));
+		inet_ntop(af, pi->ip_dst, dst, sizeof(dst));
+		if (pi->l4 == PKT_L4_TCP || pi->l4 == PKT_L4_UDP)
+			snprintf(out, len, "%s %s port %u > %s port %u",
+				 pi->l7 ? pkt_l7_name(pi->l7) : pkt_l4_name(pi->l4), src, pi->sport,
+				 dst, pi->dport);
+		else
+			snprintf(out, len, "%s %s > %s", pkt_l4_name(pi->l4), src, dst);
+	} else {
+		snprintf(out, len, "EtherType 0x%04x %s > %s", pi->ethertype, smac, dmac);
+	}
 }
