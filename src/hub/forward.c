@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "frame.h"
+#include "hub.h"
 #include "hublog.h"
 #include "log.h"
 #include "packet.h"
@@ -43,7 +44,7 @@ static void drop_frame(struct hub *h, struct session *s, enum fw_reason r,
 	else
 		log_info("security: hub %s session %u (%s): dropping frames (%s): %s", h->name,
 			 s->id, s->user, why, what);
-	hublog_session(s, "dropping frames (%s): %s", why, what);
+	hublog_session(h->log, s, "dropping frames (%s): %s", why, what);
 	e->frames = 1;
 	e->last_ms = now_ms;
 }

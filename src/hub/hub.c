@@ -5,6 +5,7 @@
  */
 #include "hub.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "hublog.h"
 #include "log.h"
+#include "logger.h"
 #include "session.h"
 
 uint64_t hub_now_ms(void)
@@ -276,6 +278,20 @@ void hub_server_free(struct hub_server *srv)
 	SSL_CTX_free(srv->tls);
 	config_put(srv->cfg);
 	srv->cfg = NULL;
+}
+
+void hub_server_security_log(struct hub_server *srv, const char *fmt, ...)
+{
+	char text[LOGGER_TEXT_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&srv->lock);
+	for (size_t i = 0; i < srv->nhubs; i++)
+		hublog_security(srv->hubs[i]->log, "%s", text);
+	pthread_mutex_unlock(&srv->lock);
 }
 
 struct hub *hub_find(struct hub_server *srv, const char *name)

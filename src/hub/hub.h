@@ -14,15 +14,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "firewall.h"
 #include "proto.h"
-#include "queue.h"
-#include "mactable.h"
 
+struct conf_hub;
+struct conf_user;
+struct hub_config;
 struct hublog;
 struct session;
 struct state;
+struct sw_table;
 
 struct hub_stats {
 	atomic_ullong frames_in;       /* frames received from sessions */
@@ -84,6 +85,9 @@ uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms
 /* Logs each hub's counters and each session's queue and congestion counters. */
 void hub_server_log_stats(struct hub_server *srv);
 void hub_server_free(struct hub_server *srv);
+/* A security log line for every hub (start, configuration reloads). */
+void hub_server_security_log(struct hub_server *srv, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* A live (not removed) hub by name, case-insensitive; NULL if none. */
 struct hub *hub_find(struct hub_server *srv, const char *name);

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "session.h"
+#include "session_loop.h"
 #include "state.h"
 
 #define LISTEN_FD_MAX (2 * CONF_LISTEN_MAX)

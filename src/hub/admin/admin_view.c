@@ -211,7 +211,8 @@ int cmd_session_kick(struct admin_call *c)
 	for (struct session *s = h->sessions; s; s = s->hub_next) {
 		if (s->id == id) {
 			sess_stop(s, PROTO_R_KICKED);
-			hublog_session(s, "kicked by the administrator (%s)", c->as->peer);
+			hublog_session(s->hub->log, s, "kicked by the administrator (%s)",
+				       c->as->peer);
 			found = true;
 			break;
 		}
