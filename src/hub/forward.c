@@ -10,7 +10,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "frame.h"
+#include "bytes.h"
 #include "hub.h"
 #include "hublog.h"
 #include "log.h"
@@ -252,7 +252,7 @@ static bool tag_for_access_port(uint16_t vlan_id, struct pkt **pp, uint16_t tpid
 	const uint8_t *f = (*pp)->data + off;
 	struct pkt *tagged;
 
-	if ((*pp)->len >= off + 14 && (f[12] << 8 | f[13]) == (tpid ? tpid : FRAME_TPID_8021Q))
+	if ((*pp)->len >= off + 14 && get_be16(f + 12) == (tpid ? tpid : PKT_TPID_8021Q))
 		return false;
 	tagged = rewrite_vlan_insert(*pp, vlan_id, tpid);
 	if (!tagged)

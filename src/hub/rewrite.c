@@ -8,22 +8,7 @@
 
 #include <string.h>
 
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
+#include "bytes.h"
 
 /* Moves the virtio_net_hdr's offsets by delta bytes (a tag added or removed). */
 static void vnet_shift(uint8_t *vh, int delta)
@@ -75,9 +60,9 @@ struct pkt *rewrite_copy(const struct pkt *p, const struct pkt_info *pi, bool un
 	if (zero_ra && pi->ra_router_lifetime_off &&
 	    pi->ra_router_lifetime_off + 2 <= p->len - off && pi->l4_off + 4 <= p->len - off) {
 		uint8_t *lt = f + pi->ra_router_lifetime_off, *ck = f + pi->l4_off + 2;
-		uint16_t old = (uint16_t)(lt[0] << 8 | lt[1]);
+		uint16_t old = get_be16(lt);
 
-		put_be16(ck, csum_replace((uint16_t)(ck[0] << 8 | ck[1]), old, 0));
+		put_be16(ck, csum_replace(get_be16(ck), old, 0));
 		put_be16(lt, 0);
 	}
 	if (untag && pi->flags & PKT_F_VLAN) {

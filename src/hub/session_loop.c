@@ -19,7 +19,7 @@
 
 #include <openssl/crypto.h>
 
-#include "frame.h"
+#include "vnet.h"
 #include "forward.h"
 #include "handshake.h"
 #include "hub.h"
@@ -54,13 +54,13 @@ static void rx_flush(struct rx_ctx *rx)
 
 static int rx_frame(struct rx_ctx *rx, const struct proto_msg *m)
 {
-	struct frame_vnet vh;
+	struct vnet_hdr vh;
 	const char *why;
 	struct pkt *p;
 
 	if (m->flags & PROTO_F_VNET) {
-		frame_vnet_decode(m->payload, &vh);
-		why = frame_vnet_check(&vh, m->len - PROTO_VNET_HDR_LEN);
+		vnet_decode(m->payload, &vh);
+		why = vnet_check(&vh, m->len - PROTO_VNET_HDR_LEN);
 		if (why) {
 			snprintf(rx->err, sizeof(rx->err), "bad virtio header: %s", why);
 			return -1;

@@ -57,6 +57,8 @@ enum pkt_l7 {
 	PKT_L7_DNS,    /* UDP port 53 either way, with exactly one question */
 };
 
+#define PKT_TPID_8021Q 0x8100 /* the 802.1Q tag's default TPID */
+
 /* flags */
 #define PKT_F_VLAN 0x0001	/* one 802.1Q tag was present (vlan_id, vlan_pcp) */
 #define PKT_F_MULTICAST 0x0002	/* destination I/G bit (broadcast included) */

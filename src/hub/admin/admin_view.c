@@ -15,6 +15,7 @@
 
 #include "admin_impl.h"
 #include "admin_out.h"
+#include "bytes.h"
 #include "hub.h"
 #include "hublog.h"
 #include "cfg.h"
@@ -271,11 +272,9 @@ int cmd_mac_table(struct admin_call *c)
 	pthread_mutex_unlock(&h->lock);
 	out_list_begin(c->out, NULL);
 	for (size_t i = 0; i < mc.n; i++) {
-		char mac[18];
-		const uint8_t *m = mc.v[i].mac;
+		char mac[MAC_STR_LEN];
 
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-			 m[4], m[5]);
+		mac_format(mc.v[i].mac, mac);
 		out_obj_begin(c->out, NULL);
 		out_str(c->out, "mac", mac);
 		out_u64(c->out, "vlan", mc.v[i].vlan);
