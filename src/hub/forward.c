@@ -126,9 +126,10 @@ static enum queue_push_result deliver(struct hub *h, struct session *src, struct
 /* Monitor-port sessions get a copy of every frame. */
 static void mirror(struct hub *h, struct session *src, struct pkt *p, uint64_t now_ms)
 {
-	for (struct session *s = h->sessions; s; s = s->hub_next)
-		if (s->fw.monitor && s != src)
-			enqueue(h, src, s, p, now_ms);
+	struct session *s;
+
+	list_for_each_entry(s, &h->sessions, hub_link) if (s->fw.monitor && s != src)
+	    enqueue(h, src, s, p, now_ms);
 }
 
 /* Tells the source's pacing (congestion.h) how its frame fared. */
@@ -148,20 +149,21 @@ static void flood(struct hub *h, struct session *src, struct pkt *p, const struc
 		  const struct cong_frame *cf, uint64_t now_ms, bool acl_decided)
 {
 	unsigned tried = 0, refused = 0, throttled = 0;
+	struct session *s;
 
 	if (storm_check(&src->storm, &cf->key, now_ms)) {
 		atomic_fetch_add_explicit(&h->stats.drops_storm, 1, memory_order_relaxed);
 		atomic_fetch_add_explicit(&src->csrc.drops_storm, 1, memory_order_relaxed);
 		return;
 	}
-	for (struct session *s = h->sessions; s; s = s->hub_next)
-		if (s != src && !s->fw.monitor) {
-			enum queue_push_result r = deliver(h, src, s, p, pi, now_ms, acl_decided);
+	list_for_each_entry(s, &h->sessions, hub_link) if (s != src && !s->fw.monitor)
+	{
+		enum queue_push_result r = deliver(h, src, s, p, pi, now_ms, acl_decided);
 
-			tried++;
-			refused += queue_refused(r);
-			throttled += r == QUEUE_THROTTLED;
-		}
+		tried++;
+		refused += queue_refused(r);
+		throttled += r == QUEUE_THROTTLED;
+	}
 	note_outcome(src, p, cf, tried > 0 && refused == tried, throttled > 0);
 	atomic_fetch_add_explicit(&h->stats.flooded, 1, memory_order_relaxed);
 }

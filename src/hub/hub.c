@@ -52,6 +52,7 @@ static struct hub *hub_add(struct hub_server *srv, const struct hub_config *cfg,
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	h->log = hublog_new(name);
 	pthread_mutex_init(&h->lock, NULL);
+	list_init(&h->sessions);
 	srv->hubs[srv->nhubs++] = h;
 	return h;
 }
@@ -89,6 +90,7 @@ int hub_server_init(struct hub_server *srv, struct hub_config *cfg)
 	int rc;
 
 	pthread_mutex_init(&srv->lock, NULL);
+	list_init(&srv->all);
 	pthread_cond_init(&srv->idle, NULL);
 	atomic_init(&srv->next_id, 1);
 	srv->cfg = cfg;
@@ -159,8 +161,11 @@ static void apply_to_sessions(struct hub_server *srv, const struct hub_config *c
 		const struct conf_hub *ch = config_find_hub(cfg, h->name);
 
 		h->removed = ch == NULL;
+		struct session *s;
+
 		pthread_mutex_lock(&h->lock);
-		for (struct session *s = h->sessions; s; s = s->hub_next) {
+		list_for_each_entry(s, &h->sessions, hub_link)
+		{
 			int why = session_verdict(ch, s);
 
 			if (why) {
@@ -203,6 +208,7 @@ void hub_server_reconfigure(struct hub_server *srv, struct hub_config *cfg)
 uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms)
 {
 	struct timespec deadline;
+	struct session *s;
 	uint32_t left;
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
@@ -214,8 +220,7 @@ uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms
 	}
 	pthread_mutex_lock(&srv->lock);
 	srv->stopping = true;
-	for (struct session *s = srv->all; s; s = s->all_next)
-		sess_stop(s, reason);
+	list_for_each_entry(s, &srv->all, all_link) sess_stop(s, reason);
 	while (srv->nthreads > 0)
 		if (pthread_cond_timedwait(&srv->idle, &srv->lock, &deadline) != 0)
 			break;
@@ -235,8 +240,10 @@ static unsigned long long rd(atomic_ullong *c)
 static void log_session_stats(struct hub *h)
 {
 	struct sess_cong_stats cs;
+	struct session *s;
 
-	for (struct session *s = h->sessions; s; s = s->hub_next) {
+	list_for_each_entry(s, &h->sessions, hub_link)
+	{
 		sess_get_cong_stats(s, &cs);
 		sess_log_cong(s, &cs);
 	}
@@ -309,10 +316,10 @@ struct hub *hub_find(struct hub_server *srv, const char *name)
 /* Sessions of user in h; caller holds h->lock. */
 static uint32_t logins_of(const struct hub *h, const char *user)
 {
+	const struct session *s;
 	uint32_t n = 0;
 
-	for (const struct session *s = h->sessions; s; s = s->hub_next)
-		n += strcasecmp(s->user, user) == 0;
+	list_for_each_entry(s, &h->sessions, hub_link) n += strcasecmp(s->user, user) == 0;
 	return n;
 }
 
@@ -329,11 +336,7 @@ int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions, uint32_t
 	}
 	h->fw.nmonitors += s->fw.monitor;
 	s->log_name_len = (uint16_t)pktlog_session_name(s->log_name, s->user, s->id);
-	s->hub_prev = NULL;
-	s->hub_next = h->sessions;
-	if (h->sessions)
-		h->sessions->hub_prev = s;
-	h->sessions = s;
+	list_add(&h->sessions, &s->hub_link);
 	h->nsessions++;
 	pthread_mutex_unlock(&h->lock);
 	return 0;
@@ -342,12 +345,7 @@ int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions, uint32_t
 void hub_detach(struct hub *h, struct session *s)
 {
 	pthread_mutex_lock(&h->lock);
-	if (s->hub_prev)
-		s->hub_prev->hub_next = s->hub_next;
-	else
-		h->sessions = s->hub_next;
-	if (s->hub_next)
-		s->hub_next->hub_prev = s->hub_prev;
+	list_del(&s->hub_link);
 	h->nsessions--;
 	h->fw.nmonitors -= s->fw.monitor;
 	sw_forget_port(h->macs, &s->port);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "firewall.h"
+#include "list.h"
 #include "proto.h"
 
 struct conf_hub;
@@ -44,7 +45,7 @@ struct hub {
 	bool removed;	      /* deleted by a reload; under server->lock */
 	pthread_mutex_t lock; /* guards macs, sessions, nsessions */
 	struct sw_table *macs;
-	struct session *sessions;
+	struct list_node sessions; /* struct session.hub_link */
 	uint32_t nsessions;
 	struct hub_stats stats;
 	struct fw_hub fw;   /* under lock, like the MAC table */
@@ -60,7 +61,7 @@ struct hub_server {
 	struct state *state;  /* login counters and times (state.c) */
 	pthread_mutex_t lock; /* guards cfg, hubs, all, nthreads, stopping */
 	pthread_cond_t idle;
-	struct session *all;
+	struct list_node all; /* struct session.all_link */
 	uint32_t nthreads;
 	bool stopping;
 	atomic_uint next_id;

@@ -15,6 +15,7 @@
 
 #include "congestion.h"
 #include "firewall.h"
+#include "list.h"
 #include "pktlog.h"
 #include "proto.h"
 #include "queue.h"
@@ -45,16 +46,16 @@ struct session {
 	uint32_t keepalive_s, timeout_s; /* from the snapshot the login used */
 	struct cong_params cong;	 /* likewise; applies to the frames it sends */
 
-	struct sw_port port;		     /* MAC table ownership, under hub->lock */
-	struct fw_session fw;		     /* policy and firewall state, under hub->lock */
-	uint64_t established_ms;	     /* when it joined its hub */
-	uint32_t auto_disconnect_s;	     /* policy AutoDisconnect; 0 = never */
-	uint32_t max_logins;		     /* policy MultiLogins; 0 = unbounded */
-	struct queue queue;		     /* frames switched to this session */
-	struct cong_src csrc;		     /* its pacing as a source; its thread writes it */
-	struct storm storm;		     /* its flooded frames; under hub->lock */
-	struct session *hub_prev, *hub_next; /* under hub->lock */
-	struct session *all_prev, *all_next; /* under srv->lock */
+	struct sw_port port;	    /* MAC table ownership, under hub->lock */
+	struct fw_session fw;	    /* policy and firewall state, under hub->lock */
+	uint64_t established_ms;    /* when it joined its hub */
+	uint32_t auto_disconnect_s; /* policy AutoDisconnect; 0 = never */
+	uint32_t max_logins;	    /* policy MultiLogins; 0 = unbounded */
+	struct queue queue;	    /* frames switched to this session */
+	struct cong_src csrc;	    /* its pacing as a source; its thread writes it */
+	struct storm storm;	    /* its flooded frames; under hub->lock */
+	struct list_node hub_link;  /* in hub->sessions, under hub->lock */
+	struct list_node all_link;  /* in srv->all, under srv->lock */
 
 	uint64_t started_ms; /* when accepted: bounds the whole handshake */
 	atomic_bool stop;    /* set by sess_stop, read by the thread */
@@ -79,7 +80,7 @@ static inline uint64_t sess_counter(_Atomic uint64_t *c)
 
 static inline struct session *sess_from_port(struct sw_port *p)
 {
-	return (struct session *)((char *)p - offsetof(struct session, port));
+	return container_of(p, struct session, port);
 }
 
 /* Asks a session to close with reason; safe from any thread holding srv->lock. */

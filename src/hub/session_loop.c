@@ -312,12 +312,7 @@ static void unlist(struct session *s)
 	struct hub_server *srv = s->srv;
 
 	pthread_mutex_lock(&srv->lock);
-	if (s->all_prev)
-		s->all_prev->all_next = s->all_next;
-	else
-		srv->all = s->all_next;
-	if (s->all_next)
-		s->all_next->all_prev = s->all_prev;
+	list_del(&s->all_link);
 	pthread_mutex_unlock(&srv->lock);
 }
 
@@ -415,11 +410,7 @@ static bool register_session(struct hub_server *srv, struct session *s)
 	pthread_mutex_lock(&srv->lock);
 	ok = !srv->stopping && srv->nthreads < srv->cfg->max_sessions;
 	if (ok) {
-		s->all_prev = NULL;
-		s->all_next = srv->all;
-		if (srv->all)
-			srv->all->all_prev = s;
-		srv->all = s;
+		list_add(&srv->all, &s->all_link);
 		srv->nthreads++;
 	}
 	pthread_mutex_unlock(&srv->lock);
@@ -458,10 +449,12 @@ int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *pe
 
 void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms)
 {
+	struct session *s;
+
 	pthread_mutex_lock(&srv->lock);
-	for (struct session *s = srv->all; s; s = s->all_next)
-		if (atomic_load(&s->state) == SESS_HANDSHAKE &&
-		    now_ms - s->started_ms > SESS_HANDSHAKE_TIMEOUT_MS)
-			sess_stop(s, PROTO_R_TIMEOUT);
+	list_for_each_entry(s, &srv->all,
+			    all_link) if (atomic_load(&s->state) == SESS_HANDSHAKE &&
+					  now_ms - s->started_ms > SESS_HANDSHAKE_TIMEOUT_MS)
+	    sess_stop(s, PROTO_R_TIMEOUT);
 	pthread_mutex_unlock(&srv->lock);
 }
