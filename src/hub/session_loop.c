@@ -20,6 +20,7 @@
 #include <openssl/crypto.h>
 
 #include "vnet.h"
+#include "dataphase.h"
 #include "forward.h"
 #include "handshake.h"
 #include "hub.h"
@@ -37,9 +38,6 @@ struct rx_ctx {
 	struct pkt *batch[RX_BATCH];
 	unsigned n;
 	uint64_t now_ms;
-	uint16_t bye_reason;
-	bool got_bye;
-	char err[160];
 };
 
 static void rx_flush(struct rx_ctx *rx)
@@ -52,8 +50,10 @@ static void rx_flush(struct rx_ctx *rx)
 	rx->n = 0;
 }
 
-static int rx_frame(struct rx_ctx *rx, const struct proto_msg *m)
+/* The data phase's frame handler (dataphase.h): checked, batched, switched per batch. */
+static int rx_frame(void *ctx, const struct proto_msg *m, char *err, size_t errlen)
 {
+	struct rx_ctx *rx = ctx;
 	struct vnet_hdr vh;
 	const char *why;
 	struct pkt *p;
@@ -62,7 +62,7 @@ static int rx_frame(struct rx_ctx *rx, const struct proto_msg *m)
 		vnet_decode(m->payload, &vh);
 		why = vnet_check(&vh, m->len - PROTO_VNET_HDR_LEN);
 		if (why) {
-			snprintf(rx->err, sizeof(rx->err), "bad virtio header: %s", why);
+			snprintf(err, errlen, "bad virtio header: %s", why);
 			return -1;
 		}
 	}
@@ -77,28 +77,6 @@ static int rx_frame(struct rx_ctx *rx, const struct proto_msg *m)
 	if (rx->n == RX_BATCH)
 		rx_flush(rx);
 	return 0;
-}
-
-static int on_msg(void *ctx, const struct proto_msg *m)
-{
-	struct rx_ctx *rx = ctx;
-	const char *err;
-
-	switch (m->type) {
-	case PROTO_FRAME:
-		return rx_frame(rx, m);
-	case PROTO_KEEPALIVE:
-		return 0;
-	case PROTO_BYE:
-		if (proto_dec_bye(m, &rx->bye_reason, &err) != 0)
-			rx->bye_reason = PROTO_R_NONE;
-		rx->got_bye = true;
-		return -1;
-	default:
-		snprintf(rx->err, sizeof(rx->err), "unexpected message type %u in data phase",
-			 m->type);
-		return -1;
-	}
 }
 
 /* Packs queued frames into the stream buffer until it or the queue runs out. */
@@ -144,17 +122,15 @@ static int tx_step(struct session *s, struct stream *st)
 	return 1;
 }
 
-static int poll_timeout(const struct session *s, const struct stream *st, uint64_t now,
-			uint64_t last_rx, uint64_t last_tx)
+/* The data phase's timers, and the policy's AutoDisconnect. */
+static int poll_timeout(const struct session *s, const struct dataphase *dp,
+			const struct stream *st, uint64_t now)
 {
-	/* a blocked write needs POLLOUT, not a keep-alive: no timer for it then */
-	uint64_t ka = stream_pending(st) ? UINT64_MAX : last_tx + s->keepalive_s * 1000ull;
-	uint64_t dead = last_rx + s->timeout_s * 1000ull;
-	uint64_t next = ka < dead ? ka : dead;
+	int t = dataphase_timeout_ms(dp, st, now);
+	uint64_t end = s->established_ms + s->auto_disconnect_s * 1000ull;
+	uint64_t left = end <= now ? 0 : end - now;
 
-	if (s->auto_disconnect_s && s->established_ms + s->auto_disconnect_s * 1000ull < next)
-		next = s->established_ms + s->auto_disconnect_s * 1000ull;
-	return next <= now ? 0 : (int)(next - now);
+	return s->auto_disconnect_s && left < (uint64_t)t ? (int)left : t;
 }
 
 /* Socket events to wait for: no POLLIN while a paced source has used its allowance. */
@@ -166,10 +142,10 @@ static short rx_events(const struct stream *st, size_t allow)
 }
 
 /* poll_timeout, shortened to the end of the pacing period while reads wait for it. */
-static int sleep_ms(const struct session *s, const struct stream *st, uint64_t now,
-		    uint64_t last_rx, uint64_t last_tx, size_t allow)
+static int sleep_ms(const struct session *s, const struct dataphase *dp, const struct stream *st,
+		    uint64_t now, size_t allow)
 {
-	int t = poll_timeout(s, st, now, last_rx, last_tx);
+	int t = poll_timeout(s, dp, st, now);
 	int pace = allow ? t : cong_src_wait_ms(&s->csrc, now);
 
 	return pace < t ? pace : t;
@@ -179,9 +155,12 @@ static int sleep_ms(const struct session *s, const struct stream *st, uint64_t n
 static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_t whylen)
 {
 	struct rx_ctx rx = {.s = s};
-	uint64_t now = hub_now_ms(), last_rx = now, last_tx = now;
+	uint64_t now = hub_now_ms();
+	struct dataphase dp;
 	int busy = 0;
 	bool rx_more = false; /* the last read stopped at its budget: more may be buffered */
+
+	dataphase_init(&dp, rx_frame, &rx, "in data phase", s->keepalive_s, s->timeout_s, now);
 
 	for (;;) {
 		/* a paced source (congestion.h) reads no more than its allowance per period */
@@ -196,9 +175,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		if (atomic_load_explicit(&s->stop, memory_order_acquire))
 			return atomic_load_explicit(&s->stop_reason, memory_order_relaxed);
 		if (poll(pfd, 2,
-			 busy || (rx_more && allow)
-			     ? 0
-			     : sleep_ms(s, st, now, last_rx, last_tx, allow)) < 0 &&
+			 busy || (rx_more && allow) ? 0 : sleep_ms(s, &dp, st, now, allow)) < 0 &&
 		    errno != EINTR) {
 			snprintf(why, whylen, "poll: %s", strerror(errno));
 			return PROTO_R_INTERNAL;
@@ -210,26 +187,27 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		rx.now_ms = now;
 		rs = STREAM_AGAIN;
 		if (allow) {
-			rs = stream_read(st, allow < RX_BUDGET ? allow : RX_BUDGET, on_msg, &rx);
+			rs = stream_read(st, allow < RX_BUDGET ? allow : RX_BUDGET,
+					 dataphase_on_msg, &dp);
 			rx_more = rs == STREAM_MORE;
 		}
 		rx_flush(&rx);
 		cong_src_read(&s->csrc, st->rx_bytes - rx_before);
-		if (rs == STREAM_EOF || rx.got_bye) {
-			if (!rx.got_bye)
+		if (rs == STREAM_EOF || dp.got_bye) {
+			if (!dp.got_bye)
 				snprintf(why, whylen, "connection closed without a goodbye");
-			else if (rx.bye_reason != PROTO_R_CLIENT_EXIT)
+			else if (dp.bye_reason != PROTO_R_CLIENT_EXIT)
 				snprintf(why, whylen, "goodbye: %s",
-					 proto_reason_str(rx.bye_reason));
+					 proto_reason_str(dp.bye_reason));
 			return PROTO_R_CLIENT_EXIT;
 		}
 		if (rs == STREAM_ERROR) {
-			snprintf(why, whylen, "%s", rx.err[0] ? rx.err : st->err);
+			snprintf(why, whylen, "%s", dp.err[0] ? dp.err : st->err);
 			return PROTO_R_PROTOCOL;
 		}
 		if (st->rx_bytes != rx_before)
-			last_rx = now;
-		if (now - last_tx >= s->keepalive_s * 1000ull && !stream_pending(st))
+			dp.last_rx = now;
+		if (dataphase_keepalive_due(&dp, st, now))
 			stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
 		busy = tx_step(s, st);
 		if (busy < 0) {
@@ -237,8 +215,8 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 			return PROTO_R_PROTOCOL;
 		}
 		if (st->tx_bytes != tx_before)
-			last_tx = now;
-		if (now - last_rx >= s->timeout_s * 1000ull) {
+			dp.last_tx = now;
+		if (dataphase_peer_dead(&dp, now)) {
 			snprintf(why, whylen, "no data for %u s", s->timeout_s);
 			return PROTO_R_TIMEOUT;
 		}
