@@ -7,8 +7,6 @@
  */
 #include "firewall.h"
 
-#include <arpa/inet.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

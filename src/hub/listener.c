@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "hub.h"
 #include "log.h"
 #include "session_loop.h"
 #include "state.h"

@@ -7,7 +7,6 @@
 #ifndef VPN_SESSION_H
 #define VPN_SESSION_H
 
-#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -16,11 +15,11 @@
 #include "congestion.h"
 #include "firewall.h"
 #include "list.h"
+#include "mactable.h"
 #include "pktlog.h"
 #include "proto.h"
 #include "queue.h"
 #include "storm.h"
-#include "mactable.h"
 
 struct hub;
 struct hub_server;

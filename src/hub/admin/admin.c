@@ -24,6 +24,7 @@
 #include "admin_cmd.h"
 #include "admin_session.h"
 #include "cmdline.h"
+#include "hub.h"
 #include "list.h"
 #include "log.h"
 
