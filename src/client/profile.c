@@ -347,11 +347,11 @@ static void derive_mac(struct profile *p)
 /* The proxy password comes from the URL or from proxy_password_file, for a named user. */
 static int check_proxy(struct profile *p, const char *name, char *err, size_t errlen)
 {
-	const char *bad = !p->proxy_password_file[0]			? NULL
-			  : p->proxy.type == PROXY_NONE			? "without \"proxy\""
-			  : !p->proxy.user[0]				? "without a user in the proxy URL"
-			  : p->proxy.has_password			? "and a password in the proxy URL"
-									: NULL;
+	const char *bad = !p->proxy_password_file[0]	? NULL
+			  : p->proxy.type == PROXY_NONE ? "without \"proxy\""
+			  : !p->proxy.user[0]		? "without a user in the proxy URL"
+			  : p->proxy.has_password	? "and a password in the proxy URL"
+							: NULL;
 
 	if (bad) {
 		snprintf(err, errlen, "%s: proxy_password_file given %s", name, bad);

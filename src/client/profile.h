@@ -60,7 +60,7 @@ struct profile {
 	bool reconnect;
 	uint32_t reconnect_min_s, reconnect_max_s;
 	uint32_t connect_timeout_s;
-	struct proxy_conf proxy;		/* type PROXY_NONE: straight to the hub */
+	struct proxy_conf proxy;	    /* type PROXY_NONE: straight to the hub */
 	char proxy_password_file[PATH_MAX]; /* resolved path, or empty */
 	bool proxy_password_exposed;	    /* that file is readable by group or others */
 };

@@ -37,16 +37,16 @@ static int hexval(char c)
 	return -1;
 }
 
-/* RFC 3986 userinfo characters that need no encoding (unreserved, sub-delims). */
+/* RFC 3986 userinfo characters that need no encoding (unreserved, sub-delims, ':'). */
 static bool is_userinfo_char(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c && strchr("-._~!$&'()*+,;=", c));
+	       (c && strchr("-._~!$&'()*+,;=:", c));
 }
 
 /* Percent-decodes s[0..n) into out (cap bytes with the NUL); 0, or -1 with a message. */
-static int decode_cred(const char *what, const char *s, size_t n, char *out, size_t cap,
-		       char *err, size_t errlen)
+static int decode_cred(const char *what, const char *s, size_t n, char *out, size_t cap, char *err,
+		       size_t errlen)
 {
 	size_t k = 0;
 
@@ -64,10 +64,11 @@ static int decode_cred(const char *what, const char *s, size_t n, char *out, siz
 			c = hi * 16 + lo;
 			i += 2;
 		} else if (!is_userinfo_char(s[i])) {
+			/* which one is not said: it may be part of the password */
 			snprintf(err, errlen,
-				 "proxy: the %s holds a character that must be %%-encoded "
-				 "(%%%02X for '%c')",
-				 what, c, c >= 0x21 && c < 0x7f ? c : '?');
+				 "proxy: the %s holds a character that must be %%-encoded (only "
+				 "letters, digits and -._~!$&'()*+,;=: may stand as they are)",
+				 what);
 			return -1;
 		}
 		if (c < 0x20 || c == 0x7f) {
@@ -86,8 +87,7 @@ static int decode_cred(const char *what, const char *s, size_t n, char *out, siz
 }
 
 /* "user[:password]" */
-static int parse_userinfo(const char *s, size_t n, struct proxy_conf *pc, char *err,
-			  size_t errlen)
+static int parse_userinfo(const char *s, size_t n, struct proxy_conf *pc, char *err, size_t errlen)
 {
 	const char *colon = memchr(s, ':', n);
 	size_t ulen = colon ? (size_t)(colon - s) : n;
@@ -108,8 +108,9 @@ static int parse_userinfo(const char *s, size_t n, struct proxy_conf *pc, char *
 			err, errlen) != 0)
 		return -1;
 	if (!pc->password[0]) {
-		snprintf(err, errlen, "proxy: empty password after ':' (leave out the ':' to read "
-				      "it from proxy_password_file)");
+		snprintf(err, errlen,
+			 "proxy: empty password after ':' (leave out the ':' to read "
+			 "it from proxy_password_file)");
 		return -1;
 	}
 	pc->has_password = true;
@@ -158,7 +159,10 @@ static int parse_hostport(const char *s, struct proxy_conf *pc, char *err, size_
 	}
 	hlen = (size_t)(end - h);
 	if (hlen == 0 || hlen > PROXY_HOST_MAX) {
-		snprintf(err, errlen, "proxy: empty or overlong host");
+		snprintf(err, errlen, "proxy: %s",
+			 hlen ? "overlong host"
+			      : "no host before the port (an IPv6 "
+				"address goes in brackets)");
 		return -1;
 	}
 	memcpy(pc->host, h, hlen);
@@ -172,8 +176,9 @@ static int parse_hostport(const char *s, struct proxy_conf *pc, char *err, size_
 	for (p++; *p >= '0' && *p <= '9' && port <= 65535; p++)
 		port = port * 10 + (unsigned long)(*p - '0');
 	if (port == 0 || port > 65535 || (*p && strcmp(p, "/") != 0)) {
-		snprintf(err, errlen, "proxy: the port must be 1 to 65535, and nothing may follow "
-				      "but '/'");
+		snprintf(err, errlen,
+			 "proxy: the port must be 1 to 65535, and nothing may follow "
+			 "but '/'");
 		return -1;
 	}
 	pc->port = (uint16_t)port;
@@ -194,15 +199,23 @@ int proxy_url_parse(const char *url, struct proxy_conf *pc, char *err, size_t er
 	else if (rest && (size_t)(rest - url) == 6 && strncasecmp(url, "socks5", 6) == 0)
 		pc->type = PROXY_SOCKS5;
 	else {
-		snprintf(err, errlen, "proxy: expected http://host:port or socks5://host:port "
-				      "(with user:password@ before the host if needed)");
+		snprintf(err, errlen,
+			 "proxy: expected http://host:port or socks5://host:port "
+			 "(with user:password@ before the host if needed)");
 		return -1;
 	}
 	rest += 3;
 	auth_end = rest + strcspn(rest, "/?#");
 	at = memrchr(rest, '@', (size_t)(auth_end - rest));
+	if (strchr(auth_end, '@')) {
+		snprintf(err, errlen,
+			 "proxy: '/', '?' and '#' in the user name or password must "
+			 "be written %%2F, %%3F and %%23");
+		return -1;
+	}
 	if (at && memchr(rest, '@', (size_t)(at - rest))) {
-		snprintf(err, errlen, "proxy: '@' in the user name or password must be written %%40");
+		snprintf(err, errlen,
+			 "proxy: '@' in the user name or password must be written %%40");
 		return -1;
 	}
 	if (at && parse_userinfo(rest, (size_t)(at - rest), pc, err, errlen) != 0) {
@@ -222,10 +235,10 @@ int proxy_url_parse(const char *url, struct proxy_conf *pc, char *err, size_t er
 static int take_first_line(const char *path, const char *buf, size_t n, struct proxy_conf *pc,
 			   char *err, size_t errlen)
 {
-	size_t len = strcspn(buf, "\r\n");
+	size_t len = 0;
 
-	if (len > n)
-		len = n;
+	while (len < n && buf[len] != '\r' && buf[len] != '\n')
+		len++;
 	if (len == 0 || len > PROXY_CRED_MAX) {
 		snprintf(err, errlen, "proxy_password_file: the first line of %s is %s", path,
 			 len ? "longer than 255 bytes" : "empty");
@@ -355,7 +368,8 @@ static ssize_t recv_some(struct exchange *x, void *buf, size_t len, int flags)
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		snprintf(x->err, x->errlen, "%s: %s", x->name,
-			 n == 0 ? "closed the connection without answering" : strerror(errno));
+			 n == 0 ? "closed the connection without a complete answer"
+				: strerror(errno));
 		return -1;
 	}
 }
@@ -442,19 +456,20 @@ static enum proxy_status http_verdict(struct exchange *x, const struct proxy_htt
 		return http_refused_auth(x, r, status);
 	target_str(x, target, sizeof(target));
 	if (r->status == 403 || r->status == 405)
-		snprintf(x->err, x->errlen, "%s refused a tunnel to %s (%s): its rules do not allow it",
-			 x->name, target, status);
+		snprintf(x->err, x->errlen,
+			 "%s refused a tunnel to %s (%s): its rules do not allow it", x->name,
+			 target, status);
 	else
-		snprintf(x->err, x->errlen, "%s could not open a tunnel to %s (%s)", x->name, target,
-			 status);
+		snprintf(x->err, x->errlen, "%s could not open a tunnel to %s (%s)", x->name,
+			 target, status);
 	return final ? PROXY_E_REFUSED : PROXY_E_RETRY;
 }
 
 static enum proxy_status http_open(struct exchange *x)
 {
 	char req[PROXY_HTTP_REQ_MAX], head[PROXY_HTTP_HEAD_MAX];
-	size_t n = proxy_http_request(req, sizeof(req), x->host, x->port, x->pc->user,
-				      x->pc->password);
+	size_t n =
+	    proxy_http_request(req, sizeof(req), x->host, x->port, x->pc->user, x->pc->password);
 	struct proxy_http_reply r;
 	const char *perr = NULL;
 	int rc;
@@ -480,8 +495,7 @@ static enum proxy_status http_open(struct exchange *x)
 
 /* --- SOCKS5 --- */
 
-static enum proxy_status socks5_malformed(struct exchange *x, const uint8_t *got,
-					  const char *perr)
+static enum proxy_status socks5_malformed(struct exchange *x, const uint8_t *got, const char *perr)
 {
 	snprintf(x->err, x->errlen, "%s: malformed answer: %s%s", x->name, perr,
 		 got[0] == 'H' ? " (it answers like an HTTP server: use http://)" : "");

@@ -24,7 +24,7 @@ static int authority(char *out, size_t cap, const char *host, unsigned port)
 {
 	struct in6_addr a;
 	int n = inet_pton(AF_INET6, host, &a) == 1 ? snprintf(out, cap, "[%s]:%u", host, port)
-						    : snprintf(out, cap, "%s:%u", host, port);
+						   : snprintf(out, cap, "%s:%u", host, port);
 
 	return n > 0 && (size_t)n < cap ? n : -1;
 }

@@ -15,10 +15,10 @@
 #define PROXY_HTTP_REASON_MAX 64
 
 struct proxy_http_reply {
-	unsigned status;			   /* 100..999 */
-	char reason[PROXY_HTTP_REASON_MAX];	   /* printable ASCII, maybe truncated */
-	bool basic_offered;			   /* a Proxy-Authenticate: Basic challenge */
-	char schemes[PROXY_HTTP_REASON_MAX];	   /* the challenges' schemes, for messages */
+	unsigned status;		     /* 100..999 */
+	char reason[PROXY_HTTP_REASON_MAX];  /* printable ASCII, maybe truncated */
+	bool basic_offered;		     /* a Proxy-Authenticate: Basic challenge */
+	char schemes[PROXY_HTTP_REASON_MAX]; /* the challenges' schemes, for messages */
 };
 
 /*
