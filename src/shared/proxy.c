@@ -527,6 +527,13 @@ static enum proxy_status socks5_authenticate(struct exchange *x)
 		return m == SOCKS5_M_REFUSED ? PROXY_E_REFUSED : PROXY_E_RETRY;
 	}
 	n = proxy_socks5_auth_request(buf, x->pc->user, x->pc->password);
+	if (n == 0) {
+		snprintf(x->err, x->errlen,
+			 "%s: the proxy user name or password is empty or longer "
+			 "than 255 bytes",
+			 x->name);
+		return PROXY_E_REFUSED;
+	}
 	rc = send_all(x, buf, n);
 	OPENSSL_cleanse(buf, sizeof(buf));
 	if (rc != 0 || recv_exact(x, buf, 2) != 0)

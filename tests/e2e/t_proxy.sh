@@ -77,8 +77,14 @@ write_dante_conf() {
 	clientmethod: none
 	user.privileged: root
 	user.unprivileged: nobody
-	client pass { from: 0.0.0.0/0 to: 0.0.0.0/0 }
-	socks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 command: connect }
+	client pass {
+		from: 0.0.0.0/0 to: 0.0.0.0/0
+	}
+	socks pass {
+		from: 0.0.0.0/0 to: 0.0.0.0/0
+		command: connect
+		log: connect disconnect error
+	}
 	EOF
 }
 
@@ -114,13 +120,21 @@ one_shot() {
 	echo $? >"$WORK/$name.rc"
 }
 
+# refused NAME URL MESSAGE: a client through URL gives up with MESSAGE and exit status 3
+refused() {
+	local name=$1 url=$2 msg=$3
+	one_shot "$name" "$url"
+	assert "$name: says \"$msg\"" grep -qF -- "$msg" "$WORK/$name.log"
+	assert "$name: exit status 3" grep -qx 3 "$WORK/$name.rc"
+}
+
 topo_up 2
 proxy_ns_up 1
 start_hub
 write_squid_conf
 write_dante_conf
-start_squid
-start_dante
+assert "squid starts in the proxy namespace" start_squid
+assert "dante starts in the proxy namespace" start_dante
 
 refute "c1 has no route to the hub" ns c1 ip route get 10.199.9.1
 refute "the proxy namespace does not forward" forwarding
@@ -145,7 +159,7 @@ assert "ping c2 -> c1" ping_ok c2 10.77.0.1
 stop_group "$SQUID_PID"
 assert "c1 notices squid is gone" \
 	wait_for "reconnect message" 15 grep -q "reconnecting in" "$WORK/c1.log"
-start_squid
+assert "squid starts again" start_squid
 assert "c1 reconnects through the restarted squid" wait_connected 1 2
 assert "ping after the squid restart" wait_for "ping" 10 ping_ok c1 10.77.0.2 1
 stop_client 1
@@ -164,33 +178,21 @@ assert "c1 says dante opened the tunnel to hub.test" \
 refute "c1 itself cannot resolve hub.test" ns c1 getent hosts hub.test
 assert "ping c1 -> c2 across dante" wait_for "ping" 10 ping_ok c1 10.77.0.2 1
 stop_group "$DANTE_PID"
-start_dante
+assert "dante starts again" start_dante
 assert "c1 reconnects through the restarted dante" wait_connected 1 2
 assert "ping after the dante restart" wait_for "ping" 10 ping_ok c1 10.77.0.2 1
 stop_client 1
 
 # refusals: plain messages, exit status 3 (retrying cannot help)
-one_shot squid-badpw "http://$SQUID_USER:wrong@$PX:3128"
-assert "wrong squid password: 407 reported" grep -q \
-	"HTTP proxy $PX:3128 refused the credentials of proxy user \"$SQUID_USER\" (407 Proxy Authentication Required)" \
-	"$WORK/squid-badpw.log"
-assert "wrong squid password: exit status 3" grep -qx 3 "$WORK/squid-badpw.rc"
-one_shot squid-noauth "http://$PX:3128"
-assert "no squid credentials: asked for" grep -q \
-	"HTTP proxy $PX:3128 asks for credentials (407" "$WORK/squid-noauth.log"
-one_shot dante-badpw "socks5://$SOCKS_USER:wrong@$PX:1080"
-assert "wrong dante password: RFC 1929 refusal reported" grep -q \
-	"SOCKS5 proxy $PX:1080 refused the user name or password of proxy user \"$SOCKS_USER\"" \
-	"$WORK/dante-badpw.log"
-assert "wrong dante password: exit status 3" grep -qx 3 "$WORK/dante-badpw.rc"
-one_shot dante-noauth "socks5://$PX:1080"
-assert "no dante credentials: asked for" grep -q \
-	"SOCKS5 proxy $PX:1080 asks for credentials" "$WORK/dante-noauth.log"
-FINGERPRINT=$(printf '00:%.0s' {1..31})00 one_shot badfp \
-	"socks5://$SOCKS_USER:${SOCKS_PW/@/%40}@$PX:1080"
-assert "the hub's fingerprint is still checked through the proxy (exit 3)" \
-	grep -qx 3 "$WORK/badfp.rc"
-assert "... with the TLS verification message" grep -q "TLS verification failed" "$WORK/badfp.log"
+refused squid-badpw "http://$SQUID_USER:wrong@$PX:3128" \
+	"HTTP proxy $PX:3128 refused the credentials of proxy user \"$SQUID_USER\" (407 Proxy Authentication Required)"
+refused squid-noauth "http://$PX:3128" "HTTP proxy $PX:3128 asks for credentials (407"
+refused dante-badpw "socks5://$SOCKS_USER:wrong@$PX:1080" \
+	"SOCKS5 proxy $PX:1080 refused the user name or password of proxy user \"$SOCKS_USER\" (RFC 1929 status"
+refused dante-noauth "socks5://$PX:1080" "SOCKS5 proxy $PX:1080 asks for credentials"
+# the hub's certificate is verified end to end, through the proxy
+FINGERPRINT=$(printf '00:%.0s' {1..31})00 refused wrong-fingerprint \
+	"socks5://$SOCKS_USER:${SOCKS_PW/@/%40}@$PX:1080" "TLS verification failed"
 stop_group "$SQUID_PID"
 stop_group "$DANTE_PID"
 finish
