@@ -14,8 +14,8 @@
 #                                                   ns c2 vc2 10.199.2.2 -- vh2 10.199.2.1
 #
 # dante checks passwords with getpwnam/getspnam, so it runs in a private mount
-# namespace where /etc/passwd and /etc/shadow are copies with one extra user:
-# the machine's user database is never changed.
+# namespace whose /etc is an overlay with copies of /etc/passwd and /etc/shadow
+# that hold one extra user: the machine's user database is never changed.
 set -u
 cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh
 trap topo_down EXIT
@@ -65,8 +65,9 @@ start_squid() {
 }
 
 write_dante_conf() {
-	cp /etc/passwd "$WORK/px/passwd"
-	cp /etc/shadow "$WORK/px/shadow"
+	mkdir -p "$WORK/px/etc"
+	cp -p /etc/passwd "$WORK/px/passwd"
+	cp -p /etc/shadow "$WORK/px/shadow"
 	echo "$SOCKS_USER:x:64999:64999::/nonexistent:/usr/sbin/nologin" >>"$WORK/px/passwd"
 	echo "$SOCKS_USER:$(openssl passwd -6 "$SOCKS_PW"):20000:0:99999:7:::" >>"$WORK/px/shadow"
 	cat >"$WORK/px/danted.conf" <<-EOF
@@ -88,11 +89,14 @@ write_dante_conf() {
 	EOF
 }
 
+# An overlay, not bind mounts of single files: useradd elsewhere on the machine
+# renames /etc/passwd, and that drops a file bind mount in every namespace.
 start_dante() {
 	ip netns exec "$P-px" setsid unshare --mount sh -c "
-		mount --bind '$WORK/px/passwd' /etc/passwd &&
-		mount --bind '$WORK/px/shadow' /etc/shadow &&
-		mount --bind '$WORK/px/hosts' /etc/hosts &&
+		mount -t tmpfs -o mode=0700 vhpx '$WORK/px/etc' &&
+		mkdir '$WORK/px/etc/upper' '$WORK/px/etc/work' &&
+		cp -p '$WORK/px/passwd' '$WORK/px/shadow' '$WORK/px/hosts' '$WORK/px/etc/upper/' &&
+		mount -t overlay vhpx -o 'lowerdir=/etc,upperdir=$WORK/px/etc/upper,workdir=$WORK/px/etc/work' /etc &&
 		exec danted -f '$WORK/px/danted.conf'" >>"$WORK/dante.log" 2>&1 &
 	DANTE_PID=$!
 	wait_for "dante listening" 15 listening 1080
