@@ -9,8 +9,10 @@
 #
 #   ns c1                     ns px                                  ns hub
 #   vc1 10.199.1.2 --veth-- vp1 10.199.1.1                            vpnhub *:5555
+#       fd99:1::2               fd99:1::1
 #                           squid :3128, danted :1080
 #                           vpx 10.199.9.2 ---------- veth ---------- vh9 10.199.9.1
+#                               fd99:9::2                                 fd99:9::1
 #                                                   ns c2 vc2 10.199.2.2 -- vh2 10.199.2.1
 #
 # dante checks passwords with getpwnam/getspnam, so it runs in a private mount
@@ -20,7 +22,7 @@ set -u
 cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh
 trap topo_down EXIT
 
-PX=10.199.1.1
+PX=10.199.1.1 PX6=fd99:1::1
 SQUID_USER=pxuser SQUID_PW='sq-pass 1'
 SOCKS_USER=vpnproxy SOCKS_PW='s0cks@pw'
 SQUID_PID= DANTE_PID=
@@ -36,6 +38,7 @@ write_squid_conf() {
 	chown proxy: "$WORK/px/htpasswd"
 	cat >"$WORK/px/squid.conf" <<-EOF
 	http_port $PX:3128
+	http_port [$PX6]:3128
 	pid_filename $WORK/px/squid.pid
 	cache_log $WORK/px/cache.log
 	access_log stdio:$WORK/px/access.log
@@ -132,8 +135,17 @@ refused() {
 	assert "$name: exit status 3" grep -qx 3 "$WORK/$name.rc"
 }
 
+# IPv6 on both sides of the proxy too: c1 fd99:1::2 -- fd99:1::1 px fd99:9::2 -- fd99:9::1 hub
+ipv6_up() {
+	ns c1 ip addr add fd99:1::2/64 dev vc1 nodad
+	ns px ip addr add "$PX6/64" dev vp1 nodad
+	ns px ip addr add fd99:9::2/64 dev vpx nodad
+	ns hub ip addr add fd99:9::1/64 dev vh9 nodad
+}
+
 topo_up 2
 proxy_ns_up 1
+ipv6_up
 start_hub
 write_squid_conf
 write_dante_conf
@@ -170,6 +182,17 @@ stop_client 1
 mv "$WORK/c1.log" "$WORK/c1-squid.log"
 assert "squid logged both tunnels, for $SQUID_USER" wait_for "access log" 10 \
 	count_ge 2 "TCP_TUNNEL/200 .* CONNECT 10.199.9.1:5555 $SQUID_USER " "$WORK/px/access.log"
+
+# the same over IPv6: proxy and hub as bracketed addresses
+SERVER=[fd99:9::1]:5555 client_profile 1 DEFAULT alice alice-pw \
+	"proxy = http://$SQUID_USER@[$PX6]:3128" "proxy_password_file = $WORK/squid.pass"
+start_client 1
+assert "c1 logs in through squid over IPv6" wait_connected 1
+assert "c1 says squid opened the tunnel to [fd99:9::1]:5555" grep -qF \
+	"HTTP proxy [$PX6]:3128 opened a tunnel to the hub at fd99:9::1:5555" "$WORK/c1.log"
+assert "ping c1 -> c2 across squid over IPv6" wait_for "ping" 10 ping_ok c1 10.77.0.2 1
+stop_client 1
+mv "$WORK/c1.log" "$WORK/c1-squid6.log"
 
 # SOCKS5 through dante, the hub by name (resolved by the proxy), the password
 # in the URL with a %-escape
