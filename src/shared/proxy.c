@@ -563,7 +563,8 @@ static enum proxy_status socks5_refused(struct exchange *x, uint8_t rep)
 
 static enum proxy_status socks5_open(struct exchange *x)
 {
-	uint8_t buf[SOCKS5_REPLY_MAX > SOCKS5_REQ_MAX ? SOCKS5_REPLY_MAX : SOCKS5_REQ_MAX];
+	_Static_assert(SOCKS5_REPLY_MAX <= SOCKS5_REQ_MAX, "one buffer for request and reply");
+	uint8_t buf[SOCKS5_REQ_MAX];
 	struct proxy_socks5_reply r;
 	enum proxy_status st = socks5_authenticate(x);
 	const char *perr = NULL;

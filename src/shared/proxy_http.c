@@ -137,7 +137,7 @@ static int parse_status(const char *s, size_t n, struct proxy_http_reply *r, con
 		}
 		/* kept for messages: printable ASCII only */
 		if (k + 1 < sizeof(r->reason))
-			r->reason[k++] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+			r->reason[k++] = (char)(s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?');
 	}
 	r->reason[k] = '\0';
 	return 0;
