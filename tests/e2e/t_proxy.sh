@@ -16,8 +16,8 @@
 #                                                   ns c2 vc2 10.199.2.2 -- vh2 10.199.2.1
 #
 # dante checks passwords with getpwnam/getspnam, so it runs in a private mount
-# namespace whose /etc is an overlay with copies of /etc/passwd and /etc/shadow
-# that hold one extra user: the machine's user database is never changed.
+# namespace whose /etc is an overlay with a copy of /etc/passwd plus one user and
+# a shadow file with that user alone: the machine's user database is never changed.
 set -u
 cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh
 trap topo_down EXIT
@@ -70,9 +70,10 @@ start_squid() {
 write_dante_conf() {
 	mkdir -p "$WORK/px/etc"
 	cp -p /etc/passwd "$WORK/px/passwd"
-	cp -p /etc/shadow "$WORK/px/shadow"
 	echo "$SOCKS_USER:x:64999:64999::/nonexistent:/usr/sbin/nologin" >>"$WORK/px/passwd"
-	echo "$SOCKS_USER:$(openssl passwd -6 "$SOCKS_PW"):20000:0:99999:7:::" >>"$WORK/px/shadow"
+	# only the test user's hash: no copy of the machine's hashes lies around
+	(umask 077 && echo "$SOCKS_USER:$(openssl passwd -6 "$SOCKS_PW"):20000:0:99999:7:::" \
+		>"$WORK/px/shadow")
 	cat >"$WORK/px/danted.conf" <<-EOF
 	logoutput: $WORK/dante.log
 	internal: $PX port = 1080
