@@ -4,7 +4,8 @@
  * (CA file + host name, or pinned fingerprint), the login exchange, the data
  * loop, and reconnection.  The data loop reads TAP frames straight into the
  * TLS send buffer behind their message headers (no copy) and writes received
- * frames straight from the receive buffer to the device.
+ * frames straight from the receive buffer to the device.  The TCP connection
+ * may cross an HTTP or SOCKS5 proxy (proxy.h) before TLS starts.
  */
 #include "tunnel.h"
 
@@ -28,6 +29,7 @@
 #include "dataphase.h"
 #include "log.h"
 #include "policy.h"
+#include "proxy.h"
 #include "stream.h"
 #include "tls.h"
 
@@ -125,26 +127,53 @@ static int connect_one(struct tunnel *t, const struct addrinfo *ai, int timeout_
 	return fd;
 }
 
-static int connect_hub(struct tunnel *t, char *err, size_t errlen)
+/* TCP to each address of host in turn; what names it in messages ("hub", "HTTP proxy"). */
+static int connect_host(struct tunnel *t, const char *what, const char *host, uint16_t port,
+			char *err, size_t errlen)
 {
-	const struct profile *p = t->p;
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
-	char port[8], why[200] = "no address";
+	char serv[8], why[200] = "no address";
 	int fd = -1, rc;
 
-	snprintf(port, sizeof(port), "%u", p->port);
-	rc = getaddrinfo(p->host, port, &hints, &res);
+	snprintf(serv, sizeof(serv), "%u", port);
+	rc = getaddrinfo(host, serv, &hints, &res);
 	if (rc != 0) {
-		snprintf(err, errlen, "cannot resolve hub address %s: %s", p->host,
+		snprintf(err, errlen, "cannot resolve %s address %s: %s", what, host,
 			 gai_strerror(rc));
 		return -1;
 	}
-	log_debug("connecting to %s:%u", p->host, p->port);
+	log_debug("connecting to %s:%u", host, port);
 	for (ai = res; ai && fd < 0 && why[0]; ai = ai->ai_next)
-		fd = connect_one(t, ai, (int)p->connect_timeout_s * 1000, why, sizeof(why));
+		fd = connect_one(t, ai, (int)t->p->connect_timeout_s * 1000, why, sizeof(why));
 	freeaddrinfo(res);
 	if (fd < 0 && why[0])
-		snprintf(err, errlen, "cannot reach hub %s:%u: %s", p->host, p->port, why);
+		snprintf(err, errlen, "cannot reach %s %s:%u: %s", what, host, port, why);
+	return fd;
+}
+
+/* A connection to the hub, straight or through the profile's proxy (a refusal is final). */
+static int connect_hub(struct tunnel *t, enum attempt *why, char *err, size_t errlen)
+{
+	const struct profile *p = t->p;
+	char name[PROXY_NAME_MAX];
+	enum proxy_status st;
+	int fd;
+
+	if (p->proxy.type == PROXY_NONE)
+		return connect_host(t, "hub", p->host, p->port, err, errlen);
+	fd = connect_host(t, p->proxy.type == PROXY_HTTP ? "HTTP proxy" : "SOCKS5 proxy",
+			  p->proxy.host, p->proxy.port, err, errlen);
+	if (fd < 0)
+		return -1;
+	st = proxy_open(fd, &p->proxy, p->host, p->port, (int)p->connect_timeout_s * 1000, err,
+			errlen);
+	if (st != PROXY_OK) {
+		*why = st == PROXY_E_REFUSED ? ATTEMPT_FATAL : ATTEMPT_RETRY;
+		close(fd);
+		return -1;
+	}
+	proxy_name(&p->proxy, name, sizeof(name));
+	log_info("%s opened a tunnel to the hub at %s:%u", name, p->host, p->port);
 	return fd;
 }
 
@@ -525,12 +554,12 @@ static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, s
 static enum attempt attempt(struct tunnel *t, bool *logged_in, char *err, size_t errlen)
 {
 	enum attempt a = ATTEMPT_RETRY;
-	int fd = connect_hub(t, err, errlen);
+	int fd = connect_hub(t, &a, err, errlen);
 	SSL *ssl;
 
 	*logged_in = false;
 	if (fd < 0)
-		return got_signal(t, 0) ? ATTEMPT_STOPPED : ATTEMPT_RETRY;
+		return got_signal(t, 0) ? ATTEMPT_STOPPED : a;
 	stream_socket_handshake(fd, (int)t->p->connect_timeout_s);
 	daemon_watchdog_kick(); /* each step below is bounded by connect_timeout */
 	ssl = tls_connect(t, fd, &a, err, errlen);
