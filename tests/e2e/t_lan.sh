@@ -1,0 +1,202 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Remote clients on a real office LAN through the hub's local bridges
+# (SoftEther's LocalBridgeList, written as SoftEther writes it): TAP mode
+# (the hub's tap_office in a Linux bridge with the host's uplink, so the hub
+# host's own address answers too) and direct mode (AF_PACKET on a veth whose
+# peer is in the office bridge).  The office runs dnsmasq and a web server.
+# Interfaces deleted and re-created come back without a hub restart.
+#
+#   ns office: br0 10.77.0.10/24 fd77::10/64, dnsmasq (DHCP, RA, DNS), web :80
+#                |-- upl ==veth== up0 --.
+#                |-- lanp ==veth== lan0 |-------- ns hub -------------------------.
+#                                       |  brh 10.77.0.254/24 (the host's address) |
+#                                       |   `-- up0, tap_office <- LocalBridge0 TAP |
+#                                       |  lan0 <- LocalBridge1 direct             |
+#                                       `  vpnhub: DEFAULT <-> tap_office,          |
+#                                                  OTHER   <-> lan0                 |
+#   c1 (alice, hub DEFAULT) 10.77.0.1 --TLS--'     c2 (dave, hub OTHER) 10.77.0.2 --'
+set -u
+cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh
+VPNHUBCTL=${VPNHUBCTL:-$BUILD/vpnhubctl}
+cleanup() {
+	[ -f "$WORK/dnsmasq.pid" ] && kill "$(cat "$WORK/dnsmasq.pid")" 2>/dev/null
+	topo_down
+}
+trap cleanup EXIT
+CFG=$WORK/SoftHUB.cfg
+SOCK=$WORK/admin.sock
+ctl() { "$VPNHUBCTL" -s "$SOCK" "$@"; }
+TAPMAC=5E-2C-91-0A-44-17
+
+# office_up: the office LAN and the hub host's links into it.
+office_up() {
+	ip netns add "$P-office"
+	ns office ip link set lo up
+	ns office ip link add br0 type bridge
+	ns office ip addr add 10.77.0.10/24 dev br0
+	ns office ip addr add fd77::10/64 dev br0 nodad
+	ns office ip link set br0 up
+	ns hub ip link add brh type bridge
+	ns hub ip addr add 10.77.0.254/24 dev brh
+	ns hub ip link set brh up
+	veth_into_office up0 upl
+	ns hub ip link set up0 master brh
+	veth_into_office lan0 lanp
+}
+
+# veth_into_office HUBSIDE OFFICESIDE: a veth from the hub namespace into br0.
+veth_into_office() {
+	ip link add "$P-$1" type veth peer name "$P-$2"
+	ip link set "$P-$1" netns "$P-hub" name "$1"
+	ip link set "$P-$2" netns "$P-office" name "$2"
+	ns office ip link set "$2" master br0
+	ns office ip link set "$2" up
+	ns hub ip link set "$1" up
+}
+
+office_services() {
+	mkdir -p "$WORK/www"
+	echo "office intranet $P" >"$WORK/www/index.html"
+	ns office dnsmasq --pid-file="$WORK/dnsmasq.pid" --conf-file=/dev/null \
+		--interface=br0 --bind-interfaces --except-interface=lo \
+		--dhcp-range=10.77.0.100,10.77.0.150,255.255.255.0,2m \
+		--dhcp-range=fd77::,ra-only --enable-ra \
+		--dhcp-leasefile="$WORK/dnsmasq.leases" \
+		--address=/intranet.office.test/10.77.0.10 --no-resolv --no-hosts \
+		--log-facility="$WORK/dnsmasq.log" --log-dhcp
+	ns office python3 -m http.server 80 --bind 10.77.0.10 --directory "$WORK/www" \
+		>>"$WORK/web.log" 2>&1 &
+	wait_for "web server" 10 ns office bash -c "ss -ltn | grep -q '10.77.0.10:80'"
+}
+
+# bridge_folder N DEVICE HUB TAPMODE: a LocalBridge<n> as SoftEther writes it.
+bridge_folder() {
+	printf '\t\tdeclare LocalBridge%s\n\t\t{\n' "$1"
+	printf '\t\t\tstring DeviceName %s\n\t\t\tstring HubName %s\n' "$2" "$3"
+	printf '\t\t\tbool LimitBroadcast false\n\t\t\tbool MonitorMode false\n'
+	printf '\t\t\tbool NoPromiscuousMode false\n\t\t\tstring TapMacAddress %s\n' \
+		"$([ "$4" = true ] && echo "$TAPMAC" || echo '$')"
+	printf '\t\t\tbool TapMode %s\n\t\t}\n' "$4"
+}
+
+# lan_conf [BRIDGE...]: hub_conf plus a LocalBridgeList ("N DEVICE HUB TAPMODE" each)
+# and a packet log of ICMP for hub DEFAULT.
+lan_conf() {
+	local b
+	hub_conf "$CFG" "string LogDir $WORK/logs"
+	{
+		printf '\tdeclare LocalBridgeList\n\t{\n\t\tbool DoNotDisableOffloading false\n\n'
+		for b in "$@"; do bridge_folder $b; done
+		printf '\t}\n'
+	} >"$WORK/bridges"
+	sed -i "/^declare root$/{n;r $WORK/bridges
+}" "$CFG"
+	printf '\t\t\tdeclare LogSetting\n\t\t\t{\n\t\t\t\tbool SavePacketLog true\n\t\t\t\tuint PACKET_LOG_ICMP 1\n\t\t\t}\n' >"$WORK/logsetting"
+	sed -i "/^\t\tdeclare DEFAULT$/{n;r $WORK/logsetting
+}" "$CFG"
+}
+
+page_ok() { ns "$1" curl -sf --max-time 5 http://10.77.0.10/ | grep -q "office intranet $P"; }
+enslave_tap() { ns hub ip link set tap_office master brh && ns hub ip link set tap_office up; }
+tap_exists() { ns hub ip link show tap_office >/dev/null 2>&1; }
+
+topo_up 2
+office_up
+office_services
+lan_conf "0 office DEFAULT true" "1 lan0 OTHER false"
+assert "a SoftEther LocalBridgeList (TapMode true and false) passes --check-config" \
+	"$VPNHUB" -c "$CFG" --check-config
+start_hub
+assert "TAP mode: the hub created tap_office" wait_for "tap_office" 10 tap_exists
+assert "TAP mode: tap_office has TapMacAddress" \
+	bash -c "ip netns exec $P-hub ip link show tap_office | grep -qi 5e:2c:91:0a:44:17"
+enslave_tap # what systemd-networkd or the administrator does (docs/bridge.md)
+assert "log: TAP port attached" grep -q "local bridge tap_office (hub DEFAULT): attached (TAP mode" "$WORK/hub.log"
+assert "log: direct port attached, promiscuous" \
+	grep -q "local bridge lan0 (hub OTHER): attached (direct mode, promiscuous" "$WORK/hub.log"
+assert "log: why the host's own address on lan0 cannot reach the clients" \
+	grep -q "direct mode: the host's own addresses on lan0 cannot reach the hub's clients" "$WORK/hub.log"
+promisc() { ns hub ip -d link show lan0 | grep -q "promiscuity $1 "; }
+assert "lan0 is promiscuous" promisc 1
+
+client_profile 1 DEFAULT alice alice-pw
+client_profile 2 OTHER dave dave-pw
+start_client 1
+start_client 2
+wait_connected 1 && wait_connected 2
+
+# TAP mode: the office host, the hub host's own address, the web server
+assert "TAP: c1 pings the office host" ping_ok c1 10.77.0.10
+assert "TAP: c1 pings the hub host's own address on the office LAN" ping_ok c1 10.77.0.254
+assert "TAP: the hub host pings c1" ns hub ping -c 2 -i 0.2 -W 2 10.77.0.1
+assert "TAP: c1 fetches the office web page" page_ok c1
+# direct mode: the office host and its web server
+assert "direct: c2 pings the office host" ping_ok c2 10.77.0.10
+assert "direct: c2 fetches the office web page" page_ok c2
+assert "IPv6 through the bridges: c1 -> office" ns c1 ping -6 -c 2 -i 0.2 -W 2 fd77::10
+# DHCP through both bridges (busybox udhcpc; the client's own "address = dhcp" is issue 15's other half)
+for i in 1 2; do
+	assert "DHCP through the $([ $i = 1 ] && echo TAP || echo direct) bridge: c$i gets a lease from dnsmasq" \
+		ns "c$i" timeout 15 busybox udhcpc -i vpn0 -n -q -f -t 5 -T 2 -s /bin/true
+done
+assert "dnsmasq's lease file holds both leases" \
+	bash -c "[ \$(grep -c ' 10.77.0.1[0-5][0-9] ' '$WORK/dnsmasq.leases') -ge 2 ]"
+
+# bulk TCP both ways through each mode: GSO super-frames cross AF_PACKET and TAP whole
+ns office iperf3 -s -D -p 5201 --logfile "$WORK/iperf-s.log"
+wait_for "iperf3 server" 5 ns office bash -c "ss -ltn | grep -q :5201"
+for i in 1 2; do
+	assert "iperf3 c$i -> office, 2 s, no error" ns "c$i" iperf3 -c 10.77.0.10 -p 5201 -t 2 -J \
+		--logfile "$WORK/iperf$i.json"
+	assert "iperf3 office -> c$i (reverse), 2 s, no error" ns "c$i" iperf3 -c 10.77.0.10 \
+		-p 5201 -t 2 -R -J --logfile "$WORK/iperf$i-r.json"
+done
+python3 -c "
+import json
+for f, n in (('1', 'TAP'), ('2', 'direct')):
+    for s, d in (('', 'to office'), ('-r', 'from office')):
+        j = json.load(open('$WORK/iperf%s%s.json' % (f, s)))
+        print('# %s bridge, %s: %.2f Gbit/s' % (n, d, j['end']['sum_received']['bits_per_second'] / 1e9))
+"
+
+# a bridge port is a session: session list, packet log
+assert "session list shows the TAP bridge port as LOCALBRIDGE" \
+	bash -c "$VPNHUBCTL -s $SOCK sessions | grep 'user=LOCALBRIDGE' | grep -q 'tap_office (TAP)'"
+assert "packet log names the bridge port SID-LOCALBRIDGE-n" wait_for "packet log" 5 \
+	grep -qE ',SID-ALICE-[0-9]+,SID-LOCALBRIDGE-[0-9]+,.*ICMPv4,Echo Request,10.77.0.1,' \
+	"$WORK/logs/DEFAULT/packet.log"
+
+# the direct-mode interface deleted and re-created: the hub re-attaches by itself
+ns hub ip link del lan0
+assert "log: lan0 gone" wait_for "gone" 5 grep -q "local bridge lan0 (hub OTHER): interface gone" "$WORK/hub.log"
+refute "direct: no traffic while lan0 is gone" ping_ok c2 10.77.0.10 2
+veth_into_office lan0 lanp
+assert "log: lan0 re-attached" wait_for "back" 5 \
+	grep -q "local bridge lan0 (hub OTHER): interface back, re-attached" "$WORK/hub.log"
+assert "direct: traffic resumes after lan0 came back" wait_for "ping" 10 ping_ok c2 10.77.0.10 1
+assert "lan0 is promiscuous again" promisc 1
+
+# the TAP device deleted: the hub makes it again; the bridge membership is the admin's
+ns hub ip link del tap_office
+assert "log: tap_office gone and re-created" wait_for "tap back" 5 \
+	grep -q "local bridge tap_office (hub DEFAULT): interface back, re-attached" "$WORK/hub.log"
+wait_for "tap_office" 5 tap_exists && enslave_tap
+assert "TAP: traffic resumes after tap_office was re-created" wait_for "ping" 10 ping_ok c1 10.77.0.10 1
+assert "the hub never restarted" kill -0 "$HUB_PID"
+assert "one line each way per loss" \
+	test "$(grep -c 'interface gone' "$WORK/hub.log")" -eq 2 -a \
+	"$(grep -c 'interface back' "$WORK/hub.log")" -eq 2
+
+# SIGHUP: a bridge removed from the file stops, added back starts
+lan_conf "0 office DEFAULT true"
+kill -HUP "$HUB_PID"
+assert "reload: the direct bridge ends" wait_for "ends" 5 \
+	grep -q "reload: local bridge lan0 (hub OTHER) ends" "$WORK/hub.log"
+assert "reload: lan0 is no longer promiscuous" \
+	wait_for "promisc off" 5 promisc 0
+assert "reload: the TAP bridge stays (c1 still reaches the office)" ping_ok c1 10.77.0.10
+lan_conf "0 office DEFAULT true" "1 lan0 OTHER false"
+kill -HUP "$HUB_PID"
+assert "reload: the direct bridge is back" wait_for "ping" 10 ping_ok c2 10.77.0.10 1
+finish
