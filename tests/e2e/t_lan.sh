@@ -19,9 +19,11 @@
 set -u
 cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh
 VPNHUBCTL=${VPNHUBCTL:-$BUILD/vpnhubctl}
+SVC_USER=vpnhublan$$
 cleanup() {
 	[ -f "$WORK/dnsmasq.pid" ] && kill "$(cat "$WORK/dnsmasq.pid")" 2>/dev/null
 	topo_down
+	userdel "$SVC_USER" 2>/dev/null
 }
 trap cleanup EXIT
 CFG=$WORK/SoftHUB.cfg
@@ -101,13 +103,31 @@ page_ok() { ns "$1" curl -sf --max-time 5 http://10.77.0.10/ | grep -q "office i
 enslave_tap() { ns hub ip link set tap_office master brh && ns hub ip link set tap_office up; }
 tap_exists() { ns hub ip link show tap_office >/dev/null 2>&1; }
 
+# the hub drops root for a service user, keeping only what its bridges need
+useradd --system --no-create-home --shell /usr/sbin/nologin "$SVC_USER"
+chmod 755 "$WORK" # the service user reads SoftHUB.cfg here on reload
+status() { grep "^$2:" "/proc/$1/status" | awk '{print $2}'; }
+start_hub_as_user() {
+	mkdir -p "$WORK/state"
+	ip netns exec "$P-hub" "$VPNHUB" -c "$CFG" --user "$SVC_USER" >>"$WORK/hub.log" 2>&1 &
+	HUB_PID=$!
+	wait_for "hub listening" 10 grep -q "ready" "$WORK/hub.log"
+	FINGERPRINT=$(sed -n 's/.*fingerprint: //p' "$WORK/hub.log" | tail -1)
+}
+
 topo_up 2
 office_up
 office_services
 lan_conf "0 office DEFAULT true" "1 lan0 OTHER false"
 assert "a SoftEther LocalBridgeList (TapMode true and false) passes --check-config" \
 	"$VPNHUB" -c "$CFG" --check-config
-start_hub
+chmod 644 "$CFG"
+start_hub_as_user
+assert "the hub keeps CAP_NET_ADMIN and CAP_NET_RAW for its bridges, nothing else" bash -c \
+	"[ '$(status "$HUB_PID" CapEff) $(status "$HUB_PID" CapPrm) $(status "$HUB_PID" CapBnd)' = \
+	   '0000000000003000 0000000000003000 0000000000003000' ]"
+assert "log: capabilities kept for the bridges" \
+	grep -q "running as $SVC_USER with CAP_NET_ADMIN and CAP_NET_RAW (local bridges)" "$WORK/hub.log"
 assert "TAP mode: the hub created tap_office" wait_for "tap_office" 10 tap_exists
 assert "TAP mode: tap_office has TapMacAddress" \
 	bash -c "ip netns exec $P-hub ip link show tap_office | grep -qi 5e:2c:91:0a:44:17"
@@ -190,6 +210,7 @@ assert "one line each way per loss" \
 
 # SIGHUP: a bridge removed from the file stops, added back starts
 lan_conf "0 office DEFAULT true"
+chmod 644 "$CFG"
 kill -HUP "$HUB_PID"
 assert "reload: the direct bridge ends" wait_for "ends" 5 \
 	grep -q "reload: local bridge lan0 (hub OTHER) ends" "$WORK/hub.log"
@@ -197,6 +218,7 @@ assert "reload: lan0 is no longer promiscuous" \
 	wait_for "promisc off" 5 promisc 0
 assert "reload: the TAP bridge stays (c1 still reaches the office)" ping_ok c1 10.77.0.10
 lan_conf "0 office DEFAULT true" "1 lan0 OTHER false"
+chmod 644 "$CFG"
 kill -HUP "$HUB_PID"
 assert "reload: the direct bridge is back" wait_for "ping" 10 ping_ok c2 10.77.0.10 1
 finish
