@@ -21,10 +21,10 @@
 #include "log.h"
 #include "session.h"
 
-#define RX_BATCH 256		/* frames switched per hub-lock acquisition */
-#define RX_BUDGET (512 * 1024)	/* bytes read before servicing the send side */
-#define DRAIN_MAX 128		/* frames taken from the queue at a time */
-#define RETRY_MS 1000		/* how often a missing interface is looked for */
+#define RX_BATCH 256		  /* frames switched per hub-lock acquisition */
+#define RX_BUDGET (512 * 1024)	  /* bytes read before servicing the send side */
+#define DRAIN_MAX 128		  /* frames taken from the queue at a time */
+#define RETRY_MS 1000		  /* how often a missing interface is looked for */
 #define BRIDGE_USER "LOCALBRIDGE" /* SoftEther's session name: SID-LOCALBRIDGE-<n> */
 
 struct bridge_port {
@@ -72,8 +72,8 @@ static bool port_attach(struct bridge_port *bp, bool was_lost, bool *failing)
 
 	if (bp->dev.ops->attach(&bp->dev, &bp->conf, err, sizeof(err)) != 0) {
 		if (!*failing)
-			log_warnx("local bridge %s (hub %s): %s; retrying every %d s", bp->conf.ifname,
-				  bp->conf.hub, err, RETRY_MS / 1000);
+			log_warnx("local bridge %s (hub %s): %s; retrying every %d s",
+				  bp->conf.ifname, bp->conf.hub, err, RETRY_MS / 1000);
 		*failing = true;
 		return false;
 	}
@@ -163,8 +163,8 @@ static int port_tx(struct bridge_port *bp)
 	return full;
 }
 
-static int poll_timeout(const struct bridge_port *bp, uint64_t now, uint64_t next_try,
-			size_t allow, bool busy)
+static int poll_timeout(const struct bridge_port *bp, uint64_t now, uint64_t next_try, size_t allow,
+			bool busy)
 {
 	if (busy)
 		return 0;
@@ -212,7 +212,8 @@ static void data_loop(struct bridge_port *bp)
 		if (rx < 0 || tx < 0) {
 			port_lost(bp);
 			lost = true;
-			next_try = now; /* a TAP device comes back at once; others when they exist */
+			next_try =
+			    now; /* a TAP device comes back at once; others when they exist */
 			rx = tx = 0;
 		}
 		busy = rx > 0 || tx > 0;
@@ -225,8 +226,7 @@ static void port_log_end(struct bridge_port *bp)
 
 	log_info("local bridge %s (hub %s) stopped: frames in %llu (%llu bytes), out %llu (%llu "
 		 "bytes), lost in %llu, refused by the interface %llu",
-		 bp->conf.ifname, bp->conf.hub,
-		 (unsigned long long)sess_counter(&s->rx_frames),
+		 bp->conf.ifname, bp->conf.hub, (unsigned long long)sess_counter(&s->rx_frames),
 		 (unsigned long long)sess_counter(&s->rx_frame_bytes),
 		 (unsigned long long)sess_counter(&s->tx_frames),
 		 (unsigned long long)sess_counter(&s->tx_frame_bytes),

@@ -52,8 +52,7 @@ static int setopt_int(int fd, int level, int name, int v)
 }
 
 /* Socket options, ring and binding, in the order the kernel requires. */
-static int packet_setup(struct bridge_dev *d, const struct conf_bridge *b, char *err,
-			size_t errlen)
+static int packet_setup(struct bridge_dev *d, const struct conf_bridge *b, char *err, size_t errlen)
 {
 	struct tpacket_req3 req = {
 	    .tp_block_size = RING_BLOCK_SIZE,
@@ -77,8 +76,8 @@ static int packet_setup(struct bridge_dev *d, const struct conf_bridge *b, char 
 	if (setsockopt(d->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) != 0)
 		return fail_errno(err, errlen, b->ifname, "PACKET_RX_RING");
 	d->ring_len = (size_t)RING_BLOCK_SIZE * RING_BLOCK_NR;
-	d->ring = mmap(NULL, d->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-		       d->fd, 0);
+	d->ring =
+	    mmap(NULL, d->ring_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, d->fd, 0);
 	if (d->ring == MAP_FAILED) {
 		d->ring = NULL;
 		return fail_errno(err, errlen, b->ifname, "mmap of the receive ring");
@@ -160,8 +159,8 @@ static void put_le16(uint8_t *p, uint16_t v)
 static void insert_vlan(uint8_t *out, const uint8_t *mac, uint32_t len,
 			const struct tpacket3_hdr *h)
 {
-	uint16_t tpid = h->tp_status & TP_STATUS_VLAN_TPID_VALID ? h->hv1.tp_vlan_tpid
-								 : FRAME_TPID_8021Q;
+	uint16_t tpid =
+	    h->tp_status & TP_STATUS_VLAN_TPID_VALID ? h->hv1.tp_vlan_tpid : FRAME_TPID_8021Q;
 	struct frame_vnet vh;
 
 	frame_vnet_decode(out, &vh);

@@ -94,8 +94,8 @@ static int tap_tx(struct bridge_dev *d, struct pkt **pkts, unsigned n)
 		    {.iov_base = (void *)zero_hdr, .iov_len = sizeof(zero_hdr)},
 		    {.iov_base = p->data, .iov_len = p->len},
 		};
-		ssize_t w = p->flags & PROTO_F_VNET ? write(d->fd, p->data, p->len)
-						    : writev(d->fd, iov, 2);
+		ssize_t w =
+		    p->flags & PROTO_F_VNET ? write(d->fd, p->data, p->len) : writev(d->fd, iov, 2);
 
 		/* a refused frame (bad offload header, no memory) is this frame's loss */
 		if (w < 0) {

@@ -641,10 +641,10 @@ static int parse_bridge(struct loader *ld, const struct cfg_folder *f, struct co
 			    device, CONF_IFNAME_MAX);
 	if (!b->hub[0])
 		return fail(ld, f, NULL, "HubName is missing");
-	snprintf(b->device, sizeof(b->device), "%s", device);
+	memcpy(b->device, device, strlen(device) + 1); /* fits: checked above */
 	b->has_tap_mac = memcmp(b->tap_mac, "\0\0\0\0\0\0", 6) != 0;
 	if (!b->tap_mode) {
-		snprintf(b->ifname, sizeof(b->ifname), "%s", device);
+		memcpy(b->ifname, b->device, sizeof(b->ifname));
 		return 0;
 	}
 	tap_ifname(device, b->ifname);
@@ -675,7 +675,8 @@ static int parse_bridges(struct loader *ld, const struct cfg_folder *root)
 			return -1;
 		for (size_t k = 0; k < c->nbridges; k++)
 			if (strcmp(c->bridges[k].ifname, b->ifname) == 0)
-				return fail(ld, f, NULL, "interface %s is bridged twice", b->ifname);
+				return fail(ld, f, NULL, "interface %s is bridged twice",
+					    b->ifname);
 		if (!config_find_hub(c, b->hub))
 			note(c, "local bridge %s: no virtual hub %s; the bridge waits for it",
 			     b->device, b->hub);

@@ -30,9 +30,9 @@
 #define CONF_ACCESS_MAX 32768 /* SoftEther's MAX_ACCESSLISTS */
 #define CONF_MESSAGE_MAX 20000
 #define CONF_TEXT_MAX 256
-#define CONF_NOTES_MAX 512 /* start-up notes kept (the rest are counted) */
-#define CONF_BRIDGES_MAX 64 /* LocalBridgeList entries */
-#define CONF_IFNAME_MAX 15  /* Linux IFNAMSIZ - 1 */
+#define CONF_NOTES_MAX 512     /* start-up notes kept (the rest are counted) */
+#define CONF_BRIDGES_MAX 64    /* LocalBridgeList entries */
+#define CONF_IFNAME_MAX 15     /* Linux IFNAMSIZ - 1 */
 #define CONF_TAP_PREFIX "tap_" /* SoftEther's name for a TAP-mode bridge's device */
 
 struct conf_listen {
@@ -116,10 +116,10 @@ struct conf_bridge {
 	char hub[PROTO_NAME_MAX + 1];	  /* HubName */
 	bool tap_mode;			  /* TapMode: the hub creates a TAP device */
 	bool has_tap_mac;
-	uint8_t tap_mac[6];	 /* TapMacAddress; else derived from the name */
-	bool monitor;		 /* MonitorMode: receives every frame, sends none */
-	bool limit_broadcast;	 /* LimitBroadcast: the storm limiter applies */
-	bool no_promiscuous;	 /* NoPromiscuousMode (direct mode) */
+	uint8_t tap_mac[6];   /* TapMacAddress; else derived from the name */
+	bool monitor;	      /* MonitorMode: receives every frame, sends none */
+	bool limit_broadcast; /* LimitBroadcast: the storm limiter applies */
+	bool no_promiscuous;  /* NoPromiscuousMode (direct mode) */
 };
 
 struct conf_hub {

@@ -64,9 +64,9 @@ struct hub_server {
 	uint32_t nthreads;
 	bool stopping;
 	atomic_uint next_id;
-	atomic_ullong flood_bytes; /* flooded bytes in all send queues (queue.h) */
-	pthread_mutex_t bridge_lock;   /* guards bridges; taken before lock, never under it */
-	struct bridge_port *bridges;   /* the running local bridge ports (bridge.h) */
+	atomic_ullong flood_bytes;   /* flooded bytes in all send queues (queue.h) */
+	pthread_mutex_t bridge_lock; /* guards bridges; taken before lock, never under it */
+	struct bridge_port *bridges; /* the running local bridge ports (bridge.h) */
 };
 
 /* Takes cfg's reference and builds its hubs; 0 or -1. */

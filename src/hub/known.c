@@ -131,8 +131,8 @@ static const char *const known_items[] = {
 
 /* Folders whose children are named by the administrator. */
 static const char *const name_lists[] = {
-    "VirtualHUB", "UserList", "GroupList",	   "AccessList",
-    "ListenerList", "IPAccessControlList", "CertList", "CrlList", "LocalBridgeList",
+    "VirtualHUB",	   "UserList", "GroupList", "AccessList",      "ListenerList",
+    "IPAccessControlList", "CertList", "CrlList",   "LocalBridgeList",
 };
 
 static bool is_name_list(const char *seg, size_t len)

@@ -41,8 +41,8 @@ struct session {
 	_Atomic enum sess_state state; /* written by the session thread only */
 	struct hub_server *srv;
 	struct hub *hub;
-	int fd;	  /* -1 for a bridge port */
-	SSL *ssl; /* NULL for a bridge port */
+	int fd;	       /* -1 for a bridge port */
+	SSL *ssl;      /* NULL for a bridge port */
 	char peer[64]; /* "address:port"; a bridge port's "interface (mode)" */
 	char user[PROTO_NAME_MAX + 1];
 	char log_name[PKTLOG_NAME_MAX]; /* "SID-USER-7" for the packet log; set by hub_attach */

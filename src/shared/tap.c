@@ -44,7 +44,7 @@ int tap_open(const char *name, char out[IFNAMSIZ], char *err, size_t errlen)
 
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot open /dev/net/tun: %s%s", strerror(errno),
-			 errno == ENOENT		   ? " (is the tun module available?)"
+			 errno == ENOENT		     ? " (is the tun module available?)"
 			 : errno == EACCES || errno == EPERM ? " (needs CAP_NET_ADMIN)"
 							     : "");
 		return -1;
