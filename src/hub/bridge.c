@@ -71,7 +71,7 @@ static bool port_attach(struct bridge_port *bp, bool was_lost, bool *failing)
 	char err[256] = "";
 
 	if (bp->dev.ops->attach(&bp->dev, &bp->conf, err, sizeof(err)) != 0) {
-		if (!*failing)
+		if (!*failing && !was_lost) /* a loss was logged already: one line each way */
 			log_warnx("local bridge %s (hub %s): %s; retrying every %d s",
 				  bp->conf.ifname, bp->conf.hub, err, RETRY_MS / 1000);
 		*failing = true;
@@ -163,14 +163,31 @@ static int port_tx(struct bridge_port *bp)
 	return full;
 }
 
+/* Until the next retry (detached) or the next look at a link that is down, or the pacing. */
 static int poll_timeout(const struct bridge_port *bp, uint64_t now, uint64_t next_try, size_t allow,
 			bool busy)
 {
+	int t = allow ? -1 : cong_src_wait_ms(&bp->s->csrc, now);
+	int retry = next_try > now ? (int)(next_try - now) : 0;
+
 	if (busy)
 		return 0;
-	if (bp->dev.fd < 0)
-		return next_try > now ? (int)(next_try - now) : 0;
-	return allow ? -1 : cong_src_wait_ms(&bp->s->csrc, now);
+	if (bp->dev.fd < 0 || (bp->dev.down && (t < 0 || retry < t)))
+		return retry;
+	return t;
+}
+
+/* POLLERR, or a link that is down looked at again: whether the interface is gone. */
+static bool port_gone(struct bridge_port *bp, short revents, uint64_t now, uint64_t *next_try)
+{
+	if (bp->dev.fd < 0 ||
+	    !(revents & (POLLERR | POLLHUP | POLLNVAL) || (bp->dev.down && now >= *next_try)))
+		return false;
+	if (bp->dev.ops->gone(&bp->dev))
+		return true;
+	if (bp->dev.down)
+		*next_try = now + RETRY_MS;
+	return false;
 }
 
 static void data_loop(struct bridge_port *bp)
@@ -203,8 +220,7 @@ static void data_loop(struct bridge_port *bp)
 		now = hub_now_ms();
 		if (pfd[1].revents & POLLIN)
 			queue_clear_wake(&s->queue);
-		if (bp->dev.fd >= 0 && pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL) &&
-		    bp->dev.ops->gone(&bp->dev))
+		if (port_gone(bp, pfd[0].revents, now, &next_try))
 			rx = -1;
 		if (rx == 0 && bp->dev.fd >= 0 && allow)
 			rx = port_rx(bp, allow, now);

@@ -51,7 +51,11 @@ struct bridge_dev_ops {
 	 * POLLOUT, call again with the rest), or -1 when the interface is gone.
 	 */
 	int (*tx)(struct bridge_dev *d, struct pkt **pkts, unsigned n);
-	/* After POLLERR: whether the interface is gone (else it was only taken down). */
+	/*
+	 * After POLLERR, and every RETRY_MS while down is set: whether the
+	 * interface is gone; if it is only down, sets down (a deletion that
+	 * follows sends no second error, so the caller keeps asking).
+	 */
 	bool (*gone)(struct bridge_dev *d);
 	void (*detach)(struct bridge_dev *d);
 };
@@ -61,6 +65,7 @@ struct bridge_dev {
 	int fd; /* poll(2) it; -1 while detached */
 	char ifname[IFNAMSIZ];
 	int ifindex;
+	bool down;	   /* attached, but the link is down */
 	uint64_t rx_drops; /* frames lost on the way in: truncated, no memory */
 	uint64_t tx_drops; /* frames the interface refused */
 	/* direct mode: the TPACKET_V3 receive ring */

@@ -18,12 +18,14 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "bridge_dev.h"
 #include "frame.h"
+#include "netif_link.h"
 #include "proto.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
@@ -85,6 +87,7 @@ static int packet_setup(struct bridge_dev *d, const struct conf_bridge *b, char 
 	d->block_size = RING_BLOCK_SIZE;
 	d->block_nr = RING_BLOCK_NR;
 	d->block = d->left = 0;
+	d->down = false;
 	/* the hub's own frames (and the host's) leave by this interface: never read them */
 	if (setopt_int(d->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1) != 0)
 		return fail_errno(err, errlen, b->ifname, "PACKET_IGNORE_OUTGOING");
@@ -281,14 +284,22 @@ static int packet_tx(struct bridge_dev *d, struct pkt **pkts, unsigned n)
 	return (int)n;
 }
 
-/* POLLERR: ENETDOWN when the link went down (the kernel re-binds on up), or it is gone. */
+/* POLLERR is ENETDOWN: the link went down (the kernel re-binds on up), or it is going away. */
 static bool packet_gone(struct bridge_dev *d)
 {
+	struct ifreq ifr;
+	char err[128];
 	int e = 0;
 	socklen_t len = sizeof(e);
 
 	(void)getsockopt(d->fd, SOL_SOCKET, SO_ERROR, &e, &len); /* clears it */
-	return !still_there(d);
+	if (!still_there(d))
+		return true;
+	netif_ifreq(&ifr, d->ifname);
+	d->down = netif_ioctl(AF_INET, SIOCGIFFLAGS, &ifr, "read flags", d->ifname, err,
+			      sizeof(err)) != 0 ||
+		  !(ifr.ifr_flags & IFF_UP);
+	return false;
 }
 
 const struct bridge_dev_ops bridge_packet_ops = {
