@@ -33,6 +33,7 @@ struct bridge_port {
 	struct session *s;
 	struct bridge_dev dev;
 	pthread_t tid;
+	atomic_bool attached; /* for "bridge list"; the port's thread writes it */
 	struct bridge_port *next;
 	/* the data loop's send side: frames taken from the queue, not yet sent */
 	struct pkt *tx[DRAIN_MAX];
@@ -86,6 +87,7 @@ static bool port_attach(struct bridge_port *bp, bool was_lost, bool *failing)
 			 !bp->conf.tap_mode && !bp->conf.no_promiscuous ? ", promiscuous" : "",
 			 bp->conf.monitor ? ", monitor" : "");
 	*failing = false;
+	atomic_store_explicit(&bp->attached, true, memory_order_relaxed);
 	return true;
 }
 
@@ -105,6 +107,7 @@ static void port_lost(struct bridge_port *bp)
 		  bp->dev.ifname, bp->conf.hub);
 	bp->dev.ops->detach(&bp->dev);
 	drop_tx(bp);
+	atomic_store_explicit(&bp->attached, false, memory_order_relaxed);
 }
 
 /* Reads and switches one batch; -1 when the interface is gone, else whether more waits. */
@@ -424,6 +427,20 @@ void bridge_free_all(struct hub_server *srv)
 		pthread_join(bp->tid, NULL);
 		srv->bridges = bp->next;
 		port_free(bp);
+	}
+	pthread_mutex_unlock(&srv->bridge_lock);
+}
+
+void bridge_state(struct hub_server *srv, const struct conf_bridge *b, struct bridge_state *out)
+{
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&srv->bridge_lock);
+	for (struct bridge_port *bp = srv->bridges; bp; bp = bp->next) {
+		if (!config_bridge_same(b, &bp->conf) || atomic_load(&bp->s->stop))
+			continue;
+		out->running = true;
+		out->attached = atomic_load_explicit(&bp->attached, memory_order_relaxed);
+		out->session = bp->s->id;
 	}
 	pthread_mutex_unlock(&srv->bridge_lock);
 }

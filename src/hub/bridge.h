@@ -16,7 +16,9 @@
 #ifndef VPN_BRIDGE_H
 #define VPN_BRIDGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/capability.h>
 
 #include "config.h"
@@ -32,6 +34,14 @@ struct hub_server;
 void bridge_sync(struct hub_server *srv);
 /* Waits for every port's thread (hub_server_stop asked them to stop) and frees them. */
 void bridge_free_all(struct hub_server *srv);
+
+/* What "bridge list" shows of a configured entry. */
+struct bridge_state {
+	bool running;	  /* a port runs for it (its hub exists and is online) */
+	bool attached;	  /* ... and holds its interface */
+	uint32_t session; /* the port's session id, when running */
+};
+void bridge_state(struct hub_server *srv, const struct conf_bridge *b, struct bridge_state *out);
 
 /*
  * The capabilities the configured bridges need after the privilege drop:

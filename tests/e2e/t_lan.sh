@@ -17,7 +17,9 @@
 #                                                  OTHER   <-> lan0                 |
 #   c1 (alice, hub DEFAULT) 10.77.0.1 --TLS--'     c2 (dave, hub OTHER) 10.77.0.2 --'
 set -u
-cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh && source tests/e2e/lan_lib.sh
+cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh
+CFG=$WORK/etc/SoftHUB.cfg # in a directory the service user may write (console saves)
+source tests/e2e/lan_lib.sh
 VPNHUBCTL=${VPNHUBCTL:-$BUILD/vpnhubctl}
 SVC_USER=vpnhublan$$
 cleanup() {
@@ -33,7 +35,8 @@ page_ok() { ns "$1" curl -sf --max-time 5 http://10.77.0.10/ | grep -q "office i
 
 # the hub drops root for a service user, keeping only what its bridges need
 useradd --system --no-create-home --shell /usr/sbin/nologin "$SVC_USER"
-chmod 755 "$WORK" # the service user reads SoftHUB.cfg here on reload
+chmod 755 "$WORK" # the service user reads SoftHUB.cfg on reload, writes it on console changes
+mkdir -p "$WORK/etc" && chown "$SVC_USER" "$WORK/etc"
 status() { grep "^$2:" "/proc/$1/status" | awk '{print $2}'; }
 start_hub_as_user() {
 	mkdir -p "$WORK/state"
@@ -49,7 +52,7 @@ office_services
 lan_conf "0 office DEFAULT true" "1 lan0 OTHER false"
 assert "a SoftEther LocalBridgeList (TapMode true and false) passes --check-config" \
 	"$VPNHUB" -c "$CFG" --check-config
-chmod 644 "$CFG"
+chown "$SVC_USER" "$CFG" # like root:vpnhub 660: the console keeps a .bak by hard link
 start_hub_as_user
 assert "the hub keeps CAP_NET_ADMIN and CAP_NET_RAW for its bridges, nothing else" bash -c \
 	"[ '$(status "$HUB_PID" CapEff) $(status "$HUB_PID" CapPrm) $(status "$HUB_PID" CapBnd)' = \
@@ -138,15 +141,32 @@ assert "one line each way per loss" \
 
 # SIGHUP: a bridge removed from the file stops, added back starts
 lan_conf "0 office DEFAULT true"
-chmod 644 "$CFG"
+chown "$SVC_USER" "$CFG" # like root:vpnhub 660: the console keeps a .bak by hard link
 kill -HUP "$HUB_PID"
 assert "reload: the direct bridge ends" wait_for "ends" 5 \
 	grep -q "reload: local bridge lan0 (hub OTHER) ends" "$WORK/hub.log"
 assert "reload: lan0 is no longer promiscuous" \
 	wait_for "promisc off" 5 promisc 0
 assert "reload: the TAP bridge stays (c1 still reaches the office)" ping_ok c1 10.77.0.10
-lan_conf "0 office DEFAULT true" "1 lan0 OTHER false"
-chmod 644 "$CFG"
-kill -HUP "$HUB_PID"
-assert "reload: the direct bridge is back" wait_for "ping" 10 ping_ok c2 10.77.0.10 1
+# the console: list, add back (saved to the file, started at once), delete
+assert "bridge list: the TAP bridge attached, lan0 gone from the file" bash -c \
+	"$VPNHUBCTL -s $SOCK bridge list | grep -q 'interface=tap_office.*state=attached' &&
+	 ! $VPNHUBCTL -s $SOCK bridge list | grep -q 'interface=lan0'"
+assert "bridge add lan0 --hub OTHER" ctl bridge add lan0 --hub OTHER
+assert "the direct bridge is back" wait_for "ping" 10 ping_ok c2 10.77.0.10 1
+assert "bridge add wrote SoftEther's LocalBridge1 folder" \
+	grep -Pzq 'declare LocalBridge1\r?\n\t*\{\r?\n\t*string DeviceName lan0' "$CFG"
+assert "bridge list --json: both, attached, with their sessions" python3 -c "
+import json, subprocess, sys
+l = json.loads(subprocess.run(['$VPNHUBCTL', '-s', '$SOCK', '--json', 'bridge', 'list'],
+                              capture_output=True, text=True).stdout)
+m = {b['interface']: b for b in l}
+ok = (m['tap_office']['mode'] == 'tap' and m['lan0']['mode'] == 'direct' and
+      all(b['state'] == 'attached' and b['session'] > 0 for b in l) and m['lan0']['promiscuous'])
+sys.exit(0 if ok else 1)"
+assert "bridge delete lan0" ctl bridge delete lan0
+assert "bridge delete: the port ends" wait_for "ends" 5 \
+	test "$(grep -c 'reload: local bridge lan0 (hub OTHER) ends' "$WORK/hub.log")" -eq 2
+refute "bridge delete of an unknown device is refused" ctl bridge delete nosuch0
+refute "bridge add with a bad interface name is refused" ctl bridge add bad/name --hub OTHER
 finish
