@@ -118,6 +118,24 @@ assert "packet log names the bridge port SID-LOCALBRIDGE-n" wait_for "packet log
 	grep -qE ',SID-ALICE-[0-9]+,SID-LOCALBRIDGE-[0-9]+,.*ICMPv4,Echo Request,10.77.0.1,' \
 	"$WORK/logs/DEFAULT/packet.log"
 
+# CheckMac on a bridge port: a LAN host sending with c1's MAC does not take it over
+mac1=$(ns c1 cat /sys/class/net/vpn0/address)
+bridge_sid() { ctl sessions | sed -n 's/.*id=\([0-9]*\).*user=LOCALBRIDGE.*/\1/p' | head -1; }
+ns c1 ping -c 30 -i 0.2 -W 1 10.77.0.10 >/dev/null 2>&1 & keepalive=$!
+sleep 1
+ns office python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(('br0', 0))
+f = b'\xff' * 6 + bytes.fromhex(sys.argv[1].replace(':', '')) + b'\x88\xb5' + b'spoof' * 10
+for _ in range(20): s.send(f)" "$mac1"
+checkmac_drops() {
+	ctl --json session show "$(bridge_sid)" | python3 -c \
+		'import json,sys; sys.exit(0 if json.load(sys.stdin)["firewall_drops"]["CheckMac"] >= 20 else 1)'
+}
+assert "CheckMac: the spoofed frames are dropped at the bridge port" wait_for "CheckMac" 5 checkmac_drops
+wait "$keepalive"
+assert "CheckMac: c1 keeps its MAC (still reaches the office)" ping_ok c1 10.77.0.10 2
+
 # the direct-mode interface deleted and re-created: the hub re-attaches by itself
 ns hub ip link del lan0
 assert "log: lan0 gone" wait_for "gone" 5 grep -q "local bridge lan0 (hub OTHER): interface gone" "$WORK/hub.log"
