@@ -78,7 +78,7 @@ static bool port_attach(struct bridge_port *bp, bool was_lost, bool *failing)
 		*failing = true;
 		return false;
 	}
-	if (was_lost || *failing)
+	if (was_lost)
 		log_info("local bridge %s (hub %s): interface back, re-attached (%s mode)",
 			 bp->dev.ifname, bp->conf.hub, bp->dev.ops->mode);
 	else
