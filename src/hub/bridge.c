@@ -16,10 +16,12 @@
 #include <strings.h>
 
 #include "bridge_dev.h"
+#include "forward.h"
 #include "hub.h"
 #include "hublog.h"
 #include "log.h"
 #include "session.h"
+#include "session_loop.h"
 
 #define RX_BATCH 256		  /* frames switched per hub-lock acquisition */
 #define RX_BUDGET (512 * 1024)	  /* bytes read before servicing the send side */
@@ -265,7 +267,7 @@ static void *port_main(void *arg)
 	drop_tx(bp);
 	bp->dev.ops->detach(&bp->dev);
 	port_log_end(bp);
-	hublog_session(s, "local bridge %s stopped", bp->conf.ifname);
+	hublog_session(s->hub->log, s, "local bridge %s stopped", bp->conf.ifname);
 	sess_unlist(s);
 	sess_thread_done(bp->srv);
 	return NULL;

@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "queue.h"
+#include "pkt.h"
 
 struct bridge_dev;
 
@@ -65,9 +65,9 @@ struct bridge_dev {
 	int fd; /* poll(2) it; -1 while detached */
 	char ifname[IFNAMSIZ];
 	int ifindex;
-	bool down;	   /* attached, but the link is down */
-	uint64_t rx_drops; /* frames lost on the way in: truncated, no memory */
-	uint64_t tx_drops; /* frames the interface refused */
+	bool down;	     /* attached, but the link is down */
+	uint64_t rx_drops;   /* frames lost on the way in: truncated, no memory */
+	uint64_t tx_drops;   /* frames the interface refused */
 	uint64_t ring_drops; /* direct mode: frames the kernel dropped, the ring being full */
 	/* direct mode: the TPACKET_V3 receive ring */
 	uint8_t *ring;

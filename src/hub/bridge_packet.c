@@ -24,9 +24,11 @@
 #include <unistd.h>
 
 #include "bridge_dev.h"
-#include "frame.h"
+#include "bytes.h"
 #include "netif_link.h"
+#include "packet.h"
 #include "proto.h"
+#include "vnet.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23 /* Linux 4.20 */
@@ -161,12 +163,6 @@ static void block_release(struct bridge_dev *d)
 	d->left = 0;
 }
 
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
 /*
  * A NIC with VLAN offload hands the tag over beside the frame: put it back,
  * so a trunk port stays a trunk port, and move the offsets behind it.
@@ -175,13 +171,13 @@ static void insert_vlan(uint8_t *out, const uint8_t *mac, uint32_t len,
 			const struct tpacket3_hdr *h)
 {
 	uint16_t tpid =
-	    h->tp_status & TP_STATUS_VLAN_TPID_VALID ? h->hv1.tp_vlan_tpid : FRAME_TPID_8021Q;
-	struct frame_vnet vh;
+	    h->tp_status & TP_STATUS_VLAN_TPID_VALID ? h->hv1.tp_vlan_tpid : PKT_TPID_8021Q;
+	struct vnet_hdr vh;
 
-	frame_vnet_decode(out, &vh);
-	if (vh.flags & FRAME_VNET_F_NEEDS_CSUM)
+	vnet_decode(out, &vh);
+	if (vh.flags & VNET_F_NEEDS_CSUM)
 		put_le16(out + 6, (uint16_t)(vh.csum_start + VLAN_HLEN));
-	if (vh.gso_type != FRAME_GSO_NONE)
+	if (vh.gso_type != VNET_GSO_NONE)
 		put_le16(out + 2, (uint16_t)(vh.hdr_len + VLAN_HLEN));
 	out += PROTO_VNET_HDR_LEN;
 	memcpy(out, mac, 12);
@@ -201,7 +197,7 @@ static struct pkt *frame_to_pkt(struct bridge_dev *d, const struct tpacket3_hdr 
 	struct pkt *p;
 
 	/* cut short by the ring (cannot happen with 256 KB blocks): never forward a stump */
-	if (len != h->tp_len || len < FRAME_ETH_HLEN || h->tp_mac < PROTO_VNET_HDR_LEN) {
+	if (len != h->tp_len || len < ETH_HLEN || h->tp_mac < PROTO_VNET_HDR_LEN) {
 		d->rx_drops++;
 		return NULL;
 	}

@@ -11,8 +11,10 @@
 #include <strings.h>
 
 #include "admin_impl.h"
+#include "admin_out.h"
 #include "bridge.h"
 #include "cfg.h"
+#include "config.h"
 #include "hub.h"
 
 #define LIST "LocalBridgeList"
