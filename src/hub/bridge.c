@@ -394,9 +394,7 @@ void bridge_sync(struct hub_server *srv)
 	pthread_mutex_lock(&srv->bridge_lock);
 	for (pp = &srv->bridges; *pp;) {
 		struct bridge_port *bp = *pp;
-		/* a port the console kicked has ended: it starts again below */
-		const struct conf_bridge *b =
-		    atomic_load(&bp->s->stop) ? NULL : still_wanted(srv, cfg, bp);
+		const struct conf_bridge *b = still_wanted(srv, cfg, bp);
 
 		if (b) {
 			struct hub *h = bp->s->hub;

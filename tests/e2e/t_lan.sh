@@ -30,6 +30,7 @@ cleanup() {
 trap cleanup EXIT
 SOCK=$WORK/admin.sock
 ctl() { "$VPNHUBCTL" -s "$SOCK" "$@"; }
+bridge_sid() { ctl sessions | grep "tap_office" | sed -n 's/.*id=\([0-9]*\).*/\1/p'; }
 
 page_ok() { ns "$1" curl -sf --max-time 5 http://10.77.0.10/ | grep -q "office intranet $P"; }
 
@@ -120,13 +121,13 @@ for f, n in (('1', 'TAP'), ('2', 'direct')):
 # a bridge port is a session: session list, packet log
 assert "session list shows the TAP bridge port as LOCALBRIDGE" \
 	bash -c "$VPNHUBCTL -s $SOCK sessions | grep 'user=LOCALBRIDGE' | grep -q 'tap_office (TAP)'"
+refute "session kick refuses a bridge port (bridge delete ends it)" ctl session kick "$(bridge_sid)"
 assert "packet log names the bridge port SID-LOCALBRIDGE-n" wait_for "packet log" 5 \
 	grep -qE ',SID-ALICE-[0-9]+,SID-LOCALBRIDGE-[0-9]+,.*ICMPv4,Echo Request,10.77.0.1,' \
 	"$WORK/logs/DEFAULT/packet.log"
 
 # CheckMac on a bridge port: a LAN host sending with c1's MAC does not take it over
 mac1=$(ns c1 cat /sys/class/net/vpn0/address)
-bridge_sid() { ctl sessions | grep "tap_office" | sed -n 's/.*id=\([0-9]*\).*/\1/p'; }
 ns c1 ping -c 30 -i 0.2 -W 1 10.77.0.10 >/dev/null 2>&1 & keepalive=$!
 sleep 1
 ns office python3 -c "
