@@ -31,7 +31,7 @@ enum sess_state {
 };
 
 enum sess_kind {
-	SESS_CLIENT, /* a TLS connection (this file) */
+	SESS_CLIENT, /* a client's TLS connection (session_loop.h) */
 	SESS_BRIDGE, /* a local bridge port: a host interface (bridge.h) */
 };
 
