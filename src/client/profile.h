@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netcfg.h"
 #include "proto.h"
 #include "tls.h"
 
@@ -59,6 +60,7 @@ struct profile {
 	bool reconnect;
 	uint32_t reconnect_min_s, reconnect_max_s;
 	uint32_t connect_timeout_s;
+	struct netcfg net; /* address = dhcp/slaac, routes, DNS, hooks */
 };
 
 /* Parses a profile file; 0, or -1 with "file:line: reason" in err. */

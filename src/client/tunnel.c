@@ -31,6 +31,7 @@
 #include "tls.h"
 
 #define RX_BUDGET (512 * 1024)
+#define STOP_GRACE_MS 20000 /* for the teardown that needs the link */
 
 enum attempt {
 	ATTEMPT_STOPPED, /* signal */
@@ -464,24 +465,32 @@ static int data_timeout(const struct tunnel *t, const struct stream *st, uint64_
 static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, size_t errlen)
 {
 	struct rx_ctx rx = {.t = t};
-	uint64_t now = now_ms(), last_rx = now, last_tx = now;
+	uint64_t now = now_ms(), last_rx = now, last_tx = now, stop_at = 0;
 	bool busy = false;
+	int done_fd = -1;
 
 	for (;;) {
-		struct pollfd pfd[3] = {
+		struct pollfd pfd[4] = {
 		    {.fd = st->fd, .events = stream_poll_events(st)},
 		    {.fd = t->sig_fd, .events = POLLIN},
 		    /* a blocked TLS write leaves frames in the device queue: back-pressure */
 		    {.fd = t->vif->fd, .events = stream_pending(st) ? 0 : POLLIN},
+		    {.fd = done_fd, .events = POLLIN},
 		};
 		uint64_t rx_before = st->rx_bytes, tx_before = st->tx_bytes;
 		enum stream_status rs;
 		bool more = false;
+		int wait = busy ? 0 : data_timeout(t, st, now, last_rx, last_tx);
 
-		poll(pfd, 3, busy ? 0 : data_timeout(t, st, now, last_rx, last_tx));
+		poll(pfd, 4, stop_at && wait > 100 ? 100 : wait);
 		now = now_ms();
 		daemon_watchdog_kick();
-		if (pfd[1].revents & POLLIN && got_signal(t, 0)) {
+		if (pfd[1].revents & POLLIN && got_signal(t, 0) && !stop_at) {
+			/* the teardown (down hooks, DHCP release) still needs the link */
+			done_fd = t->on_stop ? t->on_stop(t->arg) : -1;
+			stop_at = now + STOP_GRACE_MS;
+		}
+		if (stop_at && (done_fd < 0 || pfd[3].revents || now >= stop_at)) {
 			stream_close(st, PROTO_R_CLIENT_EXIT, 1000);
 			return ATTEMPT_STOPPED;
 		}
@@ -509,6 +518,9 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, si
 		}
 		if (st->tx_bytes != tx_before)
 			last_tx = now;
+		if (t->status)
+			status_traffic(t->status, st->rx_bytes, st->tx_bytes, t->rx_frames,
+				       t->tx_frames);
 		busy = rs == STREAM_MORE || (more && !stream_pending(st));
 		if (now - last_rx >= t->timeout_s * 1000ull) {
 			snprintf(err, errlen, "the hub was silent for %u s (dead-peer timeout)",
@@ -516,6 +528,25 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, si
 			return ATTEMPT_RETRY;
 		}
 	}
+}
+
+/* Tells the status record and the login callback about the new session. */
+static void report_login(struct tunnel *t, SSL *ssl, int fd)
+{
+	struct sockaddr_storage ss = {0};
+	socklen_t len = sizeof(ss);
+	char addr[INET6_ADDRSTRLEN] = "";
+
+	getpeername(fd, (struct sockaddr *)&ss, &len);
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, sizeof(addr));
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof(addr));
+	if (t->status)
+		status_connected(t->status, addr, t->session_id, SSL_get_version(ssl),
+				 SSL_get_cipher_name(ssl));
+	if (t->on_login)
+		t->on_login(t->arg, (struct sockaddr *)&ss, t->session_id);
 }
 
 static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, size_t errlen)
@@ -531,8 +562,11 @@ static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, s
 	log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up", t->p->hub,
 		 t->p->host, t->p->port, t->p->user, t->session_id, SSL_get_version(ssl),
 		 t->vif->name);
+	report_login(t, ssl, fd);
 	a = data_loop(t, &st, err, errlen);
 	t->vif->ops->set_carrier(t->vif, false);
+	if (t->status)
+		status_session_end(t->status, st.rx_bytes, st.tx_bytes);
 	stream_free(&st);
 	return a;
 }
@@ -541,8 +575,12 @@ static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, s
 static enum attempt attempt(struct tunnel *t, bool *logged_in, char *err, size_t errlen)
 {
 	enum attempt a = ATTEMPT_RETRY;
-	int fd = connect_hub(t, err, errlen);
+	int fd;
 	SSL *ssl;
+
+	if (t->status)
+		status_connecting(t->status);
+	fd = connect_hub(t, err, errlen);
 
 	*logged_in = false;
 	if (fd < 0)
@@ -595,6 +633,8 @@ int tunnel_run(struct tunnel *t)
 			backoff = t->p->reconnect_min_s;
 		wait = backoff_ms(backoff);
 		log_info("reconnecting in %.1f s", wait / 1000.0);
+		if (t->status)
+			status_backoff(t->status, err[0] ? err : "connection ended", wait);
 		if (got_signal(t, wait))
 			return EXIT_OK;
 		backoff = backoff * 2 > t->p->reconnect_max_s ? t->p->reconnect_max_s : backoff * 2;

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Network setup around the tunnel: the profile's routes and DNS, the DHCP
+ * lease (address, option-121 routes, DNS), SLAAC, a host route that keeps
+ * the hub reachable when a route would capture it, and the up/down hooks.
+ * What is applied outside the interface is written to RUNDIR/NAME.state, so
+ * a later start undoes what a killed process left (netsetup_recover).
+ *
+ * Threads: netsetup_connected() runs in the tunnel thread, netsetup_lease()
+ * in the control thread, netsetup_stop() in the main thread; a mutex
+ * serialises them.
+ */
+#ifndef VPN_NETSETUP_H
+#define VPN_NETSETUP_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "ctlproto.h"
+#include "dhcp.h"
+#include "netcfg.h"
+#include "profile.h"
+#include "resolver.h"
+
+#define NETSETUP_APPLIED_MAX (2 * NETCFG_ROUTE_MAX + 1)
+
+struct netsetup {
+	pthread_mutex_t lock;
+	const struct profile *p;
+	const struct netcfg *cfg;
+	char name[64], ifname[16], backend[16];
+	char sock[108], self_exe[PATH_MAX];
+	char state_path[PATH_MAX], resolv_saved[PATH_MAX];
+	enum netcfg_resolver resolver;
+	bool first_login_done, up_done, stopping;
+	/* the hub, and how it was reached before any route of ours */
+	struct netcfg_ip hub;
+	char hub_path[112]; /* "via GW dev IF" or "dev IF" */
+	bool hub_known;
+	/* applied routes, as "ip route" arguments; lease: from the DHCP lease */
+	struct {
+		char args[160];
+		bool lease;
+	} applied[NETSETUP_APPLIED_MAX];
+	size_t napplied;
+	bool dns_applied;
+	struct ctl_lease lease;
+	bool has_lease;
+	struct dhcp dhcp;
+	uint32_t session_id;
+};
+
+/* Checks what the setup needs (resolver, DHCP client); 0 or -1 with a message. */
+int netsetup_init(struct netsetup *ns, const struct profile *p, const char *name,
+		  const char *rundir, const char *ifname, const char *backend, const char *sock,
+		  char *err, size_t errlen);
+/* Undoes what the state file of a process that died records; logs what it did. */
+void netsetup_recover(const char *rundir, const char *name);
+/* Once the interface exists: SLAAC settings.  0 or -1 with a message. */
+int netsetup_prepare(struct netsetup *ns, char *err, size_t errlen);
+/* After each login (tunnel thread): the first one applies the static setup or starts DHCP. */
+void netsetup_connected(struct netsetup *ns, const struct sockaddr *hub, uint32_t session_id);
+/* A DHCP event from the control thread (ctl handler signature); 0 or -1 with a message. */
+int netsetup_lease(void *ns, const struct ctl_lease *l, char *err, size_t errlen);
+/* The down hooks, the DHCP release, and every route and DNS setting removed. */
+void netsetup_stop(struct netsetup *ns);
+void netsetup_destroy(struct netsetup *ns);
+
+#endif
