@@ -227,7 +227,8 @@ assert "its DHCP client died with it" wait_for "dhclient gone" 5 \
 start_named 2 c2
 assert "the restart undoes what the dead run left" wait_for "recovery" 10 \
 	grep -q "removed a route a previous run left: -4 route add 10.199.2.1/32 dev vc2" "$WORK/c2.log"
-assert "... and its DNS settings" grep -q "removed the DNS settings a previous run left (file)" "$WORK/c2.log"
+assert "... and its DNS settings" wait_for "dns recovery" 10 \
+	grep -q "removed the DNS settings a previous run left (file)" "$WORK/c2.log"
 assert "c2 gets its lease again" wait_for "lease again" 20 \
 	bash -c "ip netns exec $P-c2 ip route show 10.88.0.0/16 | grep -q 'via 10.77.0.3'"
 assert "one copy of its DNS block, not two" \

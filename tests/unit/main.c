@@ -14,7 +14,7 @@ int main(void)
 	    proto_suite,     auth_suite,     frame_suite,	 switch_suite,	   queue_suite,
 	    kvconf_suite,    profile_suite,  config_suite,	 tls_suite,	   cfg_suite,
 	    packet_suite,    firewall_suite, acl_suite,		 log_suite,	   admin_suite,
-	    admin_cmd_suite, ring_suite,     ring_backend_suite, congestion_suite, storm_suite,
+	    admin_cmd_suite, ring_suite,     ring_backend_suite, congestion_suite, storm_suite, netcfg_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

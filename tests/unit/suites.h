@@ -28,5 +28,6 @@ Suite *admin_suite(void);
 Suite *admin_cmd_suite(void);
 Suite *ring_suite(void);
 Suite *ring_backend_suite(void);
+Suite *netcfg_suite(void);
 
 #endif
