@@ -19,6 +19,16 @@ static const char *const known_items[] = {
     "root/ListenerList/*/Port",
     "root/ListenerList/*/Address",
     "root/ServerConfiguration/HashedPassword",
+    /* DoNotDisableOffloading, the one item beside the entries: offloads are never
+       disabled here (virtio headers carry them), so it has nothing to say */
+    "root/LocalBridgeList/*",
+    "root/LocalBridgeList/*/DeviceName",
+    "root/LocalBridgeList/*/HubName",
+    "root/LocalBridgeList/*/TapMode",
+    "root/LocalBridgeList/*/TapMacAddress",
+    "root/LocalBridgeList/*/MonitorMode",
+    "root/LocalBridgeList/*/LimitBroadcast",
+    "root/LocalBridgeList/*/NoPromiscuousMode",
     "root/Vpnhub/Certificate",
     "root/Vpnhub/Key",
     "root/Vpnhub/StateDir",
@@ -63,6 +73,7 @@ static const char *const known_items[] = {
     HUB "Option/FilterBPDU",
     HUB "Option/NoManageVlanId",
     HUB "Option/VlanTypeId",
+    HUB "Option/DisableCheckMacOnLocalBridge",
     HUB "Message/MessageText",
     HUB "LogSetting/SavePacketLog",
     HUB "LogSetting/SaveSecurityLog",
@@ -120,8 +131,8 @@ static const char *const known_items[] = {
 
 /* Folders whose children are named by the administrator. */
 static const char *const name_lists[] = {
-    "VirtualHUB",	   "UserList", "GroupList", "AccessList", "ListenerList",
-    "IPAccessControlList", "CertList", "CrlList",
+    "VirtualHUB",	   "UserList", "GroupList", "AccessList",      "ListenerList",
+    "IPAccessControlList", "CertList", "CrlList",   "LocalBridgeList",
 };
 
 static bool is_name_list(const char *seg, size_t len)

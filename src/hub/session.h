@@ -30,14 +30,20 @@ enum sess_state {
 	SESS_CLOSING,	  /* leaving; no longer reachable from its hub */
 };
 
+enum sess_kind {
+	SESS_CLIENT, /* a TLS connection (this file) */
+	SESS_BRIDGE, /* a local bridge port: a host interface (bridge.h) */
+};
+
 struct session {
 	uint32_t id;
+	enum sess_kind kind;
 	_Atomic enum sess_state state; /* written by the session thread only */
 	struct hub_server *srv;
 	struct hub *hub;
-	int fd;
-	SSL *ssl;
-	char peer[64]; /* "address:port" */
+	int fd;	       /* -1 for a bridge port */
+	SSL *ssl;      /* NULL for a bridge port */
+	char peer[64]; /* "address:port"; a bridge port's "interface (mode)" */
 	char user[PROTO_NAME_MAX + 1];
 	char log_name[PKTLOG_NAME_MAX]; /* "SID-USER-7" for the packet log; set by hub_attach */
 	uint16_t log_name_len;
@@ -103,6 +109,15 @@ struct sess_cong_stats {
 void sess_get_cong_stats(struct session *s, struct sess_cong_stats *out);
 /* One log line with those counters. */
 void sess_log_cong(const struct session *s, const struct sess_cong_stats *cs);
+
+/*
+ * For session threads that do not come from sess_spawn (bridge ports): join
+ * the server's list (false when it is stopping or full), leave it, and the
+ * thread's last act.
+ */
+bool sess_register(struct hub_server *srv, struct session *s);
+void sess_unlist(struct session *s);
+void sess_thread_done(struct hub_server *srv);
 
 /* Cuts every handshake older than SESS_HANDSHAKE_TIMEOUT_MS (slow or stuck peers). */
 void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms);
