@@ -7,6 +7,8 @@ set -euo pipefail
 PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev check clang libclang-rt-14-dev
       iproute2 iputils-ping arping iperf3 procps util-linux passwd python3
       systemd man-db groff-base busybox-static
+      isc-dhcp-client # vpnclient's "address = dhcp" runs dhclient (docs/client-network.md)
+      dnsmasq curl    # tests/e2e/t_netsetup.sh, t_lan.sh: the DHCP/DNS server, fetching a page
       qemu-system-x86 xz-utils) # tests/kmod; its setup.sh adds kernel headers
 missing=()
 for p in "${PKGS[@]}"; do
@@ -14,6 +16,15 @@ for p in "${PKGS[@]}"; do
 done
 if [ "${#missing[@]}" -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
+	# no package's service (dnsmasq's, for one) may start in the root namespace:
+	# the tests run their daemons in namespaces of their own
+	own_policy=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		own_policy=1
+	fi
 	apt-get update
 	apt-get install -y --no-install-recommends "${missing[@]}"
+	[ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d
 fi
