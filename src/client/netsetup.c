@@ -368,15 +368,25 @@ static void lease_remove(struct netsetup *ns)
 	ns->has_lease = false;
 }
 
+static bool route_equal(const struct netcfg_route *a, const struct netcfg_route *b)
+{
+	return memcmp(&a->dst, &b->dst, sizeof(a->dst)) == 0 && a->prefix == b->prefix &&
+	       a->has_via == b->has_via && memcmp(&a->via, &b->via, sizeof(a->via)) == 0;
+}
+
 static void lease_apply(struct netsetup *ns, const struct ctl_lease *l)
 {
 	char ip[64], life[64] = "";
 	bool same = ns->has_lease && memcmp(&ns->lease.ip, &l->ip, sizeof(l->ip)) == 0 &&
 		    ns->lease.prefix == l->prefix;
+	bool same_routes = same && ns->lease.nroute == l->nroute;
+
+	for (size_t i = 0; same_routes && i < l->nroute; i++)
+		same_routes = route_equal(&ns->lease.route[i], &l->route[i]);
 
 	if (!same)
 		lease_remove(ns);
-	else
+	else if (!same_routes) /* a renewal that changes nothing keeps its routes in place */
 		routes_remove(ns, true);
 	if (l->lease_s)
 		snprintf(life, sizeof(life), " valid_lft %u preferred_lft %u", l->lease_s,
@@ -389,7 +399,7 @@ static void lease_apply(struct netsetup *ns, const struct ctl_lease *l)
 	if (!same)
 		log_info("%s: DHCP lease %s/%u (%s), %zu routes, %zu DNS servers", ns->ifname, ip,
 			 l->prefix, l->reason, l->nroute, l->ndns);
-	for (size_t i = 0; i < l->nroute; i++)
+	for (size_t i = 0; !same_routes && i < l->nroute; i++)
 		route_add(ns, &l->route[i], true);
 }
 

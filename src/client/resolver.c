@@ -193,8 +193,16 @@ static int file_apply(const char *profile, const char *saved, const struct resol
 			goto out;
 		}
 	}
-	if (resolver_compose(orig, profile, d, text, 2 * RESOLV_MAX) < 0 ||
-	    write_text(RESOLV_CONF_PATH, text, 0, 0644) != 0) {
+	if (resolver_compose(orig, profile, d, text, 2 * RESOLV_MAX) < 0) {
+		snprintf(err, errlen, "dns: the new %s would be too long", RESOLV_CONF_PATH);
+		goto out;
+	}
+	/* a renewal changes nothing: no rewrite, which readers could see half done */
+	if (read_text(RESOLV_CONF_PATH, orig, RESOLV_MAX) == 0 && strcmp(orig, text) == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (write_text(RESOLV_CONF_PATH, text, 0, 0644) != 0) {
 		snprintf(err, errlen, "dns: cannot write %s: %s", RESOLV_CONF_PATH,
 			 strerror(errno));
 		goto out;

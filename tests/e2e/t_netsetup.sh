@@ -231,8 +231,10 @@ assert "... and its DNS settings" wait_for "dns recovery" 10 \
 	grep -q "removed the DNS settings a previous run left (file)" "$WORK/c2.log"
 assert "c2 gets its lease again" wait_for "lease again" 20 \
 	bash -c "ip netns exec $P-c2 ip route show 10.88.0.0/16 | grep -q 'via 10.77.0.3'"
+assert "the up hook runs again once the setup is complete" wait_for "up again" 10 \
+	count_ge 2 "^up c2 " "$WORK/hook-c2.log"
 assert "one copy of its DNS block, not two" \
-	bash -c "[ \"\$(grep -c '^# vpnclient c2:' /etc/netns/$P-c2/resolv.conf)\" = 1 ]"
+	bash -c "cat /etc/netns/$P-c2/resolv.conf; [ \"\$(grep -c '^# vpnclient c2:' /etc/netns/$P-c2/resolv.conf)\" = 1 ]"
 assert "one host route to the hub, not two" \
 	bash -c "[ \"\$(ip netns exec $P-c2 ip route show 10.199.2.1 | wc -l)\" = 1 ]"
 assert "vpnclient disconnect c2" vpnclient disconnect c2
