@@ -22,12 +22,14 @@
 # of vpnhub's CPU per GB compares a bridge port with a client session (target: <= 1.10).
 #
 # Output: JSON lines on stdout and in bench/results/bridge-<date>.jsonl, then a table.
-# Environment: DURATION (5), REPEAT (3), BUILD (build), P (vbb$$).  Needs root.
+# Environment: DURATION (5), REPEAT (3), PATHS ("client tap direct"), BUILD (build),
+# P (vbb$$).  Needs root.  The daemons' logs are kept in bench/results/bridge-<date>.logs/.
 # This is a benchmark: nothing is asserted about the numbers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-5}
 REPEAT=${REPEAT:-3}
+PATHS=${PATHS:-client tap direct}
 P=${P:-vbb$$}
 source tests/e2e/lib.sh
 source tests/e2e/lan_lib.sh
@@ -39,6 +41,9 @@ RAW=$WORK/raw.jsonl
 CLK_TCK=$(getconf CLK_TCK)
 cleanup() {
 	[ -f "$WORK/dnsmasq.pid" ] && kill "$(cat "$WORK/dnsmasq.pid")" 2>/dev/null
+	stop_all
+	mkdir -p "bench/results/bridge-$STAMP.logs"
+	cp "$WORK"/*.log "$RAW" "bench/results/bridge-$STAMP.logs/" 2>/dev/null
 	topo_down >/dev/null 2>&1
 }
 trap cleanup EXIT
@@ -74,7 +79,7 @@ ping_ok c3 10.77.0.10 2 >/dev/null
 
 declare -A SRC=([client]=1 [tap]=1 [direct]=3) DST=([client]=10.77.0.2 [tap]=10.77.0.10 [direct]=10.77.0.10)
 for ((rep = 1; rep <= REPEAT; rep++)); do
-	for path in client tap direct; do
+	for path in $PATHS; do
 		for dir in fwd rev; do
 			c=${SRC[$path]}
 			h0=$(cpu_ticks "$HUB_PID") s0=$(cpu_ticks "${CLIENT_PID[$c]}")
@@ -98,16 +103,17 @@ PY
 	done
 done
 
-python3 - "$RAW" "$OUT" "$DURATION" "$REPEAT" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+python3 - "$RAW" "$OUT" "$DURATION" "$REPEAT" "$(cut -d' ' -f1-3 /proc/loadavg)" "$PATHS" <<'PY'
 import json, statistics, sys
-raw, out, dur, rep, load = sys.argv[1:]
+raw, out, dur, rep, load, paths = sys.argv[1:]
+paths = paths.split()
 recs = [json.loads(l) for l in open(raw) if l.strip()]
 def med(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
 rows = {}
 with open(out, "w") as fo:
-    for path in ("client", "tap", "direct"):
+    for path in paths:
         for d in ("fwd", "rev"):
             rs = [x for x in recs if x["path"] == path and x["dir"] == d and x["bytes"]]
             o = {"test": "bridge", "path": path, "dir": d,
@@ -124,9 +130,9 @@ print("\nbridge ports vs client sessions (DURATION=%s s, REPEAT=%s, medians, loa
       % (dur, rep, load.split()[0]))
 print("%-8s %-4s %8s %12s %14s %16s" % ("path", "dir", "Gbit/s", "hub s/GB", "client s/GB",
                                          "hub s/GB vs client"))
-for path in ("client", "tap", "direct"):
+for path in paths:
     for d in ("fwd", "rev"):
-        o, c = rows[path, d], rows["client", d]
+        o, c = rows[path, d], rows.get(("client", d), {"hub_s_per_gb": None})
         ratio = (o["hub_s_per_gb"] / c["hub_s_per_gb"]
                  if o["hub_s_per_gb"] and c["hub_s_per_gb"] else None)
         print("%-8s %-4s %s %12s %14s %16s" % (path, d, f(o["gbps"]), f(o["hub_s_per_gb"], 3),

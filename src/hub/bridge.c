@@ -78,7 +78,7 @@ static bool port_attach(struct bridge_port *bp, bool was_lost, bool *failing)
 		*failing = true;
 		return false;
 	}
-	if (was_lost || *failing)
+	if (was_lost)
 		log_info("local bridge %s (hub %s): interface back, re-attached (%s mode)",
 			 bp->dev.ifname, bp->conf.hub, bp->dev.ops->mode);
 	else
@@ -244,12 +244,13 @@ static void port_log_end(struct bridge_port *bp)
 	struct session *s = bp->s;
 
 	log_info("local bridge %s (hub %s) stopped: frames in %llu (%llu bytes), out %llu (%llu "
-		 "bytes), lost in %llu, refused by the interface %llu",
+		 "bytes), lost in %llu (ring full %llu), refused by the interface %llu",
 		 bp->conf.ifname, bp->conf.hub, (unsigned long long)sess_counter(&s->rx_frames),
 		 (unsigned long long)sess_counter(&s->rx_frame_bytes),
 		 (unsigned long long)sess_counter(&s->tx_frames),
 		 (unsigned long long)sess_counter(&s->tx_frame_bytes),
-		 (unsigned long long)bp->dev.rx_drops, (unsigned long long)bp->dev.tx_drops);
+		 (unsigned long long)bp->dev.rx_drops, (unsigned long long)bp->dev.ring_drops,
+		 (unsigned long long)bp->dev.tx_drops);
 }
 
 static void *port_main(void *arg)

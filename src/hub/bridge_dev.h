@@ -68,6 +68,7 @@ struct bridge_dev {
 	bool down;	   /* attached, but the link is down */
 	uint64_t rx_drops; /* frames lost on the way in: truncated, no memory */
 	uint64_t tx_drops; /* frames the interface refused */
+	uint64_t ring_drops; /* direct mode: frames the kernel dropped, the ring being full */
 	/* direct mode: the TPACKET_V3 receive ring */
 	uint8_t *ring;
 	size_t ring_len;

@@ -100,8 +100,20 @@ static int packet_setup(struct bridge_dev *d, const struct conf_bridge *b, char 
 	return 0;
 }
 
+/* Adds the kernel's count of frames the full ring refused (reading it resets it). */
+static void count_ring_drops(struct bridge_dev *d)
+{
+	struct tpacket_stats_v3 st;
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(d->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+		d->ring_drops += st.tp_drops;
+}
+
 static void packet_detach(struct bridge_dev *d)
 {
+	if (d->fd >= 0)
+		count_ring_drops(d);
 	if (d->ring)
 		munmap(d->ring, d->ring_len);
 	d->ring = NULL;

@@ -54,7 +54,7 @@ start_hub_as_user() {
 topo_up 4
 office_up
 office_services
-lan_conf "0 office DEFAULT true" "1 lan0 OTHER false"
+lan_conf "0 office DEFAULT true" "1 lan0 OTHER false" "2 late0 DEFAULT false"
 assert "a SoftEther LocalBridgeList (TapMode true and false) passes --check-config" \
 	"$VPNHUB" -c "$CFG" --check-config
 chown "$SVC_USER" "$CFG" # like root:vpnhub 660: the console keeps a .bak by hard link
@@ -75,6 +75,12 @@ assert "log: why the host's own address on lan0 cannot reach the clients" \
 	grep -q "direct mode: the host's own addresses on lan0 cannot reach the hub's clients" "$WORK/hub.log"
 promisc() { ns hub ip -d link show lan0 | grep -q "promiscuity $1 "; }
 assert "lan0 is promiscuous" promisc 1
+assert "log: late0 (not there yet) is waited for, once" bash -c \
+	"[ \$(grep -c 'local bridge late0 (hub DEFAULT): late0: no such interface; retrying' '$WORK/hub.log') = 1 ]"
+ns hub ip link add late0 type veth peer name late0p
+ns hub ip link set late0 up
+assert "log: late0 attached once it exists" wait_for "late0" 5 \
+	grep -q "local bridge late0 (hub DEFAULT): attached (direct mode, promiscuous)" "$WORK/hub.log"
 
 client_profile 1 DEFAULT alice alice-pw
 client_profile 2 OTHER dave dave-pw
@@ -184,7 +190,7 @@ assert "packet log names the bridge port SID-LOCALBRIDGE-n" wait_for "packet log
 
 # CheckMac on a bridge port: a LAN host sending with c1's MAC does not take it over
 mac1=$(ns c1 cat /sys/class/net/vpn0/address)
-bridge_sid() { ctl sessions | sed -n 's/.*id=\([0-9]*\).*user=LOCALBRIDGE.*/\1/p' | head -1; }
+bridge_sid() { ctl sessions | grep "tap_office" | sed -n 's/.*id=\([0-9]*\).*/\1/p'; }
 ns c1 ping -c 30 -i 0.2 -W 1 10.77.0.10 >/dev/null 2>&1 & keepalive=$!
 sleep 1
 ns office python3 -c "
