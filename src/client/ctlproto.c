@@ -24,6 +24,11 @@ const char *const ctl_lease_vars[] = {
     "new_domain_search",
     "new_rfc3442_classless_static_routes",
     "new_dhcp_lease_time",
+    "new_ip6_address",
+    "new_ip6_prefixlen",
+    "new_dhcp6_name_servers",
+    "new_dhcp6_domain_search",
+    "new_max_life",
     NULL,
 };
 
@@ -34,7 +39,18 @@ static int parse_reason(struct ctl_lease *l, const char *v, char *err, size_t er
 	static const char *const ignore[] = {"PREINIT", "TIMEOUT",  "MEDIUM",
 					     "NBI",	"ARPCHECK", "ARPSEND"};
 
+	char base[16];
+	size_t n = strlen(v);
+
 	snprintf(l->reason, sizeof(l->reason), "%.15s", v);
+	/* dhclient -6 says "BOUND6", "RELEASE6", ...; DEPREF6 and INFORM6 change nothing here */
+	l->family = n > 1 && v[n - 1] == '6' ? AF_INET6 : AF_INET;
+	snprintf(base, sizeof(base), "%.*s", (int)(l->family == AF_INET6 ? n - 1 : n), v);
+	if (strcmp(v, "DEPREF6") == 0 || strcmp(v, "INFORM6") == 0) {
+		l->event = LEASE_IGNORE;
+		return 0;
+	}
+	v = base;
 	for (size_t i = 0; i < 4; i++) {
 		if (strcmp(v, bound[i]) == 0)
 			l->event = LEASE_BOUND;
@@ -53,16 +69,23 @@ static int parse_reason(struct ctl_lease *l, const char *v, char *err, size_t er
 	return -1;
 }
 
-static int parse_ip4(const char *name, const char *v, struct netcfg_ip *ip, char *err,
+static int parse_ipf(int family, const char *name, const char *v, struct netcfg_ip *ip, char *err,
 		     size_t errlen)
 {
 	memset(ip, 0, sizeof(*ip));
-	ip->family = AF_INET;
-	if (inet_pton(AF_INET, v, ip->addr) != 1) {
-		snprintf(err, errlen, "lease: %s: \"%.32s\" is not an IPv4 address", name, v);
+	ip->family = family;
+	if (inet_pton(family, v, ip->addr) != 1) {
+		snprintf(err, errlen, "lease: %s: \"%.48s\" is not an IPv%c address", name, v,
+			 family == AF_INET ? '4' : '6');
 		return -1;
 	}
 	return 0;
+}
+
+static int parse_ip4(const char *name, const char *v, struct netcfg_ip *ip, char *err,
+		     size_t errlen)
+{
+	return parse_ipf(AF_INET, name, v, ip, err, errlen);
 }
 
 static int parse_mask(struct ctl_lease *l, const char *v, char *err, size_t errlen)
@@ -99,7 +122,8 @@ static int add_dns(struct ctl_lease *l, const char *w, char *err, size_t errlen)
 {
 	if (l->ndns == NETCFG_DNS_MAX)
 		return 0; /* resolv.conf uses three: the rest would be ignored anyway */
-	return parse_ip4("new_domain_name_servers", w, &l->dns[l->ndns++], err, errlen);
+	return parse_ipf(strchr(w, ':') ? AF_INET6 : AF_INET, "name servers", w, &l->dns[l->ndns++],
+			 err, errlen);
 }
 
 /* dhclient writes "office.test. b.test." (option 119) or "office.test" (option 15). */
@@ -179,6 +203,16 @@ bad:
 	return -1;
 }
 
+static int parse_prefixlen(struct ctl_lease *l, const char *v, char *err, size_t errlen)
+{
+	uint32_t len;
+
+	if (kv_uint("new_ip6_prefixlen", v, 1, 128, &len, err, errlen) != 0)
+		return -1;
+	l->prefix = (uint8_t)len;
+	return 0;
+}
+
 static int lease_var(struct ctl_lease *l, size_t idx, const char *v, char *err, size_t errlen)
 {
 	switch (idx) {
@@ -196,8 +230,17 @@ static int lease_var(struct ctl_lease *l, size_t idx, const char *v, char *err, 
 		return each_word(v, add_search, l, err, errlen);
 	case 6:
 		return parse_classless(l, v, err, errlen);
-	default:
-		return kv_uint("new_dhcp_lease_time", v, 0, UINT32_MAX, &l->lease_s, err, errlen);
+	case 8:
+		l->has_ip = true;
+		return parse_ipf(AF_INET6, "new_ip6_address", v, &l->ip, err, errlen);
+	case 9:
+		return parse_prefixlen(l, v, err, errlen);
+	case 10:
+		return each_word(v, add_dns, l, err, errlen);
+	case 11:
+		return each_word(v, add_search, l, err, errlen);
+	default: /* 7 and 12: lease time, valid lifetime */
+		return kv_uint(ctl_lease_vars[idx], v, 0, UINT32_MAX, &l->lease_s, err, errlen);
 	}
 }
 
@@ -230,7 +273,9 @@ static int parse_lease(char *text, struct ctl_lease *l, char *err, size_t errlen
 		snprintf(err, errlen, "lease: no reason");
 		return -1;
 	}
-	if (l->event == LEASE_BOUND && (!l->has_ip || !(seen & 4))) {
+	/* an address and its netmask or prefix length, of the reason's family */
+	if (l->event == LEASE_BOUND && (!l->has_ip || l->ip.family != l->family ||
+					!(seen & (l->family == AF_INET ? 1u << 2 : 1u << 9)))) {
 		snprintf(err, errlen, "lease: %s without an address and netmask", l->reason);
 		return -1;
 	}

@@ -27,12 +27,13 @@ enum ctl_fmt { CTL_FMT_JSON, CTL_FMT_TEXT, CTL_FMT_LINE };
 
 enum lease_event {
 	LEASE_IGNORE, /* PREINIT, TIMEOUT, ...: nothing to change */
-	LEASE_BOUND,  /* BOUND, RENEW, REBIND, REBOOT: apply this lease */
-	LEASE_GONE,   /* EXPIRE, FAIL, RELEASE, STOP: remove the lease's settings */
+	LEASE_BOUND,  /* BOUND, RENEW, REBIND, REBOOT (and with 6): apply this lease */
+	LEASE_GONE,   /* EXPIRE, FAIL, RELEASE, STOP (and with 6): remove its settings */
 };
 
 struct ctl_lease {
 	enum lease_event event;
+	int family; /* AF_INET, or AF_INET6 for dhclient -6's reasons ("BOUND6", ...) */
 	char reason[16];
 	bool has_ip;
 	struct netcfg_ip ip;

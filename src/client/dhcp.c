@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "control.h"
@@ -27,17 +29,21 @@ static const char DHCLIENT_CONF[] =
     "option rfc3442-classless-static-routes code 121 = array of unsigned integer 8;\n"
     "request subnet-mask, broadcast-address, routers, domain-name-servers, domain-name,\n"
     "\tdomain-search, rfc3442-classless-static-routes;\n";
+static const char DHCLIENT6_CONF[] = "# written by vpnclient: the options its lease handling uses\n"
+				     "request dhcp6.name-servers, dhcp6.domain-search;\n";
 
-int dhcp_init(struct dhcp *d, const char *rundir, const char *name, const char *ifname, char *err,
-	      size_t errlen)
+int dhcp_init(struct dhcp *d, int family, const char *rundir, const char *name, const char *ifname,
+	      char *err, size_t errlen)
 {
 	const char *ext[] = {"conf", "sh", "pid", "leases"};
 	char *dst[] = {d->conf, d->script, d->pidfile, d->leases};
 
 	memset(d, 0, sizeof(*d));
+	d->family = family;
 	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
 	for (int i = 0; i < 4; i++) {
-		int n = snprintf(dst[i], PATH_MAX, "%s/%s.dhclient.%s", rundir, name, ext[i]);
+		int n = snprintf(dst[i], PATH_MAX, "%s/%s.dhclient%s.%s", rundir, name,
+				 family == AF_INET6 ? "6" : "", ext[i]);
 
 		if (n < 0 || n >= PATH_MAX) {
 			snprintf(err, errlen, "dhcp: run directory path too long");
@@ -51,6 +57,11 @@ int dhcp_init(struct dhcp *d, const char *rundir, const char *name, const char *
 		return -1;
 	}
 	return 0;
+}
+
+static char *family_flag(const struct dhcp *d)
+{
+	return d->family == AF_INET6 ? "-6" : "-4";
 }
 
 static int write_file(const char *path, const char *text, mode_t mode)
@@ -81,19 +92,22 @@ int dhcp_start(struct dhcp *d, const char *self_exe, const char *sock, char *err
 		 "exec '%s' dhcp-event '%s'\n",
 		 self_exe, sock);
 	unlink(d->pidfile);
-	if (write_file(d->conf, DHCLIENT_CONF, 0600) != 0 ||
+	if (write_file(d->conf, d->family == AF_INET6 ? DHCLIENT6_CONF : DHCLIENT_CONF, 0600) !=
+		0 ||
 	    write_file(d->script, script, 0700) != 0) {
 		snprintf(err, errlen, "dhcp: cannot write %s: %s", d->script, strerror(errno));
 		return -1;
 	}
-	d->pid = spawn_start((char *[]){d->exe, "-4", "-d", "-q", "-cf", d->conf, "-sf", d->script,
-					"-pf", d->pidfile, "-lf", d->leases, d->ifname, NULL},
-			     env);
+	d->pid =
+	    spawn_start((char *[]){d->exe, family_flag(d), "-d", "-q", "-cf", d->conf, "-sf",
+				   d->script, "-pf", d->pidfile, "-lf", d->leases, d->ifname, NULL},
+			env);
 	if (d->pid < 0) {
 		snprintf(err, errlen, "dhcp: cannot start %s: %s", d->exe, strerror(errno));
 		return -1;
 	}
-	log_info("%s: DHCP client started (%s, pid %d)", d->ifname, d->exe, (int)d->pid);
+	log_info("%s: DHCP%s client started (%s, pid %d)", d->ifname,
+		 d->family == AF_INET6 ? "v6" : "", d->exe, (int)d->pid);
 	return 0;
 }
 
@@ -111,13 +125,16 @@ void dhcp_stop(struct dhcp *d, bool release)
 	/* "dhclient -r" would signal the pid in the pid file: by now maybe another process */
 	unlink(d->pidfile);
 	if (release) {
-		rc = spawn_run((char *[]){d->exe, "-4", "-r", "-cf", d->conf, "-sf", d->script,
-					  "-pf", d->pidfile, "-lf", d->leases, d->ifname, NULL},
+		rc = spawn_run((char *[]){d->exe, family_flag(d), "-r", "-cf", d->conf, "-sf",
+					  d->script, "-pf", d->pidfile, "-lf", d->leases, d->ifname,
+					  NULL},
 			       env, &io);
 		if (rc != 0)
-			log_warnx("%s: DHCP release failed (%d): %s", d->ifname, rc, out);
+			log_warnx("%s: DHCP%s release failed (%d): %s", d->ifname,
+				  d->family == AF_INET6 ? "v6" : "", rc, out);
 		else
-			log_info("%s: DHCP lease released", d->ifname);
+			log_info("%s: DHCP%s lease released", d->ifname,
+				 d->family == AF_INET6 ? "v6" : "");
 		log_debug("dhclient -r: %s", out);
 	}
 	unlink(d->pidfile);
@@ -150,10 +167,44 @@ void dhcp_kill_stale(pid_t pid, const char *pidfile)
 	}
 }
 
+/* True while ifname has no link-local address or a tentative one (/proc/net/if_inet6). */
+static bool link_local_tentative(const char *ifname)
+{
+	FILE *f = fopen("/proc/net/if_inet6", "re");
+	char addr[40], name[32];
+	unsigned int idx, plen, scope, flags;
+	bool tentative = false, seen = false;
+
+	if (!f)
+		return false;
+	while (fscanf(f, "%39s %x %x %x %x %31s", addr, &idx, &plen, &scope, &flags, name) == 6)
+		if (strcmp(name, ifname) == 0 && strncmp(addr, "fe80", 4) == 0) {
+			seen = true;
+			tentative |= (flags & 0x40) != 0; /* IFA_F_TENTATIVE */
+		}
+	fclose(f);
+	return tentative || !seen;
+}
+
+/* dhclient -6 binds to the link-local address: wait (up to 10 s) until it may. */
+static void wait_link_local(void)
+{
+	const char *ifname = getenv("interface");
+
+	if (!ifname || strlen(ifname) >= 16 || strchr(ifname, '/'))
+		return;
+	for (int i = 0; i < 100 && link_local_tentative(ifname); i++)
+		nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
+}
+
 int dhcp_event_main(const char *sock)
 {
 	char req[CTL_MSG_MAX], reply[512], err[256];
 	size_t n = (size_t)snprintf(req, sizeof(req), "lease\n");
+	const char *reason = getenv("reason");
+
+	if (reason && strcmp(reason, "PREINIT6") == 0)
+		wait_link_local();
 
 	for (const char *const *v = ctl_lease_vars; *v; v++) {
 		const char *val = getenv(*v);

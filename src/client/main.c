@@ -97,10 +97,11 @@ static int check_user(const struct profile *p, const struct daemon_opts *o)
 {
 	if (!o->user || !netcfg_needs_root(&p->net))
 		return 0;
-	log_warnx("%s: address = dhcp/slaac, route, dns, dns_search, up and down need root to "
-		  "run the DHCP client, ip, the resolver manager and hooks: drop --user (see "
-		  "vpnclient(8), SYSTEMD)",
-		  p->path);
+	log_warnx(
+	    "%s: address = dhcp/dhcp6/slaac, route, dns, dns_search, up and down need root to "
+	    "run the DHCP client, ip, the resolver manager and hooks: drop --user (see "
+	    "vpnclient(8), SYSTEMD)",
+	    p->path);
 	return -1;
 }
 

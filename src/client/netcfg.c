@@ -171,7 +171,9 @@ static int parse_resolver(struct netcfg *n, const char *key, const char *v, char
 static int parse_auto_address(struct netcfg *n, const char *key, const char *v, char *err,
 			      size_t errlen)
 {
-	bool *flag = strcmp(v, "dhcp") == 0 ? &n->dhcp4 : &n->slaac;
+	bool *flag = strcmp(v, "dhcp") == 0    ? &n->dhcp4
+		     : strcmp(v, "dhcp6") == 0 ? &n->dhcp6
+					       : &n->slaac;
 
 	if (*flag) {
 		snprintf(err, errlen, "%s: \"%s\" given twice", key, v);
@@ -206,7 +208,8 @@ static int parse_search(struct netcfg *n, const char *key, const char *v, char *
 
 int netcfg_item(struct netcfg *n, const char *key, const char *v, char *err, size_t errlen)
 {
-	if (strcmp(key, "address") == 0 && (strcmp(v, "dhcp") == 0 || strcmp(v, "slaac") == 0))
+	if (strcmp(key, "address") == 0 &&
+	    (strcmp(v, "dhcp") == 0 || strcmp(v, "dhcp6") == 0 || strcmp(v, "slaac") == 0))
 		return parse_auto_address(n, key, v, err, errlen);
 	if (strcmp(key, "route") == 0) {
 		if (n->nroute == NETCFG_ROUTE_MAX) {
@@ -233,7 +236,8 @@ int netcfg_item(struct netcfg *n, const char *key, const char *v, char *err, siz
 
 bool netcfg_needs_root(const struct netcfg *n)
 {
-	return n->dhcp4 || n->nroute || n->ndns || n->nsearch || n->nup || n->ndown;
+	return n->dhcp4 || n->dhcp6 || n->slaac || n->nroute || n->ndns || n->nsearch || n->nup ||
+	       n->ndown;
 }
 
 const char *netcfg_ip_str(const struct netcfg_ip *ip, char *buf, size_t len)

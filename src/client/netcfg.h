@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The profile's network-setup keys (vpnclient.conf(5)): "address = dhcp" or
- * "slaac", "route = PREFIX [via GW]", "dns", "dns_search", "resolver" and the
+ * The profile's network-setup keys (vpnclient.conf(5)): "address = dhcp",
+ * "dhcp6" or "slaac", "route = PREFIX [via GW]", "dns", "dns_search", "resolver" and the
  * "up"/"down" hooks, parsed and bounded here; netsetup.c applies them.
  */
 #ifndef VPN_NETCFG_H
@@ -40,6 +40,7 @@ struct netcfg_route {
 
 struct netcfg {
 	bool dhcp4; /* address = dhcp */
+	bool dhcp6; /* address = dhcp6: stateful DHCPv6 */
 	bool slaac; /* address = slaac: the kernel's router advertisement handling */
 	struct netcfg_route route[NETCFG_ROUTE_MAX];
 	size_t nroute;

@@ -78,13 +78,17 @@ static void state_write(struct netsetup *ns)
 	}
 	for (size_t i = 0; i < ns->napplied; i++)
 		fprintf(f, "route %s\n", ns->applied[i].args);
-	if (ns->has_lease)
-		fprintf(f, "addr -4 addr del %s/%u dev %s\n",
-			netcfg_ip_str(&ns->lease.ip, ip, sizeof(ip)), ns->lease.prefix, ns->ifname);
+	for (int k = LEASE4; k <= LEASE6; k++)
+		if (ns->has_lease[k])
+			fprintf(f, "addr %s addr del %s/%u dev %s\n",
+				family_flag(ns->lease[k].family),
+				netcfg_ip_str(&ns->lease[k].ip, ip, sizeof(ip)),
+				ns->lease[k].prefix, ns->ifname);
 	if (ns->dns_applied)
 		fprintf(f, "dns %s %s\n", resolver_name(ns->resolver), ns->ifname);
-	if (ns->dhcp.pid > 0)
-		fprintf(f, "dhcp %d %s\n", (int)ns->dhcp.pid, ns->dhcp.pidfile);
+	for (int k = LEASE4; k <= LEASE6; k++)
+		if (ns->dhcp[k].pid > 0)
+			fprintf(f, "dhcp %d %s\n", (int)ns->dhcp[k].pid, ns->dhcp[k].pidfile);
 	if (fclose(f) != 0 || rename(tmp, ns->state_path) != 0)
 		log_warn("%s", ns->state_path);
 }
@@ -111,10 +115,13 @@ int netsetup_init(struct netsetup *ns, const struct profile *p, const char *name
 		return -1;
 	}
 	ns->self_exe[n] = '\0';
-	if ((ns->cfg->ndns || ns->cfg->nsearch || ns->cfg->dhcp4) &&
+	if ((ns->cfg->ndns || ns->cfg->nsearch || ns->cfg->dhcp4 || ns->cfg->dhcp6) &&
 	    resolver_pick(ns->cfg->resolver, &ns->resolver, err, errlen) != 0)
 		return -1;
-	if (ns->cfg->dhcp4 && dhcp_init(&ns->dhcp, rundir, name, ifname, err, errlen) != 0)
+	if ((ns->cfg->dhcp4 &&
+	     dhcp_init(&ns->dhcp[LEASE4], AF_INET, rundir, name, ifname, err, errlen) != 0) ||
+	    (ns->cfg->dhcp6 &&
+	     dhcp_init(&ns->dhcp[LEASE6], AF_INET6, rundir, name, ifname, err, errlen) != 0))
 		return -1;
 	return 0;
 }
@@ -181,12 +188,12 @@ static void find_hub_path(struct netsetup *ns)
 		snprintf(ns->hub_path, sizeof(ns->hub_path), "dev %s", dev);
 }
 
-static void applied_add(struct netsetup *ns, const char *args, bool lease)
+static void applied_add(struct netsetup *ns, const char *args, int from)
 {
 	if (ns->napplied == NETSETUP_APPLIED_MAX)
 		return;
 	snprintf(ns->applied[ns->napplied].args, sizeof(ns->applied[0].args), "%s", args);
-	ns->applied[ns->napplied++].lease = lease;
+	ns->applied[ns->napplied++].from = from;
 }
 
 /* Before a route that holds the hub's address: a host route along the original path. */
@@ -201,12 +208,12 @@ static void keep_hub_reachable(struct netsetup *ns, const struct netcfg_route *r
 		 ns->hub_path);
 	if (ip_do("%s", args) == 0) {
 		log_info("host route to the hub %s kept on %s", ip, ns->hub_path);
-		applied_add(ns, args, false);
+		applied_add(ns, args, ROUTE_PROFILE);
 	}
 	ns->hub_path[0] = '\0'; /* once */
 }
 
-static void route_add(struct netsetup *ns, const struct netcfg_route *r, bool lease)
+static void route_add(struct netsetup *ns, const struct netcfg_route *r, int from)
 {
 	char dst[64], via[64], args[160];
 
@@ -220,7 +227,7 @@ static void route_add(struct netsetup *ns, const struct netcfg_route *r, bool le
 		snprintf(args, sizeof(args), "%s route add %s/%u dev %s",
 			 family_flag(r->dst.family), dst, r->prefix, ns->ifname);
 	if (ip_do("%s", args) == 0)
-		applied_add(ns, args, lease);
+		applied_add(ns, args, from);
 }
 
 /* "X route add ..." -> "X route del ...", run; failures are quiet (the route may be gone). */
@@ -235,16 +242,16 @@ static int route_undo(const char *args)
 	return ip_run(del, out, sizeof(out));
 }
 
-/* Removes applied routes, the lease's only or all, newest first. */
-static void routes_remove(struct netsetup *ns, bool lease_only)
+/* Removes the applied routes from one source (LEASE4, LEASE6), or all (-1), newest first. */
+static void routes_remove(struct netsetup *ns, int from)
 {
 	size_t kept = 0;
 
 	for (size_t i = ns->napplied; i-- > 0;)
-		if (!lease_only || ns->applied[i].lease)
+		if (from < 0 || ns->applied[i].from == from)
 			route_undo(ns->applied[i].args);
 	for (size_t i = 0; i < ns->napplied; i++)
-		if (lease_only && !ns->applied[i].lease)
+		if (from >= 0 && ns->applied[i].from != from)
 			ns->applied[kept++] = ns->applied[i];
 	ns->napplied = kept;
 }
@@ -259,10 +266,16 @@ static void dns_update(struct netsetup *ns)
 	d.ndns = ns->cfg->ndns;
 	for (size_t i = 0; i < ns->cfg->nsearch; i++)
 		snprintf(d.search[d.nsearch++], sizeof(d.search[0]), "%s", ns->cfg->search[i]);
-	for (size_t i = 0; ns->has_lease && i < ns->lease.ndns; i++)
-		d.dns[d.ndns++] = ns->lease.dns[i];
-	for (size_t i = 0; ns->has_lease && i < ns->lease.nsearch; i++)
-		snprintf(d.search[d.nsearch++], sizeof(d.search[0]), "%s", ns->lease.search[i]);
+	for (int k = LEASE4; k <= LEASE6; k++) {
+		const struct ctl_lease *l = &ns->lease[k];
+
+		for (size_t i = 0; ns->has_lease[k] && i < l->ndns && d.ndns < 2 * NETCFG_DNS_MAX;
+		     i++)
+			d.dns[d.ndns++] = l->dns[i];
+		for (size_t i = 0;
+		     ns->has_lease[k] && i < l->nsearch && d.nsearch < 2 * NETCFG_SEARCH_MAX; i++)
+			snprintf(d.search[d.nsearch++], sizeof(d.search[0]), "%s", l->search[i]);
+	}
 	if (d.ndns == 0 && d.nsearch == 0) {
 		if (ns->dns_applied && resolver_remove(ns->resolver, ns->ifname, ns->name,
 						       ns->resolv_saved, err, sizeof(err)) != 0)
@@ -320,7 +333,7 @@ static void hooks_run(struct netsetup *ns, const char *what,
 static void static_setup(struct netsetup *ns)
 {
 	for (size_t i = 0; i < ns->cfg->nroute; i++)
-		route_add(ns, &ns->cfg->route[i], false);
+		route_add(ns, &ns->cfg->route[i], ROUTE_PROFILE);
 	dns_update(ns);
 }
 
@@ -344,10 +357,11 @@ void netsetup_connected(struct netsetup *ns, const struct sockaddr *hub, uint32_
 	ns->hub_known = hub->sa_family == AF_INET || hub->sa_family == AF_INET6;
 	if (ns->hub_known)
 		find_hub_path(ns);
-	if (ns->cfg->dhcp4) {
-		if (dhcp_start(&ns->dhcp, ns->self_exe, ns->sock, err, sizeof(err)) != 0)
+	for (int k = LEASE4; k <= LEASE6; k++)
+		if ((k == LEASE4 ? ns->cfg->dhcp4 : ns->cfg->dhcp6) &&
+		    dhcp_start(&ns->dhcp[k], ns->self_exe, ns->sock, err, sizeof(err)) != 0)
 			log_warnx("%s", err);
-	} else {
+	if (!ns->cfg->dhcp4 && !ns->cfg->dhcp6) {
 		static_setup(ns);
 		ns->up_done = true;
 		hooks_run(ns, "up", ns->cfg->up, ns->cfg->nup);
@@ -356,16 +370,16 @@ void netsetup_connected(struct netsetup *ns, const struct sockaddr *hub, uint32_
 	pthread_mutex_unlock(&ns->lock);
 }
 
-static void lease_remove(struct netsetup *ns)
+static void lease_remove(struct netsetup *ns, int k)
 {
 	char ip[64];
 
-	if (!ns->has_lease)
+	if (!ns->has_lease[k])
 		return;
-	routes_remove(ns, true);
-	ip_do("-4 addr del %s/%u dev %s", netcfg_ip_str(&ns->lease.ip, ip, sizeof(ip)),
-	      ns->lease.prefix, ns->ifname);
-	ns->has_lease = false;
+	routes_remove(ns, k);
+	ip_do("%s addr del %s/%u dev %s", family_flag(ns->lease[k].family),
+	      netcfg_ip_str(&ns->lease[k].ip, ip, sizeof(ip)), ns->lease[k].prefix, ns->ifname);
+	ns->has_lease[k] = false;
 }
 
 static bool route_equal(const struct netcfg_route *a, const struct netcfg_route *b)
@@ -374,61 +388,64 @@ static bool route_equal(const struct netcfg_route *a, const struct netcfg_route 
 	       a->has_via == b->has_via && memcmp(&a->via, &b->via, sizeof(a->via)) == 0;
 }
 
-static void lease_apply(struct netsetup *ns, const struct ctl_lease *l)
+static void lease_apply(struct netsetup *ns, int k, const struct ctl_lease *l)
 {
+	const struct ctl_lease *old = &ns->lease[k];
 	char ip[64], life[64] = "";
-	bool same = ns->has_lease && memcmp(&ns->lease.ip, &l->ip, sizeof(l->ip)) == 0 &&
-		    ns->lease.prefix == l->prefix;
-	bool same_routes = same && ns->lease.nroute == l->nroute;
+	bool same = ns->has_lease[k] && memcmp(&old->ip, &l->ip, sizeof(l->ip)) == 0 &&
+		    old->prefix == l->prefix;
+	bool same_routes = same && old->nroute == l->nroute;
 
 	for (size_t i = 0; same_routes && i < l->nroute; i++)
-		same_routes = route_equal(&ns->lease.route[i], &l->route[i]);
-
+		same_routes = route_equal(&old->route[i], &l->route[i]);
 	if (!same)
-		lease_remove(ns);
+		lease_remove(ns, k);
 	else if (!same_routes) /* a renewal that changes nothing keeps its routes in place */
-		routes_remove(ns, true);
+		routes_remove(ns, k);
 	if (l->lease_s)
 		snprintf(life, sizeof(life), " valid_lft %u preferred_lft %u", l->lease_s,
 			 l->lease_s);
-	if (ip_do("-4 addr replace %s/%u dev %s%s", netcfg_ip_str(&l->ip, ip, sizeof(ip)),
-		  l->prefix, ns->ifname, life) != 0)
+	if (ip_do("%s addr replace %s/%u dev %s%s", family_flag(l->family),
+		  netcfg_ip_str(&l->ip, ip, sizeof(ip)), l->prefix, ns->ifname, life) != 0)
 		return;
-	ns->lease = *l;
-	ns->has_lease = true;
+	ns->lease[k] = *l;
+	ns->has_lease[k] = true;
 	if (!same)
-		log_info("%s: DHCP lease %s/%u (%s), %zu routes, %zu DNS servers", ns->ifname, ip,
-			 l->prefix, l->reason, l->nroute, l->ndns);
+		log_info("%s: DHCP%s lease %s/%u (%s), %zu routes, %zu DNS servers", ns->ifname,
+			 k == LEASE6 ? "v6" : "", ip, l->prefix, l->reason, l->nroute, l->ndns);
 	for (size_t i = 0; !same_routes && i < l->nroute; i++)
-		route_add(ns, &l->route[i], true);
+		route_add(ns, &l->route[i], k);
 }
 
 int netsetup_lease(void *arg, const struct ctl_lease *l, char *err, size_t errlen)
 {
 	struct netsetup *ns = arg;
+	int k = l->family == AF_INET6 ? LEASE6 : LEASE4;
 
 	(void)err;
 	(void)errlen;
 	pthread_mutex_lock(&ns->lock);
-	if (ns->stopping || !ns->cfg->dhcp4 || l->event == LEASE_IGNORE) {
+	if (ns->stopping || !(k == LEASE4 ? ns->cfg->dhcp4 : ns->cfg->dhcp6) ||
+	    l->event == LEASE_IGNORE) {
 		pthread_mutex_unlock(&ns->lock);
 		return 0;
 	}
 	if (l->event == LEASE_BOUND) {
 		bool first = !ns->up_done;
 
-		lease_apply(ns, l);
+		lease_apply(ns, k, l);
 		if (first) /* the profile's own routes may need the lease's subnet */
 			for (size_t i = 0; i < ns->cfg->nroute; i++)
-				route_add(ns, &ns->cfg->route[i], false);
+				route_add(ns, &ns->cfg->route[i], ROUTE_PROFILE);
 		dns_update(ns);
 		if (first) {
 			ns->up_done = true;
 			hooks_run(ns, "up", ns->cfg->up, ns->cfg->nup);
 		}
 	} else {
-		log_info("%s: DHCP lease gone (%s)", ns->ifname, l->reason);
-		lease_remove(ns);
+		log_info("%s: DHCP%s lease gone (%s)", ns->ifname, k == LEASE6 ? "v6" : "",
+			 l->reason);
+		lease_remove(ns, k);
 		dns_update(ns);
 	}
 	state_write(ns);
@@ -451,11 +468,12 @@ void netsetup_stop(struct netsetup *ns)
 	/* without the lock: the release makes dhclient call back (netsetup_lease) */
 	if (up)
 		hooks_run(ns, "down", ns->cfg->down, ns->cfg->ndown);
-	dhcp_stop(&ns->dhcp, true);
+	for (int k = LEASE4; k <= LEASE6; k++)
+		dhcp_stop(&ns->dhcp[k], true);
 	pthread_mutex_lock(&ns->lock);
-	lease_remove(ns);
-	routes_remove(ns, false);
-	ns->has_lease = false;
+	for (int k = LEASE4; k <= LEASE6; k++)
+		lease_remove(ns, k);
+	routes_remove(ns, -1);
 	dns_update(ns);
 	unlink(ns->state_path);
 	pthread_mutex_unlock(&ns->lock);

@@ -27,6 +27,8 @@
 
 #define NETSETUP_APPLIED_MAX (2 * NETCFG_ROUTE_MAX + 1)
 
+enum { LEASE4, LEASE6, ROUTE_PROFILE }; /* lease[] indexes; where an applied route came from */
+
 struct netsetup {
 	pthread_mutex_t lock;
 	const struct profile *p;
@@ -40,16 +42,17 @@ struct netsetup {
 	struct netcfg_ip hub;
 	char hub_path[112]; /* "via GW dev IF" or "dev IF" */
 	bool hub_known;
-	/* applied routes, as "ip route" arguments; lease: from the DHCP lease */
+	/* applied routes, as "ip route" arguments; from: ROUTE_PROFILE or a lease's */
 	struct {
 		char args[160];
-		bool lease;
+		int from;
 	} applied[NETSETUP_APPLIED_MAX];
 	size_t napplied;
 	bool dns_applied;
-	struct ctl_lease lease;
-	bool has_lease;
-	struct dhcp dhcp;
+	/* [LEASE4]: address = dhcp, [LEASE6]: address = dhcp6 */
+	struct ctl_lease lease[2];
+	bool has_lease[2];
+	struct dhcp dhcp[2];
 	uint32_t session_id;
 };
 

@@ -98,7 +98,7 @@ ns c3 dnsmasq -k --conf-file=/dev/null --interface=vpn0 --bind-interfaces \
 	--dhcp-range=10.77.0.100,10.77.0.150,255.255.255.0,2m \
 	--dhcp-option=121,10.88.0.0/16,10.77.0.3 --dhcp-option=option:dns-server,10.77.0.3 \
 	--dhcp-option=option:domain-search,office.test --domain=office.test \
-	--address=/www.office.test/10.88.0.1 --enable-ra --dhcp-range=fd77::,ra-only \
+	--address=/www.office.test/10.88.0.1 --enable-ra --dhcp-range=fd77::100,fd77::1ff,slaac,64,2m \
 	--dhcp-leasefile="$WORK/leases" --pid-file="$WORK/dnsmasq.pid" --log-facility=- \
 	>"$WORK/dnsmasq.log" 2>&1 &
 wait_for "dnsmasq" 10 ns c3 bash -c "ss -lun | grep -q '10.77.0.3:67\|:67 '"
@@ -131,7 +131,7 @@ kill "$SILENT" 2>/dev/null; wait "$SILENT" 2>/dev/null
 refute "no hook ran for a profile that never connected" test -e "$WORK/hook-silent.log"
 
 # --- two DHCP clients
-dhcp_profile 1 c1
+dhcp_profile 1 c1 "address = dhcp6"
 dhcp_profile 2 c2
 start_named 1 c1
 start_named 2 c2
@@ -157,6 +157,10 @@ for i in 1 2; do
 	assert "c$i: SLAAC address from dnsmasq's router advertisement" wait_for "slaac" 15 \
 		bash -c "ip netns exec $P-c$i ip -6 addr show dev vpn0 scope global | grep -q 'inet6 fd77::'"
 done
+assert "c1 gets a DHCPv6 lease (address = dhcp6)" wait_for "dhcp6" 20 \
+	bash -c "ip netns exec $P-c1 ip -6 addr show dev vpn0 | grep -q 'inet6 fd77::1[0-9a-f][0-9a-f]/'"
+IP6=$(ns c1 ip -6 -o addr show dev vpn0 | sed -n 's|.* inet6 \(fd77::1[0-9a-f][0-9a-f]\)/.*|\1|p')
+assert "dnsmasq's lease file lists it" grep -q " $IP6 " "$WORK/leases"
 assert "c1 resolves a name served by dnsmasq" \
 	bash -c "ip netns exec $P-c1 getent hosts www.office.test | grep -q 10.88.0.1"
 assert "c1 resolves it by its short name (search domain)" \
@@ -205,6 +209,8 @@ assert "vpnclient disconnect c1" vpnclient disconnect c1
 assert "c1's lease is released (dnsmasq's lease file)" wait_for "release" 10 \
 	bash -c "! grep -q ' $IP1 ' $WORK/leases"
 assert "c2's lease is still there" grep -q " $IP2 " "$WORK/leases"
+assert "c1's DHCPv6 lease is released too" wait_for "release6" 10 \
+	bash -c "! grep -q ' $IP6 ' $WORK/leases"
 assert "dnsmasq logged the DHCPRELEASE" grep -q "DHCPRELEASE(vpn0) $IP1" "$WORK/dnsmasq.log"
 assert "c1's resolv.conf is the original again" resolv_is_original 1
 refute "c1's host route to the hub is gone" \

@@ -49,7 +49,7 @@ START_TEST(test_keys_parsed)
 
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(
-	    parse_extra("address = dhcp\naddress = slaac\naddress = 10.1.0.1/24\n"
+	    parse_extra("address = dhcp\naddress = dhcp6\naddress = slaac\naddress = 10.1.0.1/24\n"
 			"route = 10.88.0.0/16 via 10.77.0.3\nroute = default6\n"
 			"route = 192.168.7.0/24\tvia 10.77.0.1\n"
 			"dns = 10.77.0.3\ndns = fd77::3\ndns_search = office.test\n"
@@ -57,7 +57,7 @@ START_TEST(test_keys_parsed)
 			"up = ip link show \"$VPN_INTERFACE\"\nup = true\ndown = true\n",
 			p, err, sizeof(err)),
 	    0);
-	ck_assert(p->net.dhcp4 && p->net.slaac);
+	ck_assert(p->net.dhcp4 && p->net.dhcp6 && p->net.slaac);
 	ck_assert_uint_eq(p->naddr, 1);
 	ck_assert_uint_eq(p->net.nroute, 3);
 	ck_assert_str_eq(netcfg_route_str(&p->net.route[0], buf, sizeof(buf)),
@@ -98,7 +98,8 @@ START_TEST(test_keys_refused)
 	refuse("resolver = magic\n", "not one of");
 	refuse("resolver = file\nresolver = file\n", "given twice");
 	refuse("address = dhcp\naddress = dhcp\n", "given twice");
-	refuse("address = dhcp6\n", "expected ADDRESS/PREFIX");
+	refuse("address = dhcp4\n", "expected ADDRESS/PREFIX");
+	refuse("address = dhcp6\naddress = dhcp6\n", "given twice");
 	refuse("up = \"\"\n", "empty");
 	for (int i = 0; i < 9; i++)
 		strcat(many, "down = true\n");
@@ -194,6 +195,21 @@ START_TEST(test_ctl_lease)
 			 "0.0.0.0/0 via 10.77.0.1");
 	ck_assert_str_eq(netcfg_route_str(&r->lease.route[2], buf, sizeof(buf)), "10.9.9.9/32");
 	ck_assert_uint_eq(r->lease.lease_s, 120);
+	ck_assert_int_eq(r->lease.family, AF_INET);
+	ck_assert_int_eq(req("lease\nreason=BOUND6\nnew_ip6_address=fd77::1db\n"
+			     "new_ip6_prefixlen=128\nnew_dhcp6_name_servers=fd77::3\n"
+			     "new_dhcp6_domain_search=office.test.\nnew_max_life=120",
+			     r, err),
+			 0);
+	ck_assert(r->lease.event == LEASE_BOUND && r->lease.family == AF_INET6);
+	ck_assert_uint_eq(r->lease.prefix, 128);
+	ck_assert_int_eq(r->lease.dns[0].family, AF_INET6);
+	ck_assert_str_eq(r->lease.search[0], "office.test");
+	ck_assert_uint_eq(r->lease.lease_s, 120);
+	ck_assert_int_eq(req("lease\nreason=RELEASE6", r, err), 0);
+	ck_assert(r->lease.event == LEASE_GONE && r->lease.family == AF_INET6);
+	ck_assert_int_eq(req("lease\nreason=DEPREF6", r, err), 0);
+	ck_assert(r->lease.event == LEASE_IGNORE);
 	ck_assert_int_eq(req("lease\nreason=RELEASE", r, err), 0);
 	ck_assert(r->lease.event == LEASE_GONE);
 	ck_assert_int_eq(req("lease\nreason=PREINIT", r, err), 0);
@@ -236,6 +252,13 @@ START_TEST(test_ctl_lease_refused)
 	lease_refused("lease\nreason=RENEW\nnew_domain_name_servers=10.0.0.1 nonsense",
 		      "not an IPv4 address");
 	lease_refused("lease\nreason=RENEW\nno equals sign", "NAME=VALUE");
+	lease_refused("lease\nreason=BOUND6\nnew_ip6_address=fd77::1", "without an address");
+	lease_refused("lease\nreason=BOUND6\nnew_ip_address=10.0.0.1\nnew_subnet_mask=255.0.0.0",
+		      "without an address");
+	lease_refused("lease\nreason=BOUND6\nnew_ip6_address=10.0.0.1\nnew_ip6_prefixlen=64",
+		      "not an IPv6 address");
+	lease_refused("lease\nreason=BOUND6\nnew_ip6_address=fd77::1\nnew_ip6_prefixlen=129",
+		      "new_ip6_prefixlen");
 }
 END_TEST
 
