@@ -581,7 +581,6 @@ static enum attempt attempt(struct tunnel *t, bool *logged_in, char *err, size_t
 	if (t->status)
 		status_connecting(t->status);
 	fd = connect_hub(t, err, errlen);
-
 	*logged_in = false;
 	if (fd < 0)
 		return got_signal(t, 0) ? ATTEMPT_STOPPED : ATTEMPT_RETRY;
