@@ -78,6 +78,12 @@ for d in 10.77.0.2 10.77.0.10; do ping_ok c1 "$d" 2 >/dev/null; done
 ping_ok c3 10.77.0.10 2 >/dev/null
 
 declare -A SRC=([client]=1 [tap]=1 [direct]=3) DST=([client]=10.77.0.2 [tap]=10.77.0.10 [direct]=10.77.0.10)
+# idle round-trip time per path: 40 pings at 50 ms, before the bulk runs
+for path in $PATHS; do
+	ns "c${SRC[$path]}" ping -c 40 -i 0.05 -W 1 "${DST[$path]}" 2>/dev/null |
+		sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|{"path": "'"$path"'", "dir": "ping", "avg_ms": \1}|p' |
+		tee -a "$RAW"
+done
 for ((rep = 1; rep <= REPEAT; rep++)); do
 	for path in $PATHS; do
 		for dir in fwd rev; do
@@ -108,6 +114,8 @@ import json, statistics, sys
 raw, out, dur, rep, load, paths = sys.argv[1:]
 paths = paths.split()
 recs = [json.loads(l) for l in open(raw) if l.strip()]
+pings = {x["path"]: x["avg_ms"] for x in recs if x.get("dir") == "ping"}
+recs = [x for x in recs if x.get("dir") != "ping"]
 def med(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
@@ -122,20 +130,22 @@ with open(out, "w") as fo:
                  "client_s_per_gb": med([x["client_cpu_s"] / (x["bytes"] / 1e9) for x in rs]),
                  "runs": len(rs), "failed": sum(1 for x in recs if x["path"] == path
                                                and x["dir"] == d and x["error"])}
+            if d == "fwd":
+                o["idle_rtt_ms"] = pings.get(path)
             rows[path, d] = o
             print(json.dumps(o)); fo.write(json.dumps(o) + "\n")
 def f(x, n=2):
     return "%8.*f" % (n, x) if x is not None else "%8s" % "-"
 print("\nbridge ports vs client sessions (DURATION=%s s, REPEAT=%s, medians, load at end %s)"
       % (dur, rep, load.split()[0]))
-print("%-8s %-4s %8s %12s %14s %16s" % ("path", "dir", "Gbit/s", "hub s/GB", "client s/GB",
-                                         "hub s/GB vs client"))
+print("%-8s %-4s %8s %12s %14s %16s %12s" % ("path", "dir", "Gbit/s", "hub s/GB",
+      "client s/GB", "hub s/GB vs client", "idle RTT ms"))
 for path in paths:
     for d in ("fwd", "rev"):
         o, c = rows[path, d], rows.get(("client", d), {"hub_s_per_gb": None})
         ratio = (o["hub_s_per_gb"] / c["hub_s_per_gb"]
                  if o["hub_s_per_gb"] and c["hub_s_per_gb"] else None)
-        print("%-8s %-4s %s %12s %14s %16s" % (path, d, f(o["gbps"]), f(o["hub_s_per_gb"], 3),
-                                               f(o["client_s_per_gb"], 3), f(ratio)))
+        print("%-8s %-4s %s %12s %14s %16s %12s" % (path, d, f(o["gbps"]), f(o["hub_s_per_gb"], 3),
+              f(o["client_s_per_gb"], 3), f(ratio), f(pings.get(path), 3) if d == "fwd" else ""))
 print("fwd: from the remote client; rev: to it (iperf3 -R).  Results: %s" % out)
 PY
