@@ -44,10 +44,16 @@ int runtime_open(struct runtime *rt, const struct profile *p, const struct vif *
 {
 	memset(rt, 0, sizeof(*rt));
 	if (control_profile_name(p->path, rt->name, sizeof(rt->name), err, errlen) != 0 ||
-	    control_path(rundir, rt->name, rt->sock, sizeof(rt->sock), err, errlen) != 0 ||
-	    make_rundir(rundir, err, errlen) != 0)
+	    control_path(rundir, rt->name, rt->sock, sizeof(rt->sock), err, errlen) != 0)
 		return -1;
 	fill_status(&rt->status, p, vif, rt->name);
+	if (make_rundir(rundir, err, errlen) != 0) {
+		if (netcfg_needs_root(&p->net))
+			goto fail_status;
+		/* a minimal system without /run: the tunnel works, only status cannot see it */
+		log_warnx("%s: running without a control socket", err);
+		return 0;
+	}
 	rt->ctl.status = &rt->status;
 	if (control_listen(&rt->ctl, rt->sock, err, errlen) != 0)
 		goto fail_status;
@@ -79,7 +85,8 @@ static void on_login(void *arg, const struct sockaddr *hub, uint32_t session_id)
 {
 	struct runtime *rt = arg;
 
-	netsetup_connected(&rt->ns, hub, session_id);
+	if (rt->ns_open)
+		netsetup_connected(&rt->ns, hub, session_id);
 }
 
 static void *stopper_main(void *arg)

@@ -30,7 +30,9 @@ struct runtime {
 /*
  * Undoes what a killed run of this profile left, binds its control socket
  * under rundir, checks and prepares the network setup, and starts the
- * control thread; call as root.  0, or -1 with a message.
+ * control thread; call as root.  0, or -1 with a message.  When rundir
+ * cannot be made and the profile has no network setup, goes on without
+ * a control socket (a warning).
  */
 int runtime_open(struct runtime *rt, const struct profile *p, const struct vif *vif,
 		 const char *rundir, char *err, size_t errlen);
