@@ -334,6 +334,7 @@ static void static_setup(struct netsetup *ns)
 {
 	for (size_t i = 0; i < ns->cfg->nroute; i++)
 		route_add(ns, &ns->cfg->route[i], ROUTE_PROFILE);
+	ns->routes_done[LEASE4] = ns->routes_done[LEASE6] = true;
 	dns_update(ns);
 }
 
@@ -417,6 +418,25 @@ static void lease_apply(struct netsetup *ns, int k, const struct ctl_lease *l)
 		route_add(ns, &l->route[i], k);
 }
 
+/*
+ * The profile's routes of each family, once: a gateway may be in the leased
+ * subnet, so a family whose address comes by DHCP waits for that lease.
+ */
+static void profile_routes(struct netsetup *ns, int lease)
+{
+	for (int k = LEASE4; k <= LEASE6; k++) {
+		int family = k == LEASE4 ? AF_INET : AF_INET6;
+		bool by_dhcp = k == LEASE4 ? ns->cfg->dhcp4 : ns->cfg->dhcp6;
+
+		if (ns->routes_done[k] || (by_dhcp && k != lease))
+			continue;
+		ns->routes_done[k] = true;
+		for (size_t i = 0; i < ns->cfg->nroute; i++)
+			if (ns->cfg->route[i].dst.family == family)
+				route_add(ns, &ns->cfg->route[i], ROUTE_PROFILE);
+	}
+}
+
 int netsetup_lease(void *arg, const struct ctl_lease *l, char *err, size_t errlen)
 {
 	struct netsetup *ns = arg;
@@ -431,14 +451,11 @@ int netsetup_lease(void *arg, const struct ctl_lease *l, char *err, size_t errle
 		return 0;
 	}
 	if (l->event == LEASE_BOUND) {
-		bool first = !ns->up_done;
-
 		lease_apply(ns, k, l);
-		if (first) /* the profile's own routes may need the lease's subnet */
-			for (size_t i = 0; i < ns->cfg->nroute; i++)
-				route_add(ns, &ns->cfg->route[i], ROUTE_PROFILE);
+		profile_routes(ns, k);
 		dns_update(ns);
-		if (first) {
+		/* "up" once the main address is there: the IPv4 lease, if one is asked for */
+		if (!ns->up_done && (k == LEASE4 || !ns->cfg->dhcp4)) {
 			ns->up_done = true;
 			hooks_run(ns, "up", ns->cfg->up, ns->cfg->nup);
 		}

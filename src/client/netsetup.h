@@ -38,6 +38,7 @@ struct netsetup {
 	char state_path[PATH_MAX], resolv_saved[PATH_MAX];
 	enum netcfg_resolver resolver;
 	bool first_login_done, up_done, stopping;
+	bool routes_done[2]; /* the profile's IPv4 [LEASE4] and IPv6 [LEASE6] routes added */
 	/* the hub, and how it was reached before any route of ours */
 	struct netcfg_ip hub;
 	char hub_path[112]; /* "via GW dev IF" or "dev IF" */
