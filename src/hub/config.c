@@ -496,7 +496,7 @@ static int parse_user(struct loader *ld, const struct conf_hub *h, const struct 
 	    get_text(ld, f, "GroupName", u->group, sizeof(u->group), true) ||
 	    get_text(ld, f, "RealName", u->realname, sizeof(u->realname), false) ||
 	    get_text(ld, f, "Note", u->note, sizeof(u->note), false) ||
-	    cfg_get_uint64(f, "ExpireTime", 0, &u->expire_ms, ld->err, ld->errlen) ||
+	    cfg_get_time(f, "ExpireTime", &u->expire_ms, ld->err, ld->errlen) ||
 	    parse_policy(ld, f, &u->has_policy, &u->policy))
 		return -1;
 	if (u->auth_type != 1)
