@@ -59,6 +59,11 @@ struct profile {
 	bool reconnect;
 	uint32_t reconnect_min_s, reconnect_max_s;
 	uint32_t connect_timeout_s;
+	/* certificate login (profile_cert.c): no password then */
+	char cert_file[PATH_MAX];
+	char key_file[PATH_MAX];
+	char key_passphrase_file[PATH_MAX];
+	char key_passphrase[PROFILE_PASSWORD_MAX + 2]; /* "" = none given: ask on a terminal */
 };
 
 /* Parses a profile file; 0, or -1 with "file:line: reason" in err. */
@@ -69,5 +74,11 @@ int profile_load(const char *path, struct profile *p, char *err, size_t errlen);
  */
 int profile_parse(const char *text, size_t len, const char *name, struct profile *p, char *err,
 		  size_t errlen);
+
+/* cert, key, key_passphrase_file: 1 if key is none of them, else 0 or -1 with err. */
+int profile_cert_item(struct profile *p, const char *dir, const char *key, const char *v, char *err,
+		      size_t errlen);
+/* Whole-profile rules of those keys; reads the passphrase file.  0 or -1 with err. */
+int profile_cert_check(struct profile *p, const char *name, char *err, size_t errlen);
 
 #endif

@@ -545,8 +545,7 @@ int cfg_set_uint64(struct cfg_folder *f, const char *name, uint64_t v, char *err
 	return 0;
 }
 
-int cfg_set_time(struct cfg_folder *f, const char *name, uint64_t unix_ms, char *err,
-		 size_t errlen)
+int cfg_set_time(struct cfg_folder *f, const char *name, uint64_t unix_ms, char *err, size_t errlen)
 {
 	return cfg_set_uint64(f, name, cfg_time_to_file(unix_ms), err, errlen);
 }

@@ -468,8 +468,11 @@ int proto_dec_bye(const struct proto_msg *m, uint16_t *reason, const char **err)
 static size_t utf8_seq(const uint8_t *p, size_t left, uint32_t *cp)
 {
 	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-	size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-				   : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	size_t n = p[0] < 0x80		   ? 1
+		   : (p[0] & 0xe0) == 0xc0 ? 2
+		   : (p[0] & 0xf0) == 0xe0 ? 3
+		   : (p[0] & 0xf8) == 0xf0 ? 4
+					   : 0;
 
 	if (n == 0 || n > left)
 		return 0;

@@ -695,17 +695,17 @@ START_TEST(test_softether_times)
 {
 	char path[4096];
 	struct cfg_folder *root, *alice, *bob, *t;
-	struct tm tm = {.tm_year = 131, .tm_mon = 11, .tm_mday = 31, .tm_hour = 23,
-			.tm_min = 59, .tm_sec = 59};
+	struct tm tm = {
+	    .tm_year = 131, .tm_mon = 11, .tm_mday = 31, .tm_hour = 23, .tm_min = 59, .tm_sec = 59};
 	uint64_t ms, want = (uint64_t)timegm(&tm) * 1000, stored;
 
 	data_path("migrate/vpn_server.config", path, sizeof(path));
 	ck_assert_int_eq(cfg_read_file(path, &root, err, sizeof(err)), 0);
 	alice = cfg_find_folder(
-	    cfg_find_folder(cfg_find_folder(cfg_find_folder(cfg_find_folder(root, "VirtualHUB"),
-							    "MIGRATE"),
-					    "SecurityAccountDatabase"),
-			    "UserList"),
+	    cfg_find_folder(
+		cfg_find_folder(cfg_find_folder(cfg_find_folder(root, "VirtualHUB"), "MIGRATE"),
+				"SecurityAccountDatabase"),
+		"UserList"),
 	    "alice");
 	ck_assert_ptr_nonnull(alice);
 	ck_assert_int_eq(cfg_get_uint64(alice, "ExpireTime", 0, &stored, err, sizeof(err)), 0);

@@ -528,8 +528,8 @@ START_TEST(test_next_bad_headers)
 
 	/* every type that is not defined */
 	for (unsigned t = 0; t < 256; t++) {
-		int known =
-		    (t >= PROTO_HELLO && t <= PROTO_MESSAGE) || (t >= PROTO_FRAME && t <= PROTO_BYE);
+		int known = (t >= PROTO_HELLO && t <= PROTO_MESSAGE) ||
+			    (t >= PROTO_FRAME && t <= PROTO_BYE);
 		int rc = next_with((uint8_t)t, 0, 20, 0, &err);
 
 		ck_assert_msg(rc == (known ? 1 : -1), "type %u -> %d", t, rc);
@@ -803,17 +803,19 @@ START_TEST(test_message)
 	static char big[PROTO_MESSAGE_MAX + 1], text[PROTO_MESSAGE_MAX + 1];
 	static uint8_t buf[PROTO_HDR_LEN + 2 + PROTO_MESSAGE_MAX + 1];
 	static const char *const bad[] = {
-	    "\xc3",	      /* truncated */
-	    "\xc0\xaf",     /* overlong '/' */
-	    "\xe0\x80\xaf", /* overlong */
-	    "\xed\xa0\x80", /* surrogate */
+	    "\xc3",		/* truncated */
+	    "\xc0\xaf",		/* overlong '/' */
+	    "\xe0\x80\xaf",	/* overlong */
+	    "\xed\xa0\x80",	/* surrogate */
 	    "\xf4\x90\x80\x80", /* above U+10FFFF */
-	    "\xff",	      /* never valid */
-	    "a\x1b[2Jb",     /* ESC: a terminal escape */
-	    "\xc2\x9b" "31m", /* C1 CSI */
-	    "a\x7f",	      /* DEL */
+	    "\xff",		/* never valid */
+	    "a\x1b[2Jb",	/* ESC: a terminal escape */
+	    "\xc2\x9b"
+	    "31m",   /* C1 CSI */
+	    "a\x7f", /* DEL */
 	};
-	const char *ok = "Welcome to MIGRATE \xe2\x80\x94 caf\xc3\xa9.\r\nSecond line.\t\xf0\x9f\x98\x80";
+	const char *ok =
+	    "Welcome to MIGRATE \xe2\x80\x94 caf\xc3\xa9.\r\nSecond line.\t\xf0\x9f\x98\x80";
 	struct proto_msg m;
 	const char *err;
 	size_t n, used;
