@@ -28,5 +28,7 @@ Suite *admin_suite(void);
 Suite *admin_cmd_suite(void);
 Suite *ring_suite(void);
 Suite *ring_backend_suite(void);
+Suite *srcacl_suite(void);
+Suite *certauth_suite(void);
 
 #endif
