@@ -153,8 +153,8 @@ static int apply_user_options(struct admin_call *c, struct cfg_folder *root, str
 	    (realname && set_text(c, u, "RealName", realname)) ||
 	    (note && set_text(c, u, "Note", note)))
 		return -1;
-	if (expire && (parse_expiry(c, expire, &ms) ||
-		       cfg_set_time(u, "ExpireTime", ms, c->err, c->errlen)))
+	if (expire &&
+	    (parse_expiry(c, expire, &ms) || cfg_set_time(u, "ExpireTime", ms, c->err, c->errlen)))
 		return -1;
 	return 0;
 }

@@ -70,21 +70,22 @@ static const struct rule rules[] = {
     {HUB "CascadeList/*/", REPORT_BEHAVIOUR, NULL,
      "cascade connections are not made: run a vpnclient on the other side instead"},
     {HUB "SecureNAT/Disabled", REPORT_BEHAVIOUR, "true", NO_SECURENAT},
-    {HUB "SecureNAT/", REPORT_INERT, NULL, NO_SECURENAT},
+    {HUB "SecureNAT/*", REPORT_INERT, NULL, NO_SECURENAT},
+    {HUB "SecureNAT/*/*", REPORT_INERT, NULL, NO_SECURENAT},
     {"root/IPsec/L2TP_IPsec", REPORT_BEHAVIOUR, "false", "only vpnclient can connect here"},
     {"root/IPsec/L2TP_Raw", REPORT_BEHAVIOUR, "false", "only vpnclient can connect here"},
     {"root/IPsec/EtherIP_IPsec", REPORT_BEHAVIOUR, "false", "only vpnclient can connect here"},
-    {"root/IPsec/", REPORT_INERT, NULL, NO_NEED},
+    {"root/IPsec/*", REPORT_INERT, NULL, NO_NEED},
+    {"root/IPsec/*/", REPORT_INERT, NULL, NO_NEED},
     {SC "Proto/*/Enabled", REPORT_BEHAVIOUR, "false", "only vpnclient can connect here"},
-    {SC "Proto/", REPORT_INERT, NULL, NO_NEED},
+    {SC "Proto/*/*", REPORT_INERT, NULL, NO_NEED},
     {SC "EnableVpnOverDns", REPORT_BEHAVIOUR, "false", "only TLS over TCP is served here"},
     {SC "EnableVpnOverIcmp", REPORT_BEHAVIOUR, "false", "only TLS over TCP is served here"},
     {SC "DisableIPv6Listener", REPORT_BEHAVIOUR, "false",
      "give each ListenerList entry an Address to choose the family"},
     {SC "ListenIP", REPORT_BEHAVIOUR, "0.0.0.0",
      "give the ListenerList entries an Address item instead"},
-    {"root/ListenerList/*/DisableDos", REPORT_INERT, "false", NO_NEED},
-    {"root/ListenerList/*/DisableDos", REPORT_BEHAVIOUR, NULL, NO_NEED},
+    {"root/ListenerList/*/DisableDos", REPORT_INERT, NULL, NO_NEED},
     {OPT "AdjustTcpMssValue", REPORT_BEHAVIOUR, "0", "clamp the MSS with iptables TCPMSS"},
     {OPT "DisableAdjustTcpMss", REPORT_INERT, NULL, "the hub never changes the MSS here"},
     {OPT "DetectDormantSessionInterval", REPORT_BEHAVIOUR, "0", "floods go to every session here"},
@@ -129,15 +130,12 @@ static const struct rule rules[] = {
     {HUB "AccessList/*/Delay", REPORT_BEHAVIOUR, "0", "use tc netem on the hub host"},
     {HUB "AccessList/*/Jitter", REPORT_BEHAVIOUR, "0", "use tc netem on the hub host"},
     {HUB "AccessList/*/Loss", REPORT_BEHAVIOUR, "0", "use tc netem on the hub host"},
-    {HUB "LogSetting/", REPORT_BEHAVIOUR, NULL, LOGS},
+    {HUB "LogSetting/*", REPORT_BEHAVIOUR, NULL, LOGS},
     {SC "ServerLogSwitchType", REPORT_BEHAVIOUR, "4", LOGS},
-    {SC "LoggerMaxLogSize", REPORT_BEHAVIOUR, NULL, "use Vpnhub/LogMaxFileSize"},
-    {SC "SyslogSettings/", REPORT_BEHAVIOUR, NULL, "use Vpnhub/LogToStderr under systemd"},
-    {SC "SyslogSettings/SaveType", REPORT_INERT, "0", NO_NEED},
-    {SC "ServerCert", REPORT_BEHAVIOUR, NULL,
-     "Vpnhub/Certificate is used instead: tell every client the new fingerprint, or remove "
-     "Vpnhub/Certificate and Key to keep SoftEther's certificate"},
-    {SC "ServerKey", REPORT_INERT, NULL, NO_NEED},
+    {SC "LoggerMaxLogSize", REPORT_BEHAVIOUR, "1073741823", "use Vpnhub/LogMaxFileSize"},
+    {SC "SyslogSettings/SaveType", REPORT_BEHAVIOUR, "0",
+     "use Vpnhub/LogToStderr under systemd and let the journal forward to syslog"},
+    {SC "SyslogSettings/*", REPORT_INERT, NULL, NO_NEED},
     /* inert: SoftEther's own bookkeeping and features with no counterpart */
     {"root/ConfigRevision", REPORT_INERT, NULL, STATS},
     {"root/Region", REPORT_INERT, NULL, NO_NEED},
@@ -149,6 +147,7 @@ static const struct rule rules[] = {
     {SC "GlobalParams/", REPORT_INERT, NULL, NO_NEED},
     {SC "ServerTraffic/", REPORT_INERT, NULL, STATS},
     {SC "*", REPORT_INERT, NULL, NO_NEED},
+    {SC "*/", REPORT_INERT, NULL, NO_NEED},
     {HUB "Traffic/", REPORT_INERT, NULL, STATS},
     {HUB "*Time", REPORT_INERT, NULL, STATS},
     {HUB "NumLogin", REPORT_INERT, NULL, STATS},
@@ -158,30 +157,21 @@ static const struct rule rules[] = {
     {USER "NumLogin", REPORT_INERT, NULL, STATS},
 };
 
-static bool matches(const char *pattern, const char *path)
+/* Patterns ending in '/' name folders reported as a whole; the others name items. */
+static bool matches(const char *pattern, const char *path, bool is_folder)
 {
-	size_t n = strlen(pattern), elements = 0, cut = 0;
-	char pat[512], head[512];
+	size_t n = strlen(pattern);
+	char pat[512];
 
-	if (n == 0 || pattern[n - 1] != '/')
-		return fnmatch(pattern, path, FNM_CASEFOLD | FNM_PATHNAME) == 0;
-	/* a subtree: the path's first elements, as many as the pattern has, must match */
-	if (n >= sizeof(pat) || strlen(path) >= sizeof(head))
+	if (n == 0 || (pattern[n - 1] == '/') != is_folder)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		elements += pattern[i] == '/';
-	while (path[cut] && elements) {
-		if (path[cut] == '/' && --elements == 0)
-			break;
-		cut++;
-	}
-	if (elements > 1)
-		return false; /* the path is shorter than the pattern */
+	if (!is_folder)
+		return fnmatch(pattern, path, FNM_CASEFOLD | FNM_PATHNAME) == 0;
+	if (n >= sizeof(pat))
+		return false;
 	memcpy(pat, pattern, n - 1);
 	pat[n - 1] = '\0';
-	memcpy(head, path, cut);
-	head[cut] = '\0';
-	return fnmatch(pat, head, FNM_CASEFOLD | FNM_PATHNAME) == 0;
+	return fnmatch(pat, path, FNM_CASEFOLD | FNM_PATHNAME) == 0;
 }
 
 void report_value(const struct cfg_item *it, char *buf, size_t cap)
@@ -208,8 +198,7 @@ void report_value(const struct cfg_item *it, char *buf, size_t cap)
 	}
 }
 
-enum report_rank report_classify(const char *pattern, const struct cfg_item *it,
-				 const char **advice)
+int report_classify(const char *pattern, const struct cfg_item *it, const char **advice)
 {
 	char value[80] = "";
 
@@ -218,18 +207,16 @@ enum report_rank report_classify(const char *pattern, const struct cfg_item *it,
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		const struct rule *r = &rules[i];
 
-		if (!matches(r->pattern, pattern))
+		if (!matches(r->pattern, pattern, it == NULL))
 			continue;
 		*advice = r->advice;
 		if (!r->def)
-			return r->rank;
-		if (!it || strcasecmp(value, r->def) == 0)
-			return REPORT_INERT; /* SoftEther's default: changes nothing */
-		return r->rank;
+			return (int)r->rank;
+		return strcasecmp(value, r->def) == 0 ? REPORT_INERT : (int)r->rank;
 	}
 	*advice = "its meaning is unknown to this release; check that the hub does what you need "
 		  "without it";
-	return REPORT_BEHAVIOUR;
+	return it ? REPORT_BEHAVIOUR : -1;
 }
 
 void report_add(struct report *r, enum report_rank rank, const char *fmt, ...)
@@ -286,16 +273,15 @@ void report_free(struct report *r)
 void report_print(const struct report *r, const char *path, bool all,
 		  void (*emit)(void *ctx, const char *line), void *ctx)
 {
-	static const char *const tag[REPORT_RANKS] = {"NOT APPLIED (security/access)",
-						      "not applied (behaviour)", "inert"};
+	static const char *const tag[REPORT_RANKS] = {"SECURITY/ACCESS", "behaviour", "inert"};
 	size_t count[REPORT_RANKS];
 	char line[700];
 
 	for (int k = 0; k < REPORT_RANKS; k++)
 		count[k] = report_count(r, (enum report_rank)k);
 	snprintf(line, sizeof(line),
-		 "%s: %zu security or access setting(s) NOT applied, %zu behaviour change(s) not "
-		 "applied, %zu inert item(s)",
+		 "%s: start-up report: %zu security or access item(s) to act on, %zu behaviour "
+		 "change(s) not applied, %zu inert item(s)",
 		 path, count[REPORT_SECURITY], count[REPORT_BEHAVIOUR], count[REPORT_INERT]);
 	emit(ctx, line);
 	for (int k = 0; k < REPORT_RANKS; k++) {

@@ -45,10 +45,11 @@ void report_print(const struct report *r, const char *path, bool all,
 /*
  * How much an item this release does not implement matters, from its
  * generalised path (known.h) and its value: a value equal to SoftEther's
- * default is inert.  *advice: what to do about it (never NULL).
+ * default is inert; an item no rule knows changes behaviour.  For a folder
+ * (it NULL): the rank when the folder is reported as a whole, or -1 when its
+ * contents are to be looked at one by one.  *advice: what to do (never NULL).
  */
-enum report_rank report_classify(const char *pattern, const struct cfg_item *it,
-				 const char **advice);
+int report_classify(const char *pattern, const struct cfg_item *it, const char **advice);
 
 /* The item's value as text ("true", "1300", "(20 bytes)"), for report lines. */
 void report_value(const struct cfg_item *it, char *buf, size_t cap);

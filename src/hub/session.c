@@ -344,6 +344,7 @@ static void unlist(struct session *s)
 static void sess_free(struct session *s)
 {
 	SSL_free(s->ssl);
+	X509_free(s->cert);
 	close(s->fd);
 	queue_destroy(&s->queue);
 	free(s);
@@ -458,6 +459,7 @@ int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *pe
 		return -1;
 	}
 	format_peer(peer, s->peer, sizeof(s->peer));
+	s->peer_addr = *peer;
 	if (!register_session(srv, s)) {
 		sess_free(s);
 		return -1;
