@@ -861,6 +861,15 @@ const struct conf_group *config_find_group(const struct conf_hub *h, const char 
 	return NULL;
 }
 
+int conf_user_method(const struct conf_user *u)
+{
+	if (u->auth_type == 1 && (u->has_verifier || u->has_se_hash))
+		return PROTO_AUTH_PASSWORD;
+	if ((u->auth_type == 2 && u->cert.cert) || u->auth_type == 3)
+		return PROTO_AUTH_CERT;
+	return 0;
+}
+
 void config_user_policy(const struct conf_hub *h, const struct conf_user *u, struct policy *out)
 {
 	const struct conf_group *g = u->group[0] ? config_find_group(h, u->group) : NULL;

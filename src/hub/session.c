@@ -345,6 +345,7 @@ static void sess_free(struct session *s)
 {
 	SSL_free(s->ssl);
 	X509_free(s->cert);
+	sk_X509_pop_free(s->chain, X509_free);
 	close(s->fd);
 	queue_destroy(&s->queue);
 	free(s);

@@ -44,7 +44,7 @@ vpnhub = ("\tdeclare Vpnhub\r\n\t{\r\n\t\tuint KeepAlive 2\r\n\t\tuint Timeout 8
           % (work, work))
 src = src.replace("declare root\r\n{\r\n", "declare root\r\n{\r\n" + vpnhub, 1)
 hubv = "\t\t\tdeclare Vpnhub\r\n\t\t\t{\r\n\t\t\t\tstring CrlFile crl.pem\r\n\t\t\t}\r\n"
-src = src.replace("\t\t\tdeclare Traffic\r\n", hubv + "\t\t\tdeclare Traffic\r\n", 1)
+src = src.replace("\r\n\t\t\tdeclare Traffic\r\n", "\r\n" + hubv + "\t\t\tdeclare Traffic\r\n", 1)
 open(cfg, "wb").write(src.encode("utf-8"))
 PY
 chmod 640 "$CFG"
