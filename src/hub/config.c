@@ -367,6 +367,27 @@ static int parse_access_list(struct loader *ld, const struct cfg_folder *hubf, s
 	return 0;
 }
 
+/* The Option folder as written, each item marked applied when this release reads it. */
+static int keep_option_items(struct loader *ld, const struct cfg_folder *f, struct conf_hub *h)
+{
+	char path[128];
+
+	if (!f || f->nitems == 0)
+		return 0;
+	h->opt_items = calloc(f->nitems, sizeof(*h->opt_items));
+	if (!h->opt_items)
+		return fail(ld, f, NULL, "out of memory");
+	for (size_t i = 0; i < f->nitems; i++) {
+		struct conf_opt_item *o = &h->opt_items[h->nopt_items++];
+
+		snprintf(o->name, sizeof(o->name), "%s", f->items[i]->name);
+		report_value(f->items[i], o->value, sizeof(o->value));
+		snprintf(path, sizeof(path), "root/VirtualHUB/*/Option/%s", o->name);
+		o->applied = known_path(path, false);
+	}
+	return 0;
+}
+
 static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struct conf_hub *h)
 {
 	const struct cfg_folder *f = cfg_find_folder(hubf, "Option");
@@ -374,7 +395,8 @@ static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struc
 	char tpid[16];
 	bool ipv6_unicast;
 
-	if (get_uint(ld, f, "MaxSession", 0, 0, UINT32_MAX, &o->max_session) ||
+	if (keep_option_items(ld, f, h) ||
+	    get_uint(ld, f, "MaxSession", 0, 0, UINT32_MAX, &o->max_session) ||
 	    get_bool(ld, f, "NoArpPolling", false, &o->no_arp_polling) ||
 	    get_bool(ld, f, "NoIpTable", false, &o->no_ip_table) ||
 	    get_bool(ld, f, "ManageOnlyPrivateIP", true, &o->manage_only_private_ip) ||
@@ -818,6 +840,7 @@ void config_put(struct hub_config *c)
 		free(c->hubs[i].groups);
 		free(c->hubs[i].access);
 		free(c->hubs[i].srcacl);
+		free(c->hubs[i].opt_items);
 		free(c->hubs[i].message);
 	}
 	report_free(&c->report);

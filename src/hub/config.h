@@ -108,6 +108,13 @@ struct conf_options {
 	uint16_t vlan_tpid;
 };
 
+/* An item of a hub's Option folder as written, for "hub show" (applied or stored only). */
+struct conf_opt_item {
+	char name[64];
+	char value[80];
+	bool applied;
+};
+
 struct conf_hub {
 	char name[PROTO_NAME_MAX + 1];
 	bool online;
@@ -115,6 +122,8 @@ struct conf_hub {
 	uint8_t admin_hash[SHA0_LEN];	/* HashedPassword: SHA-0(password) */
 	uint8_t admin_secure[SHA0_LEN]; /* SecurePassword */
 	struct conf_options opt;
+	struct conf_opt_item *opt_items; /* every item of Option, in file order */
+	size_t nopt_items;
 	char *message;	 /* Message/MessageText, or NULL */
 	bool message_ok; /* UTF-8 without control characters: sent to clients */
 	struct conf_log log;
