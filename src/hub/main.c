@@ -134,7 +134,8 @@ static void print_fingerprint(const uint8_t fp[TLS_FP_LEN], const char *whose)
 	char text[TLS_FP_STR_LEN];
 
 	tls_fingerprint_str(fp, text);
-	log_info("hub certificate SHA-256 fingerprint: %s (%s)", text, whose);
+	log_info("hub certificate: %s", whose);
+	log_info("hub certificate SHA-256 fingerprint: %s", text);
 }
 
 /*
@@ -155,7 +156,7 @@ static void setup_tls(struct hub_server *srv, struct hub_config *cfg)
 			fatalx("%s: %s", cfg->path, err);
 		if (tls_der_fingerprint(cfg->se_cert, cfg->se_cert_len, fp) != 0)
 			fatalx("%s: ServerCert is not a certificate", cfg->path);
-		print_fingerprint(fp, "SoftEther's ServerCert");
+		print_fingerprint(fp, "SoftEther's ServerCert and ServerKey (no Vpnhub/Certificate)");
 		return;
 	}
 	setup_certificate(cfg);
