@@ -156,7 +156,8 @@ static void setup_tls(struct hub_server *srv, struct hub_config *cfg)
 			fatalx("%s: %s", cfg->path, err);
 		if (tls_der_fingerprint(cfg->se_cert, cfg->se_cert_len, fp) != 0)
 			fatalx("%s: ServerCert is not a certificate", cfg->path);
-		print_fingerprint(fp, "SoftEther's ServerCert and ServerKey (no Vpnhub/Certificate)");
+		print_fingerprint(fp,
+				  "SoftEther's ServerCert and ServerKey (no Vpnhub/Certificate)");
 		return;
 	}
 	setup_certificate(cfg);
