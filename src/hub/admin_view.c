@@ -536,7 +536,7 @@ static void format_time(uint64_t ms, char *buf, size_t cap)
 /* How the user logs in: password (and how it is stored) or certificate (and what must match). */
 static void print_auth(struct admin_out *o, const struct conf_user *u)
 {
-	char text[400], serial[2 * CERTAUTH_SERIAL_MAX + 1] = "";
+	char text[512], serial[2 * CERTAUTH_SERIAL_MAX + 1] = "";
 
 	switch (u->auth_type) {
 	case 1:
