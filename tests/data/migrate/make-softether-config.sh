@@ -4,7 +4,9 @@
 # SoftEther VPN Server 5.01 (softether-vpnserver, softether-vpncmd) for
 # tests/e2e/t_migrate.sh.  Run once, as root, after make-certs.sh; the results
 # (vpn_server.config, server-cert.pem, server-fingerprint.txt) are committed so
-# the test does not need SoftEther.
+# the test does not need SoftEther (nor scripts/install-deps.sh, which does not
+# install it; here: apt-get install softether-vpnserver softether-vpncmd with
+# /usr/sbin/policy-rc.d exiting 101, so the service does not start).
 #
 # The server runs in a network namespace that has only a loopback interface (no
 # route out, so its keep-alive, DDNS and NAT-T look-ups go nowhere), in a
