@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "cfg.h"
+#include "config_keys.h"
 
 /* "file:line:col: what" about an item, or about a folder. */
 static int failf(char *err, size_t errlen, const struct cfg_folder *f, const struct cfg_item *it,
@@ -64,7 +65,7 @@ static int load_cert_list(struct certauth *ca, const struct cfg_folder *db, char
 
 	for (size_t i = 0; list && i < list->nfolders; i++) {
 		const struct cfg_folder *f = list->folders[i];
-		const struct cfg_item *it = cfg_find_item(f, "X509");
+		const struct cfg_item *it = cfg_find_item(f, CONFIG_KEY(CERT, X509));
 		X509 *x;
 
 		if (!it || it->type != CFG_BYTE)
@@ -91,7 +92,8 @@ static int load_ca_file(struct certauth *ca, const char *path, const struct cfg_
 	size_t n = 0;
 
 	if (!fp)
-		return failf(err, errlen, vf, cfg_find_item(vf, "TrustedCaFile"),
+		return failf(err, errlen, vf,
+			     cfg_find_item(vf, CONFIG_KEY(HUBVPNHUB, TrustedCaFile)),
 			     "TrustedCaFile: cannot open it");
 	while ((x = PEM_read_X509(fp, NULL, NULL, NULL)) != NULL) {
 		X509_STORE_add_cert(ca->trusted, x);
@@ -101,7 +103,8 @@ static int load_ca_file(struct certauth *ca, const char *path, const struct cfg_
 	fclose(fp);
 	ERR_clear_error();
 	if (n == 0)
-		return failf(err, errlen, vf, cfg_find_item(vf, "TrustedCaFile"),
+		return failf(err, errlen, vf,
+			     cfg_find_item(vf, CONFIG_KEY(HUBVPNHUB, TrustedCaFile)),
 			     "TrustedCaFile: no PEM certificate in it");
 	ca->ntrusted += n;
 	return 0;
@@ -114,7 +117,7 @@ static int load_crl_file(struct certauth *ca, const char *path, const struct cfg
 	X509_CRL *crl;
 
 	if (!fp)
-		return failf(err, errlen, vf, cfg_find_item(vf, "CrlFile"),
+		return failf(err, errlen, vf, cfg_find_item(vf, CONFIG_KEY(HUBVPNHUB, CrlFile)),
 			     "CrlFile: cannot open it");
 	ca->crls = sk_X509_CRL_new_null();
 	while (ca->crls && (crl = PEM_read_X509_CRL(fp, NULL, NULL, NULL)) != NULL)
@@ -123,7 +126,7 @@ static int load_crl_file(struct certauth *ca, const char *path, const struct cfg
 	fclose(fp);
 	ERR_clear_error();
 	if (!ca->crls || sk_X509_CRL_num(ca->crls) == 0)
-		return failf(err, errlen, vf, cfg_find_item(vf, "CrlFile"),
+		return failf(err, errlen, vf, cfg_find_item(vf, CONFIG_KEY(HUBVPNHUB, CrlFile)),
 			     "CrlFile: no PEM CRL in it");
 	return 0;
 }
@@ -205,19 +208,22 @@ static int load_crl_list(struct certauth *ca, const struct cfg_folder *db, char 
 		struct certauth_crl_entry *e = &ca->crl_entries[ca->ncrl_entries++];
 		char serial[2 * CERTAUTH_SERIAL_MAX + 40];
 
-		if (get_crl_text(f, "CommonName", e->cn, sizeof(e->cn), err, errlen) ||
-		    get_crl_text(f, "Organization", e->o, sizeof(e->o), err, errlen) ||
-		    get_crl_text(f, "Unit", e->ou, sizeof(e->ou), err, errlen) ||
-		    get_crl_text(f, "Country", e->c, sizeof(e->c), err, errlen) ||
-		    get_crl_text(f, "State", e->st, sizeof(e->st), err, errlen) ||
-		    get_crl_text(f, "Local", e->l, sizeof(e->l), err, errlen) ||
-		    get_crl_text(f, "Serial", serial, sizeof(serial), err, errlen) ||
-		    get_digest(f, "DigestMD5", e->md5, sizeof(e->md5), &e->has_md5, err, errlen) ||
-		    get_digest(f, "DigestSHA1", e->sha1, sizeof(e->sha1), &e->has_sha1, err,
-			       errlen))
+		if (get_crl_text(f, CONFIG_KEY(CRL, CommonName), e->cn, sizeof(e->cn), err,
+				 errlen) ||
+		    get_crl_text(f, CONFIG_KEY(CRL, Organization), e->o, sizeof(e->o), err,
+				 errlen) ||
+		    get_crl_text(f, CONFIG_KEY(CRL, Unit), e->ou, sizeof(e->ou), err, errlen) ||
+		    get_crl_text(f, CONFIG_KEY(CRL, Country), e->c, sizeof(e->c), err, errlen) ||
+		    get_crl_text(f, CONFIG_KEY(CRL, State), e->st, sizeof(e->st), err, errlen) ||
+		    get_crl_text(f, CONFIG_KEY(CRL, Local), e->l, sizeof(e->l), err, errlen) ||
+		    get_crl_text(f, CONFIG_KEY(CRL, Serial), serial, sizeof(serial), err, errlen) ||
+		    get_digest(f, CONFIG_KEY(CRL, DigestMD5), e->md5, sizeof(e->md5), &e->has_md5,
+			       err, errlen) ||
+		    get_digest(f, CONFIG_KEY(CRL, DigestSHA1), e->sha1, sizeof(e->sha1),
+			       &e->has_sha1, err, errlen))
 			return -1;
 		if (serial[0] && !hex_serial(serial, e->serial, sizeof(e->serial), &e->serial_len))
-			return failf(err, errlen, f, cfg_find_item(f, "Serial"),
+			return failf(err, errlen, f, cfg_find_item(f, CONFIG_KEY(CRL, Serial)),
 				     "Serial is not a hexadecimal serial number");
 		if (!e->cn[0] && !e->o[0] && !e->ou[0] && !e->c[0] && !e->st[0] && !e->l[0] &&
 		    !serial[0] && !e->has_md5 && !e->has_sha1)
@@ -235,8 +241,10 @@ int certauth_load(struct certauth *ca, const struct cfg_folder *db,
 	char path[4096];
 
 	memset(ca, 0, sizeof(*ca));
-	if (cfg_get_string(vpnhubf, "TrustedCaFile", "", &ca_file, NULL, err, errlen) ||
-	    cfg_get_string(vpnhubf, "CrlFile", "", &crl_file, NULL, err, errlen))
+	if (cfg_get_string(vpnhubf, CONFIG_KEY(HUBVPNHUB, TrustedCaFile), "", &ca_file, NULL, err,
+			   errlen) ||
+	    cfg_get_string(vpnhubf, CONFIG_KEY(HUBVPNHUB, CrlFile), "", &crl_file, NULL, err,
+			   errlen))
 		return -1;
 	snprintf(ca->ca_file, sizeof(ca->ca_file), "%s", ca_file);
 	snprintf(ca->crl_file, sizeof(ca->crl_file), "%s", crl_file);
@@ -271,20 +279,23 @@ int certauth_user_load(struct certauth_user *u, const struct cfg_folder *userf, 
 
 	memset(u, 0, sizeof(*u));
 	if (auth_type == 2) {
-		if (cfg_get_byte(userf, "AuthUserCert", &p, &n, err, errlen) != 0)
+		if (cfg_get_byte(userf, CONFIG_KEY(USER, AuthUserCert), &p, &n, err, errlen) != 0)
 			return -1;
 		if (p && !(u->cert = der_cert(p, n)))
-			return failf(err, errlen, userf, cfg_find_item(userf, "AuthUserCert"),
+			return failf(err, errlen, userf,
+				     cfg_find_item(userf, CONFIG_KEY(USER, AuthUserCert)),
 				     "AuthUserCert is not one DER certificate");
 		return 0;
 	}
 	if (auth_type != 3)
 		return 0;
-	if (cfg_get_string(userf, "AuthCommonName", "", &cn, &n, err, errlen) != 0 ||
-	    cfg_get_byte(userf, "AuthSerial", &p, &u->serial_len, err, errlen) != 0)
+	if (cfg_get_string(userf, CONFIG_KEY(USER, AuthCommonName), "", &cn, &n, err, errlen) !=
+		0 ||
+	    cfg_get_byte(userf, CONFIG_KEY(USER, AuthSerial), &p, &u->serial_len, err, errlen) != 0)
 		return -1;
 	if (n >= sizeof(u->cn) || strlen(cn) != n)
-		return failf(err, errlen, userf, cfg_find_item(userf, "AuthCommonName"),
+		return failf(err, errlen, userf,
+			     cfg_find_item(userf, CONFIG_KEY(USER, AuthCommonName)),
 			     "AuthCommonName is overlong or holds a NUL");
 	memcpy(u->cn, cn, n + 1);
 	while (p && u->serial_len > 0 && p[0] == 0) { /* compared without leading zeros */
@@ -292,7 +303,7 @@ int certauth_user_load(struct certauth_user *u, const struct cfg_folder *userf, 
 		u->serial_len--;
 	}
 	if (u->serial_len > sizeof(u->serial))
-		return failf(err, errlen, userf, cfg_find_item(userf, "AuthSerial"),
+		return failf(err, errlen, userf, cfg_find_item(userf, CONFIG_KEY(USER, AuthSerial)),
 			     "AuthSerial longer than 64 bytes");
 	if (u->serial_len)
 		memcpy(u->serial, p, u->serial_len);

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "cfg.h"
+#include "config_keys.h"
 
 static size_t addr_len(int family)
 {
@@ -90,10 +91,10 @@ static int load_entry(const struct cfg_folder *f, struct srcacl_entry *e, char *
 
 	memset(e, 0, sizeof(*e));
 	e->number = acl_number(f->name);
-	if (cfg_get_bool(f, "Deny", false, &e->deny, err, errlen) ||
-	    cfg_get_uint(f, "Priority", 0, &e->priority, err, errlen) ||
-	    cfg_get_string(f, "IpAddress", "", &ip, NULL, err, errlen) ||
-	    cfg_get_string(f, "NetMask", "", &mask, NULL, err, errlen))
+	if (cfg_get_bool(f, CONFIG_KEY(SRCACL, Deny), false, &e->deny, err, errlen) ||
+	    cfg_get_uint(f, CONFIG_KEY(SRCACL, Priority), 0, &e->priority, err, errlen) ||
+	    cfg_get_string(f, CONFIG_KEY(SRCACL, IpAddress), "", &ip, NULL, err, errlen) ||
+	    cfg_get_string(f, CONFIG_KEY(SRCACL, NetMask), "", &mask, NULL, err, errlen))
 		return -1;
 	if (snprintf(text, sizeof(text), mask[0] ? "%s/%s" : "%s", ip, mask) >= (int)sizeof(text) ||
 	    srcacl_parse(text, e) != 0)

@@ -10,8 +10,8 @@
 
 Suite *proto_suite(void);
 Suite *auth_suite(void);
-Suite *frame_suite(void);
-Suite *switch_suite(void);
+Suite *vnet_suite(void);
+Suite *mactable_suite(void);
 Suite *queue_suite(void);
 Suite *kvconf_suite(void);
 Suite *profile_suite(void);
