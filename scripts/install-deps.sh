@@ -5,7 +5,7 @@
 # tests/e2e/t_install.sh: nothing starts a unit or needs systemd as init.
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev check clang libclang-rt-14-dev
-      iproute2 iputils-ping arping iperf3 procps util-linux passwd python3
+      iproute2 iputils-ping arping iperf3 procps util-linux passwd python3 openssl
       systemd man-db groff-base busybox-static
       isc-dhcp-client # vpnclient's "address = dhcp" runs dhclient (docs/client-network.md)
       dnsmasq curl    # tests/e2e/t_netsetup.sh, t_lan.sh: the DHCP/DNS server, fetching a page

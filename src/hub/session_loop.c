@@ -296,6 +296,8 @@ void sess_unlist(struct session *s)
 static void sess_free(struct session *s)
 {
 	SSL_free(s->ssl);
+	X509_free(s->cert);
+	sk_X509_pop_free(s->chain, X509_free);
 	close(s->fd);
 	queue_destroy(&s->queue);
 	free(s);
@@ -404,6 +406,7 @@ int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *pe
 		return -1;
 	}
 	format_peer(peer, s->peer, sizeof(s->peer));
+	s->peer_addr = *peer;
 	if (!sess_register(srv, s)) {
 		sess_free(s);
 		return -1;

@@ -30,5 +30,7 @@ Suite *ring_suite(void);
 Suite *ring_backend_suite(void);
 Suite *proxy_suite(void);
 Suite *netcfg_suite(void);
+Suite *srcacl_suite(void);
+Suite *certauth_suite(void);
 
 #endif
