@@ -53,7 +53,7 @@ assert "an inert item is listed once by --check-config -v" \
 assert "the start-up log counts the inert items in one line" \
 	test "$(grep -c 'inert: [0-9]* item(s) stored without effect' "$WORK/hub.log")" -eq 1
 assert "the local bridge is not reported as unimplemented" \
-	bash -c "! grep -q 'LocalBridge' '$WORK/check-v.out'"
+	bash -c "! grep -q 'LocalBridgeList' '$WORK/check-v.out'"
 kill "${CLIENT_PID[2]}"; wait "${CLIENT_PID[2]}" 2>/dev/null; unset "CLIENT_PID[2]"
 client_profile 2 DEFAULT alice wrong "reconnect = no"
 sed -i 's/^server = .*/server = 10.199.2.1:992/' "$WORK/c2.conf"
