@@ -119,6 +119,7 @@ static bool parse_dhcp_options(struct pkt_info *pi, const uint8_t *p, uint32_t n
 {
 	uint32_t i = 0, limit = n < DHCP_OPT_BYTES_MAX ? n : DHCP_OPT_BYTES_MAX;
 
+	/* cppcheck-suppress knownConditionTrueFalse ; false: it takes n < 1 from its one caller */
 	while (i < limit) {
 		uint8_t code = p[i++];
 

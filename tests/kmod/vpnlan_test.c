@@ -338,11 +338,10 @@ static void test_bad_setup(void)
 static void test_map_too_big(void)
 {
 	struct lan l;
-	void *m = MAP_FAILED;
 	int rc = lan_create(&l, "vlmap", 64, 2048), e = 0;
 
 	if (rc == 0) {
-		m = mmap(NULL, l.map_size + 4096, PROT_READ, MAP_SHARED, l.fd, 0);
+		void *m = mmap(NULL, l.map_size + 4096, PROT_READ, MAP_SHARED, l.fd, 0);
 		e = m == MAP_FAILED ? errno : 0;
 		if (m != MAP_FAILED)
 			munmap(m, l.map_size + 4096);

@@ -133,7 +133,7 @@ START_TEST(test_verifier_roundtrip)
 	ck_assert_mem_eq(v.server_key, sk, 32);
 
 	ck_assert_int_eq(auth_verifier_format(&v, text, sizeof(text)), 0);
-	snprintf(want, sizeof(want), "%s%u$", AUTH_VERIFIER_PREFIX, FAST_ITER);
+	snprintf(want, sizeof(want), "%s%d$", AUTH_VERIFIER_PREFIX, FAST_ITER);
 	ck_assert_int_eq(strncmp(text, want, strlen(want)), 0);
 	/* prefix + "1000$" + 24 + "$" + 44 + "$" + 44 */
 	ck_assert_uint_eq(strlen(text), strlen(want) + 24 + 1 + 44 + 1 + 44);
