@@ -140,7 +140,7 @@ drop:
 static int vpnlan_rx_batch(struct vpnlan_priv *vp, int budget)
 {
 	struct vpnlan_kring *r = &vp->rx;
-	u32 prod = smp_load_acquire(r->prod); /* (C) */
+	u32 prod = smp_load_acquire(r->prod); /* (C): pairs with user space's (B) */
 	struct vpnlan_chain c;
 	int done = 0;
 
@@ -157,7 +157,7 @@ static int vpnlan_rx_batch(struct vpnlan_priv *vp, int budget)
 		r->own += c.nslots;
 		done++;
 	}
-	smp_store_release(r->cons, r->own); /* (D): slots are free again */
+	smp_store_release(r->cons, r->own); /* (D): slots free; pairs with user space's (A) */
 	smp_mb(); /* cons before NEED_SPACE; pairs with the producer's barrier */
 	if (done && READ_ONCE(*r->prod_flags) & VPNLAN_RING_NEED_SPACE)
 		vpnlan_signal_user(vp);
