@@ -4,7 +4,8 @@
 # on every C file (kmod/ with its kernel-style .clang-format), cppcheck and
 # clang-tidy (.cppcheck-suppressions, .clang-tidy: zero findings), the
 # kernel's checkpatch.pl --strict on kmod/ (from Debian's linux-source-6.1),
-# and the include graph's rules (scripts/lint-includes.py).  Prints
+# the include graph's rules (scripts/lint-includes.py) and the atomics'
+# named pairs (scripts/lint-atomics.py).  Prints
 # "ok - ..." / "not ok - ..." with the findings under each failing check,
 # then "N passed, N failed".  Usage: scripts/lint.sh [DIR]  (default
 # build-lint: the compile database and the extracted checkpatch.pl).
@@ -80,11 +81,13 @@ else
 	result "checkpatch.pl --strict on kmod/ ($(basename "$src_tar"))" "$out"
 fi
 
-# The include graph: prints its own ok / not ok lines
-python3 scripts/lint-includes.py . > "$out" 2>&1
-cat "$out"
-pass=$((pass + $(grep -c '^ok - ' "$out")))
-fail=$((fail + $(grep -c '^not ok - ' "$out")))
-[ -s "$out" ] || { echo "not ok - scripts/lint-includes.py printed nothing"; fail=$((fail + 1)); }
+# The include graph and the atomics' pairs: each prints its own ok / not ok lines
+for script in scripts/lint-includes.py scripts/lint-atomics.py; do
+	python3 "$script" . > "$out" 2>&1
+	cat "$out"
+	pass=$((pass + $(grep -c '^ok - ' "$out")))
+	fail=$((fail + $(grep -c '^not ok - ' "$out")))
+	grep -q '^ok - \|^not ok - ' "$out" || { echo "not ok - $script printed no result"; fail=$((fail + 1)); }
+done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

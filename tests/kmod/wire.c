@@ -97,7 +97,7 @@ static void *wire_main(void *arg)
 		a = pump(w, w->side[0], w->side[1], buf);
 		b = pump(w, w->side[1], w->side[0], buf);
 		if (a < 0 || b < 0) {
-			/* read after wire_stop's pthread_join, which orders it anyway */
+			/* pairs with wire_stop's pthread_join, after which the test reads it */
 			__atomic_store_n(&w->failed, true, __ATOMIC_RELEASE);
 			break;
 		}
