@@ -26,7 +26,8 @@ result() { # result NAME FINDINGS-FILE: ok when the file is empty
 	fi
 }
 out=$dir/findings
-mapfile -t cfiles < <(git ls-files '*.c' '*.h')
+mapfile -t cfiles < <(git ls-files '*.c' '*.h' 2>/dev/null)
+[ "${#cfiles[@]}" -gt 0 ] || mapfile -t cfiles < <(find src tests bench kmod -name '*.[ch]' | sort)
 
 # clang-format: the nearest .clang-format (kmod/ has the kernel's indents)
 clang-format --dry-run -Werror "${cfiles[@]}" > "$out" 2>&1
