@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "admin_impl.h"
+#include "admin_cmd_impl.h"
 #include "admin_out.h"
 #include "hub.h"
 #include "cfg.h"
