@@ -572,7 +572,7 @@ static int access_fields(struct admin_call *c, struct cfg_folder *a, uint32_t id
 
 	if ((prio && admin_parse_uint(c, "--priority", prio, UINT32_MAX, &p)) ||
 	    (proto && parse_protocol(c, proto, &pr)) ||
-	    (active && strcasecmp(active, "yes") && strcasecmp(active, "no")))
+	    (active && strcasecmp(active, "yes") != 0 && strcasecmp(active, "no") != 0))
 		return active ? admin_fail(c, "--active: yes or no") : -1;
 	if (cfg_set_uint(a, "Priority", p, c->err, c->errlen) ||
 	    cfg_set_uint(a, "Protocol", pr, c->err, c->errlen) ||
@@ -686,7 +686,7 @@ int edit_log_set(struct admin_call *c, struct cfg_folder *root, char *done, size
 			canon = admin_log_classes[i];
 	if (!canon)
 		return admin_fail(c, "no log setting %.40s (see log show)", item);
-	if (is_bool && strcasecmp(value, "true") && strcasecmp(value, "false"))
+	if (is_bool && strcasecmp(value, "true") != 0 && strcasecmp(value, "false") != 0)
 		return admin_fail(c, "%s: true or false", canon);
 	if (!(lf = cfg_add_folder(h, "LogSetting", c->err, c->errlen)))
 		return -1;
