@@ -151,12 +151,14 @@ static struct tpacket_block_desc *block_at(const struct bridge_dev *d, uint32_t 
 /* Whether the kernel has handed the block over (acquire: its frames are written). */
 static bool block_ready(struct tpacket_block_desc *bd)
 {
+	/* pairs with the kernel's write barrier before it sets TP_STATUS_USER on a block */
 	return __atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER;
 }
 
 /* Gives the block back to the kernel (release: we are done reading it) and moves on. */
 static void block_release(struct bridge_dev *d)
 {
+	/* pairs with the kernel's read of block_status before it fills the block again */
 	__atomic_store_n(&block_at(d, d->block)->hdr.bh1.block_status, TP_STATUS_KERNEL,
 			 __ATOMIC_RELEASE);
 	d->block = (d->block + 1) % d->block_nr;
