@@ -17,6 +17,7 @@
 
 #include "admin_cmd_impl.h"
 #include "admin_out.h"
+#include "bridge.h"
 #include "hub.h"
 #include "cfg.h"
 #include "hublog.h"
@@ -47,6 +48,7 @@ int admin_edit(struct admin_call *c, admin_edit_fn fn)
 		goto out;
 	}
 	hub_server_reconfigure(core->srv, next);
+	bridge_sync(core->srv);
 	log_info("admin console: %s: %s", c->as->peer, done);
 	out_printf(c->out, "%s (saved to %s)\n", done, path);
 	rc = 0;
@@ -727,8 +729,10 @@ int cmd_config_reload(struct admin_call *c)
 	snprintf(path, sizeof(path), "%s", cur->path);
 	config_put(cur);
 	next = config_load(path, c->err, c->errlen);
-	if (next)
+	if (next) {
 		hub_server_reconfigure(core->srv, next);
+		bridge_sync(core->srv);
+	}
 	pthread_mutex_unlock(&core->edit_lock);
 	if (!next)
 		return -1;
