@@ -173,7 +173,7 @@ static void insert_vlan(uint8_t *out, const uint8_t *mac, uint32_t len,
 			const struct tpacket3_hdr *h)
 {
 	uint16_t tpid =
-	    h->tp_status & TP_STATUS_VLAN_TPID_VALID ? h->hv1.tp_vlan_tpid : PKT_TPID_8021Q;
+	    (h->tp_status & TP_STATUS_VLAN_TPID_VALID) ? h->hv1.tp_vlan_tpid : PKT_TPID_8021Q;
 	struct vnet_hdr vh;
 
 	vnet_decode(out, &vh);
@@ -261,9 +261,11 @@ static int packet_tx(struct bridge_dev *d, struct pkt **pkts, unsigned n)
 	unsigned done = 0;
 
 	while (done < n) {
-		unsigned k = n - done < TX_BATCH ? n - done : TX_BATCH;
+		unsigned k = n - done;
 		int r;
 
+		if (k > TX_BATCH)
+			k = TX_BATCH;
 		memset(msg, 0, k * sizeof(msg[0]));
 		for (unsigned i = 0; i < k; i++) {
 			struct pkt *p = pkts[done + i];
