@@ -252,7 +252,10 @@ static int on_item(void *vctx, const char *key, const char *v, char *err, size_t
 {
 	struct parse_ctx *ctx = vctx;
 	struct profile *p = ctx->p;
+	int rc = netcfg_item(&p->net, key, v, err, errlen);
 
+	if (rc != NETCFG_OTHER)
+		return rc;
 	if (check_repeat(ctx, key, err, errlen) != 0)
 		return -1;
 	if (strcmp(key, "server") == 0)

@@ -29,5 +29,6 @@ Suite *admin_cmd_suite(void);
 Suite *ring_suite(void);
 Suite *ring_backend_suite(void);
 Suite *proxy_suite(void);
+Suite *netcfg_suite(void);
 
 #endif
