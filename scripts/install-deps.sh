@@ -3,6 +3,7 @@
 # Installs the Debian 12 packages needed to build, demo, test and benchmark.
 # systemd is there for systemd-analyze, -sysusers and -tmpfiles in
 # tests/e2e/t_install.sh: nothing starts a unit or needs systemd as init.
+# scripts/lint.sh takes checkpatch.pl from linux-source-6.1's tarball.
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev check clang libclang-rt-14-dev
       iproute2 iputils-ping arping iperf3 procps util-linux passwd python3 openssl
@@ -10,7 +11,8 @@ PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev che
       isc-dhcp-client # vpnclient's "address = dhcp" runs dhclient (docs/client-network.md)
       dnsmasq curl    # tests/e2e/t_netsetup.sh, t_lan.sh: the DHCP/DNS server, fetching a page
       qemu-system-x86 xz-utils # tests/kmod; its setup.sh adds kernel headers
-      squid dante-server apache2-utils) # tests/e2e/t_proxy.sh runs the proxies in a namespace
+      squid dante-server apache2-utils # tests/e2e/t_proxy.sh runs the proxies in a namespace
+      clang-format clang-tidy cppcheck linux-source-6.1 perl) # scripts/lint.sh
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

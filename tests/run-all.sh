@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test suite, as README command (2) and .ci/run run it: installs
-# dependencies, then builds and runs tests/run three times: a Release build,
+# dependencies, runs the linters (scripts/lint.sh: clang-format, cppcheck,
+# clang-tidy, checkpatch on kmod/, the include graph), then builds and runs
+# tests/run three times: a Release build,
 # an ASan+UBSan build and a TSan build; then the libFuzzer targets, time-boxed
 # (FUZZ_SECONDS each, default 60); then tests/kmod/run (vpnlan.ko built per
 # Debian kernel ABI and tested under qemu).  Ends with "N passed, N failed".
@@ -11,6 +13,11 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh || exit 1
 total_pass=0
 total_fail=0
+echo "=== lint"
+out=$(scripts/lint.sh build-test-lint 2>&1)
+echo "$out"
+total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
+total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))
 for kind in release asan tsan; do
 	dir=build-test-$kind
 	echo "=== $kind build"

@@ -138,6 +138,7 @@ static size_t handle(struct control *c, const char *req, size_t len, char *reply
 
 	if (!r)
 		return (size_t)snprintf(reply, cap, "error: out of memory\n");
+	/* NOLINTNEXTLINE(bugprone-branch-clone): a parse error and a lease error answer alike */
 	if (ctl_parse(req, len, r, err, sizeof(err)) != 0) {
 		n = (size_t)snprintf(reply, cap, "error: %s\n", err);
 	} else if (r->cmd == CTL_STATUS) {

@@ -203,7 +203,7 @@ static void keep_hub_reachable(struct netsetup *ns, const struct netcfg_route *r
 
 	if (!ns->hub_known || !ns->hub_path[0] || !netcfg_route_covers(r, &ns->hub))
 		return;
-	snprintf(args, sizeof(args), "%s route add %s/%u %s", family_flag(ns->hub.family),
+	snprintf(args, sizeof(args), "%s route add %s/%d %s", family_flag(ns->hub.family),
 		 netcfg_ip_str(&ns->hub, ip, sizeof(ip)), ns->hub.family == AF_INET ? 32 : 128,
 		 ns->hub_path);
 	if (ip_do("%s", args) == 0) {

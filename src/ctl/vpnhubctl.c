@@ -343,11 +343,12 @@ static int one_command(struct ctl *c, int argc, char **argv)
 static int interactive(struct ctl *c)
 {
 	char *line;
-	int rc = 0;
 
 	using_history();
 	stifle_history(500);
 	while ((line = readline("vpnhub> ")) != NULL) {
+		int rc;
+
 		if (line[0])
 			add_history(line);
 		rc = line[0] ? request(c, line, stdout) : 0;

@@ -201,6 +201,7 @@ static void data_loop(struct bridge_port *bp)
 	uint64_t now = hub_now_ms(), next_try = now;
 	bool busy = false, lost = false, failing = false;
 
+	/* acquire: pairs with the release store of stop in sess_stop */
 	while (!atomic_load_explicit(&s->stop, memory_order_acquire)) {
 		size_t allow = cong_src_allowance(&s->csrc, now, &s->cong);
 		struct pollfd pfd[2] = {

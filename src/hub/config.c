@@ -801,7 +801,8 @@ static int parse_bridges(struct loader *ld, const struct cfg_folder *root)
 				return fail(ld, f, NULL, "interface %s is bridged twice",
 					    b->ifname);
 		if (!config_find_hub(c, b->hub))
-			note(c, REPORT_BEHAVIOUR, "local bridge %s: no virtual hub %s; the bridge waits for it",
+			note(c, REPORT_BEHAVIOUR,
+			     "local bridge %s: no virtual hub %s; the bridge waits for it",
 			     b->device, b->hub);
 		c->nbridges++;
 	}

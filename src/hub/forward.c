@@ -278,8 +278,10 @@ void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned
 
 	atomic_fetch_add_explicit(&h->stats.frames_in, n, memory_order_relaxed);
 	for (unsigned base = 0; base < n; base += FORWARD_CHUNK) {
-		unsigned m = n - base < FORWARD_CHUNK ? n - base : FORWARD_CHUNK;
+		unsigned m = n - base;
 
+		if (m > FORWARD_CHUNK)
+			m = FORWARD_CHUNK;
 		/* both change at a reload; a frame handled with the previous values is fine */
 		opts.vlan_tpid = atomic_load_explicit(&h->fw.tpid, memory_order_relaxed);
 		access_vlan = atomic_load_explicit(&src->fw.vlan_id, memory_order_relaxed);

@@ -12,7 +12,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include "bridge.h"
 #include "hublog.h"
 #include "log.h"
 #include "logger.h"
@@ -214,7 +213,6 @@ void hub_server_reconfigure(struct hub_server *srv, struct hub_config *cfg)
 	apply_to_sessions(srv, cfg);
 	pthread_mutex_unlock(&srv->lock);
 	config_put(old);
-	bridge_sync(srv);
 }
 
 uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms)

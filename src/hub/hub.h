@@ -76,8 +76,8 @@ int hub_server_init(struct hub_server *srv, struct hub_config *cfg);
 /*
  * Swaps in a new snapshot (taking its reference): creates new hubs, and ends
  * the sessions of removed or offline hubs and of users who were removed or
- * may no longer log in; everyone else stays connected.  Then brings the local
- * bridge ports in line with it (bridge_sync).
+ * may no longer log in; everyone else stays connected.  The caller then brings
+ * the local bridge ports in line with it (bridge_sync), so hub.c needs no bridge.h.
  */
 void hub_server_reconfigure(struct hub_server *srv, struct hub_config *cfg);
 /* The current snapshot with a new reference (config_put it). */

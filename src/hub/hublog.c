@@ -239,6 +239,7 @@ bool hublog_batch_begin(struct hublog_batch *b, struct hublog *hl)
 	/* relaxed: a reload may switch logging on or off a few frames late */
 	if (!hl || !atomic_load_explicit(&hl->packets_on, memory_order_relaxed))
 		return false;
+	/* acquire: pairs with the release store in configure_stream */
 	b->ls = atomic_load_explicit(&hl->packets, memory_order_acquire);
 	if (!b->ls)
 		return false;
@@ -300,6 +301,7 @@ static void security_line(struct hublog *hl, const char *text)
 		log_info("hub %s: security: %s", hl->name, text);
 		return;
 	}
+	/* acquire: pairs with the release store in configure_stream */
 	ls = atomic_load_explicit(&hl->security, memory_order_acquire);
 	if (ls)
 		log_stream_printf(ls, "%s", text);
@@ -339,6 +341,7 @@ void hublog_free(struct hublog *hl)
 
 void hublog_counts(const struct hublog *hl, struct hublog_counts *c)
 {
+	/* acquire: both pair with the release store in configure_stream */
 	struct log_stream *p = hl ? atomic_load_explicit(&hl->packets, memory_order_acquire) : NULL;
 	struct log_stream *s =
 	    hl ? atomic_load_explicit(&hl->security, memory_order_acquire) : NULL;

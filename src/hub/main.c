@@ -230,6 +230,7 @@ static void reload(struct hub_server *srv, const char *path)
 			  "AdminSocket and AdminPort changes take effect at the next start");
 	config_put(old);
 	hub_server_reconfigure(srv, c);
+	bridge_sync(srv);
 	log_info("reloaded %s: %zu hub(s)", path, c->nhubs);
 	hub_server_security_log(srv, "configuration reloaded from %s", path);
 	save_state(srv);

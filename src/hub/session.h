@@ -41,9 +41,9 @@ struct session {
 	_Atomic enum sess_state state; /* written by the session thread only */
 	struct hub_server *srv;
 	struct hub *hub;
-	int fd;	       /* -1 for a bridge port */
-	SSL *ssl;      /* NULL for a bridge port */
-	char peer[64]; /* "address:port"; a bridge port's "interface (mode)" */
+	int fd;				   /* -1 for a bridge port */
+	SSL *ssl;			   /* NULL for a bridge port */
+	char peer[64];			   /* "address:port"; a bridge port's "interface (mode)" */
 	struct sockaddr_storage peer_addr; /* for the hub's source-IP list (srcacl.h) */
 	char user[PROTO_NAME_MAX + 1];
 	X509 *cert; /* a certificate user's, judged again on reload (certauth.h); else NULL */

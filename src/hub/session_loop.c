@@ -172,6 +172,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		uint64_t tx_before = st->tx_bytes, rx_before = st->rx_bytes;
 		enum stream_status rs;
 
+		/* acquire: pairs with the release store of stop in sess_stop */
 		if (atomic_load_explicit(&s->stop, memory_order_acquire))
 			return atomic_load_explicit(&s->stop_reason, memory_order_relaxed);
 		if (poll(pfd, 2,

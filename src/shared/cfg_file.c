@@ -42,6 +42,7 @@ static int read_fd(int fd, size_t hint, const char *path, char **buf, size_t *le
 			if (!p)
 				break;
 		}
+		/* cppcheck-suppress nullPointerArithmeticRedundantCheck ; p != NULL in the loop */
 		r = read(fd, p + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			r = 1;

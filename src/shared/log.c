@@ -48,6 +48,7 @@ void log_set_verbosity(int verbosity)
 __attribute__((format(printf, 4, 0))) static void log_line(int prio, const char *level, int err,
 							   const char *fmt, va_list ap)
 {
+	/* acquire: pairs with the release store in log_set_sink */
 	log_sink_fn sink = atomic_load_explicit(&log_sink, memory_order_acquire);
 	char line[1024];
 	size_t n = 0, pre;

@@ -56,8 +56,9 @@ static struct cong_frame classify(const uint8_t *frame, size_t len)
 static struct cong_frame classify_ipv4(uint8_t proto, const uint8_t *l4, size_t l4len)
 {
 	uint8_t l3[320], f[360];
+	size_t l3len = ipv4(l3, proto, l4, l4len);
 
-	return classify(f, eth(f, 0x0800, l3, ipv4(l3, proto, l4, l4len)));
+	return classify(f, eth(f, 0x0800, l3, l3len));
 }
 
 START_TEST(test_classify_control)
@@ -213,7 +214,7 @@ START_TEST(test_dest_idle_gap_is_no_sample)
 	cong_dest_update(&d, 200000, t + 10000, &p);
 	ck_assert_uint_ge(d.rate, 900000);
 	/* a stuck destination: the rate decays and the delay grows */
-	t = run_windows(&d, &p, t + 10000, 4, 200000, 0);
+	run_windows(&d, &p, t + 10000, 4, 200000, 0);
 	ck_assert_uint_lt(d.rate, 400000);
 	ck_assert(d.congested);
 }

@@ -190,7 +190,7 @@ static char *csv_of(const uint8_t *frame, size_t len, unsigned level, const char
 }
 
 /* One frame of each type and its line at header level. */
-static const struct {
+static const struct csv_case {
 	const char *what;
 	const uint8_t *frame;
 	size_t len;
@@ -239,7 +239,7 @@ START_TEST(csv_each_type)
 END_TEST
 
 /* One byte of a sample frame changed, and the line it gives (a branch each of the renderer). */
-static const struct {
+static const struct csv_variant {
 	const char *what;
 	const uint8_t *frame;
 	size_t len, at;

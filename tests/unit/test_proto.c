@@ -1092,12 +1092,12 @@ static void fuzz_decoders(const uint8_t *p, size_t n, struct fuzz_counts *fc)
 	struct proto_msg m;
 	uint16_t reason;
 
-	for (uint8_t type = PROTO_HELLO; type <= PROTO_BYE; type++) {
+	for (int type = PROTO_HELLO; type <= PROTO_BYE; type++) {
 		const char *err = NULL;
 		size_t enc = 0;
 		int rc;
 
-		m = msg_of(type, copy, n);
+		m = msg_of((uint8_t)type, copy, n);
 		switch (type) {
 		case PROTO_HELLO:
 			rc = proto_dec_hello(&m, &h, &err);

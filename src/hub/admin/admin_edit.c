@@ -17,8 +17,9 @@
 #include <strings.h>
 #include <time.h>
 
-#include "admin_impl.h"
+#include "admin_cmd_impl.h"
 #include "admin_out.h"
+#include "bridge.h"
 #include "hub.h"
 #include "cfg.h"
 #include "hublog.h"
@@ -50,6 +51,7 @@ int admin_edit(struct admin_call *c, admin_edit_fn fn)
 		goto out;
 	}
 	hub_server_reconfigure(core->srv, next);
+	bridge_sync(core->srv);
 	log_info("admin console: %s: %s", c->as->peer, done);
 	out_printf(c->out, "%s (saved to %s)\n", done, path);
 	rc = 0;
@@ -690,7 +692,7 @@ static int access_fields(struct admin_call *c, struct cfg_folder *a, uint32_t id
 
 	if ((prio && admin_parse_uint(c, "--priority", prio, UINT32_MAX, &p)) ||
 	    (proto && parse_protocol(c, proto, &pr)) ||
-	    (active && strcasecmp(active, "yes") && strcasecmp(active, "no")))
+	    (active && strcasecmp(active, "yes") != 0 && strcasecmp(active, "no") != 0))
 		return active ? admin_fail(c, "--active: yes or no") : -1;
 	if (cfg_set_uint(a, "Priority", p, c->err, c->errlen) ||
 	    cfg_set_uint(a, "Protocol", pr, c->err, c->errlen) ||
@@ -804,7 +806,7 @@ int edit_log_set(struct admin_call *c, struct cfg_folder *root, char *done, size
 			canon = admin_log_classes[i];
 	if (!canon)
 		return admin_fail(c, "no log setting %.40s (see log show)", item);
-	if (is_bool && strcasecmp(value, "true") && strcasecmp(value, "false"))
+	if (is_bool && strcasecmp(value, "true") != 0 && strcasecmp(value, "false") != 0)
 		return admin_fail(c, "%s: true or false", canon);
 	if (!(lf = cfg_add_folder(h, "LogSetting", c->err, c->errlen)))
 		return -1;
@@ -845,8 +847,10 @@ int cmd_config_reload(struct admin_call *c)
 	snprintf(path, sizeof(path), "%s", cur->path);
 	config_put(cur);
 	next = config_load(path, c->err, c->errlen);
-	if (next)
+	if (next) {
 		hub_server_reconfigure(core->srv, next);
+		bridge_sync(core->srv);
+	}
 	pthread_mutex_unlock(&core->edit_lock);
 	if (!next)
 		return -1;

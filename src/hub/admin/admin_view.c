@@ -13,7 +13,7 @@
 #include <time.h>
 #include <arpa/inet.h>
 
-#include "admin_impl.h"
+#include "admin_cmd_impl.h"
 #include "admin_out.h"
 #include "bytes.h"
 #include "hub.h"

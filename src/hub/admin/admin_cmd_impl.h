@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Inside the admin console: the command table's handler type and the
+ * Inside the command table (admin_cmd.c): the handler type and the
  * handlers of admin_view.c (reading) and admin_edit.c (changing).
  */
-#ifndef VPN_ADMIN_IMPL_H
-#define VPN_ADMIN_IMPL_H
+#ifndef VPN_ADMIN_CMD_IMPL_H
+#define VPN_ADMIN_CMD_IMPL_H
 
 #include "admin_session.h"
 
