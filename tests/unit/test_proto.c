@@ -803,16 +803,15 @@ START_TEST(test_message)
 	static char big[PROTO_MESSAGE_MAX + 1], text[PROTO_MESSAGE_MAX + 1];
 	static uint8_t buf[PROTO_HDR_LEN + 2 + PROTO_MESSAGE_MAX + 1];
 	static const char *const bad[] = {
-	    "\xc3",		/* truncated */
-	    "\xc0\xaf",		/* overlong '/' */
-	    "\xe0\x80\xaf",	/* overlong */
-	    "\xed\xa0\x80",	/* surrogate */
-	    "\xf4\x90\x80\x80", /* above U+10FFFF */
-	    "\xff",		/* never valid */
-	    "a\x1b[2Jb",	/* ESC: a terminal escape */
-	    "\xc2\x9b"
-	    "31m",   /* C1 CSI */
-	    "a\x7f", /* DEL */
+	    "\xc3",		 /* truncated */
+	    "\xc0\xaf",		 /* overlong '/' */
+	    "\xe0\x80\xaf",	 /* overlong */
+	    "\xed\xa0\x80",	 /* surrogate */
+	    "\xf4\x90\x80\x80",	 /* above U+10FFFF */
+	    "\xff",		 /* never valid */
+	    "a\x1b[2Jb",	 /* ESC: a terminal escape */
+	    "\xc2\x9b\x33\x31m", /* C1 CSI, then "31m" */
+	    "a\x7f",		 /* DEL */
 	};
 	const char *ok =
 	    "Welcome to MIGRATE \xe2\x80\x94 caf\xc3\xa9.\r\nSecond line.\t\xf0\x9f\x98\x80";

@@ -232,8 +232,8 @@ static int apply_auth_options(struct admin_call *c, struct cfg_folder *u)
 	const char *cert = admin_opt_get(c->cl, "cert");
 	const char *cn = admin_opt_get(c->cl, "cn"), *serial = admin_opt_get(c->cl, "serial");
 
-	if (auth && strcasecmp(auth, "password") && strcasecmp(auth, "cert") &&
-	    strcasecmp(auth, "signed"))
+	if (auth && strcasecmp(auth, "password") != 0 && strcasecmp(auth, "cert") != 0 &&
+	    strcasecmp(auth, "signed") != 0)
 		return admin_fail(c, "--auth: password, cert or signed");
 	if (cert && (cn || serial))
 		return admin_fail(c, "--cert (AuthType 2) and --cn/--serial (AuthType 3) exclude "
