@@ -13,6 +13,9 @@ import statistics
 import sys
 
 ROLES = ("server", "c1", "c2")
+# retransmissions per GB below which a ratio means nothing (one dropped 64 KB GSO frame
+# is ~44 retransmitted segments; a GB is ~690,000 segments)
+FLOOR = 100
 
 
 def pct(xs, p):
@@ -52,6 +55,20 @@ def cmd_iperf(f, peer, streams, direction, rep, cont, tck, *cpu):
                                 for i in range(0, len(cpu), 2)}}))
 
 
+def cmd_drops(before, after):
+    """Adds to the record on stdin what was dropped during it: device and hub counters."""
+    x = json.loads(sys.stdin.read())
+    a, b = json.load(open(before)), json.load(open(after))
+    d = diff(a, b)
+    dev = d.get("dev", {})
+    x["dev_drops"] = {c: {k: v for k, v in dev.get(c, {}).items() if "packets" not in k}
+                      for c in ("c1", "c2")}
+    x["dev_frames"] = {c: dev.get(c, {}).get("tx_packets", 0) for c in ("c1", "c2")}
+    hub = d.get("hub", {})
+    x["hub_drops"] = {k: v for k, v in hub.items() if "drop" in k}
+    print(json.dumps(x))
+
+
 def cmd_ping(f, peer, load, loadf=""):
     txt = open(f).read()
     rtts = [float(x) for x in re.findall(r"time[=<]([0-9.]+) ms", txt)]
@@ -68,8 +85,11 @@ def cmd_show():
     if x["kind"] == "tcp":
         s = "%.2f Gbit/s retr %s" % (x["bps"] / 1e9, x["retr"]) if x["bps"] else "FAILED"
         c = " ".join("%s %.2fs" % kv for kv in x["cpu_s"].items())
-        print("  %-12s P%d %s rep %d%s: %s; cpu %s" % (x["peer"], x["streams"], x["dir"], x["rep"],
-              " +stress" if x["contended"] else "", s, c))
+        dd = {c + "." + k: v for c, m in x.get("dev_drops", {}).items() for k, v in m.items()}
+        dd.update(x.get("hub_drops", {}))
+        print("  %-12s P%d %s rep %d%s: %s; cpu %s%s" % (x["peer"], x["streams"], x["dir"], x["rep"],
+              " +stress" if x["contended"] else "", s, c,
+              "; drops " + json.dumps(dd) if any(v for v in dd.values()) else ""))
     else:
         t = x["rtts"]
         print("  %-12s ping %s: %s" % (x["peer"], x["load"], "avg %.3f ms p99 %.3f ms, %d/%d" % (
@@ -162,26 +182,38 @@ def cmd_report(raw, meta_json):
 
 
 def contention_report(tcp, peers):
-    print("\nretransmissions per GB, 1 stream, alone vs beside stress-ng --cpu 2")
-    print("%-12s %-4s %12s %9s  %s" % ("peer", "dir", "alone/GB", "Gbit/s", "contended runs: "
-                                       "retr/GB (x alone) Gbit/s"))
+    print("\nretransmissions per GB, alone vs beside stress-ng --cpu 2")
+    print("%-12s %-6s %9s %7s  %s" % ("peer", "run", "alone/GB", "Gbit/s",
+                                      "contended runs: retr/GB (x max(alone, %d)) Gbit/s" % FLOOR))
+    worst = {}
     for p in peers:
-        for d in ("fwd", "rev"):
-            alone = [x for x in tcp if x["peer"] == p and x["dir"] == d and not x["contended"]]
-            cont = [x for x in tcp if x["peer"] == p and x["dir"] == d and x["contended"]]
-            base = med([retr_per_gb(x) for x in alone])
-            runs = []
-            for x in cont:
-                r = retr_per_gb(x)
-                # ratio against at least 1 retransmission per GB: 0 alone is no divisor
-                ratio = r / max(base or 0, 1) if r is not None else None
-                runs.append("%s (x%s) %s" % (fmt(r, 0), fmt(ratio, 1),
-                                             fmt(x["bps"] and x["bps"] / 1e9)))
-                print(json.dumps({"kind": "contention", "peer": p, "dir": d, "rep": x["rep"],
-                                  "retr_per_gb": r, "alone_retr_per_gb": base,
-                                  "ratio": ratio, "gbps": x["bps"] and x["bps"] / 1e9}))
-            print("%-12s %-4s %12s %9s  %s" % (p, d, fmt(base, 0), fmt(med(
-                [x["bps"] and x["bps"] / 1e9 for x in alone])), "; ".join(runs)))
+        for streams in (1, 4):
+            for d in ("fwd", "rev"):
+                sel = [x for x in tcp if x["peer"] == p and x["dir"] == d
+                       and x["streams"] == streams]
+                alone = [x for x in sel if not x["contended"]]
+                base = med([retr_per_gb(x) for x in alone])
+                runs = []
+                for x in (x for x in sel if x["contended"]):
+                    r = retr_per_gb(x)
+                    # against at least FLOOR per GB: a handful of retransmissions is noise
+                    ratio = r / max(base or 0, FLOOR) if r is not None else None
+                    worst[p] = max(worst.get(p, 0), ratio or 0)
+                    runs.append("%s (x%s) %s" % (fmt(r, 0), fmt(ratio, 1),
+                                                 fmt(x["bps"] and x["bps"] / 1e9)))
+                    print(json.dumps({"kind": "contention", "peer": p, "streams": streams,
+                                      "dir": d, "rep": x["rep"], "retr_per_gb": r,
+                                      "alone_retr_per_gb": base, "ratio": ratio,
+                                      "gbps": x["bps"] and x["bps"] / 1e9,
+                                      "dev_drops": x.get("dev_drops"),
+                                      "hub_drops": x.get("hub_drops")}))
+                if sel:
+                    print("%-12s %dP %-3s %9s %7s  %s" % (
+                        p, streams, d, fmt(base, 0),
+                        fmt(med([x["bps"] and x["bps"] / 1e9 for x in alone])), "; ".join(runs)))
+    for p, w in worst.items():
+        print("%s: worst contended run x%.1f the uncontended retransmissions per GB (%s 2x)"
+              % (p, w, "within" if w <= 2 else "NOT within"))
 
 
 def hub_stats(recs):
@@ -205,4 +237,4 @@ def diff(a, b):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"iperf": cmd_iperf, "ping": cmd_ping, "show": cmd_show, "report": cmd_report}[cmd](*args)
+    {"iperf": cmd_iperf, "drops": cmd_drops, "ping": cmd_ping, "show": cmd_show, "report": cmd_report}[cmd](*args)

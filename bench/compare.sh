@@ -22,8 +22,8 @@
 #   -t   iperf3 seconds per run (10)          -r  repetitions (2)
 #   -p   pings per ping measurement (200, 10 ms apart)
 #   -b   build directory with vpnhub and vpnclient (build)
-#   -c N contention mode instead of the table: N repetitions of 1-stream runs in both
-#        directions, each once alone and once beside `stress-ng --cpu 2`; prints
+#   -c N contention mode instead of the table: N repetitions of 1- and 4-stream runs in
+#        both directions, each once alone and once beside `stress-ng --cpu 2`; prints
 #        retransmissions per GB of every contended run against the uncontended median
 # Output: progress on stderr; JSON lines and the table on stdout; raw records and logs
 # under bench/results/compare-<date>-<time>/.  Needs root, iperf3, python3, ping,
@@ -56,6 +56,7 @@ PORT=5201
 SE=/usr/libexec/softether
 CLK_TCK=$(getconf CLK_TCK)
 declare -A NET=([vpnhub]=10.77.0 [softether]=10.78.0 [openvpn-tcp]=10.79.0 [openvpn-udp]=10.80.0)
+declare -A DEV=([vpnhub]=vpn0 [softether]=vpn_se [openvpn-tcp]=ovt [openvpn-udp]=ovu)
 declare -A ROOTS=() # "peer role" -> PID of the process tree's root (server, c1, c2)
 STRESS_PID=
 
@@ -269,6 +270,7 @@ tcp_run() {
 	[ "$dir" = rev ] && rev=(-R)
 	f=$WORK/tcp-$peer-$streams-$dir-$rep-$cont.json
 	alive
+	counters "$peer" >"$WORK/counters0.json"
 	for role in server c1 c2; do before+=("$(cpu_ticks $(tree_pids "${ROOTS[$peer $role]}"))"); done
 	timeout $((DURATION + 30)) ip netns exec "$P-c1" iperf3 -c "${NET[$peer]}.2" -p "$PORT" \
 		--connect-timeout 5000 -J -t "$DURATION" -P "$streams" "${rev[@]}" >"$f" 2>&1 ||
@@ -276,7 +278,9 @@ tcp_run() {
 	for role in server c1 c2; do
 		cpu+=("$role" $(($(cpu_ticks $(tree_pids "${ROOTS[$peer $role]}")) - before[i++])))
 	done
-	py iperf "$f" "$peer" "$streams" "$dir" "$rep" "$cont" "$CLK_TCK" "${cpu[@]}" | tee -a "$RAW" | py show >&2
+	counters "$peer" >"$WORK/counters1.json"
+	py iperf "$f" "$peer" "$streams" "$dir" "$rep" "$cont" "$CLK_TCK" "${cpu[@]}" |
+		py drops "$WORK/counters0.json" "$WORK/counters1.json" | tee -a "$RAW" | py show >&2
 	sleep 1 # the iperf3 server takes a moment before it accepts the next test
 }
 
@@ -294,6 +298,24 @@ ping_run() {
 	[ -n "$lp" ] && { wait "$lp" || start_iperf_server; }
 	py ping "$f" "$peer" "$load" "$lf" | tee -a "$RAW" | py show >&2
 	sleep 1
+}
+
+# counters PEER: the client devices' kernel statistics, and vpnhub's own counters, as JSON
+counters() {
+	local i
+	{
+		for i in 1 2; do ns "c$i" ip -s -j link show "${DEV[$1]}"; done
+		if [ "$1" = vpnhub ]; then
+			ns hub "$BUILD/vpnhubctl" -s "$WORK/admin.sock" stats --json 2>/dev/null || echo '{}'
+		else
+			echo '{}'
+		fi
+	} | python3 -c '
+import json, sys
+l = [json.loads(x) for x in sys.stdin.read().splitlines() if x.strip()]
+dev = {"c%d" % (i + 1): {d + "_" + k: l[i][0]["stats64"][d][k] for d in ("rx", "tx")
+                         for k in ("packets", "dropped", "errors")} for i in range(2)}
+print(json.dumps({"dev": dev, "hub": l[2]}))'
 }
 
 # hub_counters: vpnhub's drop counters (vpnhubctl stats --json), one JSON record
@@ -333,10 +355,10 @@ if [ "$CONTEND" = 0 ]; then
 	for peer in "${PEERS[@]}"; do ping_run "$peer" loaded; done
 else
 	for ((rep = 1; rep <= CONTEND; rep++)); do
-		for dir in fwd rev; do
-			for peer in "${PEERS[@]}"; do tcp_run "$peer" 1 "$dir" "$rep" 0; done
+		for cfg in "1 fwd" "1 rev" "4 fwd" "4 rev"; do
+			for peer in "${PEERS[@]}"; do tcp_run "$peer" ${cfg% *} ${cfg#* } "$rep" 0; done
 			stress_on
-			for peer in "${PEERS[@]}"; do tcp_run "$peer" 1 "$dir" "$rep" 1; done
+			for peer in "${PEERS[@]}"; do tcp_run "$peer" ${cfg% *} ${cfg#* } "$rep" 1; done
 			stress_off
 		done
 	done
