@@ -25,6 +25,7 @@
 
 #include "auth.h"
 #include "daemon.h"
+#include "drops.h"
 #include "log.h"
 #include "policy.h"
 #include "stream.h"
@@ -461,7 +462,8 @@ static int data_timeout(const struct tunnel *t, const struct stream *st, uint64_
 	return every && ms > every ? every : ms; /* wake in time for the watchdog */
 }
 
-static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, size_t errlen)
+static enum attempt data_loop(struct tunnel *t, struct stream *st, struct drops *dr, char *err,
+			      size_t errlen)
 {
 	struct rx_ctx rx = {.t = t};
 	uint64_t now = now_ms(), last_rx = now, last_tx = now;
@@ -503,10 +505,15 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, si
 		}
 		if (!stream_pending(st) && now - last_tx >= t->keepalive_s * 1000ull)
 			stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
-		if (stream_flush(st) < 0) {
+		switch (stream_flush(st)) {
+		case -1:
 			snprintf(err, errlen, "connection lost: %s", st->err);
 			return ATTEMPT_RETRY;
+		case 1:
+			dr->tx_blocked++;
+			break;
 		}
+		drops_log(dr, t->vif, st->fd, t->rx_frames, t->tx_frames, now, false);
 		if (st->tx_bytes != tx_before)
 			last_tx = now;
 		busy = rs == STREAM_MORE || (more && !stream_pending(st));
@@ -521,6 +528,7 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, si
 static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, size_t errlen)
 {
 	struct stream st;
+	struct drops dr;
 	enum attempt a;
 
 	if (stream_init(&st, ssl, fd) != 0) {
@@ -531,7 +539,9 @@ static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, s
 	log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up", t->p->hub,
 		 t->p->host, t->p->port, t->p->user, t->session_id, SSL_get_version(ssl),
 		 t->vif->name);
-	a = data_loop(t, &st, err, errlen);
+	drops_start(&dr, t->vif, now_ms());
+	a = data_loop(t, &st, &dr, err, errlen);
+	drops_log(&dr, t->vif, fd, t->rx_frames, t->tx_frames, now_ms(), true);
 	t->vif->ops->set_carrier(t->vif, false);
 	stream_free(&st);
 	return a;
