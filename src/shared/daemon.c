@@ -54,11 +54,12 @@ static void remove_pidfile(void)
  * the top of a thread's heap back to the kernel once 128 KB of it are free,
  * and the next frames fault those pages in again, zeroed: about a tenth of
  * the hub's CPU time (bench/README.md).  Memory freed stays for reuse up to
- * 16 MB per arena, and allocations below 1 MB always come from the heaps.
+ * 4 MB per arena (a session's default queue), and allocations below 1 MB
+ * always come from the heaps.
  */
 static void keep_freed_memory(void)
 {
-	mallopt(M_TRIM_THRESHOLD, 16 << 20);
+	mallopt(M_TRIM_THRESHOLD, 4 << 20);
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 }
 
