@@ -8,27 +8,39 @@ PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev che
       iproute2 iputils-ping arping iperf3 procps util-linux passwd python3
       systemd man-db groff-base busybox-static
       qemu-system-x86 xz-utils # tests/kmod; its setup.sh adds kernel headers
+      squid dante-server apache2-utils # tests/e2e/t_proxy.sh runs the proxies in a namespace
       softether-vpnserver softether-vpnclient softether-vpncmd openvpn openssl stress-ng) # bench/compare.sh
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
+# Services of the packages installed here (squid, danted, SoftEther, OpenVPN) must not run in the
+# root namespace: the tests start their own instances inside their namespaces.
+# policy-rc.d answers "forbidden" to invoke-rc.d and deb-systemd-invoke during
+# the install (an existing one is put back afterwards), and on a machine that
+# runs systemd the units are disabled too, so they do not start at boot.
+POLICY=/usr/sbin/policy-rc.d
+allow_services() {
+	rm -f "$POLICY"
+	if [ -e "$POLICY.vpnhub-saved" ]; then mv "$POLICY.vpnhub-saved" "$POLICY"; fi
+}
 if [ "${#missing[@]}" -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
-	# SoftEther and OpenVPN ship services: none may start in the root namespace
-	# (SoftEther would phone home); bench/compare.sh runs them in namespaces
-	made_policy=
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-		chmod +x /usr/sbin/policy-rc.d
-		made_policy=1
-	fi
-	trap '[ -n "$made_policy" ] && rm -f /usr/sbin/policy-rc.d' EXIT
+	trap allow_services EXIT
+	if [ -e "$POLICY" ]; then mv "$POLICY" "$POLICY.vpnhub-saved"; fi
+	printf '#!/bin/sh\nexit 101\n' >"$POLICY"
+	chmod 755 "$POLICY"
 	apt-get update
 	apt-get install -y --no-install-recommends "${missing[@]}"
 	if [ -d /run/systemd/system ]; then
-		for u in softether-vpnserver softether-vpnclient softether-vpnbridge openvpn; do
-			systemctl disable --now "$u" >/dev/null 2>&1 || true
+		for p in "${missing[@]}"; do
+			case $p in
+			squid) systemctl disable --now squid.service || true ;;
+			dante-server) systemctl disable --now danted.service || true ;;
+			# SoftEther would phone home (DDNS, NAT-T); bench/compare.sh runs them in namespaces
+			softether-vpnserver | softether-vpnclient | openvpn)
+				systemctl disable --now "$p" >/dev/null 2>&1 || true ;;
+			esac
 		done
 	fi
 fi

@@ -91,6 +91,8 @@ static int connect_profile(const char *path, const struct daemon_opts *o, int si
 		return EXIT_USAGE;
 	}
 	warn_permissions(path);
+	if (p.proxy_password_exposed)
+		warn_permissions(p.proxy_password_file);
 	t.ctx = tls_client_ctx(p.verify == VERIFY_CA ? p.ca_file : NULL, err, sizeof(err));
 	if (!t.ctx) {
 		log_warnx("%s", err);
@@ -110,6 +112,7 @@ static int connect_profile(const char *path, const struct daemon_opts *o, int si
 	vif.ops->close(&vif);
 	SSL_CTX_free(t.ctx);
 	memset(p.password, 0, sizeof(p.password));
+	memset(p.proxy.password, 0, sizeof(p.proxy.password));
 	log_info("stopped (frames to hub %llu, from hub %llu)", (unsigned long long)t.tx_frames,
 		 (unsigned long long)t.rx_frames);
 	return rc;

@@ -231,6 +231,23 @@ static int parse_device(struct profile *p, const char *key, const char *v, char 
 	return 0;
 }
 
+/* proxy and proxy_password_file; the password file is read after the whole profile. */
+static int parse_proxy_key(struct parse_ctx *ctx, const char *key, const char *v, char *err,
+			   size_t errlen)
+{
+	struct profile *p = ctx->p;
+	bool is_file = strcmp(key, "proxy_password_file") == 0;
+
+	if (is_file ? p->proxy_password_file[0] != '\0' : p->proxy.type != PROXY_NONE) {
+		snprintf(err, errlen, "%s: given twice", key);
+		return -1;
+	}
+	if (is_file)
+		return resolve(ctx, key, v, p->proxy_password_file, sizeof(p->proxy_password_file),
+			       err, errlen);
+	return proxy_url_parse(v, &p->proxy, err, errlen);
+}
+
 static int on_item(void *vctx, const char *key, const char *v, char *err, size_t errlen)
 {
 	struct parse_ctx *ctx = vctx;
@@ -292,6 +309,8 @@ static int on_item(void *vctx, const char *key, const char *v, char *err, size_t
 		return kv_uint(key, v, 1, 86400, &p->reconnect_max_s, err, errlen);
 	if (strcmp(key, "connect_timeout") == 0)
 		return kv_uint(key, v, 1, 300, &p->connect_timeout_s, err, errlen);
+	if (strcmp(key, "proxy") == 0 || strcmp(key, "proxy_password_file") == 0)
+		return parse_proxy_key(ctx, key, v, err, errlen);
 	snprintf(err, errlen, "unknown key \"%.64s\"", key);
 	return -1;
 }
@@ -325,6 +344,32 @@ static void derive_mac(struct profile *p)
 	p->mac[0] = (uint8_t)((p->mac[0] & 0xfc) | 0x02);
 }
 
+/* The proxy password comes from the URL or from proxy_password_file, for a named user. */
+static int check_proxy(struct profile *p, const char *name, char *err, size_t errlen)
+{
+	const char *bad = !p->proxy_password_file[0]	? NULL
+			  : p->proxy.type == PROXY_NONE ? "without \"proxy\""
+			  : !p->proxy.user[0]		? "without a user in the proxy URL"
+			  : p->proxy.has_password	? "and a password in the proxy URL"
+							: NULL;
+
+	if (bad) {
+		snprintf(err, errlen, "%s: proxy_password_file given %s", name, bad);
+		return -1;
+	}
+	if (p->proxy.user[0] && !p->proxy.has_password && !p->proxy_password_file[0]) {
+		snprintf(err, errlen,
+			 "%s: the proxy URL names user \"%s\" but no password (user:password@ or "
+			 "proxy_password_file)",
+			 name, p->proxy.user);
+		return -1;
+	}
+	if (p->proxy_password_file[0])
+		return proxy_read_password_file(p->proxy_password_file, &p->proxy,
+						&p->proxy_password_exposed, err, errlen);
+	return 0;
+}
+
 static int check_whole(struct profile *p, const char *name, char *err, size_t errlen)
 {
 	const char *missing = !p->host[0]		  ? "server"
@@ -342,6 +387,8 @@ static int check_whole(struct profile *p, const char *name, char *err, size_t er
 		snprintf(err, errlen, "%s: reconnect_min is larger than reconnect_max", name);
 		return -1;
 	}
+	if (check_proxy(p, name, err, errlen) != 0)
+		return -1;
 	if (!p->verify_name[0])
 		snprintf(p->verify_name, sizeof(p->verify_name), "%s", p->host);
 	if (!p->mac_set)
@@ -364,6 +411,7 @@ int profile_parse(const char *text, size_t len, const char *name, struct profile
 	if (kv_parse_buf(text, len, name, on_item, &ctx, err, errlen) != 0 ||
 	    check_whole(p, name, err, errlen) != 0) {
 		memset(p->password, 0, sizeof(p->password));
+		memset(p->proxy.password, 0, sizeof(p->proxy.password));
 		return -1;
 	}
 	return 0;

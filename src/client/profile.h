@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "proxy.h"
 #include "tls.h"
 
 #define PROFILE_ADDR_MAX 8
@@ -59,6 +60,9 @@ struct profile {
 	bool reconnect;
 	uint32_t reconnect_min_s, reconnect_max_s;
 	uint32_t connect_timeout_s;
+	struct proxy_conf proxy;	    /* type PROXY_NONE: straight to the hub */
+	char proxy_password_file[PATH_MAX]; /* resolved path, or empty */
+	bool proxy_password_exposed;	    /* that file is readable by group or others */
 };
 
 /* Parses a profile file; 0, or -1 with "file:line: reason" in err. */

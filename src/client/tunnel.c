@@ -4,7 +4,8 @@
  * (CA file + host name, or pinned fingerprint), the login exchange, the data
  * loop, and reconnection.  The data loop reads TAP frames straight into the
  * TLS send buffer behind their message headers (no copy) and writes received
- * frames straight from the receive buffer to the device.
+ * frames straight from the receive buffer to the device.  The TCP connection
+ * may cross an HTTP or SOCKS5 proxy (proxy.h) before TLS starts.
  */
 #include "tunnel.h"
 
@@ -25,9 +26,11 @@
 
 #include "auth.h"
 #include "daemon.h"
+#include "dataphase.h"
 #include "drops.h"
 #include "log.h"
 #include "policy.h"
+#include "proxy.h"
 #include "stream.h"
 #include "tls.h"
 
@@ -125,26 +128,53 @@ static int connect_one(struct tunnel *t, const struct addrinfo *ai, int timeout_
 	return fd;
 }
 
-static int connect_hub(struct tunnel *t, char *err, size_t errlen)
+/* TCP to each address of host in turn; what names it in messages ("hub", "HTTP proxy"). */
+static int connect_host(struct tunnel *t, const char *what, const char *host, uint16_t port,
+			char *err, size_t errlen)
 {
-	const struct profile *p = t->p;
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
-	char port[8], why[200] = "no address";
+	char serv[8], why[200] = "no address";
 	int fd = -1, rc;
 
-	snprintf(port, sizeof(port), "%u", p->port);
-	rc = getaddrinfo(p->host, port, &hints, &res);
+	snprintf(serv, sizeof(serv), "%u", port);
+	rc = getaddrinfo(host, serv, &hints, &res);
 	if (rc != 0) {
-		snprintf(err, errlen, "cannot resolve hub address %s: %s", p->host,
+		snprintf(err, errlen, "cannot resolve %s address %s: %s", what, host,
 			 gai_strerror(rc));
 		return -1;
 	}
-	log_debug("connecting to %s:%u", p->host, p->port);
+	log_debug("connecting to %s:%u", host, port);
 	for (ai = res; ai && fd < 0 && why[0]; ai = ai->ai_next)
-		fd = connect_one(t, ai, (int)p->connect_timeout_s * 1000, why, sizeof(why));
+		fd = connect_one(t, ai, (int)t->p->connect_timeout_s * 1000, why, sizeof(why));
 	freeaddrinfo(res);
 	if (fd < 0 && why[0])
-		snprintf(err, errlen, "cannot reach hub %s:%u: %s", p->host, p->port, why);
+		snprintf(err, errlen, "cannot reach %s %s:%u: %s", what, host, port, why);
+	return fd;
+}
+
+/* A connection to the hub, straight or through the profile's proxy (a refusal is final). */
+static int connect_hub(struct tunnel *t, enum attempt *why, char *err, size_t errlen)
+{
+	const struct profile *p = t->p;
+	char name[PROXY_NAME_MAX];
+	enum proxy_status st;
+	int fd;
+
+	if (p->proxy.type == PROXY_NONE)
+		return connect_host(t, "hub", p->host, p->port, err, errlen);
+	fd = connect_host(t, p->proxy.type == PROXY_HTTP ? "HTTP proxy" : "SOCKS5 proxy",
+			  p->proxy.host, p->proxy.port, err, errlen);
+	if (fd < 0)
+		return -1;
+	st = proxy_open(fd, &p->proxy, p->host, p->port, (int)p->connect_timeout_s * 1000, err,
+			errlen);
+	if (st != PROXY_OK) {
+		*why = st == PROXY_E_REFUSED ? ATTEMPT_FATAL : ATTEMPT_RETRY;
+		close(fd);
+		return -1;
+	}
+	proxy_name(&p->proxy, name, sizeof(name));
+	log_info("%s opened a tunnel to the hub at %s:%u", name, p->host, p->port);
 	return fd;
 }
 
@@ -388,43 +418,27 @@ static int login(struct tunnel *t, SSL *ssl, enum attempt *why, char *err, size_
 
 struct rx_ctx {
 	struct tunnel *t;
-	bool got_bye, device_failed;
-	uint16_t bye_reason;
-	char err[160];
+	bool device_failed;
 };
 
-static int on_msg(void *ctx, const struct proto_msg *m)
+/* The data phase's frame handler (dataphase.h): onto the device, with a virtio header. */
+static int rx_frame(void *ctx, const struct proto_msg *m, char *err, size_t errlen)
 {
 	static const uint8_t zero_hdr[PROTO_VNET_HDR_LEN];
 	struct rx_ctx *rx = ctx;
-	const char *perr;
 	int rc;
 
-	switch (m->type) {
-	case PROTO_FRAME:
-		if (m->flags & PROTO_F_VNET)
-			rc = rx->t->vif->ops->write(rx->t->vif, NULL, m->payload, m->len);
-		else
-			rc = rx->t->vif->ops->write(rx->t->vif, zero_hdr, m->payload, m->len);
-		if (rc != 0) {
-			snprintf(rx->err, sizeof(rx->err), "device write: %s", strerror(errno));
-			rx->device_failed = true;
-			return -1;
-		}
-		rx->t->rx_frames++;
-		return 0;
-	case PROTO_KEEPALIVE:
-		return 0;
-	case PROTO_BYE:
-		if (proto_dec_bye(m, &rx->bye_reason, &perr) != 0)
-			rx->bye_reason = PROTO_R_NONE;
-		rx->got_bye = true;
-		return -1;
-	default:
-		snprintf(rx->err, sizeof(rx->err), "unexpected message type %u from the hub",
-			 m->type);
+	if (m->flags & PROTO_F_VNET)
+		rc = rx->t->vif->ops->write(rx->t->vif, NULL, m->payload, m->len);
+	else
+		rc = rx->t->vif->ops->write(rx->t->vif, zero_hdr, m->payload, m->len);
+	if (rc != 0) {
+		snprintf(err, errlen, "device write: %s", strerror(errno));
+		rx->device_failed = true;
 		return -1;
 	}
+	rx->t->rx_frames++;
+	return 0;
 }
 
 /* Reads device frames into the send buffer until drained or full; -1 on device error. */
@@ -449,25 +463,24 @@ static int fill_from_device(struct tunnel *t, struct stream *st, bool *more)
 	return 0;
 }
 
-static int data_timeout(const struct tunnel *t, const struct stream *st, uint64_t now,
-			uint64_t last_rx, uint64_t last_tx)
+/* The data phase's timers, woken in time for the watchdog. */
+static int data_timeout(const struct dataphase *dp, const struct stream *st, uint64_t now)
 {
-	/* a blocked write needs POLLOUT, not a keep-alive: no timer for it then */
-	uint64_t ka = stream_pending(st) ? UINT64_MAX : last_tx + t->keepalive_s * 1000ull;
-	uint64_t dead = last_rx + t->timeout_s * 1000ull;
-	uint64_t next = ka < dead ? ka : dead;
 	int every = daemon_watchdog_interval_ms();
-	int ms = next <= now ? 0 : (int)(next - now);
+	int ms = dataphase_timeout_ms(dp, st, now);
 
-	return every && ms > every ? every : ms; /* wake in time for the watchdog */
+	return every && ms > every ? every : ms;
 }
 
 static enum attempt data_loop(struct tunnel *t, struct stream *st, struct drops *dr, char *err,
 			      size_t errlen)
 {
 	struct rx_ctx rx = {.t = t};
-	uint64_t now = now_ms(), last_rx = now, last_tx = now;
+	uint64_t now = now_ms();
+	struct dataphase dp;
 	bool busy = false;
+
+	dataphase_init(&dp, rx_frame, &rx, "from the hub", t->keepalive_s, t->timeout_s, now);
 
 	for (;;) {
 		struct pollfd pfd[3] = {
@@ -480,30 +493,30 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, struct drops 
 		enum stream_status rs;
 		bool more = false;
 
-		poll(pfd, 3, busy ? 0 : data_timeout(t, st, now, last_rx, last_tx));
+		poll(pfd, 3, busy ? 0 : data_timeout(&dp, st, now));
 		now = now_ms();
 		daemon_watchdog_kick();
 		if (pfd[1].revents & POLLIN && got_signal(t, 0)) {
 			stream_close(st, PROTO_R_CLIENT_EXIT, 1000);
 			return ATTEMPT_STOPPED;
 		}
-		rs = stream_read(st, RX_BUDGET, on_msg, &rx);
-		if (rs == STREAM_EOF || rx.got_bye) {
+		rs = stream_read(st, RX_BUDGET, dataphase_on_msg, &dp);
+		if (rs == STREAM_EOF || dp.got_bye) {
 			snprintf(err, errlen, "the hub closed the connection: %s",
-				 rx.got_bye ? proto_reason_str(rx.bye_reason) : "no reason given");
+				 dp.got_bye ? proto_reason_str(dp.bye_reason) : "no reason given");
 			return ATTEMPT_RETRY;
 		}
 		if (rs == STREAM_ERROR) {
-			snprintf(err, errlen, "connection lost: %s", rx.err[0] ? rx.err : st->err);
+			snprintf(err, errlen, "connection lost: %s", dp.err[0] ? dp.err : st->err);
 			return rx.device_failed ? ATTEMPT_LOCAL : ATTEMPT_RETRY;
 		}
 		if (st->rx_bytes != rx_before)
-			last_rx = now;
+			dp.last_rx = now;
 		if (!stream_pending(st) && fill_from_device(t, st, &more) != 0) {
 			snprintf(err, errlen, "device read: %s", strerror(errno));
 			return ATTEMPT_LOCAL;
 		}
-		if (!stream_pending(st) && now - last_tx >= t->keepalive_s * 1000ull)
+		if (dataphase_keepalive_due(&dp, st, now))
 			stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
 		switch (stream_flush(st)) {
 		case -1:
@@ -515,9 +528,9 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, struct drops 
 		}
 		drops_log(dr, t->vif, st->fd, t->rx_frames, t->tx_frames, now, false);
 		if (st->tx_bytes != tx_before)
-			last_tx = now;
+			dp.last_tx = now;
 		busy = rs == STREAM_MORE || (more && !stream_pending(st));
-		if (now - last_rx >= t->timeout_s * 1000ull) {
+		if (dataphase_peer_dead(&dp, now)) {
 			snprintf(err, errlen, "the hub was silent for %u s (dead-peer timeout)",
 				 t->timeout_s);
 			return ATTEMPT_RETRY;
@@ -551,12 +564,12 @@ static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, s
 static enum attempt attempt(struct tunnel *t, bool *logged_in, char *err, size_t errlen)
 {
 	enum attempt a = ATTEMPT_RETRY;
-	int fd = connect_hub(t, err, errlen);
+	int fd = connect_hub(t, &a, err, errlen);
 	SSL *ssl;
 
 	*logged_in = false;
 	if (fd < 0)
-		return got_signal(t, 0) ? ATTEMPT_STOPPED : ATTEMPT_RETRY;
+		return got_signal(t, 0) ? ATTEMPT_STOPPED : a;
 	stream_socket_handshake(fd, (int)t->p->connect_timeout_s);
 	daemon_watchdog_kick(); /* each step below is bounded by connect_timeout */
 	ssl = tls_connect(t, fd, &a, err, errlen);

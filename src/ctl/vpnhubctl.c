@@ -22,7 +22,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "admin_parse.h"
+#include "cmdline.h"
 #include "prompt.h"
 
 #define DEFAULT_SOCKET "/run/vpnhub/admin.sock"

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "config_keys.h"
 #include "known.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/vpnhub"
@@ -137,9 +138,10 @@ static int parse_listeners(struct loader *ld, const struct cfg_folder *root)
 		bool enabled;
 		uint32_t port;
 
-		if (get_bool(ld, f, "Enabled", false, &enabled) != 0 ||
-		    get_uint(ld, f, "Port", 0, 1, 65535, &port) != 0 ||
-		    get_text(ld, f, "Address", l.host, sizeof(l.host), false) != 0)
+		if (get_bool(ld, f, CONFIG_KEY(LISTENER, Enabled), false, &enabled) != 0 ||
+		    get_uint(ld, f, CONFIG_KEY(LISTENER, Port), 0, 1, 65535, &port) != 0 ||
+		    get_text(ld, f, CONFIG_KEY(LISTENER, Address), l.host, sizeof(l.host), false) !=
+			0)
 			return -1;
 		if (!enabled)
 			continue;
@@ -160,13 +162,16 @@ static int parse_congestion(struct loader *ld, const struct cfg_folder *f, struc
 
 	cong_params_default(&d);
 	*p = d;
-	return get_bool(ld, f, "CongestionControl", d.enabled, &p->enabled) ||
-	       get_uint(ld, f, "CongestionTargetDelay", d.target_ms, 1, 10000, &p->target_ms) ||
-	       get_uint(ld, f, "CongestionMinQueue", d.min_bytes, 1500, 256u << 20,
-			&p->min_bytes) ||
-	       get_uint(ld, f, "ControlFrameReserve", d.reserve_pct, 0, 50, &p->reserve_pct) ||
-	       get_bool(ld, f, "SourcePacing", d.pacing, &p->pacing) ||
-	       get_uint(ld, f, "SourcePacingDropRatio", d.pace_drop_pct, 1, 100, &p->pace_drop_pct);
+	return get_bool(ld, f, CONFIG_KEY(VPNHUB, CongestionControl), d.enabled, &p->enabled) ||
+	       get_uint(ld, f, CONFIG_KEY(VPNHUB, CongestionTargetDelay), d.target_ms, 1, 10000,
+			&p->target_ms) ||
+	       get_uint(ld, f, CONFIG_KEY(VPNHUB, CongestionMinQueue), d.min_bytes, 1500,
+			256u << 20, &p->min_bytes) ||
+	       get_uint(ld, f, CONFIG_KEY(VPNHUB, ControlFrameReserve), d.reserve_pct, 0, 50,
+			&p->reserve_pct) ||
+	       get_bool(ld, f, CONFIG_KEY(VPNHUB, SourcePacing), d.pacing, &p->pacing) ||
+	       get_uint(ld, f, CONFIG_KEY(VPNHUB, SourcePacingDropRatio), d.pace_drop_pct, 1, 100,
+			&p->pace_drop_pct);
 }
 
 /* root/Vpnhub/Log*: where and how much the logs keep. */
@@ -175,11 +180,11 @@ static int parse_log_items(struct loader *ld, const struct cfg_folder *f)
 	struct hub_config *c = ld->c;
 	uint32_t max_mb, retain_mb;
 
-	if (get_text(ld, f, "LogDir", c->log_dir, sizeof(c->log_dir), false) ||
-	    get_uint(ld, f, "LogMaxFileSize", 1024, 1, 1u << 20, &max_mb) ||
-	    get_uint(ld, f, "LogRetainDays", 0, 0, 36500, &c->log_retain_days) ||
-	    get_uint(ld, f, "LogRetainMegabytes", 0, 0, UINT32_MAX, &retain_mb) ||
-	    get_bool(ld, f, "LogToStderr", false, &c->log_to_stderr))
+	if (get_text(ld, f, CONFIG_KEY(VPNHUB, LogDir), c->log_dir, sizeof(c->log_dir), false) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogMaxFileSize), 1024, 1, 1u << 20, &max_mb) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainDays), 0, 0, 36500, &c->log_retain_days) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainMegabytes), 0, 0, UINT32_MAX, &retain_mb) ||
+	    get_bool(ld, f, CONFIG_KEY(VPNHUB, LogToStderr), false, &c->log_to_stderr))
 		return -1;
 	c->log_max_file_size = (uint64_t)max_mb << 20;
 	c->log_retain_bytes = (uint64_t)retain_mb << 20;
@@ -193,25 +198,31 @@ static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 	struct hub_config *c = ld->c;
 	uint32_t admin_port;
 
-	if (get_text(ld, f, "Certificate", c->cert_file, sizeof(c->cert_file), false) ||
-	    get_text(ld, f, "Key", c->key_file, sizeof(c->key_file), false) ||
-	    get_text(ld, f, "StateDir", c->state_dir, sizeof(c->state_dir), false) ||
-	    get_uint(ld, f, "KeepAlive", 5, 1, 3600, &c->keepalive_s) ||
-	    get_uint(ld, f, "Timeout", 20, 3, 7200, &c->timeout_s) ||
-	    get_uint(ld, f, "MaxSessions", 4096, 1, 100000, &c->max_sessions) ||
-	    get_uint(ld, f, "HubMaxSessions", 1024, 1, 100000, &c->hub_max_sessions) ||
-	    get_uint(ld, f, "QueueFrames", 2048, 16, 65536, &c->queue_frames) ||
-	    get_uint(ld, f, "QueueBytes", 4u << 20, 256u << 10, 256u << 20, &c->queue_bytes) ||
-	    get_uint(ld, f, "MaxMacTable", 65536, 16, 1u << 20, &c->max_macs) ||
-	    get_uint(ld, f, "SessionMaxMacs", 1024, 3, 1u << 20, &c->session_max_macs) ||
-	    get_uint(ld, f, "MacAging", 600, 10, 86400, &c->mac_aging_s) ||
+	if (get_text(ld, f, CONFIG_KEY(VPNHUB, Certificate), c->cert_file, sizeof(c->cert_file),
+		     false) ||
+	    get_text(ld, f, CONFIG_KEY(VPNHUB, Key), c->key_file, sizeof(c->key_file), false) ||
+	    get_text(ld, f, CONFIG_KEY(VPNHUB, StateDir), c->state_dir, sizeof(c->state_dir),
+		     false) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, KeepAlive), 5, 1, 3600, &c->keepalive_s) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, Timeout), 20, 3, 7200, &c->timeout_s) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MaxSessions), 4096, 1, 100000, &c->max_sessions) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, HubMaxSessions), 1024, 1, 100000,
+		     &c->hub_max_sessions) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, QueueFrames), 2048, 16, 65536, &c->queue_frames) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, QueueBytes), 4u << 20, 256u << 10, 256u << 20,
+		     &c->queue_bytes) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MaxMacTable), 65536, 16, 1u << 20, &c->max_macs) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, SessionMaxMacs), 1024, 3, 1u << 20,
+		     &c->session_max_macs) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MacAging), 600, 10, 86400, &c->mac_aging_s) ||
 	    parse_log_items(ld, f) ||
-	    get_text(ld, f, "AdminSocket", c->admin_socket, sizeof(c->admin_socket), false) ||
-	    get_uint(ld, f, "AdminPort", 0, 0, 65535, &admin_port) ||
+	    get_text(ld, f, CONFIG_KEY(VPNHUB, AdminSocket), c->admin_socket,
+		     sizeof(c->admin_socket), false) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, AdminPort), 0, 0, 65535, &admin_port) ||
 	    parse_congestion(ld, f, &c->cong))
 		return -1;
 	c->admin_port = (uint16_t)admin_port;
-	if (!cfg_find_item(f, "AdminSocket"))
+	if (!cfg_find_item(f, CONFIG_KEY(VPNHUB, AdminSocket)))
 		snprintf(c->admin_socket, sizeof(c->admin_socket), "%s", DEFAULT_ADMIN_SOCKET);
 	if (!c->state_dir[0])
 		snprintf(c->state_dir, sizeof(c->state_dir), "%s", DEFAULT_STATE_DIR);
@@ -309,34 +320,38 @@ static int parse_access_entry(struct loader *ld, const struct cfg_folder *f, str
 
 	memset(a, 0, sizeof(*a));
 	a->id = (uint32_t)strtoul(f->name, &end, 10);
-	if (get_bool(ld, f, "Active", false, &a->active) ||
-	    get_bool(ld, f, "Discard", false, &a->discard) ||
-	    get_bool(ld, f, "IsIPv6", false, &a->is_ipv6) ||
-	    get_uint(ld, f, "Priority", 0, 0, UINT32_MAX, &a->priority) ||
-	    get_uint(ld, f, "Protocol", 0, 0, 255, &a->protocol) ||
-	    get_text(ld, f, "Note", a->note, sizeof(a->note), false) ||
-	    get_text(ld, f, "SrcUsername", a->src_user, sizeof(a->src_user), false) ||
-	    get_text(ld, f, "DestUsername", a->dst_user, sizeof(a->dst_user), false) ||
-	    parse_ports(ld, f, "SrcPortStart", "SrcPortEnd", a->src_port) ||
-	    parse_ports(ld, f, "DestPortStart", "DestPortEnd", a->dst_port) ||
-	    get_bool(ld, f, "CheckSrcMac", false, &a->check_src_mac) ||
-	    get_bool(ld, f, "CheckDstMac", false, &a->check_dst_mac) ||
-	    get_bool(ld, f, "CheckTcpState", false, &a->check_tcp_state) ||
-	    get_bool(ld, f, "Established", false, &a->established) ||
-	    parse_mac(ld, f, "SrcMacAddress", a->src_mac) ||
-	    parse_mac(ld, f, "SrcMacMask", a->src_mac_mask) ||
-	    parse_mac(ld, f, "DstMacAddress", a->dst_mac) ||
-	    parse_mac(ld, f, "DstMacMask", a->dst_mac_mask))
+	if (get_bool(ld, f, CONFIG_KEY(ACCESS, Active), false, &a->active) ||
+	    get_bool(ld, f, CONFIG_KEY(ACCESS, Discard), false, &a->discard) ||
+	    get_bool(ld, f, CONFIG_KEY(ACCESS, IsIPv6), false, &a->is_ipv6) ||
+	    get_uint(ld, f, CONFIG_KEY(ACCESS, Priority), 0, 0, UINT32_MAX, &a->priority) ||
+	    get_uint(ld, f, CONFIG_KEY(ACCESS, Protocol), 0, 0, 255, &a->protocol) ||
+	    get_text(ld, f, CONFIG_KEY(ACCESS, Note), a->note, sizeof(a->note), false) ||
+	    get_text(ld, f, CONFIG_KEY(ACCESS, SrcUsername), a->src_user, sizeof(a->src_user),
+		     false) ||
+	    get_text(ld, f, CONFIG_KEY(ACCESS, DestUsername), a->dst_user, sizeof(a->dst_user),
+		     false) ||
+	    parse_ports(ld, f, CONFIG_KEY(ACCESS, SrcPortStart), CONFIG_KEY(ACCESS, SrcPortEnd),
+			a->src_port) ||
+	    parse_ports(ld, f, CONFIG_KEY(ACCESS, DestPortStart), CONFIG_KEY(ACCESS, DestPortEnd),
+			a->dst_port) ||
+	    get_bool(ld, f, CONFIG_KEY(ACCESS, CheckSrcMac), false, &a->check_src_mac) ||
+	    get_bool(ld, f, CONFIG_KEY(ACCESS, CheckDstMac), false, &a->check_dst_mac) ||
+	    get_bool(ld, f, CONFIG_KEY(ACCESS, CheckTcpState), false, &a->check_tcp_state) ||
+	    get_bool(ld, f, CONFIG_KEY(ACCESS, Established), false, &a->established) ||
+	    parse_mac(ld, f, CONFIG_KEY(ACCESS, SrcMacAddress), a->src_mac) ||
+	    parse_mac(ld, f, CONFIG_KEY(ACCESS, SrcMacMask), a->src_mac_mask) ||
+	    parse_mac(ld, f, CONFIG_KEY(ACCESS, DstMacAddress), a->dst_mac) ||
+	    parse_mac(ld, f, CONFIG_KEY(ACCESS, DstMacMask), a->dst_mac_mask))
 		return -1;
 	if (a->is_ipv6)
-		return parse_ip(ld, f, "SrcIpAddress6", true, a->src_ip) ||
-		       parse_ip(ld, f, "SrcSubnetMask6", true, a->src_mask) ||
-		       parse_ip(ld, f, "DestIpAddress6", true, a->dst_ip) ||
-		       parse_ip(ld, f, "DestSubnetMask6", true, a->dst_mask);
-	return parse_ip(ld, f, "SrcIpAddress", false, a->src_ip) ||
-	       parse_ip(ld, f, "SrcSubnetMask", false, a->src_mask) ||
-	       parse_ip(ld, f, "DestIpAddress", false, a->dst_ip) ||
-	       parse_ip(ld, f, "DestSubnetMask", false, a->dst_mask);
+		return parse_ip(ld, f, CONFIG_KEY(ACCESS, SrcIpAddress6), true, a->src_ip) ||
+		       parse_ip(ld, f, CONFIG_KEY(ACCESS, SrcSubnetMask6), true, a->src_mask) ||
+		       parse_ip(ld, f, CONFIG_KEY(ACCESS, DestIpAddress6), true, a->dst_ip) ||
+		       parse_ip(ld, f, CONFIG_KEY(ACCESS, DestSubnetMask6), true, a->dst_mask);
+	return parse_ip(ld, f, CONFIG_KEY(ACCESS, SrcIpAddress), false, a->src_ip) ||
+	       parse_ip(ld, f, CONFIG_KEY(ACCESS, SrcSubnetMask), false, a->src_mask) ||
+	       parse_ip(ld, f, CONFIG_KEY(ACCESS, DestIpAddress), false, a->dst_ip) ||
+	       parse_ip(ld, f, CONFIG_KEY(ACCESS, DestSubnetMask), false, a->dst_mask);
 }
 
 /* SoftEther's order: Priority, then pass before discard, then position. */
@@ -376,24 +391,26 @@ static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struc
 	char tpid[16];
 	bool ipv6_unicast;
 
-	if (get_uint(ld, f, "MaxSession", 0, 0, UINT32_MAX, &o->max_session) ||
-	    get_bool(ld, f, "NoArpPolling", false, &o->no_arp_polling) ||
-	    get_bool(ld, f, "NoIpTable", false, &o->no_ip_table) ||
-	    get_bool(ld, f, "ManageOnlyPrivateIP", true, &o->manage_only_private_ip) ||
-	    get_bool(ld, f, "ManageOnlyLocalUnicastIPv6", true, &ipv6_unicast) ||
-	    get_uint(ld, f, "BroadcastStormDetectionThreshold", 0, 0, UINT32_MAX,
+	if (get_uint(ld, f, CONFIG_KEY(OPTION, MaxSession), 0, 0, UINT32_MAX, &o->max_session) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, NoArpPolling), false, &o->no_arp_polling) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, NoIpTable), false, &o->no_ip_table) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, ManageOnlyPrivateIP), true,
+		     &o->manage_only_private_ip) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, ManageOnlyLocalUnicastIPv6), true, &ipv6_unicast) ||
+	    get_uint(ld, f, CONFIG_KEY(OPTION, BroadcastStormDetectionThreshold), 0, 0, UINT32_MAX,
 		     &o->storm_threshold) ||
-	    get_bool(ld, f, "BroadcastLimiterStrictMode", false, &o->storm_strict) ||
-	    get_uint(ld, f, "FloodingSendQueueBufferQuota", FLOODING_QUOTA_DEFAULT, 0, UINT32_MAX,
-		     &o->flooding_quota) ||
-	    get_bool(ld, f, "FilterIPv4", false, &o->filter_ipv4) ||
-	    get_bool(ld, f, "FilterIPv6", false, &o->filter_ipv6) ||
-	    get_bool(ld, f, "FilterNonIP", false, &o->filter_non_ip) ||
-	    get_bool(ld, f, "FilterPPPoE", false, &o->filter_pppoe) ||
-	    get_bool(ld, f, "FilterOSPF", false, &o->filter_ospf) ||
-	    get_bool(ld, f, "FilterBPDU", false, &o->filter_bpdu) ||
-	    get_bool(ld, f, "NoManageVlanId", false, &o->no_manage_vlan_id) ||
-	    get_text(ld, f, "VlanTypeId", tpid, sizeof(tpid), false))
+	    get_bool(ld, f, CONFIG_KEY(OPTION, BroadcastLimiterStrictMode), false,
+		     &o->storm_strict) ||
+	    get_uint(ld, f, CONFIG_KEY(OPTION, FloodingSendQueueBufferQuota),
+		     FLOODING_QUOTA_DEFAULT, 0, UINT32_MAX, &o->flooding_quota) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, FilterIPv4), false, &o->filter_ipv4) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, FilterIPv6), false, &o->filter_ipv6) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, FilterNonIP), false, &o->filter_non_ip) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, FilterPPPoE), false, &o->filter_pppoe) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, FilterOSPF), false, &o->filter_ospf) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, FilterBPDU), false, &o->filter_bpdu) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, NoManageVlanId), false, &o->no_manage_vlan_id) ||
+	    get_text(ld, f, CONFIG_KEY(OPTION, VlanTypeId), tpid, sizeof(tpid), false))
 		return -1;
 	o->vlan_tpid = 0x8100;
 	if (tpid[0]) {
@@ -401,7 +418,7 @@ static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struc
 		unsigned long v = strtoul(tpid, &end, 16);
 
 		if (*end || v > 0xffff)
-			return fail(ld, f, cfg_find_item(f, "VlanTypeId"),
+			return fail(ld, f, cfg_find_item(f, CONFIG_KEY(OPTION, VlanTypeId)),
 				    "VlanTypeId: \"%s\" is not a hex EtherType like 0x8100", tpid);
 		if (v)
 			o->vlan_tpid = (uint16_t)v;
@@ -412,16 +429,25 @@ static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struc
 static int parse_log(struct loader *ld, const struct cfg_folder *hubf, struct conf_hub *h)
 {
 	static const char *const classes[LOG_CLASSES] = {
-	    "PACKET_LOG_TCP_CONN", "PACKET_LOG_TCP", "PACKET_LOG_DHCP", "PACKET_LOG_UDP",
-	    "PACKET_LOG_ICMP",	   "PACKET_LOG_IP",  "PACKET_LOG_ARP",	"PACKET_LOG_ETHERNET",
+	    CONFIG_KEY(LOGSETTING, PACKET_LOG_TCP_CONN),
+	    CONFIG_KEY(LOGSETTING, PACKET_LOG_TCP),
+	    CONFIG_KEY(LOGSETTING, PACKET_LOG_DHCP),
+	    CONFIG_KEY(LOGSETTING, PACKET_LOG_UDP),
+	    CONFIG_KEY(LOGSETTING, PACKET_LOG_ICMP),
+	    CONFIG_KEY(LOGSETTING, PACKET_LOG_IP),
+	    CONFIG_KEY(LOGSETTING, PACKET_LOG_ARP),
+	    CONFIG_KEY(LOGSETTING, PACKET_LOG_ETHERNET),
 	};
 	const struct cfg_folder *f = cfg_find_folder(hubf, "LogSetting");
 	struct conf_log *l = &h->log;
 
-	if (get_bool(ld, f, "SavePacketLog", false, &l->save_packet_log) ||
-	    get_bool(ld, f, "SaveSecurityLog", false, &l->save_security_log) ||
-	    get_uint(ld, f, "PacketLogSwitchType", 0, 0, 6, &l->packet_switch) ||
-	    get_uint(ld, f, "SecurityLogSwitchType", 0, 0, 6, &l->security_switch))
+	if (get_bool(ld, f, CONFIG_KEY(LOGSETTING, SavePacketLog), false, &l->save_packet_log) ||
+	    get_bool(ld, f, CONFIG_KEY(LOGSETTING, SaveSecurityLog), false,
+		     &l->save_security_log) ||
+	    get_uint(ld, f, CONFIG_KEY(LOGSETTING, PacketLogSwitchType), 0, 0, 6,
+		     &l->packet_switch) ||
+	    get_uint(ld, f, CONFIG_KEY(LOGSETTING, SecurityLogSwitchType), 0, 0, 6,
+		     &l->security_switch))
 		return -1;
 	for (int i = 0; i < LOG_CLASSES; i++)
 		if (get_uint(ld, f, classes[i], 0, 0, 2, &l->packet_level[i]) != 0)
@@ -447,8 +473,9 @@ static int parse_groups(struct loader *ld, const struct cfg_folder *db, struct c
 		if (!proto_name_ok(f->name))
 			return fail(ld, f, NULL, "bad group name");
 		snprintf(g->name, sizeof(g->name), "%s", f->name);
-		if (get_text(ld, f, "RealName", g->realname, sizeof(g->realname), false) ||
-		    get_text(ld, f, "Note", g->note, sizeof(g->note), false) ||
+		if (get_text(ld, f, CONFIG_KEY(GROUP, RealName), g->realname, sizeof(g->realname),
+			     false) ||
+		    get_text(ld, f, CONFIG_KEY(GROUP, Note), g->note, sizeof(g->note), false) ||
 		    parse_policy(ld, f, &g->has_policy, &g->policy))
 			return -1;
 	}
@@ -463,12 +490,14 @@ static int parse_verifier(struct loader *ld, const struct cfg_folder *f, struct 
 	size_t salt_len;
 	bool has_stored, has_server;
 
-	if (get_uint(ld, f, "AuthVerifierIterations", 0, 0, AUTH_ITER_MAX, &v->iterations) ||
-	    cfg_get_byte(f, "AuthVerifierSalt", &salt, &salt_len, ld->err, ld->errlen) ||
-	    get_fixed_bytes(ld, f, "AuthVerifierStoredKey", v->stored_key, AUTH_KEY_LEN,
-			    &has_stored) ||
-	    get_fixed_bytes(ld, f, "AuthVerifierServerKey", v->server_key, AUTH_KEY_LEN,
-			    &has_server))
+	if (get_uint(ld, f, CONFIG_KEY(USER, AuthVerifierIterations), 0, 0, AUTH_ITER_MAX,
+		     &v->iterations) ||
+	    cfg_get_byte(f, CONFIG_KEY(USER, AuthVerifierSalt), &salt, &salt_len, ld->err,
+			 ld->errlen) ||
+	    get_fixed_bytes(ld, f, CONFIG_KEY(USER, AuthVerifierStoredKey), v->stored_key,
+			    AUTH_KEY_LEN, &has_stored) ||
+	    get_fixed_bytes(ld, f, CONFIG_KEY(USER, AuthVerifierServerKey), v->server_key,
+			    AUTH_KEY_LEN, &has_server))
 		return -1;
 	u->has_verifier = v->iterations || salt || has_stored || has_server;
 	if (!u->has_verifier)
@@ -490,13 +519,15 @@ static int parse_user(struct loader *ld, const struct conf_hub *h, const struct 
 	if (!proto_name_ok(f->name))
 		return fail(ld, f, NULL, "bad user name");
 	snprintf(u->name, sizeof(u->name), "%s", f->name);
-	if (get_uint(ld, f, "AuthType", 0, 0, UINT32_MAX, &u->auth_type) ||
-	    get_fixed_bytes(ld, f, "AuthPassword", u->se_hash, AUTH_SE_HASH_LEN, &u->has_se_hash) ||
+	if (get_uint(ld, f, CONFIG_KEY(USER, AuthType), 0, 0, UINT32_MAX, &u->auth_type) ||
+	    get_fixed_bytes(ld, f, CONFIG_KEY(USER, AuthPassword), u->se_hash, AUTH_SE_HASH_LEN,
+			    &u->has_se_hash) ||
 	    parse_verifier(ld, f, u) ||
-	    get_text(ld, f, "GroupName", u->group, sizeof(u->group), true) ||
-	    get_text(ld, f, "RealName", u->realname, sizeof(u->realname), false) ||
-	    get_text(ld, f, "Note", u->note, sizeof(u->note), false) ||
-	    cfg_get_uint64(f, "ExpireTime", 0, &u->expire_ms, ld->err, ld->errlen) ||
+	    get_text(ld, f, CONFIG_KEY(USER, GroupName), u->group, sizeof(u->group), true) ||
+	    get_text(ld, f, CONFIG_KEY(USER, RealName), u->realname, sizeof(u->realname), false) ||
+	    get_text(ld, f, CONFIG_KEY(USER, Note), u->note, sizeof(u->note), false) ||
+	    cfg_get_uint64(f, CONFIG_KEY(USER, ExpireTime), 0, &u->expire_ms, ld->err,
+			   ld->errlen) ||
 	    parse_policy(ld, f, &u->has_policy, &u->policy))
 		return -1;
 	if (u->auth_type != 1)
@@ -563,15 +594,17 @@ static int parse_hub(struct loader *ld, const struct cfg_folder *f, struct conf_
 	if (!proto_name_ok(f->name))
 		return fail(ld, f, NULL, "bad hub name");
 	snprintf(h->name, sizeof(h->name), "%s", f->name);
-	if (get_bool(ld, f, "Online", false, &h->online) ||
-	    get_fixed_bytes(ld, f, "HashedPassword", h->admin_hash, SHA0_LEN, &h->has_admin_hash) ||
-	    get_fixed_bytes(ld, f, "SecurePassword", h->admin_secure, SHA0_LEN, &has_secure) ||
+	if (get_bool(ld, f, CONFIG_KEY(HUB, Online), false, &h->online) ||
+	    get_fixed_bytes(ld, f, CONFIG_KEY(HUB, HashedPassword), h->admin_hash, SHA0_LEN,
+			    &h->has_admin_hash) ||
+	    get_fixed_bytes(ld, f, CONFIG_KEY(HUB, SecurePassword), h->admin_secure, SHA0_LEN,
+			    &has_secure) ||
 	    parse_options(ld, f, h) || parse_log(ld, f, h) || parse_access_list(ld, f, h) ||
 	    parse_groups(ld, db, h) || parse_users(ld, db, h))
 		return -1;
 	pick_decoy(h);
-	if (cfg_get_string(cfg_find_folder(f, "Message"), "MessageText", NULL, &msg, &len, ld->err,
-			   ld->errlen) != 0)
+	if (cfg_get_string(cfg_find_folder(f, "Message"), CONFIG_KEY(MESSAGE, MessageText), NULL,
+			   &msg, &len, ld->err, ld->errlen) != 0)
 		return -1;
 	if (msg && len > CONF_MESSAGE_MAX)
 		return fail(ld, f, NULL, "Message/MessageText longer than %d bytes",
@@ -660,8 +693,9 @@ struct hub_config *config_from_tree(const struct cfg_folder *root, const char *p
 	}
 	atomic_init(&c->refs, 1);
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	if (get_fixed_bytes(&ld, cfg_find_folder(root, "ServerConfiguration"), "HashedPassword",
-			    c->admin_hash, SHA0_LEN, &has_admin) != 0 ||
+	if (get_fixed_bytes(&ld, cfg_find_folder(root, "ServerConfiguration"),
+			    CONFIG_KEY(SERVER, HashedPassword), c->admin_hash, SHA0_LEN,
+			    &has_admin) != 0 ||
 	    parse_listeners(&ld, root) != 0 || parse_vpnhub(&ld, root) != 0 ||
 	    parse_hubs(&ld, root) != 0) {
 		config_put(c);

@@ -7,8 +7,6 @@
 
 #include <string.h>
 
-#include "firewall.h"
-
 void cong_params_default(struct cong_params *p)
 {
 	*p = (struct cong_params){
@@ -25,7 +23,7 @@ void cong_params_default(struct cong_params *p)
 void cong_classify(const struct pkt_info *pi, struct cong_frame *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->control = fw_is_control(pi);
+	out->control = pkt_is_control(pi);
 	out->tcp = pi->l4 == PKT_L4_TCP;
 	memcpy(out->key.src_mac, pi->src, sizeof(out->key.src_mac));
 	if (pi->l3 == PKT_L3_ARP) {

@@ -58,7 +58,7 @@ struct cong_frame {
 	struct storm_key key; /* IPv4 in the first 4 bytes; addresses zero when not IP/ARP */
 };
 
-/* From the frame's one parse: control as the firewall defines it (fw_is_control), the keys. */
+/* From the frame's one parse: control as packet.h defines it (pkt_is_control), the keys. */
 void cong_classify(const struct pkt_info *pi, struct cong_frame *out);
 
 struct cong_dest {

@@ -7,16 +7,10 @@
  */
 #include "firewall.h"
 
-#include <arpa/inet.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hub.h"
-#include "hublog.h"
 #include "log.h"
-#include "queue.h"
-#include "session.h"
 
 /* SoftEther's floors: MAC_MIN_LIMIT_COUNT etc. (softether-notes 2.2) */
 #define FW_NO_ROUTING_MAX_IP 4
@@ -162,13 +156,6 @@ void fw_session_init(struct fw_session *fs, const struct policy *pol, const char
 
 /* ---- classification helpers ---- */
 
-bool fw_is_control(const struct pkt_info *pi)
-{
-	return pi->l3 == PKT_L3_ARP || pi->l4 == PKT_L4_ICMPV4 || pi->l4 == PKT_L4_ICMPV6 ||
-	       pi->l7 == PKT_L7_DHCPV4 || pi->l7 == PKT_L7_DHCPV6 ||
-	       (pi->l4 == PKT_L4_TCP && pi->tcp_flags & (PKT_TCP_SYN | PKT_TCP_FIN | PKT_TCP_RST));
-}
-
 static bool is_ipv4_family(const struct pkt_info *pi)
 {
 	return pi->l3 == PKT_L3_IPV4 || pi->l3 == PKT_L3_ARP;
@@ -267,7 +254,7 @@ static enum fw_reason send_policy(const struct policy *pol, const struct pkt_inf
 /* Whether len more bytes fit this second's budget; control frames always do. */
 static bool rate_allows(struct fw_rate *r, const struct pkt_info *pi, uint32_t len, uint64_t now_ms)
 {
-	if (!r->per_second || fw_is_control(pi))
+	if (!r->per_second || pkt_is_control(pi))
 		return true;
 	if (now_ms - r->window_ms >= 1000) {
 		r->window_ms = now_ms;
@@ -296,29 +283,27 @@ static bool learns_v6(const struct pkt_info *pi)
 	       pi->l7 != PKT_L7_DHCPV6;
 }
 
-static enum fw_reason ip_table(struct hub *h, struct session *src, const struct pkt_info *pi,
+static enum fw_reason ip_table(struct fw_hub *fh, struct fw_session *fs, const struct pkt_info *pi,
 			       uint64_t now_ms)
 {
-	struct fw_session *fs = &src->fw;
 	const uint8_t *v4 = claimed_v4(pi);
 	static const uint8_t zero4[4];
 	enum ipt_result r;
 
-	if (h->fw.opt.no_ip_table)
+	if (fh->opt.no_ip_table)
 		return FW_PASS;
 	if (v4 && memcmp(v4, zero4, 4) != 0) {
-		if (fs->pol.v[POL_DHCP_FORCE] &&
-		    !ipt_is_dhcp_owner(h->fw.ips, v4, &fs->ips, now_ms))
+		if (fs->pol.v[POL_DHCP_FORCE] && !ipt_is_dhcp_owner(fh->ips, v4, &fs->ips, now_ms))
 			return fw_policy(POL_DHCP_FORCE);
-		if (!ipt_manageable(v4, false, h->fw.opt.manage_only_private_ip))
+		if (!ipt_manageable(v4, false, fh->opt.manage_only_private_ip))
 			return FW_PASS;
-		r = ipt_learn(h->fw.ips, v4, false, &fs->ips, now_ms);
+		r = ipt_learn(fh->ips, v4, false, &fs->ips, now_ms);
 		if (r == IPT_EXCLUSIVE)
 			return fw_policy(POL_CHECK_IP);
 		if (r == IPT_LIMIT)
 			return fw_policy(fs->pol.v[POL_MAX_IP] ? POL_MAX_IP : POL_NO_ROUTING);
 	} else if (learns_v6(pi) && ipt_manageable(pi->ip_src, true, true)) {
-		r = ipt_learn(h->fw.ips, pi->ip_src, true, &fs->ips, now_ms);
+		r = ipt_learn(fh->ips, pi->ip_src, true, &fs->ips, now_ms);
 		if (r == IPT_EXCLUSIVE)
 			return fw_policy(POL_CHECK_IPV6);
 		if (r == IPT_LIMIT)
@@ -329,10 +314,8 @@ static enum fw_reason ip_table(struct hub *h, struct session *src, const struct 
 }
 
 /* Counts an access-list discard against its entry; returns the reason. */
-static enum fw_reason acl_discard(struct hub *h, struct fw_session *fs, uint32_t id)
+static enum fw_reason acl_discard(struct fw_hub *fh, struct fw_session *fs, uint32_t id)
 {
-	struct fw_hub *fh = &h->fw;
-
 	fs->acl_id = id;
 	uint32_t *at = bsearch(&id, fh->acl_ids, fh->nacl, sizeof(id), cmp_u32);
 
@@ -341,10 +324,10 @@ static enum fw_reason acl_discard(struct hub *h, struct fw_session *fs, uint32_t
 	return FW_R_ACCESS_LIST;
 }
 
-static enum fw_reason ingress_checks(struct hub *h, struct session *src, const struct pkt_info *pi,
-				     uint32_t len, uint64_t now_ms, bool *acl_decided)
+static enum fw_reason ingress_checks(struct fw_hub *fh, struct fw_session *fs,
+				     const struct pkt_info *pi, uint32_t len, uint64_t now_ms,
+				     bool *acl_decided)
 {
-	struct fw_session *fs = &src->fw;
 	enum fw_reason r;
 
 	if (fs->monitor)
@@ -353,43 +336,35 @@ static enum fw_reason ingress_checks(struct hub *h, struct session *src, const s
 	 * for; odd application payloads (DNS, BOOTP) are left to the endpoints */
 	if (pi->flags & PKT_F_MALFORMED && pi->malformed_layer <= 4)
 		return FW_R_MALFORMED;
-	if ((r = hub_filters(&h->fw.opt, pi)) != FW_PASS)
+	if ((r = hub_filters(&fh->opt, pi)) != FW_PASS)
 		return r;
 	if ((r = send_policy(&fs->pol, pi)) != FW_PASS)
 		return r;
 	if (!rate_allows(&fs->up, pi, len, now_ms))
 		return fw_policy(POL_MAX_UPLOAD);
-	if ((r = ip_table(h, src, pi, now_ms)) != FW_PASS)
+	if ((r = ip_table(fh, fs, pi, now_ms)) != FW_PASS)
 		return r;
-	if (h->fw.acl) {
+	if (fh->acl) {
 		uint32_t id;
 
-		if (acl_ingress(h->fw.acl, pi, &fs->who, &id) == ACL_DISCARD)
-			return acl_discard(h, fs, id);
+		if (acl_ingress(fh->acl, pi, &fs->who, &id) == ACL_DISCARD)
+			return acl_discard(fh, fs, id);
 		*acl_decided = id != 0;
 	}
 	return FW_PASS;
 }
 
-enum fw_reason fw_ingress(struct hub *h, struct session *src, const struct pkt_info *pi,
+enum fw_reason fw_ingress(struct fw_hub *fh, struct fw_session *fs, const struct pkt_info *pi,
 			  uint32_t len, uint64_t now_ms, bool *acl_decided)
 {
-	enum fw_reason r;
-
 	*acl_decided = false;
-	r = ingress_checks(h, src, pi, len, now_ms, acl_decided);
-
-	if (r != FW_PASS)
-		fw_drop(h, src, r, pi, now_ms);
-	return r;
+	return ingress_checks(fh, fs, pi, len, now_ms, acl_decided);
 }
 
-static enum fw_reason egress_checks(struct hub *h, struct session *src, struct session *dst,
-				    const struct pkt_info *pi, uint32_t len, uint64_t now_ms,
-				    bool acl_decided)
+static enum fw_reason egress_checks(struct fw_hub *fh, const struct fw_session *fs,
+				    struct fw_session *fd, const struct pkt_info *pi, uint32_t len,
+				    uint64_t now_ms, bool acl_decided)
 {
-	const struct fw_session *fs = &src->fw;
-	struct fw_session *fd = &dst->fw;
 	enum fw_reason r;
 	uint32_t id;
 
@@ -397,9 +372,9 @@ static enum fw_reason egress_checks(struct hub *h, struct session *src, struct s
 		return fw_policy(POL_PRIVACY_FILTER);
 	if ((r = both_ways(&fd->pol, pi)) != FW_PASS)
 		return r;
-	if (!acl_decided && acl_has_egress(h->fw.acl) &&
-	    acl_egress(h->fw.acl, pi, &fs->who, &fd->who, &id) == ACL_DISCARD)
-		return acl_discard(h, fd, id);
+	if (!acl_decided && acl_has_egress(fh->acl) &&
+	    acl_egress(fh->acl, pi, &fs->who, &fd->who, &id) == ACL_DISCARD)
+		return acl_discard(fh, fd, id);
 	if (!rate_allows(&fd->down, pi, len, now_ms))
 		return fw_policy(POL_MAX_DOWNLOAD);
 	return FW_PASS;
@@ -412,11 +387,10 @@ static bool zero_ra_for(const struct fw_session *fd, const struct pkt_info *pi)
 		(fd->pol.v[POL_NO_IPV6_DEFAULT_ROUTER_IN_RA_WHEN_IPV6] && fd->transport_v6));
 }
 
-enum fw_reason fw_egress(struct hub *h, struct session *src, struct session *dst,
+enum fw_reason fw_egress(struct fw_hub *fh, const struct fw_session *fs, struct fw_session *fd,
 			 const struct pkt_info *pi, uint32_t len, uint64_t now_ms, bool acl_decided,
 			 unsigned *edits)
 {
-	struct fw_session *fd = &dst->fw;
 	enum fw_reason r;
 	uint16_t access_vlan = atomic_load_explicit(&fd->vlan_id, memory_order_relaxed);
 
@@ -427,171 +401,10 @@ enum fw_reason fw_egress(struct hub *h, struct session *src, struct session *dst
 			return fw_policy(POL_VLAN_ID);
 		*edits |= FW_EDIT_UNTAG;
 	}
-	r = egress_checks(h, src, dst, pi, len, now_ms, acl_decided);
-	if (r != FW_PASS) {
-		fw_drop(h, dst, r, pi, now_ms);
+	r = egress_checks(fh, fs, fd, pi, len, now_ms, acl_decided);
+	if (r != FW_PASS)
 		return r;
-	}
 	if (zero_ra_for(fd, pi))
 		*edits |= FW_EDIT_RA_ZERO;
 	return FW_PASS;
-}
-
-void fw_snoop_dhcp(struct hub *h, const struct pkt_info *pi, uint64_t now_ms)
-{
-	struct sw_port *port;
-
-	if (pi->l7 != PKT_L7_DHCPV4 || pi->dhcp_op != 2 || pi->dhcp_msg_type != PKT_DHCP_ACK ||
-	    h->fw.opt.no_ip_table)
-		return;
-	port = sw_lookup(h->macs, pi->dhcp_chaddr, pi->vlan_id, now_ms);
-	if (port)
-		ipt_learn_dhcp(h->fw.ips, pi->dhcp_yiaddr, &sess_from_port(port)->fw.ips, now_ms);
-}
-
-/* ---- accounting ---- */
-
-void fw_drop(struct hub *h, struct session *s, enum fw_reason r, const struct pkt_info *pi,
-	     uint64_t now_ms)
-{
-	struct fw_episode *e = &s->fw.episode[r];
-	char what[160], why[48];
-
-	atomic_fetch_add_explicit(&h->fw.drops[r], 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->fw.drops[r], 1, memory_order_relaxed);
-	if (e->frames && now_ms - e->last_ms < FW_EPISODE_GAP_MS) {
-		e->frames++;
-		e->last_ms = now_ms;
-		return;
-	}
-	fw_describe(pi, what, sizeof(what));
-	if (r == FW_R_ACCESS_LIST)
-		snprintf(why, sizeof(why), "AccessList entry %u", s->fw.acl_id);
-	else
-		snprintf(why, sizeof(why), "%s", fw_reason_name(r));
-	if (e->frames > 1)
-		log_info("security: hub %s session %u (%s): dropping frames (%s): %s; the "
-			 "previous episode dropped %llu",
-			 h->name, s->id, s->user, why, what, (unsigned long long)e->frames);
-	else
-		log_info("security: hub %s session %u (%s): dropping frames (%s): %s", h->name,
-			 s->id, s->user, why, what);
-	hublog_session(s, "dropping frames (%s): %s", why, what);
-	e->frames = 1;
-	e->last_ms = now_ms;
-}
-
-static void fmt_mac(const uint8_t *m, char *out, size_t len)
-{
-	snprintf(out, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-void fw_describe(const struct pkt_info *pi, char *out, size_t len)
-{
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], smac[18], dmac[18];
-	int af = pi->l3 == PKT_L3_IPV6 ? AF_INET6 : AF_INET;
-
-	fmt_mac(pi->src, smac, sizeof(smac));
-	fmt_mac(pi->dst, dmac, sizeof(dmac));
-	if (pi->l3 == PKT_L3_ARP) {
-		inet_ntop(AF_INET, pi->arp_spa, src, sizeof(src));
-		inet_ntop(AF_INET, pi->arp_tpa, dst, sizeof(dst));
-		snprintf(out, len, "ARP %s %s > %s", pi->arp_op == 1 ? "request" : "reply", src,
-			 dst);
-	} else if (pkt_is_ip(pi)) {
-		inet_ntop(af, pi->ip_src, src, sizeof(src));
-		inet_ntop(af, pi->ip_dst, dst, sizeof(dst));
-		if (pi->l4 == PKT_L4_TCP || pi->l4 == PKT_L4_UDP)
-			snprintf(out, len, "%s %s port %u > %s port %u",
-				 pi->l7 ? pkt_l7_name(pi->l7) : pkt_l4_name(pi->l4), src, pi->sport,
-				 dst, pi->dport);
-		else
-			snprintf(out, len, "%s %s > %s", pkt_l4_name(pi->l4), src, dst);
-	} else {
-		snprintf(out, len, "EtherType 0x%04x %s > %s", pi->ethertype, smac, dmac);
-	}
-}
-
-/* ---- frame surgery ---- */
-
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-/* Moves the virtio_net_hdr's offsets by delta bytes (a tag added or removed). */
-static void vnet_shift(uint8_t *vh, int delta)
-{
-	if (vh[0] & 1) /* VIRTIO_NET_HDR_F_NEEDS_CSUM: csum_start */
-		put_le16(vh + 6, (uint16_t)(get_le16(vh + 6) + delta));
-	if (vh[1] & 0x7f) /* GSO: hdr_len */
-		put_le16(vh + 2, (uint16_t)(get_le16(vh + 2) + delta));
-}
-
-struct pkt *fw_vlan_insert(const struct pkt *p, uint16_t vlan_id, uint16_t tpid)
-{
-	size_t off = pkt_frame_off(p);
-	struct pkt *q;
-
-	if (p->len < off + 12 || p->len + 4 > PROTO_PAYLOAD_MAX)
-		return NULL;
-	q = pkt_new(NULL, p->len + 4, p->flags);
-	if (!q)
-		return NULL;
-	memcpy(q->data, p->data, off + 12);
-	put_be16(q->data + off + 12, tpid ? tpid : 0x8100);
-	put_be16(q->data + off + 14, vlan_id & 0x0fff);
-	memcpy(q->data + off + 16, p->data + off + 12, p->len - off - 12);
-	if (off)
-		vnet_shift(q->data, 4);
-	return q;
-}
-
-/* RFC 1624 incremental update of a 16-bit one's complement checksum. */
-static uint16_t csum_replace(uint16_t sum, uint16_t old, uint16_t new_)
-{
-	uint32_t s = (uint16_t)~sum + (uint16_t)~old + new_;
-
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-struct pkt *fw_edit_copy(const struct pkt *p, const struct pkt_info *pi, unsigned edits)
-{
-	size_t off = pkt_frame_off(p);
-	bool untag = edits & FW_EDIT_UNTAG && pi->flags & PKT_F_VLAN;
-	struct pkt *q = pkt_new(p->data, p->len, p->flags);
-	uint8_t *f;
-
-	if (!q)
-		return NULL;
-	f = q->data + off;
-	if (edits & FW_EDIT_RA_ZERO && pi->ra_router_lifetime_off &&
-	    pi->ra_router_lifetime_off + 2 <= p->len - off && pi->l4_off + 4 <= p->len - off) {
-		uint8_t *lt = f + pi->ra_router_lifetime_off, *ck = f + pi->l4_off + 2;
-		uint16_t old = (uint16_t)(lt[0] << 8 | lt[1]);
-
-		put_be16(ck, csum_replace((uint16_t)(ck[0] << 8 | ck[1]), old, 0));
-		put_be16(lt, 0);
-	}
-	if (untag) {
-		memmove(f + 12, f + 16, q->len - off - 16);
-		q->len -= 4;
-		if (off)
-			vnet_shift(q->data, -4);
-	}
-	return q;
 }

@@ -8,7 +8,9 @@
  * to 2.3, 3.2) unless docs/firewall.md says otherwise.
  *
  * Everything here runs under the hub's lock: the state below is shared by
- * the session threads that switch frames through one hub.
+ * the session threads that switch frames through one hub.  A leaf: it sees
+ * its own state and the parse result only; counting and logging a drop,
+ * DHCP snooping and rewriting frames belong to the caller (forward.c).
  */
 #ifndef VPN_FIREWALL_H
 #define VPN_FIREWALL_H
@@ -22,10 +24,6 @@
 #include "iptable.h"
 #include "packet.h"
 #include "policy.h"
-
-struct hub;
-struct session;
-struct pkt;
 
 /* Why a frame was dropped: a policy item, or one of the reasons after them. */
 enum fw_reason {
@@ -99,45 +97,27 @@ void fw_session_init(struct fw_session *fs, const struct policy *pol, const char
 void fw_session_update(struct fw_session *fs, const struct policy *pol);
 
 /*
- * Ingress checks for a frame from src: hub filters, src's policy, its upload
- * rate, the IP table and the ingress access list.  FW_PASS or the reason; a
- * drop is already counted and logged.  *acl_decided is set when an ingress
- * access-list entry passed the frame: then no egress entry is consulted.
+ * Ingress checks for a frame from the session fs: hub filters, its policy,
+ * its upload rate, the IP table and the ingress access list.  FW_PASS or the
+ * reason (not yet counted: the caller reports drops).  *acl_decided is set
+ * when an ingress access-list entry passed the frame: then no egress entry is
+ * consulted.
  */
-enum fw_reason fw_ingress(struct hub *h, struct session *src, const struct pkt_info *pi,
+enum fw_reason fw_ingress(struct fw_hub *fh, struct fw_session *fs, const struct pkt_info *pi,
 			  uint32_t len, uint64_t now_ms, bool *acl_decided);
 
-/* What a destination needs done to its copy of a frame. */
+/* What a destination needs done to its copy of a frame (rewrite.h). */
 #define FW_EDIT_UNTAG 1	  /* remove the 802.1Q tag (access port) */
 #define FW_EDIT_RA_ZERO 2 /* zero the RA router lifetime */
 
 /*
- * Egress checks of a frame from src toward dst; FW_PASS with *edits set, or
- * the reason (counted, logged).  Frames of another VLAN than an access
- * port's are not for it: FW_R_POLICY+POL_VLAN_ID, not counted.
+ * Egress checks of a frame from the session from toward the session to;
+ * FW_PASS with *edits set, or the reason (for the caller to count against
+ * to).  Frames of another VLAN than an access port's are not for it:
+ * FW_R_POLICY+POL_VLAN_ID, which is no drop (no other check returns it).
  */
-enum fw_reason fw_egress(struct hub *h, struct session *src, struct session *dst,
+enum fw_reason fw_egress(struct fw_hub *fh, const struct fw_session *from, struct fw_session *to,
 			 const struct pkt_info *pi, uint32_t len, uint64_t now_ms, bool acl_decided,
 			 unsigned *edits);
-
-/* Counts and logs a drop of reason (once per episode). */
-void fw_drop(struct hub *h, struct session *s, enum fw_reason r, const struct pkt_info *pi,
-	     uint64_t now_ms);
-
-/* DHCP ACK snooping for DHCPForce: records the address a server gave. */
-void fw_snoop_dhcp(struct hub *h, const struct pkt_info *pi, uint64_t now_ms);
-
-/*
- * Frame surgery for access ports and RA rewriting; each returns a new pkt
- * (one reference) or NULL when out of memory or not applicable.
- */
-struct pkt *fw_vlan_insert(const struct pkt *p, uint16_t vlan_id, uint16_t tpid);
-struct pkt *fw_edit_copy(const struct pkt *p, const struct pkt_info *pi, unsigned edits);
-
-/* Control frames (ARP, ICMP, DHCP, TCP SYN/FIN/RST): exempt from rate limits. */
-bool fw_is_control(const struct pkt_info *pi);
-
-/* One-line description of a frame for logs: "TCP 10.0.0.1:1234 > 10.0.0.2:22". */
-void fw_describe(const struct pkt_info *pi, char *out, size_t len);
 
 #endif

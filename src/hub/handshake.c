@@ -6,12 +6,15 @@
  * session thread on a blocking socket whose timeouts bound every step.  An unknown user gets a
  * decoy challenge and the same rejection as a wrong password, so user names cannot be probed.
  */
+#include "handshake.h"
+
 #include <ctype.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <string.h>
 
 #include "auth.h"
+#include "hub.h"
 #include "hublog.h"
 #include "log.h"
 #include "session.h"
@@ -39,7 +42,8 @@ static void reject(struct session *s, uint16_t reason, const char *why)
 		(void)tls_write_all(s->ssl, buf, n);
 	log_info("session %u from %s (user %s): rejected: %s", s->id, s->peer,
 		 s->user[0] ? s->user : "?", why);
-	hublog_session(s, "login refused: %s (%s)", proto_reason_str(reason), why);
+	hublog_session(s->hub ? s->hub->log : NULL, s, "login refused: %s (%s)",
+		       proto_reason_str(reason), why);
 }
 
 static int read_msg(struct session *s, uint8_t *buf, struct proto_msg *m)
@@ -304,7 +308,7 @@ static int login(struct session *s, struct login *l)
 	log_info("session %u: %s logged in to hub %s from %s (%s, %s)", s->id, l->user->name,
 		 s->hub->name, s->peer, SSL_get_version(s->ssl),
 		 SSL_CIPHER_get_name(SSL_get_current_cipher(s->ssl)));
-	hublog_session(s, "logged in to hub %s", s->hub->name);
+	hublog_session(s->hub->log, s, "logged in to hub %s", s->hub->name);
 	return 0;
 }
 

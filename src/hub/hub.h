@@ -2,8 +2,8 @@
 /*
  * The server (configuration, TLS context, every session) and its virtual hubs.
  * A hub owns its MAC table and its list of established sessions, both under
- * hub->lock; hub_forward() switches a batch of frames under one acquisition
- * of that lock.  Lock order: server->lock, then hub->lock, then queue locks.
+ * hub->lock; forward.h switches frames through them.  Lock order: server->lock, then hub->lock,
+ * then queue locks.
  */
 #ifndef VPN_HUB_H
 #define VPN_HUB_H
@@ -14,15 +14,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
 #include "firewall.h"
+#include "list.h"
 #include "proto.h"
-#include "queue.h"
-#include "switch.h"
 
+struct conf_hub;
+struct conf_user;
+struct hub_config;
 struct hublog;
 struct session;
 struct state;
+struct sw_table;
 
 struct hub_stats {
 	atomic_ullong frames_in;       /* frames received from sessions */
@@ -43,7 +45,7 @@ struct hub {
 	bool removed;	      /* deleted by a reload; under server->lock */
 	pthread_mutex_t lock; /* guards macs, sessions, nsessions */
 	struct sw_table *macs;
-	struct session *sessions;
+	struct list_node sessions; /* struct session.hub_link */
 	uint32_t nsessions;
 	struct hub_stats stats;
 	struct fw_hub fw;   /* under lock, like the MAC table */
@@ -59,7 +61,7 @@ struct hub_server {
 	struct state *state;  /* login counters and times (state.c) */
 	pthread_mutex_t lock; /* guards cfg, hubs, all, nthreads, stopping */
 	pthread_cond_t idle;
-	struct session *all;
+	struct list_node all; /* struct session.all_link */
 	uint32_t nthreads;
 	bool stopping;
 	atomic_uint next_id;
@@ -84,6 +86,9 @@ uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms
 /* Logs each hub's counters and each session's queue and congestion counters. */
 void hub_server_log_stats(struct hub_server *srv);
 void hub_server_free(struct hub_server *srv);
+/* A security log line for every hub (start, configuration reloads). */
+void hub_server_security_log(struct hub_server *srv, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* A live (not removed) hub by name, case-insensitive; NULL if none. */
 struct hub *hub_find(struct hub_server *srv, const char *name);
@@ -108,14 +113,6 @@ int hub_recheck(struct hub_server *srv, const struct hub_config *used, const str
 int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions, uint32_t max_logins);
 /* Removes the session and its MAC entries; after this no one queues to it. */
 void hub_detach(struct hub *h, struct session *s);
-
-/*
- * Switches n frames received from src: learn, look up, queue to the
- * destination(s) and wake them.  Takes the hub lock once; the caller keeps
- * its own references to pkts[] and drops them afterwards.
- */
-void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned n,
-		 uint64_t now_ms);
 
 uint64_t hub_now_ms(void);
 

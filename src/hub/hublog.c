@@ -316,7 +316,7 @@ void hublog_security(struct hublog *hl, const char *fmt, ...)
 	security_line(hl, text);
 }
 
-void hublog_session(const struct session *s, const char *fmt, ...)
+void hublog_session(struct hublog *hl, const struct session *s, const char *fmt, ...)
 {
 	char text[LOGGER_TEXT_MAX];
 	int n;
@@ -329,27 +329,12 @@ void hublog_session(const struct session *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text + n, sizeof(text) - (size_t)n, fmt, ap);
 	va_end(ap);
-	/* before the login picked a hub, the event has no hub: the server log has it */
-	security_line(s->hub ? s->hub->log : NULL, text);
+	security_line(hl, text);
 }
 
 void hublog_free(struct hublog *hl)
 {
 	free(hl); /* its streams belong to the logger */
-}
-
-void hublog_all(struct hub_server *srv, const char *fmt, ...)
-{
-	char text[LOGGER_TEXT_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	pthread_mutex_lock(&srv->lock);
-	for (size_t i = 0; i < srv->nhubs; i++)
-		security_line(srv->hubs[i]->log, text);
-	pthread_mutex_unlock(&srv->lock);
 }
 
 void hublog_counts(const struct hublog *hl, struct hublog_counts *c)

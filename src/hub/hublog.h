@@ -70,13 +70,13 @@ void hublog_mac_moved(struct hublog *hl, const uint8_t mac[6], uint16_t vlan,
 
 /* A security log line for the hub (hl NULL: the server log only). */
 void hublog_security(struct hublog *hl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A security log line about a session: "session 7 (alice) from 10.0.0.2:5000: <text>". */
-void hublog_session(const struct session *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* A security log line for every hub (start, configuration reloads). */
-struct hub_server;
-void hublog_all(struct hub_server *srv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * A security log line about a session in the log hl of its hub (NULL before
+ * the login picked one: the server log only): "session 7 (alice) from
+ * 10.0.0.2:5000: <text>".
+ */
+void hublog_session(struct hublog *hl, const struct session *s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* A hub's log records so far: written (rendered into the file's buffer) and dropped (queue full).
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The table of SoftHUB.cfg paths this release reads (config.c), matched
- * ASCII case-insensitively.  O(table) per lookup: fine for a start-up report.
+ * The SoftHUB.cfg paths this release reads (config_keys.h), matched ASCII
+ * case-insensitively.  O(table) per lookup: fine for a start-up report.
  */
 #include "known.h"
 
@@ -9,114 +9,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config_keys.h"
 #include "policy.h"
 
-#define HUB "root/VirtualHUB/*/"
-#define DB HUB "SecurityAccountDatabase/"
+#define CONFIG_KEY_DEFINE(folder, name) const char config_key_##folder##_##name[] = #name;
+CONFIG_ITEMS(CONFIG_KEY_DEFINE)
 
-static const char *const known_items[] = {
-    "root/ListenerList/*/Enabled",
-    "root/ListenerList/*/Port",
-    "root/ListenerList/*/Address",
-    "root/ServerConfiguration/HashedPassword",
-    "root/Vpnhub/Certificate",
-    "root/Vpnhub/Key",
-    "root/Vpnhub/StateDir",
-    "root/Vpnhub/KeepAlive",
-    "root/Vpnhub/Timeout",
-    "root/Vpnhub/MaxSessions",
-    "root/Vpnhub/HubMaxSessions",
-    "root/Vpnhub/QueueFrames",
-    "root/Vpnhub/QueueBytes",
-    "root/Vpnhub/MaxMacTable",
-    "root/Vpnhub/SessionMaxMacs",
-    "root/Vpnhub/MacAging",
-    "root/Vpnhub/CongestionControl",
-    "root/Vpnhub/CongestionTargetDelay",
-    "root/Vpnhub/CongestionMinQueue",
-    "root/Vpnhub/ControlFrameReserve",
-    "root/Vpnhub/SourcePacing",
-    "root/Vpnhub/SourcePacingDropRatio",
-    "root/Vpnhub/LogDir",
-    "root/Vpnhub/LogMaxFileSize",
-    "root/Vpnhub/LogRetainDays",
-    "root/Vpnhub/LogRetainMegabytes",
-    "root/Vpnhub/LogToStderr",
-    "root/Vpnhub/AdminSocket",
-    "root/Vpnhub/AdminPort",
-    HUB "Online",
-    HUB "HashedPassword",
-    HUB "SecurePassword",
-    HUB "Option/MaxSession",
-    HUB "Option/NoArpPolling",
-    HUB "Option/NoIpTable",
-    HUB "Option/ManageOnlyPrivateIP",
-    HUB "Option/ManageOnlyLocalUnicastIPv6",
-    HUB "Option/BroadcastStormDetectionThreshold",
-    HUB "Option/BroadcastLimiterStrictMode",
-    HUB "Option/FloodingSendQueueBufferQuota",
-    HUB "Option/FilterIPv4",
-    HUB "Option/FilterIPv6",
-    HUB "Option/FilterNonIP",
-    HUB "Option/FilterPPPoE",
-    HUB "Option/FilterOSPF",
-    HUB "Option/FilterBPDU",
-    HUB "Option/NoManageVlanId",
-    HUB "Option/VlanTypeId",
-    HUB "Message/MessageText",
-    HUB "LogSetting/SavePacketLog",
-    HUB "LogSetting/SaveSecurityLog",
-    HUB "LogSetting/PacketLogSwitchType",
-    HUB "LogSetting/SecurityLogSwitchType",
-    HUB "LogSetting/PACKET_LOG_TCP_CONN",
-    HUB "LogSetting/PACKET_LOG_TCP",
-    HUB "LogSetting/PACKET_LOG_DHCP",
-    HUB "LogSetting/PACKET_LOG_UDP",
-    HUB "LogSetting/PACKET_LOG_ICMP",
-    HUB "LogSetting/PACKET_LOG_IP",
-    HUB "LogSetting/PACKET_LOG_ARP",
-    HUB "LogSetting/PACKET_LOG_ETHERNET",
-    HUB "AccessList/*/Active",
-    HUB "AccessList/*/Discard",
-    HUB "AccessList/*/IsIPv6",
-    HUB "AccessList/*/Priority",
-    HUB "AccessList/*/Protocol",
-    HUB "AccessList/*/Note",
-    HUB "AccessList/*/SrcUsername",
-    HUB "AccessList/*/DestUsername",
-    HUB "AccessList/*/SrcPortStart",
-    HUB "AccessList/*/SrcPortEnd",
-    HUB "AccessList/*/DestPortStart",
-    HUB "AccessList/*/DestPortEnd",
-    HUB "AccessList/*/CheckSrcMac",
-    HUB "AccessList/*/CheckDstMac",
-    HUB "AccessList/*/CheckTcpState",
-    HUB "AccessList/*/Established",
-    HUB "AccessList/*/SrcMacAddress",
-    HUB "AccessList/*/SrcMacMask",
-    HUB "AccessList/*/DstMacAddress",
-    HUB "AccessList/*/DstMacMask",
-    HUB "AccessList/*/SrcIpAddress",
-    HUB "AccessList/*/SrcSubnetMask",
-    HUB "AccessList/*/DestIpAddress",
-    HUB "AccessList/*/DestSubnetMask",
-    HUB "AccessList/*/SrcIpAddress6",
-    HUB "AccessList/*/SrcSubnetMask6",
-    HUB "AccessList/*/DestIpAddress6",
-    HUB "AccessList/*/DestSubnetMask6",
-    DB "GroupList/*/RealName",
-    DB "GroupList/*/Note",
-    DB "UserList/*/AuthType",
-    DB "UserList/*/AuthPassword",
-    DB "UserList/*/AuthVerifierIterations",
-    DB "UserList/*/AuthVerifierSalt",
-    DB "UserList/*/AuthVerifierStoredKey",
-    DB "UserList/*/AuthVerifierServerKey",
-    DB "UserList/*/GroupName",
-    DB "UserList/*/RealName",
-    DB "UserList/*/Note",
-    DB "UserList/*/ExpireTime",
-};
+#define CONFIG_KEY_PATH(folder, name) CONFIG_PATH_##folder #name,
+static const char *const known_items[] = {CONFIG_ITEMS(CONFIG_KEY_PATH)};
 
 /* Folders whose children are named by the administrator. */
 static const char *const name_lists[] = {
@@ -157,7 +57,8 @@ void known_generalise(const char *path, char *out, size_t cap)
 /* A policy item of a user's or group's Policy folder. */
 static bool is_policy_item(const char *pattern)
 {
-	static const char *const owners[] = {DB "UserList/*/Policy/", DB "GroupList/*/Policy/"};
+	static const char *const owners[] = {CONFIG_PATH_USER "Policy/",
+					     CONFIG_PATH_GROUP "Policy/"};
 
 	for (size_t i = 0; i < 2; i++) {
 		size_t n = strlen(owners[i]);
@@ -183,7 +84,7 @@ bool known_path(const char *pattern, bool is_folder)
 	}
 	if (is_folder)
 		return strcasecmp(pattern, "root") == 0 ||
-		       strcasecmp(pattern, DB "UserList/*/Policy") == 0 ||
-		       strcasecmp(pattern, DB "GroupList/*/Policy") == 0;
+		       strcasecmp(pattern, CONFIG_PATH_USER "Policy") == 0 ||
+		       strcasecmp(pattern, CONFIG_PATH_GROUP "Policy") == 0;
 	return is_policy_item(pattern);
 }

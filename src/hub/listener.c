@@ -18,8 +18,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "hub.h"
 #include "log.h"
-#include "session.h"
+#include "session_loop.h"
 #include "state.h"
 
 #define LISTEN_FD_MAX (2 * CONF_LISTEN_MAX)

@@ -6,8 +6,9 @@
 #ifndef VPN_LISTENER_H
 #define VPN_LISTENER_H
 
-#include "hub.h"
+#include <stddef.h>
 
+struct hub_server;
 struct listener;
 
 /* Binds every configured address; NULL with a message in err. */

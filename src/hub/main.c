@@ -186,7 +186,7 @@ static void reload(struct hub_server *srv, const char *path)
 	config_put(old);
 	hub_server_reconfigure(srv, c);
 	log_info("reloaded %s: %zu hub(s)", path, c->nhubs);
-	hublog_all(srv, "configuration reloaded from %s", path);
+	hub_server_security_log(srv, "configuration reloaded from %s", path);
 	save_state(srv);
 }
 
@@ -289,7 +289,7 @@ static int run(struct hub_server *srv, const struct options *o, const sigset_t *
 		fatal("cannot start the admin console thread");
 	log_info("vpnhub %s ready: %zu hub(s)", VPN_VERSION, srv->nhubs);
 	daemon_notify("READY=1");
-	hublog_all(srv, "vpnhub %s started", VPN_VERSION);
+	hub_server_security_log(srv, "vpnhub %s started", VPN_VERSION);
 	while ((sig = wait_signal(set)) == SIGHUP) {
 		daemon_notify("RELOADING=1");
 		admin_config_lock(adm); /* not in the middle of a console change */

@@ -1,10 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Frames in flight inside the hub and the bounded per-session send queue.
- *
- * A struct pkt is allocated once by the session that received the frame and
- * shared, by reference count, among every destination it is switched to
- * (flooding costs a pointer per destination, not a copy).
+ * The bounded per-session send queue of shared frames (pkt.h).
  *
  * A struct queue is a fixed ring of pkt pointers bounded in frames and bytes,
  * filled by any session thread and drained only by its owner.  The owner
@@ -27,31 +23,7 @@
 #include <stdint.h>
 
 #include "congestion.h"
-#include "proto.h"
-
-#define PKT_CLASS_CONTROL 0x01 /* ARP, ICMP, TCP SYN/FIN/RST, DHCP: dropped last */
-#define PKT_CLASS_FLOOD 0x02   /* sent to every session: counts against the flood quota */
-
-struct pkt {
-	atomic_uint refs;
-	uint32_t len;  /* bytes in data[] */
-	uint32_t src;  /* id of the session that sent it; set before it is shared */
-	uint8_t flags; /* PROTO_F_VNET: data[] starts with the 10-byte virtio_net_hdr */
-	uint8_t cls;   /* PKT_CLASS_*; set before it is shared */
-	uint8_t data[];
-};
-
-/* Copies data (unless NULL: the caller fills it) into a new pkt with one reference; NULL when out
- * of memory. */
-struct pkt *pkt_new(const uint8_t *data, uint32_t len, uint8_t flags);
-void pkt_get(struct pkt *p);
-void pkt_put(struct pkt *p);
-
-/* Where the Ethernet frame starts in p->data: after the virtio_net_hdr, if any. */
-static inline size_t pkt_frame_off(const struct pkt *p)
-{
-	return p->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
-}
+#include "pkt.h"
 
 struct queue_stats {
 	uint64_t drops_full;	  /* frames refused because the queue was at its bound */

@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * One session = one client connection = one thread (the seed's design).  The
- * thread performs the TLS and login handshake (handshake.c), then runs the
- * data loop: read frames from TLS and switch them; drain its own send queue
- * into batched TLS records; keep-alives and the dead-peer timer.  It sleeps in
- * poll(2) on its socket and its queue's eventfd when there is nothing to do.
+ * One session = one client connection = one thread (session_loop.h).  This
+ * is its state as the hub sees it: its MAC table port, firewall state, send
+ * queue and counters, and what other threads may do to it.
  */
 #ifndef VPN_SESSION_H
 #define VPN_SESSION_H
 
-#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -17,12 +14,15 @@
 
 #include "congestion.h"
 #include "firewall.h"
-#include "hub.h"
+#include "list.h"
+#include "mactable.h"
 #include "pktlog.h"
 #include "proto.h"
 #include "queue.h"
 #include "storm.h"
-#include "switch.h"
+
+struct hub;
+struct hub_server;
 
 enum sess_state {
 	SESS_HANDSHAKE,	  /* TLS and login in progress; not in any hub */
@@ -45,16 +45,16 @@ struct session {
 	uint32_t keepalive_s, timeout_s; /* from the snapshot the login used */
 	struct cong_params cong;	 /* likewise; applies to the frames it sends */
 
-	struct sw_port port;		     /* MAC table ownership, under hub->lock */
-	struct fw_session fw;		     /* policy and firewall state, under hub->lock */
-	uint64_t established_ms;	     /* when it joined its hub */
-	uint32_t auto_disconnect_s;	     /* policy AutoDisconnect; 0 = never */
-	uint32_t max_logins;		     /* policy MultiLogins; 0 = unbounded */
-	struct queue queue;		     /* frames switched to this session */
-	struct cong_src csrc;		     /* its pacing as a source; its thread writes it */
-	struct storm storm;		     /* its flooded frames; under hub->lock */
-	struct session *hub_prev, *hub_next; /* under hub->lock */
-	struct session *all_prev, *all_next; /* under srv->lock */
+	struct sw_port port;	    /* MAC table ownership, under hub->lock */
+	struct fw_session fw;	    /* policy and firewall state, under hub->lock */
+	uint64_t established_ms;    /* when it joined its hub */
+	uint32_t auto_disconnect_s; /* policy AutoDisconnect; 0 = never */
+	uint32_t max_logins;	    /* policy MultiLogins; 0 = unbounded */
+	struct queue queue;	    /* frames switched to this session */
+	struct cong_src csrc;	    /* its pacing as a source; its thread writes it */
+	struct storm storm;	    /* its flooded frames; under hub->lock */
+	struct list_node hub_link;  /* in hub->sessions, under hub->lock */
+	struct list_node all_link;  /* in srv->all, under srv->lock */
 
 	uint64_t started_ms; /* when accepted: bounds the whole handshake */
 	atomic_bool stop;    /* set by sess_stop, read by the thread */
@@ -79,11 +79,9 @@ static inline uint64_t sess_counter(_Atomic uint64_t *c)
 
 static inline struct session *sess_from_port(struct sw_port *p)
 {
-	return (struct session *)((char *)p - offsetof(struct session, port));
+	return container_of(p, struct session, port);
 }
 
-/* Takes ownership of fd and starts the session thread; -1 if the server is full. */
-int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer);
 /* Asks a session to close with reason; safe from any thread holding srv->lock. */
 void sess_stop(struct session *s, uint16_t reason);
 /*
@@ -103,13 +101,5 @@ struct sess_cong_stats {
 void sess_get_cong_stats(struct session *s, struct sess_cong_stats *out);
 /* One log line with those counters. */
 void sess_log_cong(const struct session *s, const struct sess_cong_stats *cs);
-
-/* Cuts every handshake older than SESS_HANDSHAKE_TIMEOUT_MS (slow or stuck peers). */
-void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms);
-
-#define SESS_HANDSHAKE_TIMEOUT_MS 10000
-
-/* handshake.c: TLS accept and login; 0 when the session is established in its hub. */
-int sess_handshake(struct session *s);
 
 #endif

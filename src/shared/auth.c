@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "sha0.h"
 
 static void hmac256(const uint8_t *key, size_t klen, const void *msg, size_t mlen,
@@ -146,8 +147,9 @@ int auth_verifier_format(const struct auth_verifier *v, char *out, size_t cap)
 
 static void digest_field(EVP_MD_CTX *ctx, const void *p, size_t n)
 {
-	uint8_t len[4] = {(uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n};
+	uint8_t len[4];
 
+	put_be32(len, (uint32_t)n);
 	EVP_DigestUpdate(ctx, len, 4);
 	EVP_DigestUpdate(ctx, p, n);
 }

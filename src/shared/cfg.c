@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The configuration tree: nodes, SoftEther's name order, lookups, typed
- * getters and setters, deletion, comparison, walking with paths, and reading
- * a file as text or binary by its first bytes.  The two file forms live in
- * cfg_text.c and cfg_bin.c.
+ * getters and setters, deletion, comparison, walking with paths.  Reading a
+ * file is cfg_file.c's; the two file forms live in cfg_text.c and cfg_bin.c.
  */
 #include "cfg.h"
 #include "cfg_impl.h"
@@ -17,8 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BIN_MAGIC "SEVPN_DB"
-#define BIN_MAGIC_LEN 8
 #define QUOTE_MAX 80 /* a quoted name in a message */
 
 /* ---- names and escaping ---------------------------------------------------- */
@@ -741,85 +738,5 @@ int cfg_walk(const struct cfg_folder *root, cfg_walk_fn fn, void *ctx)
 	}
 	rc = walk_folder(&w, root, 0, 1);
 	free(w.path);
-	return rc;
-}
-
-/* ---- reading --------------------------------------------------------------------- */
-
-int cfg_read(const void *buf, size_t len, const char *name, struct cfg_folder **root, char *err,
-	     size_t errlen)
-{
-	if (len >= BIN_MAGIC_LEN && memcmp(buf, BIN_MAGIC, BIN_MAGIC_LEN) == 0)
-		return cfg_read_bin(buf, len, name, root, err, errlen);
-	return cfg_read_text(buf, len, name, root, err, errlen);
-}
-
-/* Reads up to CFG_FILE_MAX + 1 bytes of fd, so an oversized file is recognised. */
-static int read_fd(int fd, size_t hint, const char *path, char **buf, size_t *len, char *err,
-		   size_t errlen)
-{
-	size_t cap = hint + 1, n = 0;
-	char *p = malloc(cap), *q;
-	ssize_t r = 1;
-
-	while (p && r > 0 && n <= CFG_FILE_MAX) {
-		if (n == cap) {
-			cap = cap > CFG_FILE_MAX / 2 ? CFG_FILE_MAX + 1 : cap * 2;
-			q = realloc(p, cap);
-			if (!q)
-				free(p);
-			p = q;
-			if (!p)
-				break;
-		}
-		r = read(fd, p + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			r = 1;
-		else if (r > 0)
-			n += (size_t)r;
-	}
-	if (!p) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	if (r < 0) {
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		free(p);
-		return -1;
-	}
-	*buf = p;
-	*len = n;
-	return 0;
-}
-
-int cfg_read_file(const char *path, struct cfg_folder **root, char *err, size_t errlen)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *buf;
-	size_t len;
-	int rc;
-
-	*root = NULL;
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	if (st.st_size > (off_t)CFG_FILE_MAX) {
-		snprintf(err, errlen, "%s: file is larger than %u bytes", path, CFG_FILE_MAX);
-		close(fd);
-		return -1;
-	}
-	rc = read_fd(fd, (size_t)st.st_size, path, &buf, &len, err, errlen);
-	close(fd);
-	if (rc != 0)
-		return -1;
-	rc = cfg_read(buf, len, path, root, err, errlen);
-	free(buf);
 	return rc;
 }

@@ -14,6 +14,7 @@
  * text reader's.  Messages read "name: offset N: ...".
  */
 #include "cfg.h"
+#include "bytes.h"
 #include "cfg_impl.h"
 
 #include <stdarg.h>
@@ -63,7 +64,7 @@ static int get_u32(struct bin *b, uint32_t *v, const char *what)
 
 	if (need(b, 4, what) != 0)
 		return -1;
-	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	*v = get_be32(p);
 	b->pos += 4;
 	return 0;
 }

@@ -8,7 +8,11 @@
 #ifndef VPN_CFG_IMPL_H
 #define VPN_CFG_IMPL_H
 
-#include "cfg.h"
+#include <stddef.h>
+#include <stdint.h>
+
+struct cfg_folder;
+struct cfg_item;
 
 /* Room cfg_escape needs for n input bytes (each "$HH" at worst, or a lone "$"), plus NUL. */
 #define CFG_ESC_LEN(n) (3 * (size_t)(n) + 2)

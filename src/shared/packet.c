@@ -13,8 +13,12 @@
 
 #include "packet.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
+
+#include "bytes.h"
+
 #define ETH_HLEN 14
-#define TPID_8021Q 0x8100
 #define ETHERTYPE_MIN 0x0600
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP 0x0806
@@ -61,16 +65,6 @@ struct pkt_ctx {
 	struct pkt_info *pi;
 };
 
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static void mark_malformed(struct pkt_info *pi, uint8_t layer)
 {
 	pi->flags |= PKT_F_MALFORMED;
@@ -108,7 +102,7 @@ static void parse_dhcp_option(struct pkt_info *pi, uint8_t code, const uint8_t *
 	else if (code == DHCP_OPT_REQUESTED_IP && n == 4)
 		memcpy(pi->dhcp_requested_ip, v, 4);
 	else if (code == DHCP_OPT_LEASE && n == 4)
-		pi->dhcp_lease_s = be32(v);
+		pi->dhcp_lease_s = get_be32(v);
 }
 
 /*
@@ -145,7 +139,7 @@ static void parse_dhcpv4(struct pkt_ctx *c)
 		return;
 	}
 	pi->dhcp_op = p[0];
-	pi->dhcp_xid = be32(p + 4);
+	pi->dhcp_xid = get_be32(p + 4);
 	memcpy(pi->dhcp_ciaddr, p + 12, 4);
 	memcpy(pi->dhcp_yiaddr, p + 16, 4);
 	memcpy(pi->dhcp_siaddr, p + 20, 4);
@@ -222,7 +216,7 @@ static void parse_dns(struct pkt_ctx *c)
 		mark_malformed(pi, 7);
 		return;
 	}
-	if (be16(p + 4) != 1)
+	if (get_be16(p + 4) != 1)
 		return; /* not exactly one question: not something we describe */
 	name_len = parse_dns_name(p + DNS_HLEN, pi->payload_len - DNS_HLEN, pi->dns_qname);
 	if (name_len == 0 || pi->payload_len - DNS_HLEN - name_len < 4) {
@@ -230,9 +224,9 @@ static void parse_dns(struct pkt_ctx *c)
 		mark_malformed(pi, 7);
 		return;
 	}
-	pi->dns_id = be16(p);
+	pi->dns_id = get_be16(p);
 	pi->dns_response = p[2] & 0x80;
-	pi->dns_qtype = be16(p + DNS_HLEN + name_len);
+	pi->dns_qtype = get_be16(p + DNS_HLEN + name_len);
 	pi->l7 = PKT_L7_DNS;
 }
 
@@ -278,7 +272,7 @@ static void parse_tcp_mss(struct pkt_info *pi, const uint8_t *opt, uint32_t n)
 		if (n - i < 2 || opt[i + 1] < 2 || opt[i + 1] > n - i)
 			return;
 		if (kind == TCPOPT_MSS && opt[i + 1] == 4) {
-			pi->tcp_mss = be16(opt + i + 2);
+			pi->tcp_mss = get_be16(opt + i + 2);
 			return;
 		}
 		i += opt[i + 1];
@@ -296,12 +290,12 @@ static void parse_tcp(struct pkt_ctx *c, uint32_t off)
 		return;
 	}
 	pi->l4 = PKT_L4_TCP;
-	pi->sport = be16(h);
-	pi->dport = be16(h + 2);
-	pi->tcp_seq = be32(h + 4);
-	pi->tcp_ack = be32(h + 8);
+	pi->sport = get_be16(h);
+	pi->dport = get_be16(h + 2);
+	pi->tcp_seq = get_be32(h + 4);
+	pi->tcp_ack = get_be32(h + 8);
 	pi->tcp_flags = h[13] & 0x3f;
-	pi->tcp_window = be16(h + 14);
+	pi->tcp_window = get_be16(h + 14);
 	pi->payload_off = off + hlen;
 	pi->payload_len = c->end - off - hlen;
 	if ((pi->tcp_flags & PKT_TCP_SYN) && hlen > 20)
@@ -314,13 +308,13 @@ static void parse_udp(struct pkt_ctx *c, uint32_t off)
 	const uint8_t *h = c->f + off;
 	uint32_t ulen;
 
-	if (c->end - off < 8 || (ulen = be16(h + 4)) < 8 || ulen > c->end - off) {
+	if (c->end - off < 8 || (ulen = get_be16(h + 4)) < 8 || ulen > c->end - off) {
 		mark_malformed(pi, 4);
 		return;
 	}
 	pi->l4 = PKT_L4_UDP;
-	pi->sport = be16(h);
-	pi->dport = be16(h + 2);
+	pi->sport = get_be16(h);
+	pi->dport = get_be16(h + 2);
 	pi->payload_off = off + 8;
 	pi->payload_len = ulen - 8;
 	parse_udp_l7(c);
@@ -339,8 +333,8 @@ static void parse_icmpv4(struct pkt_ctx *c, uint32_t off)
 	pi->icmp_type = h[0];
 	pi->icmp_code = h[1];
 	if (h[0] == 0 || h[0] == 8) {
-		pi->icmp_echo_id = be16(h + 4);
-		pi->icmp_echo_seq = be16(h + 6);
+		pi->icmp_echo_id = get_be16(h + 4);
+		pi->icmp_echo_seq = get_be16(h + 6);
 	}
 	pi->payload_off = off + 8;
 	pi->payload_len = c->end - off - 8;
@@ -400,7 +394,7 @@ static bool parse_nd(struct pkt_ctx *c, uint32_t off)
 		return false;
 	if (h[0] == PKT_ICMPV6_RA) {
 		pi->ra_flags = h[5] & 0xc0;
-		pi->ra_router_lifetime = be16(h + 6);
+		pi->ra_router_lifetime = get_be16(h + 6);
 		pi->ra_router_lifetime_off = off + 6;
 	} else if (h[0] == PKT_ICMPV6_NS || h[0] == PKT_ICMPV6_NA) {
 		memcpy(pi->nd_target, h + 8, 16);
@@ -424,8 +418,8 @@ static void parse_icmpv6(struct pkt_ctx *c, uint32_t off)
 	pi->payload_off = off + 8;
 	pi->payload_len = c->end - off - 8;
 	if (h[0] == 128 || h[0] == 129) {
-		pi->icmp_echo_id = be16(h + 4);
-		pi->icmp_echo_seq = be16(h + 6);
+		pi->icmp_echo_id = get_be16(h + 4);
+		pi->icmp_echo_seq = get_be16(h + 6);
 	} else if (nd_fixed_len(h[0]) != 0 && !parse_nd(c, off)) {
 		mark_malformed(pi, 4);
 		return;
@@ -471,12 +465,12 @@ static void parse_arp(struct pkt_ctx *c, uint32_t off)
 		return;
 	}
 	/* Ethernet hardware, IPv4 protocol, 6- and 4-byte addresses */
-	if (be16(h) != 1 || be16(h + 2) != ETHERTYPE_IPV4 || h[4] != 6 || h[5] != 4) {
+	if (get_be16(h) != 1 || get_be16(h + 2) != ETHERTYPE_IPV4 || h[4] != 6 || h[5] != 4) {
 		pi->l3 = PKT_L3_OTHER;
 		return;
 	}
 	pi->l3 = PKT_L3_ARP;
-	pi->arp_op = be16(h + 6);
+	pi->arp_op = get_be16(h + 6);
 	memcpy(pi->arp_sha, h + 8, 6);
 	memcpy(pi->arp_spa, h + 14, 4);
 	memcpy(pi->arp_tha, h + 18, 6);
@@ -490,7 +484,7 @@ static void parse_ipv4(struct pkt_ctx *c, uint32_t off)
 	uint32_t ihl, total, frag;
 
 	if (c->end - off < 20 || (h[0] >> 4) != 4 || (ihl = (uint32_t)(h[0] & 0x0f) * 4) < 20 ||
-	    (total = be16(h + 2)) < ihl || total > c->end - off) {
+	    (total = get_be16(h + 2)) < ihl || total > c->end - off) {
 		mark_malformed(pi, 3);
 		return;
 	}
@@ -498,8 +492,8 @@ static void parse_ipv4(struct pkt_ctx *c, uint32_t off)
 	pi->l3 = PKT_L3_IPV4;
 	pi->ip_tos = h[1];
 	pi->ip_total_len = total;
-	pi->ip_frag_id = be16(h + 4);
-	frag = be16(h + 6);
+	pi->ip_frag_id = get_be16(h + 4);
+	frag = get_be16(h + 6);
 	pi->ip_frag_off = (uint16_t)((frag & 0x1fff) * 8);
 	pi->ip_more_frags = frag & 0x2000;
 	pi->ip_ttl = h[8];
@@ -522,11 +516,11 @@ static void parse_ipv4(struct pkt_ctx *c, uint32_t off)
 /* An IPv6 fragment header at h; true when it is a later fragment (no L4 header). */
 static bool parse_ipv6_fragment(struct pkt_info *pi, const uint8_t *h)
 {
-	uint16_t fo = be16(h + 2);
+	uint16_t fo = get_be16(h + 2);
 
 	pi->ip_frag_off = fo & 0xfff8;
 	pi->ip_more_frags = fo & 1;
-	pi->ip_frag_id = be32(h + 4);
+	pi->ip_frag_id = get_be32(h + 4);
 	pi->flags |= PKT_F_IP_FRAG;
 	return pi->ip_frag_off != 0;
 }
@@ -571,7 +565,8 @@ static void parse_ipv6(struct pkt_ctx *c, uint32_t off)
 	uint8_t nh;
 	int rc;
 
-	if (c->end - off < 40 || (h[0] >> 4) != 6 || (total = 40u + be16(h + 4)) > c->end - off) {
+	if (c->end - off < 40 || (h[0] >> 4) != 6 ||
+	    (total = 40u + get_be16(h + 4)) > c->end - off) {
 		mark_malformed(pi, 3);
 		return;
 	}
@@ -675,7 +670,7 @@ static void clear_info(struct pkt_info *pi)
 int pkt_parse(const uint8_t *frame, size_t len, const struct pkt_parse_opts *opts,
 	      struct pkt_info *pi)
 {
-	uint16_t tpid = opts && opts->vlan_tpid ? opts->vlan_tpid : TPID_8021Q;
+	uint16_t tpid = opts && opts->vlan_tpid ? opts->vlan_tpid : PKT_TPID_8021Q;
 	struct pkt_ctx c = {.f = frame, .pi = pi};
 	uint32_t off = ETH_HLEN;
 
@@ -688,16 +683,16 @@ int pkt_parse(const uint8_t *frame, size_t len, const struct pkt_parse_opts *opt
 	memcpy(pi->dst, frame, 6);
 	memcpy(pi->src, frame + 6, 6);
 	classify_addresses(pi, frame, frame + 6);
-	pi->ethertype = be16(frame + 12);
+	pi->ethertype = get_be16(frame + 12);
 	if (pi->ethertype == tpid) {
 		if (len < ETH_HLEN + 4) {
 			mark_malformed(pi, 2);
 			return 0;
 		}
 		pi->flags |= PKT_F_VLAN;
-		pi->vlan_id = be16(frame + 14) & 0x0fff;
+		pi->vlan_id = get_be16(frame + 14) & 0x0fff;
 		pi->vlan_pcp = frame[14] >> 5;
-		pi->ethertype = be16(frame + 16);
+		pi->ethertype = get_be16(frame + 16);
 		off += 4;
 	}
 	parse_l3(&c, off, opts);
@@ -735,4 +730,30 @@ const char *pkt_l7_name(uint8_t l7)
 	};
 
 	return l7 < sizeof(names) / sizeof(names[0]) ? names[l7] : "?";
+}
+
+void pkt_describe(const struct pkt_info *pi, char *out, size_t len)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], smac[MAC_STR_LEN], dmac[MAC_STR_LEN];
+	int af = pi->l3 == PKT_L3_IPV6 ? AF_INET6 : AF_INET;
+
+	mac_format(pi->src, smac);
+	mac_format(pi->dst, dmac);
+	if (pi->l3 == PKT_L3_ARP) {
+		inet_ntop(AF_INET, pi->arp_spa, src, sizeof(src));
+		inet_ntop(AF_INET, pi->arp_tpa, dst, sizeof(dst));
+		snprintf(out, len, "ARP %s %s > %s", pi->arp_op == 1 ? "request" : "reply", src,
+			 dst);
+	} else if (pkt_is_ip(pi)) {
+		inet_ntop(af, pi->ip_src, src, sizeof(src));
+		inet_ntop(af, pi->ip_dst, dst, sizeof(dst));
+		if (pi->l4 == PKT_L4_TCP || pi->l4 == PKT_L4_UDP)
+			snprintf(out, len, "%s %s port %u > %s port %u",
+				 pi->l7 ? pkt_l7_name(pi->l7) : pkt_l4_name(pi->l4), src, pi->sport,
+				 dst, pi->dport);
+		else
+			snprintf(out, len, "%s %s > %s", pkt_l4_name(pi->l4), src, dst);
+	} else {
+		snprintf(out, len, "EtherType 0x%04x %s > %s", pi->ethertype, smac, dmac);
+	}
 }

@@ -57,6 +57,8 @@ enum pkt_l7 {
 	PKT_L7_DNS,    /* UDP port 53 either way, with exactly one question */
 };
 
+#define PKT_TPID_8021Q 0x8100 /* the 802.1Q tag's default TPID */
+
 /* flags */
 #define PKT_F_VLAN 0x0001	/* one 802.1Q tag was present (vlan_id, vlan_pcp) */
 #define PKT_F_MULTICAST 0x0002	/* destination I/G bit (broadcast included) */
@@ -192,6 +194,17 @@ static inline bool pkt_tcp_is_syn(const struct pkt_info *pi)
 {
 	return pi->l4 == PKT_L4_TCP && (pi->tcp_flags & (PKT_TCP_SYN | PKT_TCP_ACK)) == PKT_TCP_SYN;
 }
+
+/* Control frames (ARP, ICMP, DHCP, TCP SYN/FIN/RST): dropped last, exempt from rate limits. */
+static inline bool pkt_is_control(const struct pkt_info *pi)
+{
+	return pi->l3 == PKT_L3_ARP || pi->l4 == PKT_L4_ICMPV4 || pi->l4 == PKT_L4_ICMPV6 ||
+	       pi->l7 == PKT_L7_DHCPV4 || pi->l7 == PKT_L7_DHCPV6 ||
+	       (pi->l4 == PKT_L4_TCP && pi->tcp_flags & (PKT_TCP_SYN | PKT_TCP_FIN | PKT_TCP_RST));
+}
+
+/* One-line description of a frame for logs: "TCP 10.0.0.1 port 1234 > 10.0.0.2 port 22". */
+void pkt_describe(const struct pkt_info *pi, char *out, size_t len);
 
 /* Short names for logs: "ARP", "IPv4", "TCP", "DHCPv4", ... */
 const char *pkt_l3_name(uint8_t l3);

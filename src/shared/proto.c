@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
+
 struct wcur {
 	uint8_t *p;
 	size_t cap, len;
@@ -38,15 +40,17 @@ static void w_u8(struct wcur *w, uint8_t v)
 
 static void w_u16(struct wcur *w, uint16_t v)
 {
-	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+	uint8_t b[2];
 
+	put_be16(b, v);
 	w_bytes(w, b, 2);
 }
 
 static void w_u32(struct wcur *w, uint32_t v)
 {
-	uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+	uint8_t b[4];
 
+	put_be32(b, v);
 	w_bytes(w, b, 4);
 }
 
@@ -86,14 +90,14 @@ static uint16_t r_u16(struct rcur *r)
 {
 	const uint8_t *p = r_bytes(r, 2);
 
-	return p ? (uint16_t)(p[0] << 8 | p[1]) : 0;
+	return p ? get_be16(p) : 0;
 }
 
 static uint32_t r_u32(struct rcur *r)
 {
 	const uint8_t *p = r_bytes(r, 4);
 
-	return p ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3] : 0;
+	return p ? get_be32(p) : 0;
 }
 
 /* Reads a u8-length string into dst (cap >= 256); fails on NUL or control bytes. */
@@ -128,10 +132,7 @@ int proto_name_ok(const char *name)
 
 size_t proto_put_hdr(uint8_t *dst, uint8_t type, uint8_t flags, uint32_t len)
 {
-	dst[0] = (uint8_t)(len >> 24);
-	dst[1] = (uint8_t)(len >> 16);
-	dst[2] = (uint8_t)(len >> 8);
-	dst[3] = (uint8_t)len;
+	put_be32(dst, len);
 	dst[4] = type;
 	dst[5] = flags;
 	dst[6] = 0;
@@ -184,8 +185,8 @@ int proto_next(const uint8_t *buf, size_t avail, struct proto_msg *m, size_t *us
 
 	if (avail < PROTO_HDR_LEN)
 		return 0;
-	len = (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16 | (uint32_t)buf[2] << 8 | buf[3];
-	*err = proto_check_hdr(buf[4], buf[5], len, (uint16_t)(buf[6] << 8 | buf[7]));
+	len = get_be32(buf);
+	*err = proto_check_hdr(buf[4], buf[5], len, get_be16(buf + 6));
 	if (*err)
 		return -1;
 	if (avail - PROTO_HDR_LEN < len)

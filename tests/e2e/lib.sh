@@ -41,6 +41,25 @@ topo_up() {
 	done
 }
 
+# proxy_ns_up I: client I loses its link to the hub: its veth now ends in namespace
+# $P-px (10.199.I.1, the proxy's address), which reaches the hub at 10.199.9.1 over
+# vpx 10.199.9.2 -- vh9.  Nothing forwards between the two links in $P-px.
+proxy_ns_up() {
+	local i=$1
+	ip netns add "$P-px"
+	ns px ip link set lo up
+	ns hub ip link set "vh$i" netns "$P-px" name "vp$i"
+	ns px ip addr add "10.199.$i.1/24" dev "vp$i"
+	ns px ip link set "vp$i" up
+	ip link add "$P-px" type veth peer name "$P-h9"
+	ip link set "$P-px" netns "$P-px" name vpx
+	ip link set "$P-h9" netns "$P-hub" name vh9
+	ns px ip addr add 10.199.9.2/24 dev vpx
+	ns px ip link set vpx up
+	ns hub ip addr add 10.199.9.1/24 dev vh9
+	ns hub ip link set vh9 up
+}
+
 topo_down() {
 	local pid n
 	for pid in "${CLIENT_PID[@]}" $HUB_PID; do kill "$pid" 2>/dev/null || true; done
@@ -132,11 +151,11 @@ stop_hub() {
 	HUB_PID=
 }
 
-# client_profile I HUB USER PASSWORD [extra lines...]
+# client_profile I HUB USER PASSWORD [extra lines...]; SERVER=host:port overrides the hub.
 client_profile() {
 	local i=$1 hub=$2 user=$3 pw=$4; shift 4
 	{
-		echo "server = 10.199.$i.1:5555"
+		echo "server = ${SERVER:-10.199.$i.1:5555}"
 		echo "hub = $hub"
 		echo "user = $user"
 		echo "password = $pw"

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
+#include "packet.h"
+#include "vnet.h"
 #include "proto.h"
 
 static void decode_all(const struct proto_msg *m)
@@ -18,8 +19,8 @@ static void decode_all(const struct proto_msg *m)
 	struct proto_auth a;
 	struct proto_welcome w;
 	struct proto_reject r;
-	struct frame_vnet vh;
-	struct frame_info fi;
+	struct vnet_hdr vh;
+	struct pkt_info pi;
 	const char *err;
 	uint16_t reason;
 
@@ -33,12 +34,11 @@ static void decode_all(const struct proto_msg *m)
 		size_t off = m->flags & PROTO_F_VNET ? PROTO_VNET_HDR_LEN : 0;
 
 		if (off) {
-			frame_vnet_decode(m->payload, &vh);
-			(void)frame_vnet_check(&vh, m->len - off);
+			vnet_decode(m->payload, &vh);
+			(void)vnet_check(&vh, m->len - off);
 		}
-		/* proto_next guarantees an Ethernet header; only a VLAN tag can be cut */
-		if (frame_parse_eth(m->payload + off, m->len - off, &fi) != 0 &&
-		    !(m->payload[off + 12] == 0x81 && m->payload[off + 13] == 0x00))
+		/* proto_next guarantees an Ethernet header: the parse never refuses it */
+		if (pkt_parse(m->payload + off, m->len - off, NULL, &pi) != 0)
 			abort();
 	}
 }

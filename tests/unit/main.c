@@ -11,10 +11,11 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-	    proto_suite,     auth_suite,     frame_suite,	 switch_suite,	   queue_suite,
+	    proto_suite,     auth_suite,     vnet_suite,	 mactable_suite,   queue_suite,
 	    kvconf_suite,    profile_suite,  config_suite,	 tls_suite,	   cfg_suite,
 	    packet_suite,    firewall_suite, acl_suite,		 log_suite,	   admin_suite,
 	    admin_cmd_suite, ring_suite,     ring_backend_suite, congestion_suite, storm_suite,
+	    proxy_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

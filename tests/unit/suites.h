@@ -10,8 +10,8 @@
 
 Suite *proto_suite(void);
 Suite *auth_suite(void);
-Suite *frame_suite(void);
-Suite *switch_suite(void);
+Suite *vnet_suite(void);
+Suite *mactable_suite(void);
 Suite *queue_suite(void);
 Suite *kvconf_suite(void);
 Suite *profile_suite(void);
@@ -28,5 +28,6 @@ Suite *admin_suite(void);
 Suite *admin_cmd_suite(void);
 Suite *ring_suite(void);
 Suite *ring_backend_suite(void);
+Suite *proxy_suite(void);
 
 #endif

@@ -11,7 +11,7 @@
 
 #include "admin_auth.h"
 #include "admin_out.h"
-#include "admin_parse.h"
+#include "cmdline.h"
 #include "sha0.h"
 #include "suites.h"
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "firewall.h"
+#include "forward.h"
 #include "hub.h"
 #include "packet.h"
 #include "session.h"
@@ -314,6 +315,7 @@ static void hub_up(void)
 	ck_assert_ptr_nonnull(h);
 	snprintf(h->name, sizeof(h->name), "TEST");
 	pthread_mutex_init(&h->lock, NULL);
+	list_init(&h->sessions);
 	h->macs = sw_new(1024, 600000);
 	snprintf(ch.name, sizeof(ch.name), "TEST");
 	ch.opt.manage_only_private_ip = true;

@@ -22,7 +22,10 @@
 #include <unistd.h>
 
 #include "admin_cmd.h"
-#include "admin_parse.h"
+#include "admin_session.h"
+#include "cmdline.h"
+#include "hub.h"
+#include "list.h"
 #include "log.h"
 
 #ifndef VPN_VERSION
@@ -44,7 +47,7 @@ struct admin {
 	bool started;
 	pthread_mutex_t lock; /* clients, nclients, closing */
 	pthread_cond_t idle;
-	struct client *clients;
+	struct list_node clients; /* struct client.link */
 	uint32_t nclients;
 	bool closing;
 };
@@ -53,7 +56,7 @@ struct client {
 	struct admin *a;
 	int fd;
 	bool tcp;
-	struct client *prev, *next;
+	struct list_node link; /* in a->clients, under a->lock */
 	struct admin_session as;
 	struct admin_out out;
 	/* line assembly */
@@ -155,6 +158,7 @@ struct admin *admin_open(struct hub_server *srv, char *err, size_t errlen)
 	}
 	admin_core_init(&a->core, srv);
 	pthread_mutex_init(&a->lock, NULL);
+	list_init(&a->clients);
 	pthread_cond_init(&a->idle, NULL);
 	cfg = hub_config_get(srv);
 	if (cfg->admin_socket[0] && make_unix(a, cfg->admin_socket, why, sizeof(why)) != 0)
@@ -326,12 +330,7 @@ static void unlink_client(struct client *cl)
 	struct admin *a = cl->a;
 
 	pthread_mutex_lock(&a->lock);
-	if (cl->prev)
-		cl->prev->next = cl->next;
-	else
-		a->clients = cl->next;
-	if (cl->next)
-		cl->next->prev = cl->prev;
+	list_del(&cl->link);
 	a->nclients--;
 	pthread_cond_broadcast(&a->idle);
 	pthread_mutex_unlock(&a->lock);
@@ -385,10 +384,7 @@ static bool add_client(struct admin *a, struct client *cl)
 	pthread_mutex_lock(&a->lock);
 	ok = !a->closing && a->nclients < ADMIN_CLIENTS_MAX;
 	if (ok) {
-		cl->next = a->clients;
-		if (a->clients)
-			a->clients->prev = cl;
-		a->clients = cl;
+		list_add(&a->clients, &cl->link);
 		a->nclients++;
 	}
 	pthread_mutex_unlock(&a->lock);
@@ -494,6 +490,7 @@ static void remove_socket(struct admin *a)
 
 void admin_close(struct admin *a)
 {
+	struct client *cl;
 	uint64_t one = 1;
 
 	if (!a)
@@ -508,9 +505,7 @@ void admin_close(struct admin *a)
 		close(a->tcp_fd);
 	pthread_mutex_lock(&a->lock);
 	a->closing = true;
-	for (struct client *cl = a->clients; cl; cl = cl->next)
-		if (cl->fd >= 0)
-			shutdown(cl->fd, SHUT_RDWR);
+	list_for_each_entry(cl, &a->clients, link) if (cl->fd >= 0) shutdown(cl->fd, SHUT_RDWR);
 	while (a->nclients > 0)
 		pthread_cond_wait(&a->idle, &a->lock);
 	pthread_mutex_unlock(&a->lock);

@@ -8,10 +8,10 @@
  * control bytes other than TAB.  Words starting with "--" are options:
  * "--json" alone, every other option takes the next word as its value; a
  * word that begins with a quote ("--x" in quotes) is never an option.
- * Shared by the hub (admin_cmd.c) and vpnhubctl (quoting argv).
+ * Shared by the hub (admin/admin_cmd.c) and vpnhubctl (quoting argv).
  */
-#ifndef VPN_ADMIN_PARSE_H
-#define VPN_ADMIN_PARSE_H
+#ifndef VPN_CMDLINE_H
+#define VPN_CMDLINE_H
 
 #include <stdbool.h>
 #include <stddef.h>

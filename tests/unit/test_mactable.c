@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "suites.h"
-#include "switch.h"
+#include "mactable.h"
 
 /* A locally administered unicast MAC numbered i. */
 static void mac_of(uint32_t i, uint8_t mac[6])
@@ -378,9 +378,9 @@ START_TEST(test_stress_10k)
 }
 END_TEST
 
-Suite *switch_suite(void)
+Suite *mactable_suite(void)
 {
-	Suite *s = suite_create("switch");
+	Suite *s = suite_create("mactable");
 	TCase *tc = tcase_create("table");
 
 	tcase_set_timeout(tc, 30);

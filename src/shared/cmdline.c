@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Splitting an admin console line into words and options (admin_parse.h).
+ * Splitting an admin console line into words and options (cmdline.h).
  */
-#include "admin_parse.h"
+#include "cmdline.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "hub.h"
+struct hub_server;
 
 #define ADMIN_CLIENTS_MAX 128
 #define ADMIN_WRITE_TIMEOUT_MS 10000

@@ -6,20 +6,7 @@
 #ifndef VPN_ADMIN_IMPL_H
 #define VPN_ADMIN_IMPL_H
 
-#include "admin_cmd.h"
-#include "admin_parse.h"
-
-/* What a handler gets: the client, its parsed line, where to answer. */
-struct admin_call {
-	struct admin_session *as;
-	const struct admin_cmdline *cl;
-	int arg0; /* index in cl->pos of the first argument after the command words */
-	struct admin_out *out;
-	char *err;
-	size_t errlen;
-};
-
-typedef int (*admin_handler)(struct admin_call *c);
+#include "admin_session.h"
 
 /*
  * A configuration change: edits root (SoftHUB.cfg's tree) and describes what
@@ -29,16 +16,6 @@ typedef int (*admin_handler)(struct admin_call *c);
 struct cfg_folder;
 typedef int (*admin_edit_fn)(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int admin_edit(struct admin_call *c, admin_edit_fn fn);
-
-/* The argument i after the command words, or NULL. */
-const char *admin_arg(const struct admin_call *c, int i);
-/* -1 with a formatted message in c->err. */
-int admin_fail(struct admin_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The selected hub's name, or -1 with a message when none is selected. */
-int admin_need_hub(struct admin_call *c, const char **name);
-/* Parses "123" into 0..max; -1 with a message naming what. */
-int admin_parse_uint(struct admin_call *c, const char *what, const char *text, uint32_t max,
-		     uint32_t *out);
 
 /* admin_view.c */
 extern const char *const admin_log_classes[LOG_CLASSES]; /* LogSetting item names */

@@ -14,6 +14,9 @@
 #include <arpa/inet.h>
 
 #include "admin_impl.h"
+#include "admin_out.h"
+#include "bytes.h"
+#include "hub.h"
 #include "hublog.h"
 #include "cfg.h"
 #include "iptable.h"
@@ -93,13 +96,14 @@ static void copy_session(struct session *s, struct sess_view *v)
 static struct sess_view *copy_sessions(struct hub *h, uint32_t id, size_t *n)
 {
 	struct sess_view *v;
+	struct session *s;
 	size_t k = 0;
 
 	pthread_mutex_lock(&h->lock);
 	v = h->nsessions ? calloc(h->nsessions, sizeof(*v)) : NULL;
-	for (struct session *s = h->sessions; v && s; s = s->hub_next)
-		if (!id || s->id == id)
-			copy_session(s, &v[k++]);
+	if (v)
+		list_for_each_entry(s, &h->sessions, hub_link) if (!id || s->id == id)
+		    copy_session(s, &v[k++]);
 	pthread_mutex_unlock(&h->lock);
 	*n = k;
 	return v;
@@ -196,6 +200,7 @@ int cmd_session_kick(struct admin_call *c)
 {
 	struct hub_server *srv = c->as->core->srv;
 	const char *name;
+	struct session *s;
 	struct hub *h;
 	uint32_t id;
 	bool found = false;
@@ -206,10 +211,12 @@ int cmd_session_kick(struct admin_call *c)
 	/* srv->lock keeps the session alive while sess_stop reaches it (session.h) */
 	pthread_mutex_lock(&srv->lock);
 	pthread_mutex_lock(&h->lock);
-	for (struct session *s = h->sessions; s; s = s->hub_next) {
+	list_for_each_entry(s, &h->sessions, hub_link)
+	{
 		if (s->id == id) {
 			sess_stop(s, PROTO_R_KICKED);
-			hublog_session(s, "kicked by the administrator (%s)", c->as->peer);
+			hublog_session(s->hub->log, s, "kicked by the administrator (%s)",
+				       c->as->peer);
 			found = true;
 			break;
 		}
@@ -268,11 +275,9 @@ int cmd_mac_table(struct admin_call *c)
 	pthread_mutex_unlock(&h->lock);
 	out_list_begin(c->out, NULL);
 	for (size_t i = 0; i < mc.n; i++) {
-		char mac[18];
-		const uint8_t *m = mc.v[i].mac;
+		char mac[MAC_STR_LEN];
 
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-			 m[4], m[5]);
+		mac_format(mc.v[i].mac, mac);
 		out_obj_begin(c->out, NULL);
 		out_str(c->out, "mac", mac);
 		out_u64(c->out, "vlan", mc.v[i].vlan);
@@ -310,7 +315,7 @@ static int copy_ip(void *ctx, const uint8_t *ip, bool v6, struct ipt_port *port,
 	memcpy(v->ip, ip, v6 ? 16 : 4);
 	v->v6 = v6;
 	v->dhcp = dhcp;
-	v->session = ((struct session *)((char *)port - offsetof(struct session, fw.ips)))->id;
+	v->session = container_of(port, struct session, fw.ips)->id;
 	v->updated_ms = updated_ms;
 	return 0;
 }

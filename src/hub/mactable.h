@@ -6,8 +6,8 @@
  * Not locked: the hub's lock covers every call.  Lookups are O(1) on average;
  * forgetting a port is O(table).
  */
-#ifndef VPN_SWITCH_H
-#define VPN_SWITCH_H
+#ifndef VPN_MACTABLE_H
+#define VPN_MACTABLE_H
 
 #include <stdint.h>
 

@@ -4,7 +4,7 @@
  * Unlike SoftEther, an aged entry stops attracting unicast even before it is
  * purged: flooding to everyone beats delivering to a port the host has left.
  */
-#include "switch.h"
+#include "mactable.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

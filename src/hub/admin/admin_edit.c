@@ -16,6 +16,8 @@
 #include <time.h>
 
 #include "admin_impl.h"
+#include "admin_out.h"
+#include "hub.h"
 #include "cfg.h"
 #include "hublog.h"
 #include "log.h"

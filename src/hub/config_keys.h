@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Every SoftHUB.cfg item this release reads, spelled once: config.c reads
+ * each as CONFIG_KEY(FOLDER, Name) (a name missing here does not compile),
+ * known.c lists their paths for the start-up report of items it ignores.
+ * FOLDER is where the item lives, CONFIG_PATH_<FOLDER> its generalised path.
+ */
+#ifndef VPN_CONFIG_KEYS_H
+#define VPN_CONFIG_KEYS_H
+
+#define CONFIG_PATH_HUB "root/VirtualHUB/*/"
+#define CONFIG_PATH_DB CONFIG_PATH_HUB "SecurityAccountDatabase/"
+#define CONFIG_PATH_LISTENER "root/ListenerList/*/"
+#define CONFIG_PATH_SERVER "root/ServerConfiguration/"
+#define CONFIG_PATH_VPNHUB "root/Vpnhub/"
+#define CONFIG_PATH_OPTION CONFIG_PATH_HUB "Option/"
+#define CONFIG_PATH_MESSAGE CONFIG_PATH_HUB "Message/"
+#define CONFIG_PATH_LOGSETTING CONFIG_PATH_HUB "LogSetting/"
+#define CONFIG_PATH_ACCESS CONFIG_PATH_HUB "AccessList/*/"
+#define CONFIG_PATH_GROUP CONFIG_PATH_DB "GroupList/*/"
+#define CONFIG_PATH_USER CONFIG_PATH_DB "UserList/*/"
+
+/* X(FOLDER, Name) for each item */
+#define CONFIG_ITEMS(X)                                                                            \
+	X(LISTENER, Enabled)                                                                       \
+	X(LISTENER, Port)                                                                          \
+	X(LISTENER, Address)                                                                       \
+	X(SERVER, HashedPassword)                                                                  \
+	X(VPNHUB, Certificate)                                                                     \
+	X(VPNHUB, Key)                                                                             \
+	X(VPNHUB, StateDir)                                                                        \
+	X(VPNHUB, KeepAlive)                                                                       \
+	X(VPNHUB, Timeout)                                                                         \
+	X(VPNHUB, MaxSessions)                                                                     \
+	X(VPNHUB, HubMaxSessions)                                                                  \
+	X(VPNHUB, QueueFrames)                                                                     \
+	X(VPNHUB, QueueBytes)                                                                      \
+	X(VPNHUB, MaxMacTable)                                                                     \
+	X(VPNHUB, SessionMaxMacs)                                                                  \
+	X(VPNHUB, MacAging)                                                                        \
+	X(VPNHUB, CongestionControl)                                                               \
+	X(VPNHUB, CongestionTargetDelay)                                                           \
+	X(VPNHUB, CongestionMinQueue)                                                              \
+	X(VPNHUB, ControlFrameReserve)                                                             \
+	X(VPNHUB, SourcePacing)                                                                    \
+	X(VPNHUB, SourcePacingDropRatio)                                                           \
+	X(VPNHUB, LogDir)                                                                          \
+	X(VPNHUB, LogMaxFileSize)                                                                  \
+	X(VPNHUB, LogRetainDays)                                                                   \
+	X(VPNHUB, LogRetainMegabytes)                                                              \
+	X(VPNHUB, LogToStderr)                                                                     \
+	X(VPNHUB, AdminSocket)                                                                     \
+	X(VPNHUB, AdminPort)                                                                       \
+	X(HUB, Online)                                                                             \
+	X(HUB, HashedPassword)                                                                     \
+	X(HUB, SecurePassword)                                                                     \
+	X(OPTION, MaxSession)                                                                      \
+	X(OPTION, NoArpPolling)                                                                    \
+	X(OPTION, NoIpTable)                                                                       \
+	X(OPTION, ManageOnlyPrivateIP)                                                             \
+	X(OPTION, ManageOnlyLocalUnicastIPv6)                                                      \
+	X(OPTION, BroadcastStormDetectionThreshold)                                                \
+	X(OPTION, BroadcastLimiterStrictMode)                                                      \
+	X(OPTION, FloodingSendQueueBufferQuota)                                                    \
+	X(OPTION, FilterIPv4)                                                                      \
+	X(OPTION, FilterIPv6)                                                                      \
+	X(OPTION, FilterNonIP)                                                                     \
+	X(OPTION, FilterPPPoE)                                                                     \
+	X(OPTION, FilterOSPF)                                                                      \
+	X(OPTION, FilterBPDU)                                                                      \
+	X(OPTION, NoManageVlanId)                                                                  \
+	X(OPTION, VlanTypeId)                                                                      \
+	X(MESSAGE, MessageText)                                                                    \
+	X(LOGSETTING, SavePacketLog)                                                               \
+	X(LOGSETTING, SaveSecurityLog)                                                             \
+	X(LOGSETTING, PacketLogSwitchType)                                                         \
+	X(LOGSETTING, SecurityLogSwitchType)                                                       \
+	X(LOGSETTING, PACKET_LOG_TCP_CONN)                                                         \
+	X(LOGSETTING, PACKET_LOG_TCP)                                                              \
+	X(LOGSETTING, PACKET_LOG_DHCP)                                                             \
+	X(LOGSETTING, PACKET_LOG_UDP)                                                              \
+	X(LOGSETTING, PACKET_LOG_ICMP)                                                             \
+	X(LOGSETTING, PACKET_LOG_IP)                                                               \
+	X(LOGSETTING, PACKET_LOG_ARP)                                                              \
+	X(LOGSETTING, PACKET_LOG_ETHERNET)                                                         \
+	X(ACCESS, Active)                                                                          \
+	X(ACCESS, Discard)                                                                         \
+	X(ACCESS, IsIPv6)                                                                          \
+	X(ACCESS, Priority)                                                                        \
+	X(ACCESS, Protocol)                                                                        \
+	X(ACCESS, Note)                                                                            \
+	X(ACCESS, SrcUsername)                                                                     \
+	X(ACCESS, DestUsername)                                                                    \
+	X(ACCESS, SrcPortStart)                                                                    \
+	X(ACCESS, SrcPortEnd)                                                                      \
+	X(ACCESS, DestPortStart)                                                                   \
+	X(ACCESS, DestPortEnd)                                                                     \
+	X(ACCESS, CheckSrcMac)                                                                     \
+	X(ACCESS, CheckDstMac)                                                                     \
+	X(ACCESS, CheckTcpState)                                                                   \
+	X(ACCESS, Established)                                                                     \
+	X(ACCESS, SrcMacAddress)                                                                   \
+	X(ACCESS, SrcMacMask)                                                                      \
+	X(ACCESS, DstMacAddress)                                                                   \
+	X(ACCESS, DstMacMask)                                                                      \
+	X(ACCESS, SrcIpAddress)                                                                    \
+	X(ACCESS, SrcSubnetMask)                                                                   \
+	X(ACCESS, DestIpAddress)                                                                   \
+	X(ACCESS, DestSubnetMask)                                                                  \
+	X(ACCESS, SrcIpAddress6)                                                                   \
+	X(ACCESS, SrcSubnetMask6)                                                                  \
+	X(ACCESS, DestIpAddress6)                                                                  \
+	X(ACCESS, DestSubnetMask6)                                                                 \
+	X(GROUP, RealName)                                                                         \
+	X(GROUP, Note)                                                                             \
+	X(USER, AuthType)                                                                          \
+	X(USER, AuthPassword)                                                                      \
+	X(USER, AuthVerifierIterations)                                                            \
+	X(USER, AuthVerifierSalt)                                                                  \
+	X(USER, AuthVerifierStoredKey)                                                             \
+	X(USER, AuthVerifierServerKey)                                                             \
+	X(USER, GroupName)                                                                         \
+	X(USER, RealName)                                                                          \
+	X(USER, Note)                                                                              \
+	X(USER, ExpireTime)
+
+#define CONFIG_KEY_DECLARE(folder, name) extern const char config_key_##folder##_##name[];
+CONFIG_ITEMS(CONFIG_KEY_DECLARE)
+#undef CONFIG_KEY_DECLARE
+
+/* The item's name, as config.c looks it up in its folder. */
+#define CONFIG_KEY(folder, name) config_key_##folder##_##name
+
+#endif

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Session threads: accept to close, the data loop in between (session_loop.h).
+ *
+ * Per loop iteration: read what TLS has (bounded), switch it in batches;
+ * drain the send queue into the stream's buffer and write it ("drain, then
+ * flush"); then sleep in poll until the socket, the queue's eventfd or the
+ * next timer needs attention.
+ */
+#include "session_loop.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "vnet.h"
+#include "dataphase.h"
+#include "forward.h"
+#include "handshake.h"
+#include "hub.h"
+#include "hublog.h"
+#include "log.h"
+#include "stream.h"
+
+#define RX_BATCH 256		/* frames switched per hub-lock acquisition */
+#define RX_BUDGET (512 * 1024)	/* bytes read before servicing the send side */
+#define TX_BUDGET (1024 * 1024) /* bytes sent before servicing the receive side */
+#define DRAIN_MAX 128		/* frames taken per queue-lock acquisition */
+
+struct rx_ctx {
+	struct session *s;
+	struct pkt *batch[RX_BATCH];
+	unsigned n;
+	uint64_t now_ms;
+};
+
+static void rx_flush(struct rx_ctx *rx)
+{
+	if (rx->n == 0)
+		return;
+	hub_forward(rx->s->hub, rx->s, rx->batch, rx->n, rx->now_ms);
+	for (unsigned i = 0; i < rx->n; i++)
+		pkt_put(rx->batch[i]);
+	rx->n = 0;
+}
+
+/* The data phase's frame handler (dataphase.h): checked, batched, switched per batch. */
+static int rx_frame(void *ctx, const struct proto_msg *m, char *err, size_t errlen)
+{
+	struct rx_ctx *rx = ctx;
+	struct vnet_hdr vh;
+	const char *why;
+	struct pkt *p;
+
+	if (m->flags & PROTO_F_VNET) {
+		vnet_decode(m->payload, &vh);
+		why = vnet_check(&vh, m->len - PROTO_VNET_HDR_LEN);
+		if (why) {
+			snprintf(err, errlen, "bad virtio header: %s", why);
+			return -1;
+		}
+	}
+	p = pkt_new(m->payload, m->len, m->flags);
+	if (!p) {
+		sess_count(&rx->s->drops_nomem, 1); /* lose this frame, not the session */
+		return 0;
+	}
+	rx->batch[rx->n++] = p;
+	sess_count(&rx->s->rx_frames, 1);
+	sess_count(&rx->s->rx_frame_bytes, m->len);
+	if (rx->n == RX_BATCH)
+		rx_flush(rx);
+	return 0;
+}
+
+/* Packs queued frames into the stream buffer until it or the queue runs out. */
+static bool tx_fill(struct session *s, struct stream *st)
+{
+	struct pkt *p[DRAIN_MAX];
+	uint32_t n;
+
+	while (st->wlen < STREAM_FLUSH_AT &&
+	       stream_room(st) >= STREAM_MSG_ROOM + DRAIN_MAX * PROTO_HDR_LEN) {
+		/* the budget always admits one largest frame, so n == 0 means empty */
+		n = queue_drain_budget(&s->queue, p, DRAIN_MAX,
+				       stream_room(st) - DRAIN_MAX * PROTO_HDR_LEN);
+		if (n == 0)
+			return false;
+		for (uint32_t i = 0; i < n; i++) {
+			stream_put(st, PROTO_FRAME, p[i]->flags, p[i]->data, p[i]->len);
+			sess_count(&s->tx_frames, 1);
+			sess_count(&s->tx_frame_bytes, p[i]->len);
+			pkt_put(p[i]);
+		}
+	}
+	return true; /* buffer full: more may be queued */
+}
+
+/* Returns 1 if more work is ready now, 0 if idle, -1 on error. */
+static int tx_step(struct session *s, struct stream *st)
+{
+	uint64_t start = st->tx_bytes;
+	bool more = true;
+
+	while (st->tx_bytes - start < TX_BUDGET) {
+		int rc = stream_flush(st);
+
+		if (rc != 0)
+			return rc < 0 ? -1 : 0; /* blocked: POLLOUT will wake us */
+		if (!more)
+			return 0;
+		more = tx_fill(s, st);
+		if (!stream_pending(st))
+			return 0;
+	}
+	return 1;
+}
+
+/* The data phase's timers, and the policy's AutoDisconnect. */
+static int poll_timeout(const struct session *s, const struct dataphase *dp,
+			const struct stream *st, uint64_t now)
+{
+	int t = dataphase_timeout_ms(dp, st, now);
+	uint64_t end = s->established_ms + s->auto_disconnect_s * 1000ull;
+	uint64_t left = end <= now ? 0 : end - now;
+
+	return s->auto_disconnect_s && left < (uint64_t)t ? (int)left : t;
+}
+
+/* Socket events to wait for: no POLLIN while a paced source has used its allowance. */
+static short rx_events(const struct stream *st, size_t allow)
+{
+	short ev = stream_poll_events(st);
+
+	return allow ? ev : (short)(ev & ~POLLIN);
+}
+
+/* poll_timeout, shortened to the end of the pacing period while reads wait for it. */
+static int sleep_ms(const struct session *s, const struct dataphase *dp, const struct stream *st,
+		    uint64_t now, size_t allow)
+{
+	int t = poll_timeout(s, dp, st, now);
+	int pace = allow ? t : cong_src_wait_ms(&s->csrc, now);
+
+	return pace < t ? pace : t;
+}
+
+/* The data phase; returns the reason the session ends. */
+static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_t whylen)
+{
+	struct rx_ctx rx = {.s = s};
+	uint64_t now = hub_now_ms();
+	struct dataphase dp;
+	int busy = 0;
+	bool rx_more = false; /* the last read stopped at its budget: more may be buffered */
+
+	dataphase_init(&dp, rx_frame, &rx, "in data phase", s->keepalive_s, s->timeout_s, now);
+
+	for (;;) {
+		/* a paced source (congestion.h) reads no more than its allowance per period */
+		size_t allow = cong_src_allowance(&s->csrc, now, &s->cong);
+		struct pollfd pfd[2] = {
+		    {.fd = s->fd, .events = rx_events(st, allow)},
+		    {.fd = s->queue.wake_fd, .events = POLLIN},
+		};
+		uint64_t tx_before = st->tx_bytes, rx_before = st->rx_bytes;
+		enum stream_status rs;
+
+		if (atomic_load_explicit(&s->stop, memory_order_acquire))
+			return atomic_load_explicit(&s->stop_reason, memory_order_relaxed);
+		if (poll(pfd, 2,
+			 busy || (rx_more && allow) ? 0 : sleep_ms(s, &dp, st, now, allow)) < 0 &&
+		    errno != EINTR) {
+			snprintf(why, whylen, "poll: %s", strerror(errno));
+			return PROTO_R_INTERNAL;
+		}
+		now = hub_now_ms();
+		/* clear before draining: a push after the drain sets it again */
+		if (pfd[1].revents & POLLIN)
+			queue_clear_wake(&s->queue);
+		rx.now_ms = now;
+		rs = STREAM_AGAIN;
+		if (allow) {
+			rs = stream_read(st, allow < RX_BUDGET ? allow : RX_BUDGET,
+					 dataphase_on_msg, &dp);
+			rx_more = rs == STREAM_MORE;
+		}
+		rx_flush(&rx);
+		cong_src_read(&s->csrc, st->rx_bytes - rx_before);
+		if (rs == STREAM_EOF || dp.got_bye) {
+			if (!dp.got_bye)
+				snprintf(why, whylen, "connection closed without a goodbye");
+			else if (dp.bye_reason != PROTO_R_CLIENT_EXIT)
+				snprintf(why, whylen, "goodbye: %s",
+					 proto_reason_str(dp.bye_reason));
+			return PROTO_R_CLIENT_EXIT;
+		}
+		if (rs == STREAM_ERROR) {
+			snprintf(why, whylen, "%s", dp.err[0] ? dp.err : st->err);
+			return PROTO_R_PROTOCOL;
+		}
+		if (st->rx_bytes != rx_before)
+			dp.last_rx = now;
+		if (dataphase_keepalive_due(&dp, st, now))
+			stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
+		busy = tx_step(s, st);
+		if (busy < 0) {
+			snprintf(why, whylen, "%s", st->err);
+			return PROTO_R_PROTOCOL;
+		}
+		if (st->tx_bytes != tx_before)
+			dp.last_tx = now;
+		if (dataphase_peer_dead(&dp, now)) {
+			snprintf(why, whylen, "no data for %u s", s->timeout_s);
+			return PROTO_R_TIMEOUT;
+		}
+		if (s->auto_disconnect_s &&
+		    now - s->established_ms >= s->auto_disconnect_s * 1000ull) {
+			snprintf(why, whylen, "after %u s", s->auto_disconnect_s);
+			return PROTO_R_AUTO_DISCONNECT;
+		}
+	}
+}
+
+/* The session's firewall drops by reason, if any, on one line. */
+static void log_drops(struct session *s)
+{
+	char line[512];
+	size_t n = 0;
+
+	for (int r = FW_R_POLICY; r < FW_R_COUNT && n < sizeof(line) - 64; r++) {
+		unsigned long long c = atomic_load_explicit(&s->fw.drops[r], memory_order_relaxed);
+
+		if (c)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s %llu",
+					      n ? ", " : "", fw_reason_name((enum fw_reason)r), c);
+	}
+	if (n)
+		log_info("session %u (%s): firewall drops: %s", s->id, s->user, line);
+}
+
+static void run_established(struct session *s)
+{
+	struct stream st;
+	struct sess_cong_stats cs;
+	char why[256] = "";
+	uint16_t reason;
+
+	if (stream_init(&st, s->ssl, s->fd) != 0) {
+		log_warnx("session %u (%s): out of memory", s->id, s->user);
+		hub_detach(s->hub, s);
+		return;
+	}
+	reason = data_loop(s, &st, why, sizeof(why));
+	s->state = SESS_CLOSING;
+	hub_detach(s->hub, s);
+	if (reason != PROTO_R_CLIENT_EXIT && reason != PROTO_R_PROTOCOL)
+		stream_close(&st, reason, 1000);
+	sess_get_cong_stats(s, &cs);
+	log_info("session %u (%s@%s from %s) closed: %s%s%s; frames in %llu (%llu bytes), "
+		 "out %llu (%llu bytes), dropped %llu (queue full) %llu (no memory), "
+		 "queue high-water %u frames %zu bytes",
+		 s->id, s->user, s->hub->name, s->peer, proto_reason_str(reason),
+		 why[0] ? ": " : "", why, (unsigned long long)sess_counter(&s->rx_frames),
+		 (unsigned long long)sess_counter(&s->rx_frame_bytes),
+		 (unsigned long long)sess_counter(&s->tx_frames),
+		 (unsigned long long)sess_counter(&s->tx_frame_bytes),
+		 (unsigned long long)cs.q.drops_full,
+		 (unsigned long long)sess_counter(&s->drops_nomem), cs.q.hwm_frames,
+		 cs.q.hwm_bytes);
+	log_drops(s);
+	sess_log_cong(s, &cs);
+	hublog_session(s->hub->log, s,
+		       "logged out: %s%s%s; frames in %llu (%llu bytes), out %llu (%llu bytes)",
+		       proto_reason_str(reason), why[0] ? ": " : "", why,
+		       (unsigned long long)s->rx_frames, (unsigned long long)s->rx_frame_bytes,
+		       (unsigned long long)s->tx_frames, (unsigned long long)s->tx_frame_bytes);
+	stream_free(&st);
+}
+
+/* Out of the server's list: sess_stop can no longer reach s. */
+static void unlist(struct session *s)
+{
+	struct hub_server *srv = s->srv;
+
+	pthread_mutex_lock(&srv->lock);
+	list_del(&s->all_link);
+	pthread_mutex_unlock(&srv->lock);
+}
+
+static void sess_free(struct session *s)
+{
+	SSL_free(s->ssl);
+	close(s->fd);
+	queue_destroy(&s->queue);
+	free(s);
+}
+
+/* Last act of a session thread: after it, shutdown may free the server. */
+static void thread_done(struct hub_server *srv)
+{
+	pthread_mutex_lock(&srv->lock);
+	srv->nthreads--;
+	pthread_cond_broadcast(&srv->idle);
+	pthread_mutex_unlock(&srv->lock);
+}
+
+static void *sess_main(void *arg)
+{
+	struct session *s = arg;
+	struct hub_server *srv = s->srv;
+
+	stream_socket_handshake(s->fd, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
+	if (sess_handshake(s) == 0)
+		run_established(s);
+	else if (atomic_load(&s->stop_reason) == PROTO_R_TIMEOUT)
+		log_info("session %u from %s: login not finished within %d s: closed", s->id,
+			 s->peer, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
+	unlist(s);
+	sess_free(s); /* OpenSSL state goes before the server may */
+	/* and this thread's own (error queue, DRBG), which thread exit would free after
+	 * thread_done, racing OpenSSL's cleanup at process exit */
+	OPENSSL_thread_stop();
+	thread_done(srv);
+	return NULL;
+}
+
+static void format_peer(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)ss;
+
+		inet_ntop(AF_INET, &in->sin_addr, addr, sizeof(addr));
+		snprintf(out, len, "%s:%u", addr, ntohs(in->sin_port));
+	} else {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof(addr));
+		snprintf(out, len, "[%s]:%u", addr, ntohs(in6->sin6_port));
+	}
+}
+
+static struct session *sess_new(struct hub_server *srv, int fd)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	struct hub_config *cfg;
+	int rc;
+
+	if (!s)
+		return NULL;
+	cfg = hub_config_get(srv);
+	rc = queue_init(&s->queue, cfg->queue_frames, cfg->queue_bytes);
+	config_put(cfg);
+	s->queue.flood_bytes = &srv->flood_bytes;
+	cong_params_default(&s->cong); /* the login sets the snapshot's */
+	storm_init(&s->storm, 0, false, false);
+	s->ssl = rc == 0 ? SSL_new(srv->tls) : NULL;
+	if (!s->ssl) {
+		if (rc == 0)
+			queue_destroy(&s->queue);
+		free(s);
+		return NULL;
+	}
+	SSL_set_fd(s->ssl, fd);
+	s->srv = srv;
+	s->fd = fd;
+	atomic_init(&s->state, SESS_HANDSHAKE);
+	s->id = atomic_fetch_add_explicit(&srv->next_id, 1, memory_order_relaxed);
+	s->started_ms = hub_now_ms();
+	atomic_init(&s->stop, false);
+	atomic_init(&s->stop_reason, PROTO_R_NONE);
+	return s;
+}
+
+/* Adds s to the server's list; false when stopping or full. */
+static bool register_session(struct hub_server *srv, struct session *s)
+{
+	bool ok;
+
+	pthread_mutex_lock(&srv->lock);
+	ok = !srv->stopping && srv->nthreads < srv->cfg->max_sessions;
+	if (ok) {
+		list_add(&srv->all, &s->all_link);
+		srv->nthreads++;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return ok;
+}
+
+int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer)
+{
+	struct session *s = sess_new(srv, fd);
+	pthread_attr_t attr;
+	pthread_t tid;
+	int rc;
+
+	if (!s) {
+		close(fd);
+		return -1;
+	}
+	format_peer(peer, s->peer, sizeof(s->peer));
+	if (!register_session(srv, s)) {
+		sess_free(s);
+		return -1;
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	rc = pthread_create(&tid, &attr, sess_main, s);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		unlist(s);
+		sess_free(s);
+		thread_done(srv);
+		return -1;
+	}
+	return 0;
+}
+
+void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms)
+{
+	struct session *s;
+
+	pthread_mutex_lock(&srv->lock);
+	list_for_each_entry(s, &srv->all,
+			    all_link) if (atomic_load(&s->state) == SESS_HANDSHAKE &&
+					  now_ms - s->started_ms > SESS_HANDSHAKE_TIMEOUT_MS)
+	    sess_stop(s, PROTO_R_TIMEOUT);
+	pthread_mutex_unlock(&srv->lock);
+}
