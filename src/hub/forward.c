@@ -73,6 +73,7 @@ static enum queue_push_result enqueue(struct hub *h, struct session *src, struct
 		queue_wake(&dst->queue);
 		break;
 	case QUEUE_PUSHED:
+	case QUEUE_PUSHED_DEEP:
 		break;
 	case QUEUE_FULL:
 		atomic_fetch_add_explicit(&h->stats.drops_full, 1, memory_order_relaxed);
@@ -237,6 +238,10 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 		return;
 	}
 	r = deliver(h, src, dst, p, pi, now_ms, acl_decided);
+	/* back-pressure (queue.h): TCP slows down when its source pauses; other traffic is not held
+	 */
+	if (r == QUEUE_PUSHED_DEEP && cf.tcp)
+		src->rx_hold = true;
 	note_outcome(src, p, &cf, queue_refused(r), r == QUEUE_THROTTLED);
 	if (lb)
 		hublog_batch_note(lb, dst, pi, p);

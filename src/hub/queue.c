@@ -133,6 +133,17 @@ static void enqueue(struct queue *q, struct pkt *p)
 		q->stats.hwm_bytes = q->bytes;
 }
 
+/*
+ * Whether bulk unicast p, just queued, left q past its hold mark (queue.h);
+ * caller holds the lock.  Bytes only: the drain rate is measured while the
+ * queue stays backlogged, which a mark in delay would prevent.
+ */
+static bool past_hold_mark(const struct queue *q, const struct pkt *p, const struct cong_params *cp)
+{
+	return cp && cp->enabled && !(p->cls & (PKT_CLASS_CONTROL | PKT_CLASS_FLOOD)) &&
+	       q->bytes >= q->max_bytes / 2;
+}
+
 enum queue_push_result queue_push_cc(struct queue *q, struct pkt *p, const struct cong_params *cp,
 				     uint64_t now_ms)
 {
@@ -143,6 +154,10 @@ enum queue_push_result queue_push_cc(struct queue *q, struct pkt *p, const struc
 	if (r == QUEUE_PUSHED) {
 		r = q->count == 0 ? QUEUE_PUSHED_WAKE : QUEUE_PUSHED;
 		enqueue(q, p);
+		if (r == QUEUE_PUSHED && past_hold_mark(q, p, cp)) {
+			r = QUEUE_PUSHED_DEEP;
+			q->stats.holds++;
+		}
 	}
 	pthread_mutex_unlock(&q->lock);
 	return r;
