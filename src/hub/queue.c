@@ -134,14 +134,19 @@ static void enqueue(struct queue *q, struct pkt *p)
 }
 
 /*
- * Whether bulk unicast p, just queued, left q past its hold mark (queue.h);
- * caller holds the lock.  Bytes only: the drain rate is measured while the
- * queue stays backlogged, which a mark in delay would prevent.
+ * Whether bulk unicast p, just queued, left q past its hold mark (queue.h):
+ * CongestionMinQueue (at most half the byte bound), below which the queue is
+ * never congested, so back-pressure comes before early drops.  Caller holds
+ * the lock.
  */
 static bool past_hold_mark(const struct queue *q, const struct pkt *p, const struct cong_params *cp)
 {
-	return cp && cp->enabled && !(p->cls & (PKT_CLASS_CONTROL | PKT_CLASS_FLOOD)) &&
-	       q->bytes >= q->max_bytes / 2;
+	size_t mark;
+
+	if (!cp || !cp->enabled || (p->cls & (PKT_CLASS_CONTROL | PKT_CLASS_FLOOD)))
+		return false;
+	mark = cp->min_bytes < q->max_bytes / 2 ? cp->min_bytes : q->max_bytes / 2;
+	return q->bytes >= mark;
 }
 
 enum queue_push_result queue_push_cc(struct queue *q, struct pkt *p, const struct cong_params *cp,

@@ -14,7 +14,7 @@
  * the queue, under the queue's lock.
  *
  * Back-pressure before loss: a bulk unicast frame that leaves the queue past
- * its hold mark (half its byte bound) says so (QUEUE_PUSHED_DEEP), and a TCP
+ * its hold mark (CongestionMinQueue) says so (QUEUE_PUSHED_DEEP), and a TCP
  * source then pauses its reads for a moment, so its client's TCP connection
  * slows it down instead of the queue dropping whole GSO frames (tens of
  * segments of the TCP inside each) when it overflows.
