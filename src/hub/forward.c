@@ -223,7 +223,8 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 	    pi->flags & PKT_F_MULTICAST ? NULL : sw_lookup(h->macs, pi->dst, pi->vlan_id, now_ms);
 	/* the class is final before the first queue holds p: queues account by it */
 	p->src = src->id;
-	p->cls = (cf.control ? PKT_CLASS_CONTROL : 0) | (port ? 0 : PKT_CLASS_FLOOD);
+	p->cls = (cf.control ? PKT_CLASS_CONTROL : 0) | (port ? 0 : PKT_CLASS_FLOOD) |
+		 (cf.tcp && port ? PKT_CLASS_TCP : 0);
 	if (h->fw.nmonitors)
 		mirror(h, src, p, now_ms);
 	if (!port) {

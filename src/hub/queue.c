@@ -109,7 +109,9 @@ static enum queue_push_result admit(struct queue *q, struct pkt *p, const struct
 			q->stats.drops_full++;
 			return QUEUE_FULL;
 		}
-	if (cp && cp->enabled && !control &&
+	/* a TCP source is paused instead (past_hold_mark): the holds keep its queue short, so
+	 * the drain rate measured then is its supply, and early drops on it would feed back */
+	if (cp && cp->enabled && !control && !(p->cls & PKT_CLASS_TCP) &&
 	    cong_dest_early_drop(&q->cong, q->bytes, p->src, now_ms, cp)) {
 		q->stats.drops_throttled++;
 		return QUEUE_THROTTLED;
