@@ -12,12 +12,13 @@ PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev che
       dnsmasq curl    # tests/e2e/t_netsetup.sh, t_lan.sh: the DHCP/DNS server, fetching a page
       qemu-system-x86 xz-utils # tests/kmod; its setup.sh adds kernel headers
       squid dante-server apache2-utils # tests/e2e/t_proxy.sh runs the proxies in a namespace
-      clang-format clang-tidy cppcheck linux-source-6.1 perl) # scripts/lint.sh
+      clang-format clang-tidy cppcheck linux-source-6.1 perl # scripts/lint.sh
+      softether-vpnserver softether-vpnclient softether-vpncmd openvpn stress-ng) # bench/compare.sh
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
-# Services of the packages installed here (dnsmasq, squid, danted) must not run in the
+# Services of the packages installed here (dnsmasq, squid, danted, SoftEther, OpenVPN) must not run in the
 # root namespace: the tests start their own instances inside their namespaces.
 # policy-rc.d answers "forbidden" to invoke-rc.d and deb-systemd-invoke during
 # the install (an existing one is put back afterwards), and on a machine that
@@ -41,6 +42,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 			squid) systemctl disable --now squid.service || true ;;
 			dante-server) systemctl disable --now danted.service || true ;;
 			dnsmasq) systemctl disable --now dnsmasq.service || true ;;
+			# SoftEther would phone home (DDNS, NAT-T); bench/compare.sh runs them in namespaces
+			softether-vpnserver | softether-vpnclient | openvpn)
+				systemctl disable --now "$p" >/dev/null 2>&1 || true ;;
 			esac
 		done
 	fi

@@ -28,6 +28,7 @@
 #include "daemon.h"
 #include "dataphase.h"
 #include "hubmsg.h"
+#include "drops.h"
 #include "log.h"
 #include "policy.h"
 #include "proxy.h"
@@ -495,7 +496,8 @@ static int data_timeout(const struct dataphase *dp, const struct stream *st, uin
 	return every && ms > every ? every : ms;
 }
 
-static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, size_t errlen)
+static enum attempt data_loop(struct tunnel *t, struct stream *st, struct drops *dr, char *err,
+			      size_t errlen)
 {
 	struct rx_ctx rx = {.t = t};
 	uint64_t now = now_ms(), stop_at = 0;
@@ -548,10 +550,15 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, si
 		}
 		if (dataphase_keepalive_due(&dp, st, now))
 			stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
-		if (stream_flush(st) < 0) {
+		switch (stream_flush(st)) {
+		case -1:
 			snprintf(err, errlen, "connection lost: %s", st->err);
 			return ATTEMPT_RETRY;
+		case 1:
+			dr->tx_blocked++;
+			break;
 		}
+		drops_log(dr, t->vif, st->fd, t->rx_frames, t->tx_frames, now, false);
 		if (st->tx_bytes != tx_before)
 			dp.last_tx = now;
 		if (t->status)
@@ -588,6 +595,7 @@ static void report_login(struct tunnel *t, SSL *ssl, int fd)
 static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, size_t errlen)
 {
 	struct stream st;
+	struct drops dr;
 	enum attempt a;
 
 	if (stream_init(&st, ssl, fd) != 0) {
@@ -599,7 +607,9 @@ static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, s
 		 t->p->host, t->p->port, t->p->user, t->session_id, SSL_get_version(ssl),
 		 t->vif->name);
 	report_login(t, ssl, fd);
-	a = data_loop(t, &st, err, errlen);
+	drops_start(&dr, t->vif, now_ms());
+	a = data_loop(t, &st, &dr, err, errlen);
+	drops_log(&dr, t->vif, fd, t->rx_frames, t->tx_frames, now_ms(), true);
 	t->vif->ops->set_carrier(t->vif, false);
 	if (t->status)
 		status_session_end(t->status, st.rx_bytes, st.tx_bytes);

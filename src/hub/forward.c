@@ -73,6 +73,7 @@ static enum queue_push_result enqueue(struct hub *h, struct session *src, struct
 		queue_wake(&dst->queue);
 		break;
 	case QUEUE_PUSHED:
+	case QUEUE_PUSHED_DEEP:
 		break;
 	case QUEUE_FULL:
 		atomic_fetch_add_explicit(&h->stats.drops_full, 1, memory_order_relaxed);
@@ -222,7 +223,8 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 	    pi->flags & PKT_F_MULTICAST ? NULL : sw_lookup(h->macs, pi->dst, pi->vlan_id, now_ms);
 	/* the class is final before the first queue holds p: queues account by it */
 	p->src = src->id;
-	p->cls = (cf.control ? PKT_CLASS_CONTROL : 0) | (port ? 0 : PKT_CLASS_FLOOD);
+	p->cls = (cf.control ? PKT_CLASS_CONTROL : 0) | (port ? 0 : PKT_CLASS_FLOOD) |
+		 (cf.tcp && port ? PKT_CLASS_TCP : 0);
 	if (h->fw.nmonitors)
 		mirror(h, src, p, now_ms);
 	if (!port) {
@@ -237,6 +239,10 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 		return;
 	}
 	r = deliver(h, src, dst, p, pi, now_ms, acl_decided);
+	/* back-pressure (queue.h): TCP slows down when its source pauses; other traffic is not held
+	 */
+	if (r == QUEUE_PUSHED_DEEP && cf.tcp)
+		src->rx_hold = true;
 	note_outcome(src, p, &cf, queue_refused(r), r == QUEUE_THROTTLED);
 	if (lb)
 		hublog_batch_note(lb, dst, pi, p);

@@ -62,8 +62,9 @@ struct session {
 	struct queue queue;	    /* frames switched to this session */
 	struct cong_src csrc;	    /* its pacing as a source; its thread writes it */
 	struct storm storm;	    /* its flooded frames; under hub->lock */
-	struct list_node hub_link;  /* in hub->sessions, under hub->lock */
-	struct list_node all_link;  /* in srv->all, under srv->lock */
+	bool rx_hold; /* a destination it fed is past its hold mark (queue.h); its thread only */
+	struct list_node hub_link; /* in hub->sessions, under hub->lock */
+	struct list_node all_link; /* in srv->all, under srv->lock */
 
 	uint64_t started_ms; /* when accepted: bounds the whole handshake */
 	atomic_bool stop;    /* set by sess_stop, read by the thread */
@@ -72,6 +73,8 @@ struct session {
 	/* counters, written by the session thread only (sess_count), read by the admin console */
 	_Atomic uint64_t rx_frames, tx_frames, rx_frame_bytes, tx_frame_bytes;
 	_Atomic uint64_t drops_nomem; /* received frames lost to a failed allocation */
+	_Atomic uint64_t rx_holds;    /* its reads paused for a destination's hold mark */
+	_Atomic uint64_t tx_blocked;  /* TLS writes to it that met a full socket buffer */
 };
 
 /* One writer: a relaxed load and store, no locked read-modify-write per frame. */

@@ -32,6 +32,15 @@
 #define RX_BUDGET (512 * 1024)	/* bytes read before servicing the send side */
 #define TX_BUDGET (1024 * 1024) /* bytes sent before servicing the receive side */
 #define DRAIN_MAX 128		/* frames taken per queue-lock acquisition */
+/* back-pressure (queue.h): pauses of 1, 2, 4 ... 16 ms, each followed by a read of 64 KiB */
+#define RX_HOLD_MS 1
+#define RX_HOLD_MAX_MS 16
+#define RX_HOLD_BUDGET (64 * 1024)
+
+struct rx_hold {
+	uint64_t until; /* reads pause until then */
+	unsigned ms;	/* the last pause; 0 once a read met no destination past its mark */
+};
 
 struct rx_ctx {
 	struct session *s;
@@ -111,6 +120,8 @@ static int tx_step(struct session *s, struct stream *st)
 	while (st->tx_bytes - start < TX_BUDGET) {
 		int rc = stream_flush(st);
 
+		if (rc > 0)
+			sess_count(&s->tx_blocked, 1);
 		if (rc != 0)
 			return rc < 0 ? -1 : 0; /* blocked: POLLOUT will wake us */
 		if (!more)
@@ -141,12 +152,33 @@ static short rx_events(const struct stream *st, size_t allow)
 	return allow ? ev : (short)(ev & ~POLLIN);
 }
 
-/* poll_timeout, shortened to the end of the pacing period while reads wait for it. */
+/* Starts a pause if hub_forward asked for one; the read budget now (0 while paused). */
+static size_t hold_budget(struct session *s, struct rx_hold *h, uint64_t now)
+{
+	if (s->rx_hold) { /* set by hub_forward on this thread */
+		s->rx_hold = false;
+		h->ms = !h->ms			     ? RX_HOLD_MS
+			: h->ms < RX_HOLD_MAX_MS / 2 ? 2 * h->ms
+						     : RX_HOLD_MAX_MS;
+		h->until = now + h->ms;
+		sess_count(&s->rx_holds, 1);
+	}
+	if (now < h->until)
+		return 0;
+	return h->ms ? RX_HOLD_BUDGET : RX_BUDGET;
+}
+
+/*
+ * poll_timeout, shortened to the end of the pacing period or of a hold while
+ * reads wait for it.
+ */
 static int sleep_ms(const struct session *s, const struct dataphase *dp, const struct stream *st,
-		    uint64_t now, size_t allow)
+		    uint64_t now, size_t allow, uint64_t hold_until)
 {
 	int t = poll_timeout(s, dp, st, now);
-	int pace = allow ? t : cong_src_wait_ms(&s->csrc, now);
+	int pace = allow	      ? t
+		   : now < hold_until ? (int)(hold_until - now)
+				      : cong_src_wait_ms(&s->csrc, now);
 
 	return pace < t ? pace : t;
 }
@@ -156,6 +188,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 {
 	struct rx_ctx rx = {.s = s};
 	uint64_t now = hub_now_ms();
+	struct rx_hold hold = {0};
 	struct dataphase dp;
 	int busy = 0;
 	bool rx_more = false; /* the last read stopped at its budget: more may be buffered */
@@ -164,19 +197,24 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 
 	for (;;) {
 		/* a paced source (congestion.h) reads no more than its allowance per period */
-		size_t allow = cong_src_allowance(&s->csrc, now, &s->cong);
+		size_t allow, budget;
 		struct pollfd pfd[2] = {
-		    {.fd = s->fd, .events = rx_events(st, allow)},
+		    {.fd = s->fd},
 		    {.fd = s->queue.wake_fd, .events = POLLIN},
 		};
 		uint64_t tx_before = st->tx_bytes, rx_before = st->rx_bytes;
 		enum stream_status rs;
 
+		budget = hold_budget(s, &hold, now);
+		allow = budget ? cong_src_allowance(&s->csrc, now, &s->cong) : 0;
+		pfd[0].events = rx_events(st, allow);
 		/* acquire: pairs with the release store of stop in sess_stop */
 		if (atomic_load_explicit(&s->stop, memory_order_acquire))
 			return atomic_load_explicit(&s->stop_reason, memory_order_relaxed);
 		if (poll(pfd, 2,
-			 busy || (rx_more && allow) ? 0 : sleep_ms(s, &dp, st, now, allow)) < 0 &&
+			 busy || (rx_more && allow)
+			     ? 0
+			     : sleep_ms(s, &dp, st, now, allow, hold.until)) < 0 &&
 		    errno != EINTR) {
 			snprintf(why, whylen, "poll: %s", strerror(errno));
 			return PROTO_R_INTERNAL;
@@ -188,11 +226,13 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		rx.now_ms = now;
 		rs = STREAM_AGAIN;
 		if (allow) {
-			rs = stream_read(st, allow < RX_BUDGET ? allow : RX_BUDGET,
-					 dataphase_on_msg, &dp);
+			rs =
+			    stream_read(st, allow < budget ? allow : budget, dataphase_on_msg, &dp);
 			rx_more = rs == STREAM_MORE;
 		}
 		rx_flush(&rx);
+		if (allow && !s->rx_hold)
+			hold.ms = 0; /* that read met no destination past its mark */
 		cong_src_read(&s->csrc, st->rx_bytes - rx_before);
 		if (rs == STREAM_EOF || dp.got_bye) {
 			if (!dp.got_bye)

@@ -38,6 +38,9 @@ static const struct counter_desc hub_traffic[] = {
 /* Drop reasons (stats "drops" object). */
 static const struct counter_desc hub_drops[] = {
     {"queue_full", offsetof(struct hub_stats, drops_full)},
+    {"throttled", offsetof(struct hub_stats, drops_throttled)},
+    {"flood_quota", offsetof(struct hub_stats, drops_quota)},
+    {"storm", offsetof(struct hub_stats, drops_storm)},
     {"mac_limit", offsetof(struct hub_stats, drops_mac)},
     {"to_sender", offsetof(struct hub_stats, drops_local)},
     {"malformed", offsetof(struct hub_stats, drops_malformed)},
@@ -56,6 +59,7 @@ struct sess_view {
 	char peer[64];
 	uint64_t started_ms;
 	uint64_t rx_frames, tx_frames, rx_bytes, tx_bytes, drops_nomem;
+	uint64_t rx_holds, tx_blocked;
 	struct queue_stats qs;
 	uint32_t qframes;
 	size_t qbytes;
@@ -84,6 +88,8 @@ static void copy_session(struct session *s, struct sess_view *v)
 	v->rx_bytes = sess_counter(&s->rx_frame_bytes);
 	v->tx_bytes = sess_counter(&s->tx_frame_bytes);
 	v->drops_nomem = sess_counter(&s->drops_nomem);
+	v->rx_holds = sess_counter(&s->rx_holds);
+	v->tx_blocked = sess_counter(&s->tx_blocked);
 	v->nmacs = s->port.nmacs;
 	v->nips4 = s->fw.ips.n4;
 	v->nips6 = s->fw.ips.n6;
@@ -144,7 +150,16 @@ static void print_session(struct admin_out *o, const struct sess_view *v, const 
 		out_u64(o, "queue_hwm_bytes", v->qs.hwm_bytes);
 		out_obj_begin(o, "drops");
 		out_u64(o, "queue_full", v->qs.drops_full);
+		out_u64(o, "throttled", v->qs.drops_throttled);
+		out_u64(o, "flood_quota", v->qs.drops_quota);
+		out_u64(o, "evicted", v->qs.evicted);
 		out_u64(o, "no_memory", v->drops_nomem);
+		out_obj_end(o);
+		/* back-pressure (queue.h): no frame lost, but where the data path waited */
+		out_obj_begin(o, "backpressure");
+		out_u64(o, "holds_asked", v->qs.holds);
+		out_u64(o, "reads_paused", v->rx_holds);
+		out_u64(o, "tls_writes_blocked", v->tx_blocked);
 		out_obj_end(o);
 		print_fw_drops(o, v->fw_drops);
 	}
