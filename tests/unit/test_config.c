@@ -302,6 +302,9 @@ START_TEST(test_notes)
 	ck_assert(has_note(c, "user x has AuthType 2"));
 	ck_assert(has_note(c, "user y has only SoftEther's password hash"));
 	ck_assert(has_note(c, "user y is in group nogroup, which does not exist"));
+	/* a hub with no users refuses every login, and says so */
+	ck_assert(has_note(c, "hub B has no users: every login is refused"));
+	ck_assert(!has_note(c, "hub A has no users"));
 	ck_assert(!has_note(c, "readable by every user")); /* mode 0600 */
 	config_put(c);
 }
