@@ -43,5 +43,6 @@ if ! (cd "$src" && dpkg-buildpackage -b -us -uc "${buildflags[@]}") >"$out/build
 fi
 mv "$(dirname "$src")"/*-dbgsym_*.deb "$out/dbgsym/"
 mv "$(dirname "$src")"/*.deb "$out/debs/"
-[ "$(dirname "$src")" = "$out/src" ] || mv "$(dirname "$src")"/*.changes "$(dirname "$src")"/*.buildinfo "$out/src/"
+[ -z "$version" ] || mv "$(dirname "$src")/vpnhub_${version}"_*.changes \
+	"$(dirname "$src")/vpnhub_${version}"_*.buildinfo "$out/src/"
 ls "$out"/debs/*.deb
