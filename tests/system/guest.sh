@@ -17,6 +17,8 @@ fails=0
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; fails=$((fails + 1)); }
 note() { echo "# $*"; }
+# section TITLE: a transcript header with the guest's uptime (where TCG spends its time)
+section() { echo "# --- $* (t=$(cut -d' ' -f1 /proc/uptime) s)"; }
 # check DESCRIPTION COMMAND...: one result line
 check() {
 	local what=$1
@@ -59,9 +61,13 @@ note "kernel $(uname -r), $(systemctl --version | head -n 1)"
 check "systemd is PID 1" test "$(cat /proc/1/comm)" = systemd
 
 # --- install version N
+section "install version N"
 mkdir -p /tmp/debs && cp "$DATA"/debs-N/*.deb /tmp/debs/
 cursor /tmp/c0
-run dpkg -i /tmp/debs/vpnhub_*.deb /tmp/debs/vpnclient_*.deb /tmp/debs/vpnlan-dkms_*.deb
+run dpkg -i /tmp/debs/vpnhub_*.deb /tmp/debs/vpnclient_*.deb
+section "dpkg -i vpnlan-dkms: dkms builds vpnlan.ko in the guest"
+run dpkg -i /tmp/debs/vpnlan-dkms_*.deb
+section "installed"
 check "dpkg -i vpnhub vpnclient vpnlan-dkms (version N)" \
 	bash -c "dpkg-query -W -f='\${Status}\n' vpnhub vpnclient vpnlan-dkms | grep -vc 'install ok installed' | grep -qx 0"
 note "installed: $(dpkg-query -W -f='${Package} ${Version}, ' vpnhub vpnclient vpnlan-dkms)"
@@ -76,6 +82,7 @@ else
 fi
 
 # --- first run: the hub was started by the package, with no user
+section "first run: the hub was started by the package, with no user"
 state vpnhub.service
 check "vpnhub.service enabled by the package" test "$(systemctl is-enabled vpnhub)" = enabled
 check "vpnhub.service active/running after install (Type=notify: READY=1 received)" \
@@ -112,11 +119,13 @@ check "journal: the client says why (authentication failed)" in_journal vpnclien
 run systemctl reset-failed vpnclient@office
 
 # --- a user through the admin console (as root, over /run/vpnhub/admin.sock)
+section "a user through the admin console (as root, over /run/vpnhub/admin.sock)"
 run vpnhubctl -H DEFAULT user add alice
 run vpnhubctl -H DEFAULT user passwd alice alice-pw
 check "vpnhubctl saved alice to SoftHUB.cfg" grep -q "declare alice" /etc/vpnhub/SoftHUB.cfg
 
 # --- systemctl start vpnclient@office
+section "systemctl start vpnclient@office"
 cursor /tmp/c1
 run systemctl start vpnclient@office
 check "systemctl start vpnclient@office: active/running (READY=1)" wait_for 60 is_state vpnclient@office active/running
@@ -134,6 +143,7 @@ else
 fi
 
 # --- the peer: bob, in a namespace, refused until a reload adds him
+section "the peer: bob, in a namespace, refused until a reload adds him"
 ip netns add "$NS"
 ip link add sysT-h type veth peer name sysT-p
 ip link set sysT-p netns "$NS"
@@ -160,6 +170,7 @@ ip netns exec "$NS" timeout 60 /usr/sbin/vpnclient --foreground connect /root/bo
 check "before the reload: bob is refused (exit 3)" test "$rc" = 3
 
 # --- systemctl reload vpnhub applies a config change: bob added to the file
+section "systemctl reload vpnhub applies a config change: bob added to the file"
 bob_items=$(printf 'bob-pw\n' | vpnhub --hash-password)
 awk -v items="$bob_items" '
 	{ print }
@@ -185,11 +196,13 @@ check "after the reload: bob logs in (peer unit active/running)" wait_for 60 is_
 check "vpnclient@office was not disturbed by the reload" is_state vpnclient@office active/running
 
 # --- traffic across the hub
+section "traffic across the hub"
 check "ping vpn0 -> the peer's vpn0 across the hub" wait_for 60 ping -c 1 -W 2 10.77.0.2
 run ping -c 5 -i 0.3 -W 3 10.77.0.2
 check "5 pings, 0% loss" grep -q " 0% packet loss" /tmp/run.out
 
 # --- the watchdog restarts a hub that hangs (SIGSTOP)
+section "the watchdog restarts a hub that hangs (SIGSTOP)"
 pid_before=$(main_pid)
 restarts_before=$(prop vpnhub NRestarts)
 cursor /tmp/c3
@@ -198,8 +211,8 @@ note "vpnhub (pid $pid_before) stopped; WatchdogSec=$(prop vpnhub WatchdogUSec)"
 check "watchdog: a new hub process is active/running" \
 	wait_for 150 bash -c "[ \"\$(systemctl show -p MainPID --value vpnhub)\" != $pid_before ] && [ \"\$(systemctl show -p SubState --value vpnhub)\" = running ]"
 state vpnhub.service
-check "journal: systemd's watchdog timeout for vpnhub" \
-	wait_for 30 in_journal_since /tmp/c3 vpnhub "Watchdog timeout"
+check "journal: systemd killed the hung hub for its watchdog (Result 'watchdog')" \
+	wait_for 30 in_journal_since /tmp/c3 vpnhub "Failed with result 'watchdog'"
 journalctl -q -u vpnhub -o cat --after-cursor="$(cat /tmp/c3)" |
 	grep -i -e watchdog -e SIGABRT -e 'status=' -e 'Scheduled restart' | sed 's/^/#   /'
 
@@ -208,6 +221,7 @@ check "the old process is gone" bash -c "! kill -0 $pid_before"
 check "the clients reconnect and traffic passes again" wait_for 90 ping -c 1 -W 2 10.77.0.2
 
 # --- journalctl -u vpnhub
+section "journalctl -u vpnhub"
 n=$(journalctl -q -u vpnhub -o cat | wc -l)
 note "journalctl -u vpnhub: $n lines; the last ones:"
 journalctl -q -u vpnhub --no-pager -n 8 -o short-monotonic | sed 's/^/#   /'
@@ -215,6 +229,7 @@ check "journalctl -u vpnhub shows the hub's log (start, logins, reload)" bash -c
 	"journalctl -q -u vpnhub -o cat | grep -q 'ready:' && journalctl -q -u vpnhub -o cat | grep -q 'alice' && journalctl -q -u vpnhub -o cat | grep -q 'reloaded'"
 
 # --- systemd-analyze security
+section "systemd-analyze security"
 for u in vpnhub.service vpnclient@office.service; do
 	score=$(systemd-analyze security --no-pager "$u" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: //p')
 	note "security: $u: ${score:-no score}"
@@ -222,6 +237,7 @@ for u in vpnhub.service vpnclient@office.service; do
 done
 
 # --- upgrade N -> N+1: configuration and state kept, the hub restarted
+section "upgrade N -> N+1: configuration and state kept, the hub restarted"
 cfg_sum=$(sha256sum /etc/vpnhub/SoftHUB.cfg)
 cert_sum=$(cat /var/lib/vpnhub/*.crt 2>/dev/null | sha256sum)
 pid_before=$(main_pid)
@@ -244,6 +260,7 @@ check "upgrade: same fingerprint after the restart" in_journal_since /tmp/c4 vpn
 check "upgrade: the clients reconnect and traffic passes" wait_for 90 ping -c 1 -W 2 10.77.0.2
 
 # --- systemctl stop ends both cleanly
+section "systemctl stop ends both cleanly"
 run systemctl stop sysT-peer
 run systemctl stop vpnclient@office
 state vpnclient@office.service
@@ -256,9 +273,11 @@ state vpnhub.service
 check "systemctl stop vpnhub: inactive/dead, Result=success" \
 	test "$(prop vpnhub ActiveState)/$(prop vpnhub SubState)/$(prop vpnhub Result)" = inactive/dead/success
 check "journal: SIGTERM: shutting down" wait_for 30 in_journal_since /tmp/c5 vpnhub "SIGTERM: shutting down"
+journalctl -q -u vpnhub -o cat --after-cursor="$(cat /tmp/c5)" | sed 's/^/#   /' | head -n 12
 check "nothing listens on 5555 any more" bash -c "! ss -Hltn | grep -q ':5555 '"
 
 # --- purge: state goes, an admin-changed configuration stays
+section "purge: state goes, an admin-changed configuration stays"
 run dpkg --purge vpnhub
 check "purge: /var/lib/vpnhub and /var/log/vpnhub removed" bash -c "[ ! -e /var/lib/vpnhub ] && [ ! -e /var/log/vpnhub ]"
 check "purge: the admin-changed SoftHUB.cfg stays" test "$(sha256sum /etc/vpnhub/SoftHUB.cfg 2>/dev/null)" = "$cfg_sum"
@@ -269,4 +288,4 @@ run dpkg --purge vpnhub
 check "purge: an unchanged sample configuration is removed with /etc/vpnhub" test ! -e /etc/vpnhub
 
 ip netns del "$NS"
-note "guest checks: $fails failed"
+section "end: $fails checks failed"
