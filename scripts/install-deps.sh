@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian 12 packages needed to build, demo, test and benchmark.
 # systemd is there for systemd-analyze, -sysusers and -tmpfiles in
-# tests/e2e/t_install.sh: nothing starts a unit or needs systemd as init.
+# tests/e2e/t_install.sh: nothing starts a unit or needs systemd as init
+# (tests/system boots its own systemd in a qemu guest).
 # scripts/lint.sh takes checkpatch.pl from linux-source-6.1's tarball.
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev check clang libclang-rt-14-dev
@@ -13,7 +14,9 @@ PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev che
       qemu-system-x86 xz-utils # tests/kmod; its setup.sh adds kernel headers
       squid dante-server apache2-utils # tests/e2e/t_proxy.sh runs the proxies in a namespace
       clang-format clang-tidy cppcheck linux-source-6.1 perl # scripts/lint.sh
-      softether-vpnserver softether-vpnclient softether-vpncmd openvpn stress-ng) # bench/compare.sh
+      softether-vpnserver softether-vpnclient softether-vpncmd openvpn stress-ng # bench/compare.sh
+      dpkg-dev debhelper dh-dkms lintian # scripts/build-debs.sh, lintian in .ci/run
+      debootstrap e2fsprogs) # tests/system: the Debian 12 guest
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -6,7 +6,9 @@
 # tests/run three times: a Release build,
 # an ASan+UBSan build and a TSan build; then the libFuzzer targets, time-boxed
 # (FUZZ_SECONDS each, default 60); then tests/kmod/run (vpnlan.ko built per
-# Debian kernel ABI and tested under qemu).  Ends with "N passed, N failed".
+# Debian kernel ABI and tested under qemu); then tests/system (the .debs
+# installed and driven with systemctl in a Debian 12 qemu guest with systemd
+# as PID 1).  Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces, TAP devices)" >&2; exit 2; }
@@ -45,6 +47,11 @@ else
 fi
 echo "=== vpnlan.ko: module builds and qemu (TCG) guest tests"
 out=$(VPN_BUILD=build-test-release tests/kmod/run build-test-kmod 2>&1)
+echo "$out"
+total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
+total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))
+echo "=== Debian packages under a real systemd (tests/system, qemu TCG guest)"
+out=$(tests/system/run build-test-system 2>&1)
 echo "$out"
 total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
 total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))

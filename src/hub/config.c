@@ -614,8 +614,13 @@ static int parse_users(struct loader *ld, const struct cfg_folder *db, struct co
 {
 	const struct cfg_folder *list = cfg_find_folder(db, "UserList");
 
-	if (!list || list->nfolders == 0)
+	if (!list || list->nfolders == 0) {
+		note(ld->c, REPORT_BEHAVIOUR,
+		     "hub %s has no users: every login is refused until one is added; do: "
+		     "vpnhubctl -H %s user add NAME",
+		     h->name, h->name);
 		return 0;
+	}
 	if (list->nfolders > CONF_USERS_MAX)
 		return fail(ld, list, NULL, "more than %d users", CONF_USERS_MAX);
 	h->users = calloc(list->nfolders, sizeof(*h->users));

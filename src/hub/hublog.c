@@ -122,8 +122,10 @@ static void chown_tree(const char *dir, uid_t uid, gid_t gid, int depth)
 
 			snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
 			chown_tree(sub, uid, gid, depth - 1);
-		} else if (S_ISREG(sb.st_mode)) {
-			(void)fchownat(dirfd(d), de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW);
+		} else if (S_ISREG(sb.st_mode) &&
+			   fchownat(dirfd(d), de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0) {
+			log_warn("cannot hand log file %s/%s to uid %u", dir, de->d_name,
+				 (unsigned)uid);
 		}
 	}
 	closedir(d);

@@ -317,6 +317,9 @@ START_TEST(test_notes)
 	ck_assert(has_note(c, REPORT_SECURITY, "user y is in group nogroup, which does not exist"));
 	ck_assert(!has_note(c, REPORT_RANKS, "CascadeList")); /* empty: sets nothing */
 	ck_assert(!has_note(c, REPORT_RANKS, "NoEnum"));      /* applied: nothing enumerates */
+	/* a hub with no users refuses every login, and says so */
+	ck_assert(has_note(c, REPORT_BEHAVIOUR, "hub B has no users: every login is refused"));
+	ck_assert(!has_note(c, REPORT_RANKS, "hub A has no users"));
 	ck_assert(!has_note(c, REPORT_RANKS, "readable by every user")); /* mode 0600 */
 	/* every line that is not inert says what to do */
 	for (size_t i = 0; i < c->report.n; i++)
