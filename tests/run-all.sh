@@ -15,6 +15,11 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh || exit 1
 total_pass=0
 total_fail=0
+# The system test's guest root file system (debootstrap: mostly downloads and
+# unpacking, about 8 minutes when not cached) is built meanwhile.
+mkdir -p build-test-system
+tests/system/mkroot.sh build-test-system >build-test-system/mkroot.out 2>&1 &
+mkroot_pid=$!
 echo "=== lint"
 out=$(scripts/lint.sh build-test-lint 2>&1)
 echo "$out"
@@ -51,6 +56,7 @@ echo "$out"
 total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
 total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))
 echo "=== Debian packages under a real systemd (tests/system, qemu TCG guest)"
+wait "$mkroot_pid" || cat build-test-system/mkroot.out
 out=$(tests/system/run build-test-system 2>&1)
 echo "$out"
 total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
