@@ -5,7 +5,7 @@
 # tests/e2e/t_install.sh: nothing starts a unit or needs systemd as init.
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev check clang libclang-rt-14-dev
-      iproute2 iputils-ping arping iperf3 procps util-linux passwd python3
+      iproute2 iputils-ping arping iperf3 procps util-linux passwd python3 openssl
       systemd man-db groff-base busybox-static
       qemu-system-x86 xz-utils # tests/kmod; its setup.sh adds kernel headers
       squid dante-server apache2-utils) # tests/e2e/t_proxy.sh runs the proxies in a namespace

@@ -94,6 +94,14 @@ static int connect_profile(const char *path, const struct daemon_opts *o, int si
 	if (p.proxy_password_exposed)
 		warn_permissions(p.proxy_password_file);
 	t.ctx = tls_client_ctx(p.verify == VERIFY_CA ? p.ca_file : NULL, err, sizeof(err));
+	if (t.ctx && p.cert_file[0] &&
+	    tls_client_use_cert(t.ctx, p.cert_file, p.key_file,
+				p.key_passphrase[0] ? p.key_passphrase : NULL, err,
+				sizeof(err)) != 0) {
+		SSL_CTX_free(t.ctx);
+		t.ctx = NULL;
+	}
+	memset(p.key_passphrase, 0, sizeof(p.key_passphrase));
 	if (!t.ctx) {
 		log_warnx("%s", err);
 		return EXIT_USAGE;

@@ -19,11 +19,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cfg.h"
 #include "config_keys.h"
 #include "known.h"
+#include "wallclock.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/vpnhub"
 #define DEFAULT_ADMIN_SOCKET "/run/vpnhub/admin.sock"
@@ -35,21 +37,17 @@ struct loader {
 	size_t errlen;
 };
 
-__attribute__((format(printf, 2, 3))) static void note(struct hub_config *c, const char *fmt, ...)
+/* A start-up report line (report.h); "; do: ADVICE" ends every one that is not inert. */
+__attribute__((format(printf, 3, 4))) static void note(struct hub_config *c, enum report_rank rank,
+						       const char *fmt, ...)
 {
-	char buf[512];
+	char buf[600];
 	va_list ap;
 
-	if (c->nnotes == CONF_NOTES_MAX) {
-		c->notes_dropped++;
-		return;
-	}
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	c->notes[c->nnotes] = strdup(buf);
-	if (c->notes[c->nnotes])
-		c->nnotes++;
+	report_add(&c->report, rank, "%s", buf);
 }
 
 /* "file:line:col: what" for an item, or for a folder when it is NULL. */
@@ -384,6 +382,27 @@ static int parse_access_list(struct loader *ld, const struct cfg_folder *hubf, s
 	return 0;
 }
 
+/* The Option folder as written, each item marked applied when this release reads it. */
+static int keep_option_items(struct loader *ld, const struct cfg_folder *f, struct conf_hub *h)
+{
+	char path[128];
+
+	if (!f || f->nitems == 0)
+		return 0;
+	h->opt_items = calloc(f->nitems, sizeof(*h->opt_items));
+	if (!h->opt_items)
+		return fail(ld, f, NULL, "out of memory");
+	for (size_t i = 0; i < f->nitems; i++) {
+		struct conf_opt_item *o = &h->opt_items[h->nopt_items++];
+
+		snprintf(o->name, sizeof(o->name), "%s", f->items[i]->name);
+		report_value(f->items[i], o->value, sizeof(o->value));
+		snprintf(path, sizeof(path), "root/VirtualHUB/*/Option/%s", o->name);
+		o->applied = known_path(path, false);
+	}
+	return 0;
+}
+
 static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struct conf_hub *h)
 {
 	const struct cfg_folder *f = cfg_find_folder(hubf, "Option");
@@ -391,7 +410,8 @@ static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struc
 	char tpid[16];
 	bool ipv6_unicast;
 
-	if (get_uint(ld, f, CONFIG_KEY(OPTION, MaxSession), 0, 0, UINT32_MAX, &o->max_session) ||
+	if (keep_option_items(ld, f, h) ||
+	    get_uint(ld, f, CONFIG_KEY(OPTION, MaxSession), 0, 0, UINT32_MAX, &o->max_session) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, NoArpPolling), false, &o->no_arp_polling) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, NoIpTable), false, &o->no_ip_table) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, ManageOnlyPrivateIP), true,
@@ -526,26 +546,48 @@ static int parse_user(struct loader *ld, const struct conf_hub *h, const struct 
 	    get_text(ld, f, CONFIG_KEY(USER, GroupName), u->group, sizeof(u->group), true) ||
 	    get_text(ld, f, CONFIG_KEY(USER, RealName), u->realname, sizeof(u->realname), false) ||
 	    get_text(ld, f, CONFIG_KEY(USER, Note), u->note, sizeof(u->note), false) ||
-	    cfg_get_uint64(f, CONFIG_KEY(USER, ExpireTime), 0, &u->expire_ms, ld->err,
-			   ld->errlen) ||
+	    cfg_get_time(f, CONFIG_KEY(USER, ExpireTime), &u->expire_ms, ld->err, ld->errlen) ||
 	    parse_policy(ld, f, &u->has_policy, &u->policy))
 		return -1;
-	if (u->auth_type != 1)
-		note(ld->c,
-		     "hub %s: user %s has AuthType %u; only password users (1) can log in "
-		     "in this release",
-		     h->name, u->name, u->auth_type);
-	else if (!u->has_verifier && !u->has_se_hash)
-		note(ld->c, "hub %s: user %s has no password hash and cannot log in", h->name,
-		     u->name);
-	else if (!u->has_verifier)
-		note(ld->c,
+	if (certauth_user_load(&u->cert, f, u->auth_type, ld->err, ld->errlen) != 0)
+		return -1;
+	if (u->auth_type == 1 && !u->has_verifier && !u->has_se_hash)
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: user %s has no password hash and cannot log in; do: vpnhubctl user "
+		     "passwd %s",
+		     h->name, u->name, u->name);
+	else if (u->auth_type == 1 && !u->has_verifier)
+		note(ld->c, REPORT_SECURITY,
 		     "hub %s: user %s has only SoftEther's password hash, which is "
-		     "password-equivalent; set a new password to store a salted verifier",
+		     "password-equivalent; do: set a new password (vpnhubctl user passwd) to store "
+		     "a "
+		     "salted verifier",
 		     h->name, u->name);
+	else if (u->auth_type == 2 && !u->cert.cert)
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: certificate user %s has no AuthUserCert and cannot log in; do: "
+		     "vpnhubctl user set %s --cert @FILE",
+		     h->name, u->name, u->name);
+	else if (u->auth_type == 3 && !u->cert.cn[0] && !u->cert.serial_len)
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: certificate user %s matches no common name or serial: any "
+		     "certificate of a trusted CA logs in as %s (as in SoftEther); do: vpnhubctl "
+		     "user set %s --signed --cn NAME",
+		     h->name, u->name, u->name, u->name);
+	else if (u->auth_type == 0 || u->auth_type > 3)
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: user %s has AuthType %u (%s), which this release does not serve: "
+		     "the user cannot log in; do: give it a password or a certificate",
+		     h->name, u->name, u->auth_type,
+		     u->auth_type == 0	 ? "anonymous"
+		     : u->auth_type == 4 ? "RADIUS"
+		     : u->auth_type == 5 ? "NT domain"
+					 : "unknown");
 	if (u->group[0] && !config_find_group(h, u->group))
-		note(ld->c, "hub %s: user %s is in group %s, which does not exist", h->name,
-		     u->name, u->group);
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: user %s is in group %s, which does not exist, so the group's policy "
+		     "does not apply; do: create the group or change GroupName",
+		     h->name, u->name, u->group);
 	return 0;
 }
 
@@ -584,11 +626,13 @@ static int parse_users(struct loader *ld, const struct cfg_folder *db, struct co
 	return 0;
 }
 
+static int parse_message(struct loader *ld, const struct cfg_folder *f, struct conf_hub *h);
+static int parse_certs(struct loader *ld, const struct cfg_folder *f, const struct cfg_folder *db,
+		       struct conf_hub *h);
+
 static int parse_hub(struct loader *ld, const struct cfg_folder *f, struct conf_hub *h)
 {
 	const struct cfg_folder *db = cfg_find_folder(f, "SecurityAccountDatabase");
-	const char *msg;
-	size_t len;
 	bool has_secure;
 
 	if (!proto_name_ok(f->name))
@@ -603,14 +647,60 @@ static int parse_hub(struct loader *ld, const struct cfg_folder *f, struct conf_
 	    parse_groups(ld, db, h) || parse_users(ld, db, h))
 		return -1;
 	pick_decoy(h);
+	if (srcacl_load(db, &h->srcacl, &h->nsrcacl, ld->err, ld->errlen) != 0 ||
+	    parse_certs(ld, f, db, h) != 0)
+		return -1;
+	return parse_message(ld, f, h);
+}
+
+/* Message/MessageText: kept whatever it holds; sent only when it is fit for a terminal. */
+static int parse_message(struct loader *ld, const struct cfg_folder *f, struct conf_hub *h)
+{
+	const char *msg, *why;
+	size_t len;
+
 	if (cfg_get_string(cfg_find_folder(f, "Message"), CONFIG_KEY(MESSAGE, MessageText), NULL,
 			   &msg, &len, ld->err, ld->errlen) != 0)
 		return -1;
 	if (msg && len > CONF_MESSAGE_MAX)
 		return fail(ld, f, NULL, "Message/MessageText longer than %d bytes",
 			    CONF_MESSAGE_MAX);
-	if (msg && len > 0 && !(h->message = strndup(msg, len)))
+	if (!msg || len == 0)
+		return 0;
+	if (!(h->message = strndup(msg, len)))
 		return fail(ld, f, NULL, "out of memory");
+	why = strlen(h->message) == len ? proto_message_check(msg, len)
+					: "hub message holds a NUL byte";
+	h->message_ok = why == NULL;
+	if (why)
+		note(ld->c, REPORT_BEHAVIOUR,
+		     "hub %s: the hub message is not sent to clients: %s; do: fix "
+		     "Message/MessageText",
+		     h->name, why);
+	return 0;
+}
+
+/* Trusted CAs and revocations for certificate users; relative files start at the config's dir. */
+static int parse_certs(struct loader *ld, const struct cfg_folder *f, const struct cfg_folder *db,
+		       struct conf_hub *h)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(ld->c->path, '/');
+	time_t now = (time_t)(wallclock_ms() / 1000);
+	size_t stale;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - ld->c->path) : 1,
+		 slash ? ld->c->path : ".");
+	if (slash == ld->c->path)
+		snprintf(dir, sizeof(dir), "/");
+	if (certauth_load(&h->certs, db, cfg_find_folder(f, "Vpnhub"), dir, ld->err, ld->errlen))
+		return -1;
+	stale = certauth_stale_crls(&h->certs, now);
+	if (stale)
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: %zu CRL(s) of %s are past their next update: revocations since then "
+		     "are unknown; do: install the CA's current CRL",
+		     h->name, stale, h->certs.crl_file);
 	return 0;
 }
 
@@ -633,18 +723,21 @@ static int parse_hubs(struct loader *ld, const struct cfg_folder *root)
 
 struct unknown_ctx {
 	struct hub_config *c;
-	char skip[512];	  /* an unknown folder: its contents are not listed again */
-	char seen[65536]; /* "\npattern\n..." of what was reported */
-	size_t seen_len;
+	char skip[512]; /* a folder reported as a whole: its contents are not looked at */
 };
 
-/* One note per distinct generalised path, naming a folder once, not its contents. */
+/*
+ * Items this release does not read, ranked (report.c).  Inert ones are named
+ * by their generalised path, so each is reported once; the others by their
+ * own path and value, so each hub's setting is seen.
+ */
 static int report_unknown(void *vctx, const char *path, const struct cfg_folder *f,
 			  const struct cfg_item *it)
 {
 	struct unknown_ctx *u = vctx;
-	char pattern[512], line[516];
-	size_t plen;
+	char pattern[512], value[80] = "";
+	const char *advice;
+	int rank;
 
 	if (u->skip[0] && strncmp(path, u->skip, strlen(u->skip)) == 0 &&
 	    path[strlen(u->skip)] == '/')
@@ -655,18 +748,19 @@ static int report_unknown(void *vctx, const char *path, const struct cfg_folder 
 		return 0;
 	if (!it && f->nitems == 0 && f->nfolders == 0)
 		return 0; /* an empty folder sets nothing */
+	rank = report_classify(pattern, it, &advice);
+	if (rank < 0)
+		return 0; /* a folder looked at item by item */
 	if (!it)
 		snprintf(u->skip, sizeof(u->skip), "%s", path);
-	plen = strlen(pattern);
-	snprintf(line, sizeof(line), "\n%s\n", pattern);
-	if (memmem(u->seen, u->seen_len, line, plen + 2))
-		return 0; /* reported already */
-	if (u->seen_len + plen + 2 < sizeof(u->seen)) {
-		memcpy(u->seen + u->seen_len, line, plen + 2);
-		u->seen_len += plen + 1; /* the next entry shares this newline */
+	if (rank == REPORT_INERT) {
+		note(u->c, REPORT_INERT, "%s %s (%s)", it ? "item" : "folder", pattern, advice);
+		return 0;
 	}
-	note(u->c, "%s: %s %s is not implemented here; kept as it is", u->c->path,
-	     it ? "item" : "folder", pattern);
+	if (it)
+		report_value(it, value, sizeof(value));
+	note(u->c, (enum report_rank)rank, "%s%s%s is not applied here; do: %s", path,
+	     it ? " = " : " (folder)", value, advice);
 	return 0;
 }
 
@@ -675,8 +769,44 @@ static void check_permissions(struct hub_config *c)
 	struct stat sb;
 
 	if (stat(c->path, &sb) == 0 && (sb.st_mode & S_IROTH))
-		note(c, "%s is readable by every user and holds password hashes: chmod 640 %s",
+		note(c, REPORT_SECURITY,
+		     "%s is readable by every user and holds password hashes; do: chmod 640 %s",
 		     c->path, c->path);
+}
+
+/* A byte item copied out of the tree (the tree is freed after the load). */
+static int copy_bytes(struct loader *ld, const struct cfg_folder *f, const char *name,
+		      uint8_t **out, size_t *len)
+{
+	const uint8_t *p;
+
+	if (cfg_get_byte(f, name, &p, len, ld->err, ld->errlen) != 0)
+		return -1;
+	if (!p || *len == 0)
+		return 0;
+	*out = malloc(*len);
+	if (!*out)
+		return fail(ld, f, NULL, "out of memory");
+	memcpy(*out, p, *len);
+	return 0;
+}
+
+/* SoftEther's certificate and key: the hub's own unless Vpnhub/Certificate is set. */
+static int parse_server_cert(struct loader *ld, const struct cfg_folder *sc)
+{
+	struct hub_config *c = ld->c;
+
+	if (copy_bytes(ld, sc, CONFIG_KEY(SERVER, ServerCert), &c->se_cert, &c->se_cert_len) != 0 ||
+	    copy_bytes(ld, sc, CONFIG_KEY(SERVER, ServerKey), &c->se_key, &c->se_key_len) != 0)
+		return -1;
+	if (!c->se_cert != !c->se_key)
+		return fail(ld, sc, NULL, "ServerCert and ServerKey go together");
+	if (c->se_cert && c->cert_file[0])
+		note(c, REPORT_BEHAVIOUR,
+		     "ServerConfiguration/ServerCert (SoftEther's certificate) is not used: "
+		     "Vpnhub/Certificate is; do: tell every client the new fingerprint, or remove "
+		     "Vpnhub/Certificate and Key to keep SoftEther's");
+	return 0;
 }
 
 struct hub_config *config_from_tree(const struct cfg_folder *root, const char *path, char *err,
@@ -702,6 +832,10 @@ struct hub_config *config_from_tree(const struct cfg_folder *root, const char *p
 		return NULL;
 	}
 	c->has_admin_hash = has_admin;
+	if (parse_server_cert(&ld, cfg_find_folder(root, "ServerConfiguration")) != 0) {
+		config_put(c);
+		return NULL;
+	}
 	u = calloc(1, sizeof(*u));
 	if (u) {
 		u->c = c;
@@ -732,13 +866,19 @@ void config_put(struct hub_config *c)
 	if (atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	for (size_t i = 0; i < c->nhubs; i++) {
+		for (size_t k = 0; k < c->hubs[i].nusers; k++)
+			certauth_user_free(&c->hubs[i].users[k].cert);
+		certauth_free(&c->hubs[i].certs);
 		free(c->hubs[i].users);
 		free(c->hubs[i].groups);
 		free(c->hubs[i].access);
+		free(c->hubs[i].srcacl);
+		free(c->hubs[i].opt_items);
 		free(c->hubs[i].message);
 	}
-	for (size_t i = 0; i < c->nnotes; i++)
-		free(c->notes[i]);
+	report_free(&c->report);
+	free(c->se_cert);
+	free(c->se_key);
 	free(c->hubs);
 	free(c);
 }
@@ -775,6 +915,15 @@ const struct conf_group *config_find_group(const struct conf_hub *h, const char 
 		if (cfg_name_cmp(h->groups[i].name, name) == 0)
 			return &h->groups[i];
 	return NULL;
+}
+
+int conf_user_method(const struct conf_user *u)
+{
+	if (u->auth_type == 1 && (u->has_verifier || u->has_se_hash))
+		return PROTO_AUTH_PASSWORD;
+	if ((u->auth_type == 2 && u->cert.cert) || u->auth_type == 3)
+		return PROTO_AUTH_CERT;
+	return 0;
 }
 
 void config_user_policy(const struct conf_hub *h, const struct conf_user *u, struct policy *out)

@@ -17,10 +17,13 @@
 #include <stdint.h>
 
 #include "auth.h"
+#include "certauth.h"
 #include "congestion.h"
 #include "policy.h"
 #include "proto.h"
+#include "report.h"
 #include "sha0.h"
+#include "srcacl.h"
 
 #define CONF_DEFAULT_PATH "/etc/vpnhub/SoftHUB.cfg"
 #define CONF_LISTEN_MAX 16
@@ -30,7 +33,6 @@
 #define CONF_ACCESS_MAX 32768 /* SoftEther's MAX_ACCESSLISTS */
 #define CONF_MESSAGE_MAX 20000
 #define CONF_TEXT_MAX 256
-#define CONF_NOTES_MAX 512 /* start-up notes kept (the rest are counted) */
 
 struct conf_listen {
 	char host[256]; /* "" = every address, IPv6 and IPv4 */
@@ -42,15 +44,19 @@ struct conf_user {
 	char group[PROTO_NAME_MAX + 1]; /* "" = none */
 	char realname[CONF_TEXT_MAX];
 	char note[CONF_TEXT_MAX];
-	uint64_t expire_ms; /* ms since 1970; 0 = never */
-	uint32_t auth_type; /* SoftEther AuthType; 1 = password, the only one served */
+	uint64_t expire_ms; /* ms since 1970 (SoftEther's offset removed); 0 = never */
+	uint32_t auth_type; /* SoftEther AuthType: 1 password, 2 and 3 certificate */
 	bool has_verifier;  /* AuthVerifier*: salted, preferred when present */
 	struct auth_verifier verifier;
 	bool has_se_hash; /* AuthPassword: SoftEther's password-equivalent hash */
 	uint8_t se_hash[AUTH_SE_HASH_LEN];
 	bool has_policy;
 	struct policy policy;
+	struct certauth_user cert; /* AuthType 2 and 3 */
 };
+
+/* Whether a user can log in at all, and how (proto_auth_method), or 0. */
+int conf_user_method(const struct conf_user *u);
 
 struct conf_group {
 	char name[PROTO_NAME_MAX + 1];
@@ -102,6 +108,13 @@ struct conf_options {
 	uint16_t vlan_tpid;
 };
 
+/* An item of a hub's Option folder as written, for "hub show" (applied or stored only). */
+struct conf_opt_item {
+	char name[64];
+	char value[80];
+	bool applied;
+};
+
 struct conf_hub {
 	char name[PROTO_NAME_MAX + 1];
 	bool online;
@@ -109,7 +122,10 @@ struct conf_hub {
 	uint8_t admin_hash[SHA0_LEN];	/* HashedPassword: SHA-0(password) */
 	uint8_t admin_secure[SHA0_LEN]; /* SecurePassword */
 	struct conf_options opt;
-	char *message; /* Message/MessageText, or NULL */
+	struct conf_opt_item *opt_items; /* every item of Option, in file order */
+	size_t nopt_items;
+	char *message;	 /* Message/MessageText, or NULL */
+	bool message_ok; /* UTF-8 without control characters: sent to clients */
 	struct conf_log log;
 	struct conf_user *users; /* sorted as SoftEther sorts names */
 	size_t nusers;
@@ -117,6 +133,9 @@ struct conf_hub {
 	size_t ngroups;
 	struct conf_access *access; /* by ascending priority */
 	size_t naccess;
+	struct srcacl_entry *srcacl; /* IPAccessControlList, in matching order */
+	size_t nsrcacl;
+	struct certauth certs; /* CertList, CrlList, Vpnhub/TrustedCaFile and CrlFile */
 	uint32_t decoy_iterations, decoy_salt_len; /* shape of unknown users' challenges */
 };
 
@@ -151,9 +170,11 @@ struct hub_config {
 	bool log_to_stderr;	      /* server and security logs to stderr (journal), no files */
 	char admin_socket[108];	      /* AdminSocket: the console's Unix socket; "" = none */
 	uint16_t admin_port;	      /* AdminPort: loopback TCP console (telnet); 0 = none */
-	/* things worth telling the administrator once: unknown items, weak hashes */
-	char *notes[CONF_NOTES_MAX];
-	size_t nnotes, notes_dropped;
+	/* ServerConfiguration/ServerCert and ServerKey (DER), used without Certificate/Key */
+	uint8_t *se_cert, *se_key;
+	size_t se_cert_len, se_key_len;
+	/* the start-up report: what is not applied, ranked (report.h) */
+	struct report report;
 };
 
 /*

@@ -19,6 +19,10 @@
 #define CONFIG_PATH_ACCESS CONFIG_PATH_HUB "AccessList/*/"
 #define CONFIG_PATH_GROUP CONFIG_PATH_DB "GroupList/*/"
 #define CONFIG_PATH_USER CONFIG_PATH_DB "UserList/*/"
+#define CONFIG_PATH_HUBVPNHUB CONFIG_PATH_HUB "Vpnhub/"
+#define CONFIG_PATH_CERT CONFIG_PATH_DB "CertList/*/"
+#define CONFIG_PATH_CRL CONFIG_PATH_DB "CrlList/*/"
+#define CONFIG_PATH_SRCACL CONFIG_PATH_DB "IPAccessControlList/*/"
 
 /* X(FOLDER, Name) for each item */
 #define CONFIG_ITEMS(X)                                                                            \
@@ -26,6 +30,8 @@
 	X(LISTENER, Port)                                                                          \
 	X(LISTENER, Address)                                                                       \
 	X(SERVER, HashedPassword)                                                                  \
+	X(SERVER, ServerCert)                                                                      \
+	X(SERVER, ServerKey)                                                                       \
 	X(VPNHUB, Certificate)                                                                     \
 	X(VPNHUB, Key)                                                                             \
 	X(VPNHUB, StateDir)                                                                        \
@@ -70,6 +76,23 @@
 	X(OPTION, FilterBPDU)                                                                      \
 	X(OPTION, NoManageVlanId)                                                                  \
 	X(OPTION, VlanTypeId)                                                                      \
+	X(OPTION, NoEnum)                                                                          \
+	X(HUBVPNHUB, TrustedCaFile)                                                                \
+	X(HUBVPNHUB, CrlFile)                                                                      \
+	X(CERT, X509)                                                                              \
+	X(CRL, CommonName)                                                                         \
+	X(CRL, Organization)                                                                       \
+	X(CRL, Unit)                                                                               \
+	X(CRL, Country)                                                                            \
+	X(CRL, State)                                                                              \
+	X(CRL, Local)                                                                              \
+	X(CRL, Serial)                                                                             \
+	X(CRL, DigestMD5)                                                                          \
+	X(CRL, DigestSHA1)                                                                         \
+	X(SRCACL, Deny)                                                                            \
+	X(SRCACL, Priority)                                                                        \
+	X(SRCACL, IpAddress)                                                                       \
+	X(SRCACL, NetMask)                                                                         \
 	X(MESSAGE, MessageText)                                                                    \
 	X(LOGSETTING, SavePacketLog)                                                               \
 	X(LOGSETTING, SaveSecurityLog)                                                             \
@@ -122,7 +145,10 @@
 	X(USER, GroupName)                                                                         \
 	X(USER, RealName)                                                                          \
 	X(USER, Note)                                                                              \
-	X(USER, ExpireTime)
+	X(USER, ExpireTime)                                                                        \
+	X(USER, AuthUserCert)                                                                      \
+	X(USER, AuthCommonName)                                                                    \
+	X(USER, AuthSerial)
 
 #define CONFIG_KEY_DECLARE(folder, name) extern const char config_key_##folder##_##name[];
 CONFIG_ITEMS(CONFIG_KEY_DECLARE)

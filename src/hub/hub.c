@@ -16,6 +16,7 @@
 #include "log.h"
 #include "logger.h"
 #include "session.h"
+#include "wallclock.h"
 
 uint64_t hub_now_ms(void)
 {
@@ -115,10 +116,8 @@ struct hub_config *hub_config_get(struct hub_server *srv)
 int hub_user_admissible(const struct conf_hub *h, const struct conf_user *u)
 {
 	struct policy pol;
-	struct timespec now;
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	if (u->expire_ms && (uint64_t)now.tv_sec * 1000 >= u->expire_ms)
+	if (u->expire_ms && wallclock_ms() >= u->expire_ms)
 		return PROTO_R_EXPIRED;
 	config_user_policy(h, u, &pol);
 	if (!pol.v[POL_ACCESS])
@@ -130,14 +129,20 @@ int hub_user_admissible(const struct conf_hub *h, const struct conf_user *u)
 static int session_verdict(const struct conf_hub *ch, const struct session *s)
 {
 	const struct conf_user *u;
+	char why[256];
 
 	if (!ch)
 		return PROTO_R_UNKNOWN_HUB;
 	if (!ch->online)
 		return PROTO_R_HUB_OFFLINE;
+	if (!srcacl_admits(ch->srcacl, ch->nsrcacl, (const struct sockaddr *)&s->peer_addr))
+		return PROTO_R_SOURCE_DENIED;
 	u = config_find_user(ch, s->user);
-	if (!u || u->auth_type != 1 || (!u->has_verifier && !u->has_se_hash))
+	if (!u || conf_user_method(u) != (s->cert ? PROTO_AUTH_CERT : PROTO_AUTH_PASSWORD))
 		return PROTO_R_ACCOUNT_REMOVED;
+	if (s->cert && certauth_check(&ch->certs, &u->cert, u->auth_type, s->cert, s->chain,
+				      (time_t)(wallclock_ms() / 1000), why, sizeof(why)) != 0)
+		return PROTO_R_CERT_REFUSED;
 	return hub_user_admissible(ch, u);
 }
 

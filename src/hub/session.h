@@ -37,8 +37,11 @@ struct session {
 	struct hub *hub;
 	int fd;
 	SSL *ssl;
-	char peer[64]; /* "address:port" */
+	char peer[64];			   /* "address:port" */
+	struct sockaddr_storage peer_addr; /* for the hub's source-IP list (srcacl.h) */
 	char user[PROTO_NAME_MAX + 1];
+	X509 *cert; /* a certificate user's, judged again on reload (certauth.h); else NULL */
+	STACK_OF(X509) * chain;		/* the intermediates it sent with it */
 	char log_name[PKTLOG_NAME_MAX]; /* "SID-USER-7" for the packet log; set by hub_attach */
 	uint16_t log_name_len;
 	uint32_t caps;

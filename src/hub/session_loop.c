@@ -297,6 +297,8 @@ static void unlist(struct session *s)
 static void sess_free(struct session *s)
 {
 	SSL_free(s->ssl);
+	X509_free(s->cert);
+	sk_X509_pop_free(s->chain, X509_free);
 	close(s->fd);
 	queue_destroy(&s->queue);
 	free(s);
@@ -407,6 +409,7 @@ int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *pe
 		return -1;
 	}
 	format_peer(peer, s->peer, sizeof(s->peer));
+	s->peer_addr = *peer;
 	if (!register_session(srv, s)) {
 		sess_free(s);
 		return -1;

@@ -67,6 +67,9 @@ SSL_CTX *tls_server_ctx(const char *cert_file, const char *key_file, char *err, 
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_num_tickets(ctx, 0);
+	tls_server_request_client_cert(ctx);
+	if (!cert_file)
+		return ctx; /* the caller sets them (tls_server_use_der) */
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert_file) != 1) {
 		char what[512];
 
@@ -359,6 +362,10 @@ int tls_read_msg(SSL *ssl, uint8_t *buf, size_t cap, struct proto_msg *m, const 
 	if (rc < 0)
 		return -1;
 	len = (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16 | (uint32_t)buf[2] << 8 | buf[3];
+	if (len > cap - PROTO_HDR_LEN) { /* a hub message needs the caller's larger buffer */
+		*err = "message longer than this step takes";
+		return -1;
+	}
 	if (buf[4] == PROTO_FRAME) {
 		*err = "data frame before the handshake finished";
 		return -1;

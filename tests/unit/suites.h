@@ -29,5 +29,7 @@ Suite *admin_cmd_suite(void);
 Suite *ring_suite(void);
 Suite *ring_backend_suite(void);
 Suite *proxy_suite(void);
+Suite *srcacl_suite(void);
+Suite *certauth_suite(void);
 
 #endif

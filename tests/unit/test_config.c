@@ -50,41 +50,41 @@ static struct hub_config *load(const char *text, char *err, size_t errlen)
 	return config_load(path, err, errlen);
 }
 
-#define LISTENER                                                                           \
-	"declare ListenerList\n{\ndeclare Listener0\n{\nbool Enabled true\nuint Port 5555\n}\n"   \
+#define LISTENER                                                                                   \
+	"declare ListenerList\n{\ndeclare Listener0\n{\nbool Enabled true\nuint Port 5555\n}\n"    \
 	"declare Listener1\n{\nbool Enabled false\nuint Port 443\n}\n}\n"
 /* SHA-0("secret" || "ALICE"), as a stock SoftEther server stores it */
 #define ALICE_HASH "DngtrNt4kY1zAHmZ2oG8QIkG1FE="
-#define VERIFIER                                                                           \
-	"uint AuthVerifierIterations 1000\nbyte AuthVerifierSalt c2FsdHNhbHRzYWx0c2FsdA==\n"     \
-	"byte AuthVerifierStoredKey AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n"             \
+#define VERIFIER                                                                                   \
+	"uint AuthVerifierIterations 1000\nbyte AuthVerifierSalt c2FsdHNhbHRzYWx0c2FsdA==\n"       \
+	"byte AuthVerifierStoredKey AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n"                \
 	"byte AuthVerifierServerKey AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n"
 
 static const char full[] =
-	"declare root\n{\n" LISTENER
-	"declare Vpnhub\n{\nuint KeepAlive 3\nstring StateDir /tmp/x\nuint Timeout 9\n"
-	"uint QueueBytes 1048576\n}\n"
-	"declare VirtualHUB\n{\ndeclare LAB\n{\nbool Online true\n"
-	"declare Option\n{\nuint MaxSession 7\nstring VlanTypeId 0x88a8\nbool FilterIPv6 true\n}\n"
-	"declare LogSetting\n{\nbool SavePacketLog true\nuint PACKET_LOG_DHCP 1\n}\n"
-	"declare Message\n{\nstring MessageText Hello$20there\n}\n"
-	"declare AccessList\n{\n"
-	"declare 1\n{\nbool Active true\nbool Discard true\nuint Priority 200\n"
-	"string DestIpAddress 10.0.0.0\nstring DestSubnetMask 255.0.0.0\nuint Protocol 6\n"
-	"uint DestPortStart 445\nuint DestPortEnd 0\n}\n"
-	"declare 2\n{\nbool Active true\nuint Priority 100\nbool IsIPv6 true\n"
-	"string SrcIpAddress6 fd00::\nstring SrcSubnetMask6 ffff::\nbool CheckSrcMac true\n"
-	"string SrcMacAddress 00-AC-01-02-03-04\nstring SrcMacMask FF-FF-FF-00-00-00\n}\n}\n"
-	"declare SecurityAccountDatabase\n{\n"
-	"declare GroupList\n{\ndeclare staff\n{\nstring RealName Staff\n"
-	"declare Policy\n{\nbool Access true\nuint MaxMac 5\nuint TimeOut 30\n}\n}\n}\n"
-	"declare UserList\n{\n"
-	"declare alice\n{\nuint AuthType 1\nbyte AuthPassword " ALICE_HASH "\n"
-	"string GroupName staff\nstring RealName Alice$20Example\n}\n"
-	"declare Bob\n{\nuint AuthType 1\n" VERIFIER
-	"declare Policy\n{\nbool Access true\nbool CheckMac true\n}\n}\n"
-	"declare carol\n{\nuint AuthType 1\n" VERIFIER "}\n}\n}\n}\n"
-	"declare OTHER\n{\n}\n}\n}\n";
+    "declare root\n{\n" LISTENER
+    "declare Vpnhub\n{\nuint KeepAlive 3\nstring StateDir /tmp/x\nuint Timeout 9\n"
+    "uint QueueBytes 1048576\n}\n"
+    "declare VirtualHUB\n{\ndeclare LAB\n{\nbool Online true\n"
+    "declare Option\n{\nuint MaxSession 7\nstring VlanTypeId 0x88a8\nbool FilterIPv6 true\n}\n"
+    "declare LogSetting\n{\nbool SavePacketLog true\nuint PACKET_LOG_DHCP 1\n}\n"
+    "declare Message\n{\nstring MessageText Hello$20there\n}\n"
+    "declare AccessList\n{\n"
+    "declare 1\n{\nbool Active true\nbool Discard true\nuint Priority 200\n"
+    "string DestIpAddress 10.0.0.0\nstring DestSubnetMask 255.0.0.0\nuint Protocol 6\n"
+    "uint DestPortStart 445\nuint DestPortEnd 0\n}\n"
+    "declare 2\n{\nbool Active true\nuint Priority 100\nbool IsIPv6 true\n"
+    "string SrcIpAddress6 fd00::\nstring SrcSubnetMask6 ffff::\nbool CheckSrcMac true\n"
+    "string SrcMacAddress 00-AC-01-02-03-04\nstring SrcMacMask FF-FF-FF-00-00-00\n}\n}\n"
+    "declare SecurityAccountDatabase\n{\n"
+    "declare GroupList\n{\ndeclare staff\n{\nstring RealName Staff\n"
+    "declare Policy\n{\nbool Access true\nuint MaxMac 5\nuint TimeOut 30\n}\n}\n}\n"
+    "declare UserList\n{\n"
+    "declare alice\n{\nuint AuthType 1\nbyte AuthPassword " ALICE_HASH "\n"
+    "string GroupName staff\nstring RealName Alice$20Example\n}\n"
+    "declare Bob\n{\nuint AuthType 1\n" VERIFIER
+    "declare Policy\n{\nbool Access true\nbool CheckMac true\n}\n}\n"
+    "declare carol\n{\nuint AuthType 1\n" VERIFIER "}\n}\n}\n}\n"
+    "declare OTHER\n{\n}\n}\n}\n";
 
 START_TEST(test_full_file)
 {
@@ -233,8 +233,8 @@ START_TEST(test_errors)
 	refuse("declare root\n{\n" LISTENER "declare Vpnhub\n{\nuint KeepAlive 10\n"
 	       "uint Timeout 15\n}\n" HUB_MIN "}\n",
 	       16, "at least twice KeepAlive");
-	refuse("declare root\n{\n" LISTENER HUB_MIN "declare Vpnhub\n{\nstring Key /k\n}\n}\n",
-	       23, "Certificate and Key go together");
+	refuse("declare root\n{\n" LISTENER HUB_MIN "declare Vpnhub\n{\nstring Key /k\n}\n}\n", 23,
+	       "Certificate and Key go together");
 	refuse("declare root\n{\n" LISTENER "declare VirtualHUB\n{\ndeclare H\n{\n"
 	       "declare SecurityAccountDatabase\n{\ndeclare UserList\n{\ndeclare u\n{\n"
 	       "byte AuthPassword AAAA\n}\n}\n}\n}\n}\n}\n",
@@ -243,9 +243,10 @@ START_TEST(test_errors)
 	       "declare SecurityAccountDatabase\n{\ndeclare UserList\n{\ndeclare u\n{\n"
 	       "uint AuthVerifierIterations 1000\n}\n}\n}\n}\n}\n}\n",
 	       24, "incomplete AuthVerifier");
-	refuse("declare root\n{\n" LISTENER "declare VirtualHUB\n{\ndeclare H\n{\n"
-	       "declare AccessList\n{\ndeclare 1\n{\nstring SrcIpAddress 300.1.1.1\n}\n}\n}\n}\n}\n",
-	       24, "is not an IPv4 address");
+	refuse(
+	    "declare root\n{\n" LISTENER "declare VirtualHUB\n{\ndeclare H\n{\n"
+	    "declare AccessList\n{\ndeclare 1\n{\nstring SrcIpAddress 300.1.1.1\n}\n}\n}\n}\n}\n",
+	    24, "is not an IPv4 address");
 	refuse("declare root\n{\n" LISTENER "declare VirtualHUB\n{\ndeclare H\n{\n"
 	       "declare Option\n{\nstring VlanTypeId 0xzz\n}\n}\n}\n}\n",
 	       22, "VlanTypeId");
@@ -260,49 +261,68 @@ START_TEST(test_errors)
 }
 END_TEST
 
-static bool has_note(const struct hub_config *c, const char *what)
-{
-	for (size_t i = 0; i < c->nnotes; i++)
-		if (strstr(c->notes[i], what))
-			return true;
-	return false;
-}
-
-static size_t count_notes(const struct hub_config *c, const char *what)
+/* Whether a report line of that rank (or any rank: REPORT_RANKS) holds what. */
+static size_t count_notes(const struct hub_config *c, enum report_rank rank, const char *what)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < c->nnotes; i++)
-		n += strstr(c->notes[i], what) != NULL;
+	for (size_t i = 0; i < c->report.n; i++)
+		n += (rank == REPORT_RANKS || c->report.lines[i].rank == rank) &&
+		     strstr(c->report.lines[i].text, what) != NULL;
 	return n;
+}
+
+static bool has_note(const struct hub_config *c, enum report_rank rank, const char *what)
+{
+	return count_notes(c, rank, what) > 0;
 }
 
 START_TEST(test_notes)
 {
 	char err[1024];
 	struct hub_config *c = load(
-		"declare root\n{\nuint ConfigRevision 3\n" LISTENER
-		"declare VirtualHUB\n{\ndeclare A\n{\nuint RadiusServerPort 1812\n"
-		"declare SecureNAT\n{\nbool Disabled true\n}\n"
-		"declare SecurityAccountDatabase\n{\ndeclare UserList\n{\n"
-		"declare x\n{\nuint AuthType 2\n}\n"
-		"declare y\n{\nuint AuthType 1\nbyte AuthPassword " ALICE_HASH "\n"
-		"string GroupName nogroup\n}\n}\n}\n}\n"
-		"declare B\n{\nuint RadiusServerPort 1812\ndeclare CascadeList\n{\n}\n}\n}\n}\n",
-		err, sizeof(err));
+	    "declare root\n{\nuint ConfigRevision 3\n" LISTENER
+	    "declare VirtualHUB\n{\ndeclare A\n{\nuint RadiusServerPort 1812\n"
+	    "declare SecureNAT\n{\nbool Disabled true\n}\n"
+	    "declare Option\n{\nuint AdjustTcpMssValue 0\nbool NoEnum true\n}\n"
+	    "declare AdminOption\n{\nuint max_users 0\nuint no_change_users 1\n}\n"
+	    "declare SecurityAccountDatabase\n{\ndeclare UserList\n{\n"
+	    "declare x\n{\nuint AuthType 2\n}\n"
+	    "declare z\n{\nuint AuthType 4\n}\n"
+	    "declare y\n{\nuint AuthType 1\nbyte AuthPassword " ALICE_HASH "\n"
+	    "string GroupName nogroup\n}\n}\n}\n}\n"
+	    "declare B\n{\nuint RadiusServerPort 1812\ndeclare CascadeList\n{\n}\n"
+	    "declare SecureNAT\n{\nbool Disabled false\n}\n"
+	    "declare Option\n{\nuint AdjustTcpMssValue 1300\nuint FutureOption 7\n}\n}\n}\n}\n",
+	    err, sizeof(err));
 
 	ck_assert_msg(c != NULL, "%s", err);
-	ck_assert(has_note(c, "item root/ConfigRevision is not implemented"));
-	/* two hubs, one line */
-	ck_assert_uint_eq(count_notes(c, "root/VirtualHUB/*/RadiusServerPort"), 1);
-	/* an unknown folder once, not each item inside it */
-	ck_assert(has_note(c, "folder root/VirtualHUB/*/SecureNAT is not implemented"));
-	ck_assert(!has_note(c, "SecureNAT/Disabled"));
-	ck_assert(!has_note(c, "CascadeList")); /* empty: sets nothing */
-	ck_assert(has_note(c, "user x has AuthType 2"));
-	ck_assert(has_note(c, "user y has only SoftEther's password hash"));
-	ck_assert(has_note(c, "user y is in group nogroup, which does not exist"));
-	ck_assert(!has_note(c, "readable by every user")); /* mode 0600 */
+	ck_assert(has_note(c, REPORT_INERT, "item root/ConfigRevision"));
+	/* two hubs, one inert line */
+	ck_assert_uint_eq(count_notes(c, REPORT_RANKS, "root/VirtualHUB/*/RadiusServerPort"), 1);
+	/* by value: SoftEther's default is inert, another value is not */
+	ck_assert(has_note(c, REPORT_INERT, "item root/VirtualHUB/*/Option/AdjustTcpMssValue"));
+	ck_assert(has_note(c, REPORT_BEHAVIOUR,
+			   "root/VirtualHUB/B/Option/AdjustTcpMssValue = 1300 is not applied"));
+	ck_assert(has_note(c, REPORT_INERT, "SecureNAT/Disabled"));
+	ck_assert(has_note(c, REPORT_BEHAVIOUR, "root/VirtualHUB/B/SecureNAT/Disabled = false"));
+	/* an item no rule knows is never called inert */
+	ck_assert(has_note(c, REPORT_BEHAVIOUR, "root/VirtualHUB/B/Option/FutureOption = 7"));
+	/* security: delegated-admin limits set, unusable users, weak hashes, missing groups */
+	ck_assert(has_note(c, REPORT_SECURITY, "AdminOption/no_change_users = 1"));
+	ck_assert(has_note(c, REPORT_INERT, "AdminOption/max_users"));
+	ck_assert(has_note(c, REPORT_SECURITY, "user x has no AuthUserCert"));
+	ck_assert(has_note(c, REPORT_SECURITY, "user z has AuthType 4 (RADIUS)"));
+	ck_assert(has_note(c, REPORT_SECURITY, "user y has only SoftEther's password hash"));
+	ck_assert(has_note(c, REPORT_SECURITY, "user y is in group nogroup, which does not exist"));
+	ck_assert(!has_note(c, REPORT_RANKS, "CascadeList")); /* empty: sets nothing */
+	ck_assert(!has_note(c, REPORT_RANKS, "NoEnum"));      /* applied: nothing enumerates */
+	ck_assert(!has_note(c, REPORT_RANKS, "readable by every user")); /* mode 0600 */
+	/* every line that is not inert says what to do */
+	for (size_t i = 0; i < c->report.n; i++)
+		if (c->report.lines[i].rank != REPORT_INERT)
+			ck_assert_msg(strstr(c->report.lines[i].text, "; do: "), "%s",
+				      c->report.lines[i].text);
 	config_put(c);
 }
 END_TEST
@@ -346,8 +366,8 @@ START_TEST(test_known_paths)
 	ck_assert(known_path("root/virtualhub/*/option/maxsession", false));
 	ck_assert(!known_path("root/VirtualHUB/*/SecureNAT", true));
 	ck_assert(!known_path("root/VirtualHUB/*/Option/DisableUdpAcceleration", false));
-	ck_assert(!known_path("root/VirtualHUB/*/SecurityAccountDatabase/UserList/*/Policy/X",
-			      false));
+	ck_assert(
+	    !known_path("root/VirtualHUB/*/SecurityAccountDatabase/UserList/*/Policy/X", false));
 }
 END_TEST
 

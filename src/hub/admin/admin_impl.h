@@ -32,6 +32,8 @@ int cmd_user_show(struct admin_call *c);
 int cmd_group_list(struct admin_call *c);
 int cmd_policy_show(struct admin_call *c);
 int cmd_access_list(struct admin_call *c);
+int cmd_hub_show(struct admin_call *c);
+int cmd_ac_list(struct admin_call *c);
 int cmd_log_show(struct admin_call *c);
 int cmd_stats(struct admin_call *c);
 int cmd_listener_list(struct admin_call *c);
@@ -52,6 +54,8 @@ int edit_group_set(struct admin_call *c, struct cfg_folder *root, char *done, si
 int edit_policy_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_policy_clear(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_access_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_ac_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_ac_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_access_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_access_enable(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_access_disable(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);

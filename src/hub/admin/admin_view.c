@@ -538,6 +538,38 @@ static void format_time(uint64_t ms, char *buf, size_t cap)
 	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* How the user logs in: password (and how it is stored) or certificate (and what must match). */
+static void print_auth(struct admin_out *o, const struct conf_user *u)
+{
+	char text[512], serial[2 * CERTAUTH_SERIAL_MAX + 1] = "";
+
+	switch (u->auth_type) {
+	case 1:
+		out_str(o, "auth",
+			u->has_verifier	 ? "verifier"
+			: u->has_se_hash ? "softether-hash"
+					 : "none");
+		return;
+	case 2:
+		out_str(o, "auth",
+			u->cert.cert ? "certificate (AuthType 2)"
+				     : "certificate (AuthType 2), none registered");
+		return;
+	case 3:
+		for (size_t i = 0; i < u->cert.serial_len; i++)
+			snprintf(serial + 2 * i, 3, "%02X", u->cert.serial[i]);
+		snprintf(text, sizeof(text),
+			 "signed by a trusted CA (AuthType 3), common name %s, serial %s",
+			 u->cert.cn[0] ? u->cert.cn : "any", serial[0] ? serial : "any");
+		out_str(o, "auth", text);
+		return;
+	default:
+		snprintf(text, sizeof(text), "other (AuthType %u): cannot log in here",
+			 u->auth_type);
+		out_str(o, "auth", text);
+	}
+}
+
 static void print_user(struct admin_out *o, const struct conf_hub *ch, const struct conf_user *u,
 		       bool detail)
 {
@@ -549,11 +581,7 @@ static void print_user(struct admin_out *o, const struct conf_hub *ch, const str
 	out_str(o, "group", u->group);
 	out_str(o, "realname", u->realname);
 	out_str(o, "expire", expire);
-	out_str(o, "auth",
-		u->auth_type != 1 ? "other"
-		: u->has_verifier ? "verifier"
-		: u->has_se_hash  ? "softether-hash"
-				  : "none");
+	print_auth(o, u);
 	if (detail) {
 		out_str(o, "note", u->note);
 		out_bool(o, "own_policy", u->has_policy);
@@ -684,6 +712,18 @@ static void format_ip(const struct conf_access *a, const uint8_t *ip, const uint
 	snprintf(buf, cap, "%s/%s", addr, m);
 }
 
+/* "any" or "02-00-5e-00-00-99/ff-ff-ff-ff-ff-ff" */
+static void format_mac(bool check, const uint8_t *mac, const uint8_t *mask, char *buf, size_t cap)
+{
+	if (!check) {
+		snprintf(buf, cap, "any");
+		return;
+	}
+	snprintf(buf, cap, "%02x-%02x-%02x-%02x-%02x-%02x/%02x-%02x-%02x-%02x-%02x-%02x", mac[0],
+		 mac[1], mac[2], mac[3], mac[4], mac[5], mask[0], mask[1], mask[2], mask[3],
+		 mask[4], mask[5]);
+}
+
 static void print_access(struct admin_out *o, const struct conf_access *a, uint64_t discards)
 {
 	char src[100], dst[100];
@@ -704,6 +744,14 @@ static void print_access(struct admin_out *o, const struct conf_access *a, uint6
 	out_u64(o, "dst_port_hi", a->dst_port[1]);
 	out_str(o, "src_user", a->src_user);
 	out_str(o, "dst_user", a->dst_user);
+	format_mac(a->check_src_mac, a->src_mac, a->src_mac_mask, src, sizeof(src));
+	format_mac(a->check_dst_mac, a->dst_mac, a->dst_mac_mask, dst, sizeof(dst));
+	out_str(o, "src_mac", src);
+	out_str(o, "dst_mac", dst);
+	out_str(o, "tcp_state",
+		!a->check_tcp_state ? "any"
+		: a->established    ? "established"
+				    : "unestablished");
 	out_str(o, "note", a->note);
 	out_u64(o, "discards", discards); /* frames this entry discarded */
 	out_obj_end(o);
@@ -791,6 +839,98 @@ int cmd_listener_list(struct admin_call *c)
 		out_obj_end(c->out);
 	}
 	out_list_end(c->out);
+	config_put(cfg);
+	return 0;
+}
+
+/* Every option of the hub as written, with its effect here; the other hub settings. */
+int cmd_hub_show(struct admin_call *c)
+{
+	struct hub_config *cfg;
+	const struct conf_hub *ch = selected_conf_hub(c, &cfg);
+	const char *nl;
+
+	if (!ch) {
+		config_put(cfg);
+		return -1;
+	}
+	out_obj_begin(c->out, NULL);
+	out_str(c->out, "name", ch->name);
+	out_bool(c->out, "online", ch->online);
+	out_u64(c->out, "max_session_effective",
+		ch->opt.max_session && ch->opt.max_session < cfg->hub_max_sessions
+		    ? ch->opt.max_session
+		    : cfg->hub_max_sessions);
+	nl = ch->message ? strpbrk(ch->message, "\r\n") : NULL;
+	if (ch->message) {
+		char first[200];
+
+		snprintf(
+		    first, sizeof(first), "%.*s%s",
+		    (int)(nl ? (size_t)(nl - ch->message) < 120 ? nl - ch->message : 120 : 120),
+		    ch->message, nl || strlen(ch->message) > 120 ? " ..." : "");
+		out_str(c->out, "message", first);
+		out_str(c->out, "message_effect",
+			ch->message_ok ? "applied (sent at login)"
+				       : "stored only (not UTF-8 or holds control characters)");
+	}
+	out_u64(c->out, "source_ip_rules", ch->nsrcacl);
+	out_u64(c->out, "access_rules", ch->naccess);
+	out_u64(c->out, "trusted_cas", ch->certs.ntrusted);
+	out_u64(c->out, "crl_list_entries", ch->certs.ncrl_entries);
+	out_str(c->out, "crl_file", ch->certs.crl_file[0] ? ch->certs.crl_file : "none");
+	out_str(c->out, "trusted_ca_file", ch->certs.ca_file[0] ? ch->certs.ca_file : "none");
+	out_obj_end(c->out);
+	out_printf(c->out, "%-40s %-24s %s\n", "Option", "value", "effect");
+	out_list_begin(c->out, "options");
+	for (size_t i = 0; i < ch->nopt_items; i++) {
+		const struct conf_opt_item *o = &ch->opt_items[i];
+
+		if (c->out->json) {
+			out_obj_begin(c->out, NULL);
+			out_str(c->out, "name", o->name);
+			out_str(c->out, "value", o->value);
+			out_str(c->out, "effect", o->applied ? "applied" : "stored only");
+			out_obj_end(c->out);
+		} else
+			out_printf(c->out, "%-40s %-24s %s\n", o->name, o->value,
+				   o->applied ? "applied" : "stored only");
+	}
+	out_list_end(c->out);
+	config_put(cfg);
+	return 0;
+}
+
+/* The source-IP list in matching order. */
+int cmd_ac_list(struct admin_call *c)
+{
+	struct hub_config *cfg;
+	const struct conf_hub *ch = selected_conf_hub(c, &cfg);
+	char addr[100];
+
+	if (!ch) {
+		config_put(cfg);
+		return -1;
+	}
+	out_printf(c->out, "%4s %8s %-6s %s\n", "Acl", "priority", "action", "address");
+	out_list_begin(c->out, NULL);
+	for (size_t i = 0; i < ch->nsrcacl; i++) {
+		const struct srcacl_entry *e = &ch->srcacl[i];
+
+		srcacl_format(e, addr, sizeof(addr));
+		if (c->out->json) {
+			out_obj_begin(c->out, NULL);
+			out_u64(c->out, "acl", e->number);
+			out_u64(c->out, "priority", e->priority);
+			out_str(c->out, "action", e->deny ? "deny" : "allow");
+			out_str(c->out, "address", addr);
+			out_obj_end(c->out);
+		} else
+			out_printf(c->out, "%4u %8u %-6s %s\n", e->number, e->priority,
+				   e->deny ? "deny" : "allow", addr);
+	}
+	out_list_end(c->out);
+	out_printf(c->out, "no match: allow\n");
 	config_put(cfg);
 	return 0;
 }
