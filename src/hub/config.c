@@ -206,6 +206,10 @@ static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MaxSessions), 4096, 1, 100000, &c->max_sessions) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, HubMaxSessions), 1024, 1, 100000,
 		     &c->hub_max_sessions) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MaxPendingHandshakes), 1000, 1, 100000,
+		     &c->max_pending) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MaxPendingPerSource), 64, 1, 100000,
+		     &c->max_pending_per_src) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, QueueFrames), 2048, 16, 65536, &c->queue_frames) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, QueueBytes), 4u << 20, 256u << 10, 256u << 20,
 		     &c->queue_bytes) ||
@@ -414,6 +418,8 @@ static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struc
 	    get_uint(ld, f, CONFIG_KEY(OPTION, MaxSession), 0, 0, UINT32_MAX, &o->max_session) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, NoArpPolling), false, &o->no_arp_polling) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, NoIpTable), false, &o->no_ip_table) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, SoftEtherPolicyDefaults), false,
+		     &o->softether_policy_defaults) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, ManageOnlyPrivateIP), true,
 		     &o->manage_only_private_ip) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, ManageOnlyLocalUnicastIPv6), true, &ipv6_unicast) ||
@@ -932,6 +938,8 @@ void config_user_policy(const struct conf_hub *h, const struct conf_user *u, str
 
 	policy_resolve(u->has_policy ? &u->policy : NULL, g && g->has_policy ? &g->policy : NULL,
 		       out);
+	if (!u->has_policy && !(g && g->has_policy) && !h->opt.softether_policy_defaults)
+		policy_secure_defaults(out);
 }
 
 static int write_all(int fd, const char *buf, size_t len)

@@ -39,6 +39,8 @@
 	X(VPNHUB, Timeout)                                                                         \
 	X(VPNHUB, MaxSessions)                                                                     \
 	X(VPNHUB, HubMaxSessions)                                                                  \
+	X(VPNHUB, MaxPendingHandshakes)                                                            \
+	X(VPNHUB, MaxPendingPerSource)                                                             \
 	X(VPNHUB, QueueFrames)                                                                     \
 	X(VPNHUB, QueueBytes)                                                                      \
 	X(VPNHUB, MaxMacTable)                                                                     \
@@ -63,6 +65,7 @@
 	X(OPTION, MaxSession)                                                                      \
 	X(OPTION, NoArpPolling)                                                                    \
 	X(OPTION, NoIpTable)                                                                       \
+	X(OPTION, SoftEtherPolicyDefaults)                                                         \
 	X(OPTION, ManageOnlyPrivateIP)                                                             \
 	X(OPTION, ManageOnlyLocalUnicastIPv6)                                                      \
 	X(OPTION, BroadcastStormDetectionThreshold)                                                \

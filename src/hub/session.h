@@ -48,16 +48,19 @@ struct session {
 	uint32_t keepalive_s, timeout_s; /* from the snapshot the login used */
 	struct cong_params cong;	 /* likewise; applies to the frames it sends */
 
-	struct sw_port port;	    /* MAC table ownership, under hub->lock */
-	struct fw_session fw;	    /* policy and firewall state, under hub->lock */
-	uint64_t established_ms;    /* when it joined its hub */
-	uint32_t auto_disconnect_s; /* policy AutoDisconnect; 0 = never */
-	uint32_t max_logins;	    /* policy MultiLogins; 0 = unbounded */
-	struct queue queue;	    /* frames switched to this session */
-	struct cong_src csrc;	    /* its pacing as a source; its thread writes it */
-	struct storm storm;	    /* its flooded frames; under hub->lock */
-	struct list_node hub_link;  /* in hub->sessions, under hub->lock */
-	struct list_node all_link;  /* in srv->all, under srv->lock */
+	struct sw_port port;	       /* MAC table ownership, under hub->lock */
+	struct fw_session fw;	       /* policy and firewall state, under hub->lock */
+	uint64_t established_ms;       /* when it joined its hub */
+	uint32_t auto_disconnect_s;    /* policy AutoDisconnect; 0 = never */
+	uint32_t max_logins;	       /* policy MultiLogins; 0 = unbounded */
+	struct queue queue;	       /* frames switched to this session */
+	struct cong_src csrc;	       /* its pacing as a source; its thread writes it */
+	struct storm storm;	       /* its flooded frames; under hub->lock */
+	struct list_node hub_link;     /* in hub->sessions, under hub->lock */
+	struct list_node all_link;     /* in srv->all, under srv->lock */
+	struct list_node pending_link; /* in srv->pending while is_pending, under srv->lock */
+	bool is_pending;
+	uint8_t src_key[16]; /* its source address, IPv6 by /64 (pending handshake bound) */
 
 	uint64_t started_ms; /* when accepted: bounds the whole handshake */
 	atomic_bool stop;    /* set by sess_stop, read by the thread */

@@ -38,7 +38,6 @@ static const struct counter_desc hub_traffic[] = {
 /* Drop reasons (stats "drops" object). */
 static const struct counter_desc hub_drops[] = {
     {"queue_full", offsetof(struct hub_stats, drops_full)},
-    {"mac_limit", offsetof(struct hub_stats, drops_mac)},
     {"to_sender", offsetof(struct hub_stats, drops_local)},
     {"malformed", offsetof(struct hub_stats, drops_malformed)},
     {"no_memory", offsetof(struct hub_stats, drops_nomem)},
