@@ -180,8 +180,8 @@ static int parse_log_items(struct loader *ld, const struct cfg_folder *f)
 
 	if (get_text(ld, f, CONFIG_KEY(VPNHUB, LogDir), c->log_dir, sizeof(c->log_dir), false) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogMaxFileSize), 1024, 1, 1u << 20, &max_mb) ||
-	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainDays), 0, 0, 36500, &c->log_retain_days) ||
-	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainMegabytes), 0, 0, UINT32_MAX, &retain_mb) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainDays), 90, 0, 36500, &c->log_retain_days) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainMegabytes), 1024, 0, UINT32_MAX, &retain_mb) ||
 	    get_bool(ld, f, CONFIG_KEY(VPNHUB, LogToStderr), false, &c->log_to_stderr))
 		return -1;
 	c->log_max_file_size = (uint64_t)max_mb << 20;

@@ -171,7 +171,9 @@ static void accept_one(struct listener *l, int lfd)
 
 		if (getnameinfo((struct sockaddr *)&peer, plen, host, sizeof(host), NULL, 0,
 				NI_NUMERICHOST) == 0)
-			snprintf(l->last_source, sizeof(l->last_source), "%s", host);
+			snprintf(l->last_source, sizeof(l->last_source), "%s",
+				 strncmp(host, "::ffff:", 7) == 0 && strchr(host, '.') ? host + 7
+										       : host);
 	}
 }
 

@@ -425,11 +425,9 @@ static void raise_fd_limit(const struct hub_config *cfg)
 	if (rl.rlim_cur < need)
 		log_warnx("file descriptor limit %llu is below the %llu that Vpnhub/MaxSessions %u "
 			  "and Vpnhub/MaxPendingHandshakes %u need: logins will fail with \"out of "
-			  "file descriptors\" near %llu sessions (raise LimitNOFILE= or ulimit -n)",
+			  "file descriptors\" before that (raise LimitNOFILE= or ulimit -n)",
 			  (unsigned long long)rl.rlim_cur, (unsigned long long)need,
-			  cfg->max_sessions, cfg->max_pending,
-			  (unsigned long long)(rl.rlim_cur > FD_SPARE ? (rl.rlim_cur - FD_SPARE) / 2
-								      : 0));
+			  cfg->max_sessions, cfg->max_pending);
 }
 
 /* Temporary files a kill during a save left next to the config (they hold verifiers). */
