@@ -181,7 +181,8 @@ static int parse_log_items(struct loader *ld, const struct cfg_folder *f)
 	if (get_text(ld, f, CONFIG_KEY(VPNHUB, LogDir), c->log_dir, sizeof(c->log_dir), false) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogMaxFileSize), 1024, 1, 1u << 20, &max_mb) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainDays), 90, 0, 36500, &c->log_retain_days) ||
-	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainMegabytes), 1024, 0, UINT32_MAX, &retain_mb) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainMegabytes), 1024, 0, UINT32_MAX,
+		     &retain_mb) ||
 	    get_bool(ld, f, CONFIG_KEY(VPNHUB, LogToStderr), false, &c->log_to_stderr))
 		return -1;
 	c->log_max_file_size = (uint64_t)max_mb << 20;
@@ -210,6 +211,11 @@ static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 		     &c->max_pending) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MaxPendingPerSource), 64, 1, 100000,
 		     &c->max_pending_per_src) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LoginBackoff), 100, 0, 60000, &c->backoff_ms) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LoginBackoffMax), 30000, 1, 3600000,
+		     &c->backoff_max_ms) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LoginBackoffSources), 4096, 16, 1u << 20,
+		     &c->backoff_sources) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, QueueFrames), 2048, 16, 65536, &c->queue_frames) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, QueueBytes), 4u << 20, 256u << 10, 256u << 20,
 		     &c->queue_bytes) ||

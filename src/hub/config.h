@@ -158,8 +158,10 @@ struct hub_config {
 	uint32_t max_sessions;	       /* whole server: established sessions */
 	uint32_t max_pending;	       /* handshakes in progress, whole server */
 	uint32_t max_pending_per_src;  /* ... from one IPv4 address or IPv6 /64 */
-	uint32_t hub_max_sessions;     /* per virtual hub, unless Option/MaxSession is lower */
-	uint32_t queue_frames;	       /* per-session send queue bounds */
+	uint32_t backoff_ms, backoff_max_ms; /* failed logins: first delay (0 = off), bound */
+	uint32_t backoff_sources;	     /* the back-off table's slots (start only) */
+	uint32_t hub_max_sessions; /* per virtual hub, unless Option/MaxSession is lower */
+	uint32_t queue_frames;	   /* per-session send queue bounds */
 	uint32_t queue_bytes;
 	struct cong_params cong;   /* congestion control (docs/congestion.md) */
 	uint32_t max_macs;	   /* per hub */

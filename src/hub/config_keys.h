@@ -41,6 +41,9 @@
 	X(VPNHUB, HubMaxSessions)                                                                  \
 	X(VPNHUB, MaxPendingHandshakes)                                                            \
 	X(VPNHUB, MaxPendingPerSource)                                                             \
+	X(VPNHUB, LoginBackoff)                                                                    \
+	X(VPNHUB, LoginBackoffMax)                                                                 \
+	X(VPNHUB, LoginBackoffSources)                                                             \
 	X(VPNHUB, QueueFrames)                                                                     \
 	X(VPNHUB, QueueBytes)                                                                      \
 	X(VPNHUB, MaxMacTable)                                                                     \

@@ -212,6 +212,8 @@ static int authenticate(struct session *s, struct login *l, uint8_t *buf)
 	auth_transcript(l->hello.hub, l->hello.user, l->chal.nonce, PROTO_NONCE_LEN, binding,
 			sizeof(binding), l->transcript);
 	if (!proof_ok(l, a.proof)) {
+		backoff_failed(&s->srv->backoff, s->src_key, hub_now_ms(), l->cfg->backoff_ms,
+			       l->cfg->backoff_max_ms);
 		reject(s, PROTO_R_AUTH_FAILED,
 		       l->user ? "wrong password" : "no such user in this hub");
 		return -1;

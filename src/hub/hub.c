@@ -93,6 +93,8 @@ int hub_server_init(struct hub_server *srv, struct hub_config *cfg)
 	pthread_mutex_init(&srv->lock, NULL);
 	list_init(&srv->all);
 	list_init(&srv->pending);
+	if (backoff_init(&srv->backoff, cfg->backoff_sources) != 0)
+		return -1;
 	pthread_cond_init(&srv->idle, NULL);
 	atomic_init(&srv->next_id, 1);
 	srv->cfg = cfg;
@@ -278,6 +280,7 @@ void hub_server_log_stats(struct hub_server *srv)
 
 void hub_server_free(struct hub_server *srv)
 {
+	backoff_free(&srv->backoff);
 	for (size_t i = 0; i < srv->nhubs; i++) {
 		sw_free(srv->hubs[i]->macs);
 		hublog_free(srv->hubs[i]->log);

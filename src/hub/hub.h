@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backoff.h"
 #include "firewall.h"
 #include "list.h"
 #include "proto.h"
@@ -66,6 +67,7 @@ struct hub_server {
 	uint32_t npending;
 	/* pre-authentication events, reported in one line per episode (listener.c) */
 	atomic_uint tls_failed, hs_reaped;
+	struct backoff backoff; /* failed logins per source (backoff.h) */
 	bool stopping;
 	atomic_uint next_id;
 	atomic_ullong flood_bytes; /* flooded bytes in all send queues (queue.h) */

@@ -188,15 +188,17 @@ static void report_preauth(struct listener *l, uint64_t now)
 		return;
 	tls_failed = atomic_exchange(&srv->tls_failed, 0);
 	reaped = atomic_exchange(&srv->hs_reaped, 0);
-	if (!tls_failed && !reaped && !r[SESS_REFUSED_SOURCE] && !r[SESS_REFUSED_PENDING] &&
-	    !r[SESS_REFUSED_SESSIONS] && !r[SESS_REFUSED_NOMEM])
+	if (!tls_failed && !reaped && !r[SESS_REFUSED_SOURCE] && !r[SESS_REFUSED_BACKOFF] &&
+	    !r[SESS_REFUSED_PENDING] && !r[SESS_REFUSED_SESSIONS] && !r[SESS_REFUSED_NOMEM])
 		return;
 	log_warnx("pre-authentication, last %d s: refused %llu at a source's bound "
-		  "(Vpnhub/MaxPendingPerSource%s%s), %llu at the handshake bound "
+		  "(Vpnhub/MaxPendingPerSource%s%s), %llu backing off after failed logins "
+		  "(Vpnhub/LoginBackoff), %llu at the handshake bound "
 		  "(Vpnhub/MaxPendingHandshakes), %llu at the session bound (Vpnhub/MaxSessions), "
 		  "%llu out of memory; %u TLS handshakes failed, %u not finished within %d s",
 		  PREAUTH_REPORT_MS / 1000, (unsigned long long)r[SESS_REFUSED_SOURCE],
 		  l->last_source[0] ? ", last " : "", l->last_source,
+		  (unsigned long long)r[SESS_REFUSED_BACKOFF],
 		  (unsigned long long)r[SESS_REFUSED_PENDING],
 		  (unsigned long long)r[SESS_REFUSED_SESSIONS],
 		  (unsigned long long)r[SESS_REFUSED_NOMEM], tls_failed, reaped,

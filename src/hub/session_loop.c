@@ -466,19 +466,26 @@ static enum sess_refusal register_session(struct hub_server *srv, struct session
 
 enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer)
 {
-	struct session *s = sess_new(srv, fd);
+	struct session *s;
 	enum sess_refusal why;
 	pthread_attr_t attr;
+	uint8_t key[16];
 	pthread_t tid;
 	int rc;
 
+	source_key(peer, key);
+	if (backoff_wait_ms(&srv->backoff, key, hub_now_ms()) > 0) {
+		close(fd); /* before any TLS work: a guessing source costs one accept */
+		return SESS_REFUSED_BACKOFF;
+	}
+	s = sess_new(srv, fd);
 	if (!s) {
 		close(fd);
 		return SESS_REFUSED_NOMEM;
 	}
 	format_peer(peer, s->peer, sizeof(s->peer));
 	s->peer_addr = *peer;
-	source_key(peer, s->src_key);
+	memcpy(s->src_key, key, sizeof(key));
 	why = register_session(srv, s);
 	if (why != SESS_ADMITTED) {
 		sess_free(s);

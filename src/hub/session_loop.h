@@ -20,6 +20,7 @@ enum sess_refusal {
 	SESS_REFUSED_SOURCE,   /* Vpnhub/MaxPendingPerSource handshakes from its source */
 	SESS_REFUSED_PENDING,  /* Vpnhub/MaxPendingHandshakes in progress */
 	SESS_REFUSED_SESSIONS, /* Vpnhub/MaxSessions established */
+	SESS_REFUSED_BACKOFF,  /* its source failed logins: Vpnhub/LoginBackoff */
 	SESS_REFUSED_STOPPING,
 	SESS_REFUSED_NOMEM,
 	SESS_REFUSED_COUNT

@@ -9,6 +9,8 @@
 #     MAC, a gratuitous ARP for bob's address and a rogue router advertisement
 #     are dropped and logged; with Option/SoftEtherPolicyDefaults the MAC spoof
 #     passes (SoftEther's behaviour);
+#   - wrong passwords from one source are slowed down (per-source back-off) while
+#     another source logs in at once;
 #   - TLS 1.2 session tickets are not issued;
 #   - files: a FIFO as the config path is refused at once; SIGTERM during start-up;
 #     stale SoftHUB.cfg.tmp.* files removed;
@@ -68,6 +70,20 @@ wait "$holder"
 lines=$(grep -c "pre-authentication" "$WORK/hub.log")
 echo "# pre-authentication log lines during the attack: $lines"
 assert "not one line per refused connection ($lines)" test "$lines" -le 3
+
+# ---- failed logins: c3 guesses alice's password (up to 2,000 tries, 6 s); the hub backs
+# off per source (Vpnhub/LoginBackoff 100 ms, doubling): few guesses get an answer
+timeout 6 bash -c 'for ((i = 0; i < 2000; i++)); do
+	ip netns exec "$0-c3" "$1" 10.199.3.1 5555 DEFAULT alice wrong-pw idle >/dev/null 2>&1
+	echo try; done' "$P" "$BADPEER" >"$WORK/guess.out" 2>&1
+tries=$(grep -c try "$WORK/guess.out")
+answered=$(grep -c "10.199.3.2.*(user alice): rejected: wrong password" "$WORK/hub.log")
+echo "# c3 tried $tries wrong passwords in 6 s; $answered reached the password check"
+assert "c3 kept trying ($tries)" test "$tries" -ge 20
+assert "the back-off let at most 10 guesses through ($answered)" test "$answered" -le 10
+assert "a login from c1's address goes through at once" login_from 1
+assert "the back-off refusals are counted in the pre-authentication line" \
+	wait_for "backoff line" 15 grep -qE "[1-9][0-9]* backing off after failed logins" "$WORK/hub.log"
 
 # ---- impersonation, default settings: carol has no policy
 bob_mac=$(ns c2 cat /sys/class/net/vpn0/address)

@@ -31,5 +31,6 @@ Suite *ring_backend_suite(void);
 Suite *proxy_suite(void);
 Suite *srcacl_suite(void);
 Suite *certauth_suite(void);
+Suite *backoff_suite(void);
 
 #endif
