@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ struct listener {
 	uint64_t refused[SESS_REFUSED_COUNT];
 	char last_source[INET6_ADDRSTRLEN]; /* the last source refused at its own bound */
 	uint64_t last_report_ms, fd_warned_ms;
+	bool episode; /* the last report had something to say */
 };
 
 #define PREAUTH_REPORT_MS 10000
@@ -189,8 +191,14 @@ static void report_preauth(struct listener *l, uint64_t now)
 	tls_failed = atomic_exchange(&srv->tls_failed, 0);
 	reaped = atomic_exchange(&srv->hs_reaped, 0);
 	if (!tls_failed && !reaped && !r[SESS_REFUSED_SOURCE] && !r[SESS_REFUSED_BACKOFF] &&
-	    !r[SESS_REFUSED_PENDING] && !r[SESS_REFUSED_SESSIONS] && !r[SESS_REFUSED_NOMEM])
+	    !r[SESS_REFUSED_PENDING] && !r[SESS_REFUSED_SESSIONS] && !r[SESS_REFUSED_NOMEM]) {
+		if (l->episode) { /* quiet again: give the attack's heap back to the system */
+			malloc_trim(0);
+			l->episode = false;
+		}
 		return;
+	}
+	l->episode = true;
 	log_warnx("pre-authentication, last %d s: refused %llu at a source's bound "
 		  "(Vpnhub/MaxPendingPerSource%s%s), %llu backing off after failed logins "
 		  "(Vpnhub/LoginBackoff), %llu at the handshake bound "
