@@ -284,7 +284,7 @@ static void run_established(struct session *s)
 	stream_free(&st);
 }
 
-/* Out of the server's list: sess_stop can no longer reach s. */
+/* Off the pending list (srv->lock held): no longer counted as a handshake. */
 static void unpend_locked(struct session *s)
 {
 	if (s->is_pending) {
@@ -294,6 +294,7 @@ static void unpend_locked(struct session *s)
 	}
 }
 
+/* Out of the server's list: sess_stop can no longer reach s. */
 static void unlist(struct session *s)
 {
 	struct hub_server *srv = s->srv;
