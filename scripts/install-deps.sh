@@ -7,13 +7,15 @@ set -euo pipefail
 PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev check clang libclang-rt-14-dev
       iproute2 iputils-ping arping iperf3 procps util-linux passwd python3 openssl
       systemd man-db groff-base busybox-static
+      isc-dhcp-client # vpnclient's "address = dhcp" runs dhclient (docs/client-network.md)
+      dnsmasq curl    # tests/e2e/t_netsetup.sh, t_lan.sh: the DHCP/DNS server, fetching a page
       qemu-system-x86 xz-utils # tests/kmod; its setup.sh adds kernel headers
       squid dante-server apache2-utils) # tests/e2e/t_proxy.sh runs the proxies in a namespace
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
-# Services of the packages installed here (squid, danted) must not run in the
+# Services of the packages installed here (dnsmasq, squid, danted) must not run in the
 # root namespace: the tests start their own instances inside their namespaces.
 # policy-rc.d answers "forbidden" to invoke-rc.d and deb-systemd-invoke during
 # the install (an existing one is put back afterwards), and on a machine that
@@ -36,6 +38,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 			case $p in
 			squid) systemctl disable --now squid.service || true ;;
 			dante-server) systemctl disable --now danted.service || true ;;
+			dnsmasq) systemctl disable --now dnsmasq.service || true ;;
 			esac
 		done
 	fi

@@ -252,8 +252,11 @@ static int on_item(void *vctx, const char *key, const char *v, char *err, size_t
 {
 	struct parse_ctx *ctx = vctx;
 	struct profile *p = ctx->p;
-	int rc = profile_cert_item(p, ctx->dir, key, v, err, errlen);
+	int rc = netcfg_item(&p->net, key, v, err, errlen);
 
+	if (rc != NETCFG_OTHER)
+		return rc;
+	rc = profile_cert_item(p, ctx->dir, key, v, err, errlen);
 	if (rc <= 0)
 		return rc;
 	if (check_repeat(ctx, key, err, errlen) != 0)

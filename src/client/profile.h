@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "netcfg.h"
 #include "proto.h"
 #include "proxy.h"
 #include "tls.h"
@@ -63,6 +64,7 @@ struct profile {
 	struct proxy_conf proxy;	    /* type PROXY_NONE: straight to the hub */
 	char proxy_password_file[PATH_MAX]; /* resolved path, or empty */
 	bool proxy_password_exposed;	    /* that file is readable by group or others */
+	struct netcfg net; /* address = dhcp/slaac, routes, DNS, hooks */
 	/* certificate login (profile_cert.c): no password then */
 	char cert_file[PATH_MAX];
 	char key_file[PATH_MAX];

@@ -35,6 +35,7 @@
 #include "tls.h"
 
 #define RX_BUDGET (512 * 1024)
+#define STOP_GRACE_MS 20000 /* for the teardown that needs the link */
 
 enum attempt {
 	ATTEMPT_STOPPED, /* signal */
@@ -497,27 +498,35 @@ static int data_timeout(const struct dataphase *dp, const struct stream *st, uin
 static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, size_t errlen)
 {
 	struct rx_ctx rx = {.t = t};
-	uint64_t now = now_ms();
+	uint64_t now = now_ms(), stop_at = 0;
 	struct dataphase dp;
 	bool busy = false;
+	int done_fd = -1;
 
 	dataphase_init(&dp, rx_frame, &rx, "from the hub", t->keepalive_s, t->timeout_s, now);
 
 	for (;;) {
-		struct pollfd pfd[3] = {
+		struct pollfd pfd[4] = {
 		    {.fd = st->fd, .events = stream_poll_events(st)},
 		    {.fd = t->sig_fd, .events = POLLIN},
 		    /* a blocked TLS write leaves frames in the device queue: back-pressure */
 		    {.fd = t->vif->fd, .events = stream_pending(st) ? 0 : POLLIN},
+		    {.fd = done_fd, .events = POLLIN},
 		};
 		uint64_t rx_before = st->rx_bytes, tx_before = st->tx_bytes;
 		enum stream_status rs;
 		bool more = false;
+		int wait = busy ? 0 : data_timeout(&dp, st, now);
 
-		poll(pfd, 3, busy ? 0 : data_timeout(&dp, st, now));
+		poll(pfd, 4, stop_at && wait > 100 ? 100 : wait);
 		now = now_ms();
 		daemon_watchdog_kick();
-		if (pfd[1].revents & POLLIN && got_signal(t, 0)) {
+		if (pfd[1].revents & POLLIN && got_signal(t, 0) && !stop_at) {
+			/* the teardown (down hooks, DHCP release) still needs the link */
+			done_fd = t->on_stop ? t->on_stop(t->arg) : -1;
+			stop_at = now + STOP_GRACE_MS;
+		}
+		if (stop_at && (done_fd < 0 || pfd[3].revents || now >= stop_at)) {
 			stream_close(st, PROTO_R_CLIENT_EXIT, 1000);
 			return ATTEMPT_STOPPED;
 		}
@@ -545,6 +554,9 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, si
 		}
 		if (st->tx_bytes != tx_before)
 			dp.last_tx = now;
+		if (t->status)
+			status_traffic(t->status, st->rx_bytes, st->tx_bytes, t->rx_frames,
+				       t->tx_frames);
 		busy = rs == STREAM_MORE || (more && !stream_pending(st));
 		if (dataphase_peer_dead(&dp, now)) {
 			snprintf(err, errlen, "the hub was silent for %u s (dead-peer timeout)",
@@ -552,6 +564,25 @@ static enum attempt data_loop(struct tunnel *t, struct stream *st, char *err, si
 			return ATTEMPT_RETRY;
 		}
 	}
+}
+
+/* Tells the status record and the login callback about the new session. */
+static void report_login(struct tunnel *t, SSL *ssl, int fd)
+{
+	struct sockaddr_storage ss = {0};
+	socklen_t len = sizeof(ss);
+	char addr[INET6_ADDRSTRLEN] = "";
+
+	getpeername(fd, (struct sockaddr *)&ss, &len);
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, sizeof(addr));
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof(addr));
+	if (t->status)
+		status_connected(t->status, addr, t->session_id, SSL_get_version(ssl),
+				 SSL_get_cipher_name(ssl));
+	if (t->on_login)
+		t->on_login(t->arg, (struct sockaddr *)&ss, t->session_id);
 }
 
 static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, size_t errlen)
@@ -567,8 +598,11 @@ static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, s
 	log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up", t->p->hub,
 		 t->p->host, t->p->port, t->p->user, t->session_id, SSL_get_version(ssl),
 		 t->vif->name);
+	report_login(t, ssl, fd);
 	a = data_loop(t, &st, err, errlen);
 	t->vif->ops->set_carrier(t->vif, false);
+	if (t->status)
+		status_session_end(t->status, st.rx_bytes, st.tx_bytes);
 	stream_free(&st);
 	return a;
 }
@@ -577,9 +611,12 @@ static enum attempt run_session(struct tunnel *t, SSL *ssl, int fd, char *err, s
 static enum attempt attempt(struct tunnel *t, bool *logged_in, char *err, size_t errlen)
 {
 	enum attempt a = ATTEMPT_RETRY;
-	int fd = connect_hub(t, &a, err, errlen);
+	int fd;
 	SSL *ssl;
 
+	if (t->status)
+		status_connecting(t->status);
+	fd = connect_hub(t, &a, err, errlen);
 	*logged_in = false;
 	if (fd < 0)
 		return got_signal(t, 0) ? ATTEMPT_STOPPED : a;
@@ -631,6 +668,8 @@ int tunnel_run(struct tunnel *t)
 			backoff = t->p->reconnect_min_s;
 		wait = backoff_ms(backoff);
 		log_info("reconnecting in %.1f s", wait / 1000.0);
+		if (t->status)
+			status_backoff(t->status, err[0] ? err : "connection ended", wait);
 		if (got_signal(t, wait))
 			return EXIT_OK;
 		backoff = backoff * 2 > t->p->reconnect_max_s ? t->p->reconnect_max_s : backoff * 2;

@@ -19,6 +19,7 @@
 #define CONFIG_PATH_ACCESS CONFIG_PATH_HUB "AccessList/*/"
 #define CONFIG_PATH_GROUP CONFIG_PATH_DB "GroupList/*/"
 #define CONFIG_PATH_USER CONFIG_PATH_DB "UserList/*/"
+#define CONFIG_PATH_BRIDGE "root/LocalBridgeList/*/"
 #define CONFIG_PATH_HUBVPNHUB CONFIG_PATH_HUB "Vpnhub/"
 #define CONFIG_PATH_CERT CONFIG_PATH_DB "CertList/*/"
 #define CONFIG_PATH_CRL CONFIG_PATH_DB "CrlList/*/"
@@ -29,6 +30,13 @@
 	X(LISTENER, Enabled)                                                                       \
 	X(LISTENER, Port)                                                                          \
 	X(LISTENER, Address)                                                                       \
+	X(BRIDGE, DeviceName)                                                                      \
+	X(BRIDGE, HubName)                                                                         \
+	X(BRIDGE, TapMode)                                                                         \
+	X(BRIDGE, TapMacAddress)                                                                   \
+	X(BRIDGE, MonitorMode)                                                                     \
+	X(BRIDGE, LimitBroadcast)                                                                  \
+	X(BRIDGE, NoPromiscuousMode)                                                               \
 	X(SERVER, HashedPassword)                                                                  \
 	X(SERVER, ServerCert)                                                                      \
 	X(SERVER, ServerKey)                                                                       \
@@ -82,6 +90,7 @@
 	X(OPTION, FilterBPDU)                                                                      \
 	X(OPTION, NoManageVlanId)                                                                  \
 	X(OPTION, VlanTypeId)                                                                      \
+	X(OPTION, DisableCheckMacOnLocalBridge)                                                    \
 	X(OPTION, NoEnum)                                                                          \
 	X(HUBVPNHUB, TrustedCaFile)                                                                \
 	X(HUBVPNHUB, CrlFile)                                                                      \

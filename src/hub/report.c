@@ -64,9 +64,6 @@ static const struct rule rules[] = {
     {USER "AuthNtUserName", REPORT_INERT, NULL, "NT domain users cannot log in here"},
     /* behaviour */
     {"root/LocalBridgeList/DoNotDisableOffloading", REPORT_INERT, NULL, NO_NEED},
-    {"root/LocalBridgeList/*/", REPORT_BEHAVIOUR, NULL,
-     "vpnhub creates no local bridge: bridge a vpnclient's interface or a TAP on the hub "
-     "host (docs/admin.md)"},
     {HUB "CascadeList/*/", REPORT_BEHAVIOUR, NULL,
      "cascade connections are not made: run a vpnclient on the other side instead"},
     {HUB "SecureNAT/Disabled", REPORT_BEHAVIOUR, "true", NO_SECURENAT},
@@ -116,7 +113,6 @@ static const struct rule rules[] = {
     {OPT "Disable*SecureNAT", REPORT_INERT, NULL, NO_SECURENAT},
     {OPT "DisableUdpAcceleration", REPORT_INERT, NULL, "there is no UDP acceleration here"},
     {OPT "DisableUdpFilterForLocalBridgeNic", REPORT_INERT, NULL, NO_NEED},
-    {OPT "DisableCheckMacOnLocalBridge", REPORT_INERT, NULL, NO_NEED},
     {OPT "YieldAfterStorePacket", REPORT_INERT, NULL, NO_NEED},
     {OPT "NoSpinLockForPacketDelay", REPORT_INERT, NULL, NO_NEED},
     {OPT "SuppressClientUpdateNotification", REPORT_INERT, NULL, NO_NEED},

@@ -294,8 +294,7 @@ static void unpend_locked(struct session *s)
 	}
 }
 
-/* Out of the server's list: sess_stop can no longer reach s. */
-static void unlist(struct session *s)
+void sess_unlist(struct session *s)
 {
 	struct hub_server *srv = s->srv;
 
@@ -331,8 +330,7 @@ static void sess_free(struct session *s)
 	free(s);
 }
 
-/* Last act of a session thread: after it, shutdown may free the server. */
-static void thread_done(struct hub_server *srv)
+void sess_thread_done(struct hub_server *srv)
 {
 	pthread_mutex_lock(&srv->lock);
 	srv->nthreads--;
@@ -348,12 +346,12 @@ static void *sess_main(void *arg)
 	stream_socket_handshake(s->fd, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
 	if (sess_handshake(s) == 0)
 		run_established(s);
-	unlist(s);
+	sess_unlist(s);
 	sess_free(s); /* OpenSSL state goes before the server may */
 	/* and this thread's own (error queue, DRBG), which thread exit would free after
 	 * thread_done, racing OpenSSL's cleanup at process exit */
 	OPENSSL_thread_stop();
-	thread_done(srv);
+	sess_thread_done(srv);
 	return NULL;
 }
 
@@ -404,6 +402,20 @@ static struct session *sess_new(struct hub_server *srv, int fd)
 	atomic_init(&s->stop, false);
 	atomic_init(&s->stop_reason, PROTO_R_NONE);
 	return s;
+}
+
+bool sess_register(struct hub_server *srv, struct session *s)
+{
+	bool ok;
+
+	pthread_mutex_lock(&srv->lock);
+	ok = !srv->stopping && srv->nthreads - srv->npending < srv->cfg->max_sessions;
+	if (ok) {
+		list_add(&srv->all, &s->all_link);
+		srv->nthreads++;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return ok;
 }
 
 /* The pending-handshake key of a source: an IPv4 address, or an IPv6 /64. */
@@ -498,9 +510,9 @@ enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockad
 	rc = pthread_create(&tid, &attr, sess_main, s);
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
-		unlist(s);
+		sess_unlist(s);
 		sess_free(s);
-		thread_done(srv);
+		sess_thread_done(srv);
 		return SESS_REFUSED_NOMEM;
 	}
 	return SESS_ADMITTED;

@@ -7,8 +7,9 @@
  * Test clock: vpnhub --test-clock FILE makes the hub read the time from FILE
  * (decimal Unix milliseconds, re-read at every decision) so a test can put
  * the clock on either side of an expiry.  Only the command line enables it,
- * never the environment, and the hub warns about it at start-up.  It grants nothing: whoever chooses the hub's
- * command line can edit ExpireTime in its configuration just as well.
+ * never the environment, and the hub warns about it at start-up.  It grants
+ * nothing: whoever chooses the hub's command line can edit ExpireTime in its
+ * configuration just as well.
  */
 #ifndef VPN_HUB_WALLCLOCK_H
 #define VPN_HUB_WALLCLOCK_H

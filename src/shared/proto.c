@@ -567,8 +567,8 @@ const char *proto_reason_str(uint16_t reason)
 	    [PROTO_R_MULTI_LOGIN] = "this user already has as many sessions as its policy allows",
 	    [PROTO_R_AUTO_DISCONNECT] = "the session reached the time limit of its policy",
 	    [PROTO_R_SOURCE_DENIED] = "the hub's source address list does not admit this address",
-	    [PROTO_R_CERT_REFUSED] = "certificate not accepted for this user (unknown user, or "
-				     "not registered, not trusted, expired or revoked)",
+	    [PROTO_R_CERT_REFUSED] = ("certificate not accepted for this user (unknown user, or "
+				      "not registered, not trusted, expired or revoked)"),
 	};
 
 	if (reason < PROTO_R_MAX && text[reason])

@@ -16,6 +16,8 @@ VPNHUB=${VPNHUB:-$BUILD/vpnhub}
 VPNCLIENT=${VPNCLIENT:-$BUILD/vpnclient}
 P=${P:-vh$$}
 WORK=${WORK:-$(mktemp -d /tmp/vpnhub-e2e.XXXXXX)}
+# each test's clients keep their control sockets and state to themselves
+export VPNCLIENT_RUNDIR=${VPNCLIENT_RUNDIR:-$WORK/vpnclient-run}
 HUB_PID=
 declare -A CLIENT_PID=()
 

@@ -63,6 +63,13 @@ assert "client: CAP_NET_ADMIN only" bash -c \
 	"[ '$(status "$cpid" CapEff) $(status "$cpid" CapPrm) $(status "$cpid" CapBnd)' = \
 	   '0000000000001000 0000000000001000 0000000000001000' ]"
 assert "client: no_new_privs set" test "$(status "$cpid" NoNewPrivs)" = 1
+assert "client after the drop: vpnclient status answers on its root-only socket" bash -c \
+	"'$VPNCLIENT' status c1 --json | grep -q '\"state\":\"connected\"' &&
+	 [ \"\$(stat -c '%U %a' $VPNCLIENT_RUNDIR/c1.sock)\" = 'root 600' ]"
+{ cat "$WORK/c1.conf"; echo "address = dhcp"; } >"$WORK/dhcp.conf" && chmod 600 "$WORK/dhcp.conf"
+ip netns exec "$P-c2" "$VPNCLIENT" --user "$SVC_USER" connect "$WORK/dhcp.conf" >"$WORK/dhcp.out" 2>&1
+assert "a profile with network setup refuses --user (exit 2, saying why)" bash -c \
+	"[ $? = 2 ] && grep -q 'need root to run the DHCP client' '$WORK/dhcp.out'"
 assert "systemd told READY=1" wait_for "READY" 5 grep -q "^READY=1" "$WORK/notify.log"
 assert "watchdog kept alive (WATCHDOG=1)" wait_for "WATCHDOG" 5 grep -q "^WATCHDOG=1" "$WORK/notify.log"
 client_profile 2 DEFAULT bob bob-pw

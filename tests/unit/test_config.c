@@ -371,6 +371,71 @@ START_TEST(test_known_paths)
 }
 END_TEST
 
+#define BRIDGES(entries)                                                                           \
+	"declare LocalBridgeList\n{\nbool DoNotDisableOffloading false\n" entries "}\n"
+
+START_TEST(test_local_bridges)
+{
+	char err[1024];
+	struct hub_config *c = load(
+	    "declare root\n{\n" LISTENER BRIDGES(
+		"declare LocalBridge0\n{\nstring DeviceName Office\nstring HubName h\n"
+		"bool TapMode true\nstring TapMacAddress 5E-2C-91-0A-44-17\nbool MonitorMode "
+		"true\n}\n"
+		"declare LocalBridge1\n{\nstring DeviceName eth0\nstring HubName H\n"
+		"bool TapMode false\nbool NoPromiscuousMode true\nbool LimitBroadcast true\n"
+		"string TapMacAddress $\n}\n"
+		"declare LocalBridge2\n{\nstring DeviceName averylongname\nstring HubName GONE\n"
+		"bool TapMode true\n}\n") "declare VirtualHUB\n{\ndeclare H\n{\nbool Online true\n"
+					  "declare Option\n{\nbool DisableCheckMacOnLocalBridge "
+					  "true\n}\n}\n}\n}\n",
+	    err, sizeof(err));
+	const struct conf_bridge *b;
+
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->nbridges, 3);
+	b = &c->bridges[0];
+	ck_assert(b->tap_mode && b->monitor && !b->no_promiscuous && !b->limit_broadcast);
+	ck_assert_str_eq(b->device, "Office");
+	ck_assert_str_eq(b->ifname, "tap_office"); /* SoftEther lower-cases the TAP name */
+	ck_assert(b->has_tap_mac);
+	ck_assert_mem_eq(b->tap_mac, "\x5e\x2c\x91\x0a\x44\x17", 6);
+	b = &c->bridges[1];
+	ck_assert(!b->tap_mode && b->no_promiscuous && b->limit_broadcast && !b->has_tap_mac);
+	ck_assert_str_eq(b->ifname, "eth0");
+	ck_assert_str_eq(b->hub, "H");
+	ck_assert_str_eq(c->bridges[2].ifname, "tap_averylongna"); /* cut to 15, as SoftEther */
+	ck_assert(has_note(c, REPORT_RANKS, "the TAP device is named tap_averylongna"));
+	ck_assert(has_note(c, REPORT_RANKS, "local bridge averylongname: no virtual hub GONE"));
+	ck_assert(!has_note(c, REPORT_RANKS, "LocalBridgeList"));
+	ck_assert(c->hubs[0].opt.disable_check_mac_on_local_bridge);
+	ck_assert(config_bridge_same(&c->bridges[0], &c->bridges[0]));
+	ck_assert(!config_bridge_same(&c->bridges[0], &c->bridges[1]));
+	config_put(c);
+
+	refuse("declare root\n{\n" LISTENER BRIDGES(
+		   "declare LocalBridge0\n{\nstring DeviceName eth0/1\nstring HubName H\n}\n")
+		   HUB_MIN "}\n",
+	       21, "not a Linux interface name");
+	refuse("declare root\n{\n" LISTENER BRIDGES("declare LocalBridge0\n{\nstring DeviceName "
+						    "eth0123456789012\nstring HubName H\n}\n")
+		   HUB_MIN "}\n",
+	       21, "not a Linux interface name");
+	refuse("declare root\n{\n" LISTENER BRIDGES(
+		   "declare LocalBridge0\n{\nstring DeviceName eth0\n}\n") HUB_MIN "}\n",
+	       19, "HubName is missing");
+	refuse("declare root\n{\n" LISTENER BRIDGES(
+		   "declare A\n{\nstring DeviceName x\nstring HubName H\nbool TapMode true\n}\n"
+		   "declare B\n{\nstring DeviceName X\nstring HubName H\nbool TapMode true\n}\n")
+		   HUB_MIN "}\n",
+	       25, "interface tap_x is bridged twice");
+	refuse("declare root\n{\n" LISTENER BRIDGES(
+		   "declare A\n{\nstring DeviceName x\nstring HubName H\nbool TapMode true\n"
+		   "string TapMacAddress 01-00-5E-00-00-01\n}\n") HUB_MIN "}\n",
+	       24, "TapMacAddress is a multicast address");
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	char err[512];
@@ -396,6 +461,7 @@ Suite *config_suite(void)
 	tcase_add_test(t, test_save_tree);
 	tcase_add_test(t, test_known_paths);
 	tcase_add_test(t, test_missing_file);
+	tcase_add_test(t, test_local_bridges);
 	suite_add_tcase(s, t);
 	return s;
 }

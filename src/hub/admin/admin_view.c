@@ -202,7 +202,8 @@ int cmd_session_kick(struct admin_call *c)
 	struct session *s;
 	struct hub *h;
 	uint32_t id;
-	bool found = false;
+	bool found = false, bridge = false;
+	char peer[sizeof(s->peer)] = "";
 
 	if (admin_need_hub(c, &name) != 0 ||
 	    admin_parse_uint(c, "ID", admin_arg(c, 0), UINT32_MAX, &id) || !(h = live_hub(c, name)))
@@ -212,6 +213,12 @@ int cmd_session_kick(struct admin_call *c)
 	pthread_mutex_lock(&h->lock);
 	list_for_each_entry(s, &h->sessions, hub_link)
 	{
+		if (s->id == id && s->kind == SESS_BRIDGE) {
+			/* the configuration owns a bridge port: "bridge delete" ends it */
+			bridge = true;
+			snprintf(peer, sizeof(peer), "%s", s->peer);
+			break;
+		}
 		if (s->id == id) {
 			sess_stop(s, PROTO_R_KICKED);
 			hublog_session(s->hub->log, s, "kicked by the administrator (%s)",
@@ -222,6 +229,9 @@ int cmd_session_kick(struct admin_call *c)
 	}
 	pthread_mutex_unlock(&h->lock);
 	pthread_mutex_unlock(&srv->lock);
+	if (bridge)
+		return admin_fail(
+		    c, "session %u is the local bridge %s: \"bridge delete\" removes it", id, peer);
 	if (!found)
 		return admin_fail(c, "no session %u in hub %s", id, h->name);
 	log_info("admin console: %s kicked session %u of hub %s", c->as->peer, id, h->name);
