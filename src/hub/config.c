@@ -180,8 +180,9 @@ static int parse_log_items(struct loader *ld, const struct cfg_folder *f)
 
 	if (get_text(ld, f, CONFIG_KEY(VPNHUB, LogDir), c->log_dir, sizeof(c->log_dir), false) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogMaxFileSize), 1024, 1, 1u << 20, &max_mb) ||
-	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainDays), 0, 0, 36500, &c->log_retain_days) ||
-	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainMegabytes), 0, 0, UINT32_MAX, &retain_mb) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainDays), 90, 0, 36500, &c->log_retain_days) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainMegabytes), 1024, 0, UINT32_MAX,
+		     &retain_mb) ||
 	    get_bool(ld, f, CONFIG_KEY(VPNHUB, LogToStderr), false, &c->log_to_stderr))
 		return -1;
 	c->log_max_file_size = (uint64_t)max_mb << 20;
@@ -206,6 +207,15 @@ static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MaxSessions), 4096, 1, 100000, &c->max_sessions) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, HubMaxSessions), 1024, 1, 100000,
 		     &c->hub_max_sessions) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MaxPendingHandshakes), 1000, 1, 100000,
+		     &c->max_pending) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MaxPendingPerSource), 64, 1, 100000,
+		     &c->max_pending_per_src) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LoginBackoff), 100, 0, 60000, &c->backoff_ms) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LoginBackoffMax), 30000, 1, 3600000,
+		     &c->backoff_max_ms) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LoginBackoffSources), 4096, 16, 1u << 20,
+		     &c->backoff_sources) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, QueueFrames), 2048, 16, 65536, &c->queue_frames) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, QueueBytes), 4u << 20, 256u << 10, 256u << 20,
 		     &c->queue_bytes) ||
@@ -414,6 +424,8 @@ static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struc
 	    get_uint(ld, f, CONFIG_KEY(OPTION, MaxSession), 0, 0, UINT32_MAX, &o->max_session) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, NoArpPolling), false, &o->no_arp_polling) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, NoIpTable), false, &o->no_ip_table) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, SoftEtherPolicyDefaults), false,
+		     &o->softether_policy_defaults) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, ManageOnlyPrivateIP), true,
 		     &o->manage_only_private_ip) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, ManageOnlyLocalUnicastIPv6), true, &ipv6_unicast) ||
@@ -1033,6 +1045,8 @@ void config_user_policy(const struct conf_hub *h, const struct conf_user *u, str
 
 	policy_resolve(u->has_policy ? &u->policy : NULL, g && g->has_policy ? &g->policy : NULL,
 		       out);
+	if (!u->has_policy && !(g && g->has_policy) && !h->opt.softether_policy_defaults)
+		policy_secure_defaults(out);
 }
 
 static int write_all(int fd, const char *buf, size_t len)

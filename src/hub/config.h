@@ -103,6 +103,7 @@ struct conf_log {
 struct conf_options {
 	uint32_t max_session; /* 0 = only the server-wide bound */
 	bool no_arp_polling, no_ip_table, manage_only_private_ip;
+	bool softether_policy_defaults; /* no impersonation guards without a policy */
 	uint32_t storm_threshold;
 	bool storm_strict;
 	uint32_t flooding_quota;
@@ -176,9 +177,13 @@ struct hub_config {
 	char state_dir[PATH_MAX - 64]; /* room for file names inside it */
 	uint32_t keepalive_s;	       /* send a keep-alive after this much send silence */
 	uint32_t timeout_s;	       /* declare a peer dead after this much receive silence */
-	uint32_t max_sessions;	       /* whole server, including handshakes in progress */
-	uint32_t hub_max_sessions;     /* per virtual hub, unless Option/MaxSession is lower */
-	uint32_t queue_frames;	       /* per-session send queue bounds */
+	uint32_t max_sessions;	       /* whole server: established sessions */
+	uint32_t max_pending;	       /* handshakes in progress, whole server */
+	uint32_t max_pending_per_src;  /* ... from one IPv4 address or IPv6 /64 */
+	uint32_t backoff_ms, backoff_max_ms; /* failed logins: first delay (0 = off), bound */
+	uint32_t backoff_sources;	     /* the back-off table's slots (start only) */
+	uint32_t hub_max_sessions; /* per virtual hub, unless Option/MaxSession is lower */
+	uint32_t queue_frames;	   /* per-session send queue bounds */
 	uint32_t queue_bytes;
 	struct cong_params cong;   /* congestion control (docs/congestion.md) */
 	uint32_t max_macs;	   /* per hub */

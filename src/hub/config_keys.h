@@ -47,6 +47,11 @@
 	X(VPNHUB, Timeout)                                                                         \
 	X(VPNHUB, MaxSessions)                                                                     \
 	X(VPNHUB, HubMaxSessions)                                                                  \
+	X(VPNHUB, MaxPendingHandshakes)                                                            \
+	X(VPNHUB, MaxPendingPerSource)                                                             \
+	X(VPNHUB, LoginBackoff)                                                                    \
+	X(VPNHUB, LoginBackoffMax)                                                                 \
+	X(VPNHUB, LoginBackoffSources)                                                             \
 	X(VPNHUB, QueueFrames)                                                                     \
 	X(VPNHUB, QueueBytes)                                                                      \
 	X(VPNHUB, MaxMacTable)                                                                     \
@@ -71,6 +76,7 @@
 	X(OPTION, MaxSession)                                                                      \
 	X(OPTION, NoArpPolling)                                                                    \
 	X(OPTION, NoIpTable)                                                                       \
+	X(OPTION, SoftEtherPolicyDefaults)                                                         \
 	X(OPTION, ManageOnlyPrivateIP)                                                             \
 	X(OPTION, ManageOnlyLocalUnicastIPv6)                                                      \
 	X(OPTION, BroadcastStormDetectionThreshold)                                                \

@@ -176,14 +176,12 @@ static bool learn(struct hub *h, struct session *src, const struct pkt_info *pi,
 	case SW_EXCLUSIVE:
 		drop_frame(h, src, fw_policy(POL_CHECK_MAC), pi, now_ms);
 		return false;
-	case SW_PORT_LIMIT:
-		atomic_fetch_add_explicit(&h->stats.drops_mac, 1, memory_order_relaxed);
+	case SW_PORT_LIMIT: /* counted once, under its policy or firewall reason */
 		drop_frame(h, src,
 			   fw_policy(src->fw.pol.v[POL_MAX_MAC] ? POL_MAX_MAC : POL_NO_BRIDGE), pi,
 			   now_ms);
 		return false;
 	case SW_TABLE_FULL:
-		atomic_fetch_add_explicit(&h->stats.drops_mac, 1, memory_order_relaxed);
 		drop_frame(h, src, FW_R_MAC_TABLE, pi, now_ms);
 		return false;
 	case SW_MOVED:

@@ -19,6 +19,7 @@
 #include "hublog.h"
 #include "log.h"
 #include "session.h"
+#include "session_loop.h"
 #include "state.h"
 #include "tls.h"
 #include "wallclock.h"
@@ -211,6 +212,8 @@ static int authenticate(struct session *s, struct login *l, uint8_t *buf)
 	auth_transcript(l->hello.hub, l->hello.user, l->chal.nonce, PROTO_NONCE_LEN, binding,
 			sizeof(binding), l->transcript);
 	if (!proof_ok(l, a.proof)) {
+		backoff_failed(&s->srv->backoff, s->src_key, hub_now_ms(), l->cfg->backoff_ms,
+			       l->cfg->backoff_max_ms);
 		reject(s, PROTO_R_AUTH_FAILED,
 		       l->user ? "wrong password" : "no such user in this hub");
 		return -1;
@@ -324,6 +327,8 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 	if ((l->hello.caps & PROTO_CAP_MESSAGE) && l->hub->message_ok)
 		w.caps |= PROTO_CAP_MESSAGE;
 	reason = hub_user_admissible(l->hub, l->user);
+	if (!reason && sess_promote(s) != 0)
+		reason = PROTO_R_SERVER_FULL;
 	if (!reason)
 		reason = hub_attach(s->hub, s, max, s->max_logins);
 	/* a reload between our snapshot and the attach must not be missed */
@@ -354,8 +359,10 @@ static int login(struct session *s, struct login *l)
 	char ebuf[200];
 
 	if (SSL_accept(s->ssl) != 1) {
-		log_info("session %u from %s: TLS handshake failed: %s", s->id, s->peer,
-			 tls_error(s->ssl, ebuf, sizeof(ebuf)));
+		/* counted, reported once per episode by the accept thread */
+		atomic_fetch_add_explicit(&s->srv->tls_failed, 1, memory_order_relaxed);
+		log_debug("session %u from %s: TLS handshake failed: %s", s->id, s->peer,
+			  tls_error(s->ssl, ebuf, sizeof(ebuf)));
 		return -1;
 	}
 	if (read_msg(s, buf, &m) != 0)

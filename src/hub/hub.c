@@ -93,6 +93,9 @@ int hub_server_init(struct hub_server *srv, struct hub_config *cfg)
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_mutex_init(&srv->bridge_lock, NULL);
 	list_init(&srv->all);
+	list_init(&srv->pending);
+	if (backoff_init(&srv->backoff, cfg->backoff_sources) != 0)
+		return -1;
 	pthread_cond_init(&srv->idle, NULL);
 	atomic_init(&srv->next_id, 1);
 	srv->cfg = cfg;
@@ -267,12 +270,11 @@ void hub_server_log_stats(struct hub_server *srv)
 		struct hub_stats *st = &h->stats;
 
 		log_info("hub %s: frames in %llu, unicast %llu, flooded %llu; dropped: queue full "
-			 "%llu, throttled %llu, flood quota %llu, storm %llu, MAC limit %llu, to "
-			 "sender %llu, malformed %llu",
+			 "%llu, throttled %llu, flood quota %llu, storm %llu, to sender "
+			 "%llu, malformed %llu",
 			 h->name, rd(&st->frames_in), rd(&st->unicast), rd(&st->flooded),
 			 rd(&st->drops_full), rd(&st->drops_throttled), rd(&st->drops_quota),
-			 rd(&st->drops_storm), rd(&st->drops_mac), rd(&st->drops_local),
-			 rd(&st->drops_malformed));
+			 rd(&st->drops_storm), rd(&st->drops_local), rd(&st->drops_malformed));
 		pthread_mutex_lock(&h->lock);
 		log_session_stats(h);
 		pthread_mutex_unlock(&h->lock);
@@ -283,6 +285,7 @@ void hub_server_log_stats(struct hub_server *srv)
 
 void hub_server_free(struct hub_server *srv)
 {
+	backoff_free(&srv->backoff);
 	for (size_t i = 0; i < srv->nhubs; i++) {
 		sw_free(srv->hubs[i]->macs);
 		hublog_free(srv->hubs[i]->log);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backoff.h"
 #include "firewall.h"
 #include "list.h"
 #include "proto.h"
@@ -35,7 +36,6 @@ struct hub_stats {
 	atomic_ullong drops_throttled; /* dropped early: congested destination (per destination) */
 	atomic_ullong drops_quota;     /* flooded: server-wide flood quota (per destination) */
 	atomic_ullong drops_storm;     /* flooded: refused by the broadcast-storm limiter */
-	atomic_ullong drops_mac;       /* source MAC refused: table or session limit */
 	atomic_ullong drops_local;     /* destination is the sender itself */
 	atomic_ullong drops_malformed; /* shorter than an Ethernet header, or a bad source MAC */
 	atomic_ullong drops_nomem;     /* a destination's edited copy could not be allocated */
@@ -60,10 +60,15 @@ struct hub_server {
 	SSL_CTX *tls;
 	uint8_t secret[32];   /* key for decoy salts of unknown users (state_dir/decoy.key) */
 	struct state *state;  /* login counters and times (state.c) */
-	pthread_mutex_t lock; /* guards cfg, hubs, all, nthreads, stopping */
+	pthread_mutex_t lock; /* guards cfg, hubs, all, nthreads, pending, npending, stopping */
 	pthread_cond_t idle;
-	struct list_node all; /* struct session.all_link */
-	uint32_t nthreads;
+	struct list_node all;	  /* struct session.all_link */
+	struct list_node pending; /* struct session.pending_link: still in their handshake */
+	uint32_t nthreads;	  /* sessions, pending ones included */
+	uint32_t npending;
+	/* pre-authentication events, reported in one line per episode (listener.c) */
+	atomic_uint tls_failed, hs_reaped;
+	struct backoff backoff; /* failed logins per source (backoff.h) */
 	bool stopping;
 	atomic_uint next_id;
 	atomic_ullong flood_bytes;   /* flooded bytes in all send queues (queue.h) */

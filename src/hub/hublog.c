@@ -286,9 +286,14 @@ void hublog_batch_end(struct hublog_batch *b, const struct session *src)
 void hublog_mac_moved(struct hublog *hl, const uint8_t mac[6], uint16_t vlan,
 		      const struct session *to)
 {
-	hublog_security(
-	    hl, "MAC %02X-%02X-%02X-%02X-%02X-%02X (VLAN %u) moved to session %u (%s) from %s",
-	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], vlan, to->id, to->user, to->peer);
+	char text[LOGGER_TEXT_MAX];
+
+	snprintf(text, sizeof(text),
+		 "MAC %02X-%02X-%02X-%02X-%02X-%02X (VLAN %u) moved to session %u (%s) from %s",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], vlan, to->id, to->user, to->peer);
+	/* in the server log too, like refused takeovers: the security log is off by default */
+	log_info("security: hub %s: %s", hl ? hl->name : "?", text);
+	hublog_security(hl, "%s", text);
 }
 
 static void security_line(struct hublog *hl, const char *text)

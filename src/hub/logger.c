@@ -215,6 +215,7 @@ void logger_reopen(struct logger *lg)
 
 size_t log_render_text(const struct log_rec *r, char *out)
 {
+	char flat[LOGGER_LINE_MAX];
 	struct tm tm;
 	size_t n, len = r->paylen;
 
@@ -227,8 +228,10 @@ size_t log_render_text(const struct log_rec *r, char *out)
 	for (size_t i = 0; i < len; i++) { /* one record, one line */
 		char c = (char)r->payload[i];
 
-		out[n++] = c == '\n' || c == '\r' ? ' ' : c;
+		flat[i] = c == '\n' || c == '\r' ? ' ' : c;
 	}
+	/* user names and other text from the network: no control, C1 or bidi characters */
+	n += log_sanitize(out + n, LOGGER_LINE_MAX - n - 1, flat, len);
 	out[n++] = '\n';
 	return n;
 }

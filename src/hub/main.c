@@ -10,11 +10,13 @@
 #include <limits.h>
 #include <openssl/rand.h>
 #include <getopt.h>
+#include <glob.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,9 +96,10 @@ static void load_secret(const char *dir, uint8_t *key, size_t len)
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/decoy.key", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd >= 0) {
-		ssize_t n = read(fd, key, len);
+		struct stat st;
+		ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, key, len) : -1;
 
 		close(fd);
 		if (n == (ssize_t)len)
@@ -418,6 +421,47 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/*
+ * Each session holds a socket and an eventfd, each listener and log one more:
+ * raise the soft RLIMIT_NOFILE to what Vpnhub/MaxSessions and the pending
+ * handshakes need, and warn when the hard limit is lower.
+ */
+#define FD_SPARE 256
+static void raise_fd_limit(const struct hub_config *cfg)
+{
+	rlim_t need = 2 * ((rlim_t)cfg->max_sessions + cfg->max_pending) + FD_SPARE;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		getrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < need)
+		log_warnx("file descriptor limit %llu is below the %llu that Vpnhub/MaxSessions %u "
+			  "and Vpnhub/MaxPendingHandshakes %u need: logins will fail with \"out of "
+			  "file descriptors\" before that (raise LimitNOFILE= or ulimit -n)",
+			  (unsigned long long)rl.rlim_cur, (unsigned long long)need,
+			  cfg->max_sessions, cfg->max_pending);
+}
+
+/* Temporary files a kill during a save left next to the config (they hold verifiers). */
+static void remove_stale_temps(const char *config_path)
+{
+	char pattern[PATH_MAX + 16];
+	glob_t g;
+
+	if (snprintf(pattern, sizeof(pattern), "%s.tmp.??????", config_path) >=
+	    (int)sizeof(pattern))
+		return;
+	if (glob(pattern, GLOB_NOSORT | GLOB_NOESCAPE, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		if (unlink(g.gl_pathv[i]) == 0)
+			log_info("removed %s, left behind by an interrupted save", g.gl_pathv[i]);
+	globfree(&g);
+}
+
 /* State directory, decoy key, state file, certificate and TLS context. */
 static void prepare(struct hub_server *srv, struct hub_config *cfg)
 {
@@ -467,10 +511,12 @@ int main(int argc, char **argv)
 		config_put(cfg);
 		return 0;
 	}
+	remove_stale_temps(o.config_path); /* before daemon_begin changes directory */
 	if (daemon_begin(&o.d, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	if (o.d.daemonize)
 		log_use_syslog();
+	raise_fd_limit(cfg);
 	prepare(&srv, cfg);
 	rc = run(&srv, &o, &set);
 	if (rc == 0) {

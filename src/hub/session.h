@@ -63,8 +63,11 @@ struct session {
 	struct cong_src csrc;	    /* its pacing as a source; its thread writes it */
 	struct storm storm;	    /* its flooded frames; under hub->lock */
 	bool rx_hold; /* a destination it fed is past its hold mark (queue.h); its thread only */
-	struct list_node hub_link; /* in hub->sessions, under hub->lock */
-	struct list_node all_link; /* in srv->all, under srv->lock */
+	struct list_node hub_link;     /* in hub->sessions, under hub->lock */
+	struct list_node all_link;     /* in srv->all, under srv->lock */
+	struct list_node pending_link; /* in srv->pending while is_pending, under srv->lock */
+	bool is_pending;
+	uint8_t src_key[16]; /* its source address, IPv6 by /64 (pending handshake bound) */
 
 	uint64_t started_ms; /* when accepted: bounds the whole handshake */
 	atomic_bool stop;    /* set by sess_stop, read by the thread */

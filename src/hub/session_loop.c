@@ -325,13 +325,40 @@ static void run_established(struct session *s)
 	stream_free(&st);
 }
 
+/* Off the pending list (srv->lock held): no longer counted as a handshake. */
+static void unpend_locked(struct session *s)
+{
+	if (s->is_pending) {
+		list_del(&s->pending_link);
+		s->srv->npending--;
+		s->is_pending = false;
+	}
+}
+
 void sess_unlist(struct session *s)
 {
 	struct hub_server *srv = s->srv;
 
 	pthread_mutex_lock(&srv->lock);
+	unpend_locked(s);
 	list_del(&s->all_link);
 	pthread_mutex_unlock(&srv->lock);
+}
+
+int sess_promote(struct session *s)
+{
+	struct hub_server *srv = s->srv;
+	int rc = 0;
+
+	pthread_mutex_lock(&srv->lock);
+	if (s->is_pending) {
+		if (srv->nthreads - srv->npending >= srv->cfg->max_sessions)
+			rc = -1;
+		else
+			unpend_locked(s);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return rc;
 }
 
 static void sess_free(struct session *s)
@@ -360,9 +387,6 @@ static void *sess_main(void *arg)
 	stream_socket_handshake(s->fd, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
 	if (sess_handshake(s) == 0)
 		run_established(s);
-	else if (atomic_load(&s->stop_reason) == PROTO_R_TIMEOUT)
-		log_info("session %u from %s: login not finished within %d s: closed", s->id,
-			 s->peer, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
 	sess_unlist(s);
 	sess_free(s); /* OpenSSL state goes before the server may */
 	/* and this thread's own (error queue, DRBG), which thread exit would free after
@@ -426,7 +450,7 @@ bool sess_register(struct hub_server *srv, struct session *s)
 	bool ok;
 
 	pthread_mutex_lock(&srv->lock);
-	ok = !srv->stopping && srv->nthreads < srv->cfg->max_sessions;
+	ok = !srv->stopping && srv->nthreads - srv->npending < srv->cfg->max_sessions;
 	if (ok) {
 		list_add(&srv->all, &s->all_link);
 		srv->nthreads++;
@@ -435,22 +459,91 @@ bool sess_register(struct hub_server *srv, struct session *s)
 	return ok;
 }
 
-int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer)
+/* The pending-handshake key of a source: an IPv4 address, or an IPv6 /64. */
+static void source_key(const struct sockaddr_storage *ss, uint8_t key[16])
 {
-	struct session *s = sess_new(srv, fd);
+	static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	memset(key, 0, 16);
+	if (ss->ss_family == AF_INET) {
+		memcpy(key, v4mapped, 12);
+		memcpy(key + 12, &((const struct sockaddr_in *)(const void *)ss)->sin_addr, 4);
+	} else {
+		const uint8_t *a =
+		    ((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr.s6_addr;
+
+		memcpy(key, a, memcmp(a, v4mapped, 12) == 0 ? 16 : 8);
+	}
+}
+
+/* Handshakes in progress from key's source, counting up to limit. */
+static uint32_t pending_from(struct hub_server *srv, const uint8_t key[16], uint32_t limit)
+{
+	struct session *o;
+	uint32_t n = 0;
+
+	list_for_each_entry(o, &srv->pending, pending_link)
+	{
+		if (memcmp(o->src_key, key, 16) == 0 && ++n >= limit)
+			break;
+	}
+	return n;
+}
+
+/* Adds s to the server's lists as a pending handshake, or says why not. */
+static enum sess_refusal register_session(struct hub_server *srv, struct session *s)
+{
+	const struct hub_config *cfg;
+	enum sess_refusal r = SESS_ADMITTED;
+
+	pthread_mutex_lock(&srv->lock);
+	cfg = srv->cfg;
+	if (srv->stopping)
+		r = SESS_REFUSED_STOPPING;
+	else if (srv->nthreads - srv->npending >= cfg->max_sessions)
+		r = SESS_REFUSED_SESSIONS;
+	else if (srv->npending >= cfg->max_pending)
+		r = SESS_REFUSED_PENDING;
+	else if (pending_from(srv, s->src_key, cfg->max_pending_per_src) >=
+		 cfg->max_pending_per_src)
+		r = SESS_REFUSED_SOURCE;
+	if (r == SESS_ADMITTED) {
+		list_add(&srv->all, &s->all_link);
+		list_add(&srv->pending, &s->pending_link);
+		s->is_pending = true;
+		srv->npending++;
+		srv->nthreads++;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return r;
+}
+
+enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer)
+{
+	struct session *s;
+	enum sess_refusal why;
 	pthread_attr_t attr;
+	uint8_t key[16];
 	pthread_t tid;
 	int rc;
 
+	source_key(peer, key);
+	if (backoff_wait_ms(&srv->backoff, key, hub_now_ms()) > 0) {
+		close(fd); /* before any TLS work: a guessing source costs one accept */
+		return SESS_REFUSED_BACKOFF;
+	}
+	s = sess_new(srv, fd);
 	if (!s) {
 		close(fd);
-		return -1;
+		return SESS_REFUSED_NOMEM;
 	}
 	format_peer(peer, s->peer, sizeof(s->peer));
 	s->peer_addr = *peer;
-	if (!sess_register(srv, s)) {
+	memcpy(s->src_key, key, sizeof(key));
+	why = register_session(srv, s);
+	if (why != SESS_ADMITTED) {
 		sess_free(s);
-		return -1;
+		return why;
 	}
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
@@ -461,9 +554,9 @@ int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *pe
 		sess_unlist(s);
 		sess_free(s);
 		sess_thread_done(srv);
-		return -1;
+		return SESS_REFUSED_NOMEM;
 	}
-	return 0;
+	return SESS_ADMITTED;
 }
 
 void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms)
@@ -471,9 +564,12 @@ void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms)
 	struct session *s;
 
 	pthread_mutex_lock(&srv->lock);
-	list_for_each_entry(s, &srv->all,
-			    all_link) if (atomic_load(&s->state) == SESS_HANDSHAKE &&
-					  now_ms - s->started_ms > SESS_HANDSHAKE_TIMEOUT_MS)
-	    sess_stop(s, PROTO_R_TIMEOUT);
+	list_for_each_entry(s, &srv->pending, pending_link)
+	{
+		if (now_ms - s->started_ms > SESS_HANDSHAKE_TIMEOUT_MS && !atomic_load(&s->stop)) {
+			sess_stop(s, PROTO_R_TIMEOUT);
+			atomic_fetch_add_explicit(&srv->hs_reaped, 1, memory_order_relaxed);
+		}
+	}
 	pthread_mutex_unlock(&srv->lock);
 }

@@ -32,5 +32,6 @@ Suite *proxy_suite(void);
 Suite *netcfg_suite(void);
 Suite *srcacl_suite(void);
 Suite *certauth_suite(void);
+Suite *backoff_suite(void);
 
 #endif

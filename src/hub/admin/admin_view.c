@@ -41,7 +41,6 @@ static const struct counter_desc hub_drops[] = {
     {"throttled", offsetof(struct hub_stats, drops_throttled)},
     {"flood_quota", offsetof(struct hub_stats, drops_quota)},
     {"storm", offsetof(struct hub_stats, drops_storm)},
-    {"mac_limit", offsetof(struct hub_stats, drops_mac)},
     {"to_sender", offsetof(struct hub_stats, drops_local)},
     {"malformed", offsetof(struct hub_stats, drops_malformed)},
     {"no_memory", offsetof(struct hub_stats, drops_nomem)},
