@@ -79,6 +79,19 @@ resolv_is_original() { [ "$(resolv "$1")" = "$ORIG_RESOLV" ]; }
 leased_ip() { ns "c$1" ip -4 -o addr show dev vpn0 | sed -n 's|.* inet \(10\.77\.0\.[0-9]*\)/24.*|\1|p'; }
 
 topo_up 3
+# carol (c3) is the segment's DHCP server and IPv6 router: the hub's default for users
+# without a policy (DHCPNoServer, RAFilter, ... on: docs/firewall.md) would silence
+# her, so she gets a policy of her own, as an administrator gives a server's account
+hub_conf "$WORK/SoftHUB.cfg"
+python3 - "$WORK/SoftHUB.cfg" <<'PY'
+import sys
+f = sys.argv[1]
+s = open(f).read()
+head = "\t\t\t\t\tdeclare carol\n\t\t\t\t\t{\n"
+policy = "\t\t\t\t\t\tdeclare Policy\n\t\t\t\t\t\t{\n\t\t\t\t\t\t\tbool Access true\n\t\t\t\t\t\t}\n"
+assert head in s
+open(f, "w").write(s.replace(head, head + policy, 1))
+PY
 start_hub
 for i in 1 2; do
 	mkdir -p "/etc/netns/$P-c$i"
