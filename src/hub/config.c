@@ -410,6 +410,8 @@ static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struc
 	    get_bool(ld, f, CONFIG_KEY(OPTION, FilterOSPF), false, &o->filter_ospf) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, FilterBPDU), false, &o->filter_bpdu) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, NoManageVlanId), false, &o->no_manage_vlan_id) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, DisableCheckMacOnLocalBridge), false,
+		     &o->disable_check_mac_on_local_bridge) ||
 	    get_text(ld, f, CONFIG_KEY(OPTION, VlanTypeId), tpid, sizeof(tpid), false))
 		return -1;
 	o->vlan_tpid = 0x8100;
@@ -631,6 +633,99 @@ static int parse_hubs(struct loader *ld, const struct cfg_folder *root)
 	return 0;
 }
 
+/* What Linux accepts as an interface name (dev_valid_name): no '/', ':' or space. */
+static bool ifname_ok(const char *s)
+{
+	if (!s[0] || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || (unsigned char)*s <= ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* SoftEther's TAP name: "tap_" + the lower-cased DeviceName, cut to 15 bytes. */
+static void tap_ifname(const char *device, char out[CONF_IFNAME_MAX + 1])
+{
+	snprintf(out, CONF_IFNAME_MAX + 1, CONF_TAP_PREFIX "%.*s",
+		 CONF_IFNAME_MAX - (int)strlen(CONF_TAP_PREFIX), device);
+	for (char *p = out; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+}
+
+static int parse_bridge(struct loader *ld, const struct cfg_folder *f, struct conf_bridge *b)
+{
+	char device[256];
+
+	memset(b, 0, sizeof(*b));
+	if (get_text(ld, f, CONFIG_KEY(BRIDGE, DeviceName), device, sizeof(device), false) ||
+	    get_text(ld, f, CONFIG_KEY(BRIDGE, HubName), b->hub, sizeof(b->hub), true) ||
+	    get_bool(ld, f, CONFIG_KEY(BRIDGE, TapMode), false, &b->tap_mode) ||
+	    get_bool(ld, f, CONFIG_KEY(BRIDGE, MonitorMode), false, &b->monitor) ||
+	    get_bool(ld, f, CONFIG_KEY(BRIDGE, LimitBroadcast), false, &b->limit_broadcast) ||
+	    get_bool(ld, f, CONFIG_KEY(BRIDGE, NoPromiscuousMode), false, &b->no_promiscuous) ||
+	    parse_mac(ld, f, CONFIG_KEY(BRIDGE, TapMacAddress), b->tap_mac))
+		return -1;
+	if (!ifname_ok(device) || strlen(device) > CONF_IFNAME_MAX)
+		return fail(ld, f, cfg_find_item(f, CONFIG_KEY(BRIDGE, DeviceName)),
+			    "DeviceName \"%s\" is not a Linux interface name (1..%d bytes, no "
+			    "'/', ':' or white space)",
+			    device, CONF_IFNAME_MAX);
+	if (!b->hub[0])
+		return fail(ld, f, NULL, "HubName is missing");
+	memcpy(b->device, device, strlen(device) + 1); /* fits: checked above */
+	b->has_tap_mac = memcmp(b->tap_mac, "\0\0\0\0\0\0", 6) != 0;
+	if (!b->tap_mode) {
+		memcpy(b->ifname, b->device, sizeof(b->ifname));
+		return 0;
+	}
+	tap_ifname(device, b->ifname);
+	if (strlen(CONF_TAP_PREFIX) + strlen(device) > CONF_IFNAME_MAX)
+		note(ld->c,
+		     "local bridge %s: the TAP device is named %s (\"" CONF_TAP_PREFIX
+		     "%s\" cut to %d bytes, as SoftEther does)",
+		     device, b->ifname, device, CONF_IFNAME_MAX);
+	if (b->has_tap_mac && (b->tap_mac[0] & 1))
+		return fail(ld, f, cfg_find_item(f, CONFIG_KEY(BRIDGE, TapMacAddress)),
+			    "TapMacAddress is a multicast address");
+	return 0;
+}
+
+/* root/LocalBridgeList: SoftEther's local bridges, one interface each. */
+static int parse_bridges(struct loader *ld, const struct cfg_folder *root)
+{
+	const struct cfg_folder *list = cfg_find_folder(root, "LocalBridgeList");
+	struct hub_config *c = ld->c;
+
+	for (size_t i = 0; list && i < list->nfolders; i++) {
+		const struct cfg_folder *f = list->folders[i];
+		struct conf_bridge *b = &c->bridges[c->nbridges];
+
+		if (c->nbridges == CONF_BRIDGES_MAX)
+			return fail(ld, f, NULL, "more than %d local bridges", CONF_BRIDGES_MAX);
+		if (parse_bridge(ld, f, b) != 0)
+			return -1;
+		for (size_t k = 0; k < c->nbridges; k++)
+			if (strcmp(c->bridges[k].ifname, b->ifname) == 0)
+				return fail(ld, f, NULL, "interface %s is bridged twice",
+					    b->ifname);
+		if (!config_find_hub(c, b->hub))
+			note(c, "local bridge %s: no virtual hub %s; the bridge waits for it",
+			     b->device, b->hub);
+		c->nbridges++;
+	}
+	return 0;
+}
+
+bool config_bridge_same(const struct conf_bridge *a, const struct conf_bridge *b)
+{
+	return strcmp(a->ifname, b->ifname) == 0 && strcasecmp(a->hub, b->hub) == 0 &&
+	       a->tap_mode == b->tap_mode && a->has_tap_mac == b->has_tap_mac &&
+	       memcmp(a->tap_mac, b->tap_mac, 6) == 0 && a->monitor == b->monitor &&
+	       a->limit_broadcast == b->limit_broadcast && a->no_promiscuous == b->no_promiscuous;
+}
+
 struct unknown_ctx {
 	struct hub_config *c;
 	char skip[512];	  /* an unknown folder: its contents are not listed again */
@@ -697,7 +792,7 @@ struct hub_config *config_from_tree(const struct cfg_folder *root, const char *p
 			    CONFIG_KEY(SERVER, HashedPassword), c->admin_hash, SHA0_LEN,
 			    &has_admin) != 0 ||
 	    parse_listeners(&ld, root) != 0 || parse_vpnhub(&ld, root) != 0 ||
-	    parse_hubs(&ld, root) != 0) {
+	    parse_hubs(&ld, root) != 0 || parse_bridges(&ld, root) != 0) {
 		config_put(c);
 		return NULL;
 	}

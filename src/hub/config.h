@@ -30,7 +30,10 @@
 #define CONF_ACCESS_MAX 32768 /* SoftEther's MAX_ACCESSLISTS */
 #define CONF_MESSAGE_MAX 20000
 #define CONF_TEXT_MAX 256
-#define CONF_NOTES_MAX 512 /* start-up notes kept (the rest are counted) */
+#define CONF_NOTES_MAX 512     /* start-up notes kept (the rest are counted) */
+#define CONF_BRIDGES_MAX 64    /* LocalBridgeList entries */
+#define CONF_IFNAME_MAX 15     /* Linux IFNAMSIZ - 1 */
+#define CONF_TAP_PREFIX "tap_" /* SoftEther's name for a TAP-mode bridge's device */
 
 struct conf_listen {
 	char host[256]; /* "" = every address, IPv6 and IPv4 */
@@ -100,6 +103,23 @@ struct conf_options {
 	bool filter_ipv4, filter_ipv6, filter_non_ip, filter_pppoe, filter_ospf, filter_bpdu;
 	bool no_manage_vlan_id;
 	uint16_t vlan_tpid;
+	bool disable_check_mac_on_local_bridge; /* DisableCheckMacOnLocalBridge */
+};
+
+/*
+ * One LocalBridgeList/LocalBridge<n> (SoftEther's items): frames between a
+ * virtual hub and a host interface (bridge.h).
+ */
+struct conf_bridge {
+	char device[CONF_IFNAME_MAX + 1]; /* DeviceName as written */
+	char ifname[CONF_IFNAME_MAX + 1]; /* the interface: DeviceName, or tap_<devicename> */
+	char hub[PROTO_NAME_MAX + 1];	  /* HubName */
+	bool tap_mode;			  /* TapMode: the hub creates a TAP device */
+	bool has_tap_mac;
+	uint8_t tap_mac[6];   /* TapMacAddress; else derived from the name */
+	bool monitor;	      /* MonitorMode: receives every frame, sends none */
+	bool limit_broadcast; /* LimitBroadcast: the storm limiter applies */
+	bool no_promiscuous;  /* NoPromiscuousMode (direct mode) */
 };
 
 struct conf_hub {
@@ -127,6 +147,8 @@ struct hub_config {
 	size_t nlisten;
 	struct conf_hub *hubs;
 	size_t nhubs;
+	struct conf_bridge bridges[CONF_BRIDGES_MAX]; /* LocalBridgeList */
+	size_t nbridges;
 	bool has_admin_hash;
 	uint8_t admin_hash[SHA0_LEN]; /* ServerConfiguration/HashedPassword */
 	/* root/Vpnhub */
@@ -173,6 +195,8 @@ const struct conf_user *config_find_user(const struct conf_hub *h, const char *n
 const struct conf_group *config_find_group(const struct conf_hub *h, const char *name);
 /* The user's effective policy: own Policy, else its group's, else defaults. */
 void config_user_policy(const struct conf_hub *h, const struct conf_user *u, struct policy *out);
+/* Whether two bridge entries describe the same port (a reload keeps it running). */
+bool config_bridge_same(const struct conf_bridge *a, const struct conf_bridge *b);
 
 /*
  * Writes a tree to path atomically: temp file in the same directory, fsync,

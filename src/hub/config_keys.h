@@ -19,12 +19,20 @@
 #define CONFIG_PATH_ACCESS CONFIG_PATH_HUB "AccessList/*/"
 #define CONFIG_PATH_GROUP CONFIG_PATH_DB "GroupList/*/"
 #define CONFIG_PATH_USER CONFIG_PATH_DB "UserList/*/"
+#define CONFIG_PATH_BRIDGE "root/LocalBridgeList/*/"
 
 /* X(FOLDER, Name) for each item */
 #define CONFIG_ITEMS(X)                                                                            \
 	X(LISTENER, Enabled)                                                                       \
 	X(LISTENER, Port)                                                                          \
 	X(LISTENER, Address)                                                                       \
+	X(BRIDGE, DeviceName)                                                                      \
+	X(BRIDGE, HubName)                                                                         \
+	X(BRIDGE, TapMode)                                                                         \
+	X(BRIDGE, TapMacAddress)                                                                   \
+	X(BRIDGE, MonitorMode)                                                                     \
+	X(BRIDGE, LimitBroadcast)                                                                  \
+	X(BRIDGE, NoPromiscuousMode)                                                               \
 	X(SERVER, HashedPassword)                                                                  \
 	X(VPNHUB, Certificate)                                                                     \
 	X(VPNHUB, Key)                                                                             \
@@ -70,6 +78,7 @@
 	X(OPTION, FilterBPDU)                                                                      \
 	X(OPTION, NoManageVlanId)                                                                  \
 	X(OPTION, VlanTypeId)                                                                      \
+	X(OPTION, DisableCheckMacOnLocalBridge)                                                    \
 	X(MESSAGE, MessageText)                                                                    \
 	X(LOGSETTING, SavePacketLog)                                                               \
 	X(LOGSETTING, SaveSecurityLog)                                                             \

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "bridge.h"
 #include "hublog.h"
 #include "log.h"
 #include "logger.h"
@@ -90,6 +91,7 @@ int hub_server_init(struct hub_server *srv, struct hub_config *cfg)
 	int rc;
 
 	pthread_mutex_init(&srv->lock, NULL);
+	pthread_mutex_init(&srv->bridge_lock, NULL);
 	list_init(&srv->all);
 	pthread_cond_init(&srv->idle, NULL);
 	atomic_init(&srv->next_id, 1);
@@ -166,7 +168,11 @@ static void apply_to_sessions(struct hub_server *srv, const struct hub_config *c
 		pthread_mutex_lock(&h->lock);
 		list_for_each_entry(s, &h->sessions, hub_link)
 		{
-			int why = session_verdict(ch, s);
+			int why;
+
+			if (s->kind == SESS_BRIDGE)
+				continue; /* bridge_sync decides */
+			why = session_verdict(ch, s);
 
 			if (why) {
 				log_info("reload: session %u (%s@%s) ends: %s", s->id, s->user,
@@ -203,6 +209,7 @@ void hub_server_reconfigure(struct hub_server *srv, struct hub_config *cfg)
 	apply_to_sessions(srv, cfg);
 	pthread_mutex_unlock(&srv->lock);
 	config_put(old);
+	bridge_sync(srv);
 }
 
 uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms)
@@ -282,6 +289,7 @@ void hub_server_free(struct hub_server *srv)
 	}
 	free(srv->hubs);
 	srv->hubs = NULL;
+	pthread_mutex_destroy(&srv->bridge_lock);
 	SSL_CTX_free(srv->tls);
 	config_put(srv->cfg);
 	srv->cfg = NULL;

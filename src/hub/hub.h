@@ -18,6 +18,7 @@
 #include "list.h"
 #include "proto.h"
 
+struct bridge_port;
 struct conf_hub;
 struct conf_user;
 struct hub_config;
@@ -65,7 +66,9 @@ struct hub_server {
 	uint32_t nthreads;
 	bool stopping;
 	atomic_uint next_id;
-	atomic_ullong flood_bytes; /* flooded bytes in all send queues (queue.h) */
+	atomic_ullong flood_bytes;   /* flooded bytes in all send queues (queue.h) */
+	pthread_mutex_t bridge_lock; /* guards bridges; taken before lock, never under it */
+	struct bridge_port *bridges; /* the running local bridge ports (bridge.h) */
 };
 
 /* Takes cfg's reference and builds its hubs; 0 or -1. */
@@ -73,7 +76,8 @@ int hub_server_init(struct hub_server *srv, struct hub_config *cfg);
 /*
  * Swaps in a new snapshot (taking its reference): creates new hubs, and ends
  * the sessions of removed or offline hubs and of users who were removed or
- * may no longer log in; everyone else stays connected.
+ * may no longer log in; everyone else stays connected.  Then brings the local
+ * bridge ports in line with it (bridge_sync).
  */
 void hub_server_reconfigure(struct hub_server *srv, struct hub_config *cfg);
 /* The current snapshot with a new reference (config_put it). */

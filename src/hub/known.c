@@ -16,12 +16,17 @@
 CONFIG_ITEMS(CONFIG_KEY_DEFINE)
 
 #define CONFIG_KEY_PATH(folder, name) CONFIG_PATH_##folder #name,
-static const char *const known_items[] = {CONFIG_ITEMS(CONFIG_KEY_PATH)};
+static const char *const known_items[] = {
+    CONFIG_ITEMS(CONFIG_KEY_PATH)
+    /* LocalBridgeList/DoNotDisableOffloading, the one item beside the entries (so it
+       generalises like one): offloads are never disabled here, virtio headers carry them */
+    "root/LocalBridgeList/*",
+};
 
 /* Folders whose children are named by the administrator. */
 static const char *const name_lists[] = {
-    "VirtualHUB",	   "UserList", "GroupList", "AccessList", "ListenerList",
-    "IPAccessControlList", "CertList", "CrlList",
+    "VirtualHUB",	   "UserList", "GroupList", "AccessList",      "ListenerList",
+    "IPAccessControlList", "CertList", "CrlList",   "LocalBridgeList",
 };
 
 static bool is_name_list(const char *seg, size_t len)

@@ -20,6 +20,7 @@
 
 #include "admin.h"
 #include "auth.h"
+#include "bridge.h"
 #include "config.h"
 #include "hub.h"
 #include "hublog.h"
@@ -222,11 +223,16 @@ static void hand_over_state(struct hub_server *srv, const struct passwd *pw)
 	state_chown(srv->state, pw->pw_uid, pw->pw_gid);
 }
 
-/* Once the listeners are bound: become the service user with no capability. */
+/*
+ * Once the listeners are bound: become the service user with no capability,
+ * but those the configured local bridges need (bridge_caps).
+ */
 static void drop_privileges(struct hub_server *srv, const struct options *o)
 {
+	cap_value_t keep[2];
 	struct passwd *pw;
 	char err[512];
+	int n;
 
 	if (!o->d.user)
 		return;
@@ -235,9 +241,15 @@ static void drop_privileges(struct hub_server *srv, const struct options *o)
 		fatalx("--user %s: no such user", o->d.user);
 	hand_over_state(srv, pw);
 	hublog_chown(pw->pw_uid, pw->pw_gid);
-	if (daemon_drop_privileges(o->d.user, NULL, 0, err, sizeof(err)) != 0)
+	n = bridge_caps(srv->cfg, keep);
+	if (daemon_drop_privileges(o->d.user, keep, n, err, sizeof(err)) != 0)
 		fatalx("%s", err);
-	log_info("running as %s with no capabilities", o->d.user);
+	if (n == 0)
+		log_info("running as %s with no capabilities", o->d.user);
+	else
+		log_info("running as %s with %s%s (local bridges)", o->d.user,
+			 keep[0] == CAP_NET_ADMIN ? "CAP_NET_ADMIN" : "CAP_NET_RAW",
+			 n > 1 ? " and CAP_NET_RAW" : "");
 }
 
 /* Waits for a signal, kicking the systemd watchdog meanwhile if it is on. */
@@ -287,6 +299,7 @@ static int run(struct hub_server *srv, const struct options *o, const sigset_t *
 		fatal("cannot start the accept thread");
 	if (admin_start(adm) != 0)
 		fatal("cannot start the admin console thread");
+	bridge_sync(srv); /* its threads inherit the capabilities kept for them */
 	log_info("vpnhub %s ready: %zu hub(s)", VPN_VERSION, srv->nhubs);
 	daemon_notify("READY=1");
 	hub_server_security_log(srv, "vpnhub %s started", VPN_VERSION);
@@ -304,6 +317,7 @@ static int run(struct hub_server *srv, const struct options *o, const sigset_t *
 	admin_close(adm); /* its clients use srv */
 	if (hub_server_stop(srv, PROTO_R_SHUTDOWN, 5000) > 0)
 		return 1; /* threads still use srv: exit without freeing it */
+	bridge_free_all(srv);
 	hub_server_log_stats(srv);
 	hublog_stop();
 	save_state(srv);

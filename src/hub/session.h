@@ -30,14 +30,20 @@ enum sess_state {
 	SESS_CLOSING,	  /* leaving; no longer reachable from its hub */
 };
 
+enum sess_kind {
+	SESS_CLIENT, /* a TLS connection (this file) */
+	SESS_BRIDGE, /* a local bridge port: a host interface (bridge.h) */
+};
+
 struct session {
 	uint32_t id;
+	enum sess_kind kind;
 	_Atomic enum sess_state state; /* written by the session thread only */
 	struct hub_server *srv;
 	struct hub *hub;
-	int fd;
-	SSL *ssl;
-	char peer[64]; /* "address:port" */
+	int fd;	       /* -1 for a bridge port */
+	SSL *ssl;      /* NULL for a bridge port */
+	char peer[64]; /* "address:port"; a bridge port's "interface (mode)" */
 	char user[PROTO_NAME_MAX + 1];
 	char log_name[PKTLOG_NAME_MAX]; /* "SID-USER-7" for the packet log; set by hub_attach */
 	uint16_t log_name_len;

@@ -284,8 +284,7 @@ static void run_established(struct session *s)
 	stream_free(&st);
 }
 
-/* Out of the server's list: sess_stop can no longer reach s. */
-static void unlist(struct session *s)
+void sess_unlist(struct session *s)
 {
 	struct hub_server *srv = s->srv;
 
@@ -302,8 +301,7 @@ static void sess_free(struct session *s)
 	free(s);
 }
 
-/* Last act of a session thread: after it, shutdown may free the server. */
-static void thread_done(struct hub_server *srv)
+void sess_thread_done(struct hub_server *srv)
 {
 	pthread_mutex_lock(&srv->lock);
 	srv->nthreads--;
@@ -322,12 +320,12 @@ static void *sess_main(void *arg)
 	else if (atomic_load(&s->stop_reason) == PROTO_R_TIMEOUT)
 		log_info("session %u from %s: login not finished within %d s: closed", s->id,
 			 s->peer, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
-	unlist(s);
+	sess_unlist(s);
 	sess_free(s); /* OpenSSL state goes before the server may */
 	/* and this thread's own (error queue, DRBG), which thread exit would free after
 	 * thread_done, racing OpenSSL's cleanup at process exit */
 	OPENSSL_thread_stop();
-	thread_done(srv);
+	sess_thread_done(srv);
 	return NULL;
 }
 
@@ -380,8 +378,7 @@ static struct session *sess_new(struct hub_server *srv, int fd)
 	return s;
 }
 
-/* Adds s to the server's list; false when stopping or full. */
-static bool register_session(struct hub_server *srv, struct session *s)
+bool sess_register(struct hub_server *srv, struct session *s)
 {
 	bool ok;
 
@@ -407,7 +404,7 @@ int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *pe
 		return -1;
 	}
 	format_peer(peer, s->peer, sizeof(s->peer));
-	if (!register_session(srv, s)) {
+	if (!sess_register(srv, s)) {
 		sess_free(s);
 		return -1;
 	}
@@ -417,9 +414,9 @@ int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *pe
 	rc = pthread_create(&tid, &attr, sess_main, s);
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
-		unlist(s);
+		sess_unlist(s);
 		sess_free(s);
-		thread_done(srv);
+		sess_thread_done(srv);
 		return -1;
 	}
 	return 0;

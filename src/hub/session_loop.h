@@ -10,12 +10,23 @@
 #define VPN_SESSION_LOOP_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "session.h"
 
 /* Takes ownership of fd and starts the session thread; -1 if the server is full. */
 int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer);
+
+/*
+ * For session threads that sess_spawn does not start (local bridge ports,
+ * bridge.h): join the server's list (false when it is stopping or full), leave
+ * it (sess_stop can no longer reach s), and the thread's last act (after it,
+ * shutdown may free the server).
+ */
+bool sess_register(struct hub_server *srv, struct session *s);
+void sess_unlist(struct session *s);
+void sess_thread_done(struct hub_server *srv);
 
 /* Cuts every handshake older than SESS_HANDSHAKE_TIMEOUT_MS (slow or stuck peers). */
 void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms);

@@ -85,7 +85,7 @@ unpriv=$(mktemp /tmp/vpnhub-unpriv.XXXXXX); cp "$WORK/c2.conf" "$unpriv"; chmod 
 RC=0; timeout 10 ip netns exec "$P-c2" setpriv --reuid=65534 --regid=65534 --clear-groups \
 	--inh-caps=-all --bounding-set=-all "$VPNCLIENT" connect "$unpriv" >"$WORK/run2.out" 2>&1 || RC=$?
 rm -f "$unpriv"
-assert "no CAP_NET_ADMIN: device creation failure explained" expect 1 "vpnclient needs CAP_NET_ADMIN"
+assert "no CAP_NET_ADMIN: device creation failure explained" expect 1 "needs CAP_NET_ADMIN"
 
 printf 'server = 10.199.2.1\nhub = DEFAULT\nuser = bob\nbogus = 1\n' >"$WORK/c2.conf"
 run_client 2

@@ -4,7 +4,7 @@
 # runs the hub as it is, plus only a Vpnhub folder naming a state directory
 # inside the test's scratch space.  alice logs in with her SoftEther password
 # (AuthPassword = SHA-0 hash), items the hub does not implement are reported
-# once, and the file is never rewritten.
+# once, its local bridge (TAP mode) is made, and the file is never rewritten.
 #
 #   c1 (alice, SoftEther hash) --TLS:443-- [hub DEFAULT] --TLS:992-- c2 (carol, verifier)
 set -u
@@ -38,6 +38,10 @@ start_client 2
 assert "alice logs in with the hash a SoftEther server wrote" wait_connected 1
 assert "carol logs in with a salted verifier" wait_connected 2
 assert "they talk" ping_ok c1 10.77.0.2
+assert "its LocalBridge0 (TapMode true) made tap_lab with the TapMacAddress" \
+	bash -c "ip netns exec $P-hub ip link show tap_lab | grep -qi 5e:2c:91:0a:44:17"
+assert "the local bridge is attached to hub DEFAULT" \
+	grep -q "local bridge tap_lab (hub DEFAULT): attached (TAP mode" "$WORK/hub.log"
 assert "alice's password-equivalent hash is pointed out" \
 	grep -q "user alice has only SoftEther's password hash" "$WORK/hub.log"
 assert "an unimplemented folder is reported once" \

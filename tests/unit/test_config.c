@@ -50,41 +50,41 @@ static struct hub_config *load(const char *text, char *err, size_t errlen)
 	return config_load(path, err, errlen);
 }
 
-#define LISTENER                                                                           \
-	"declare ListenerList\n{\ndeclare Listener0\n{\nbool Enabled true\nuint Port 5555\n}\n"   \
+#define LISTENER                                                                                   \
+	"declare ListenerList\n{\ndeclare Listener0\n{\nbool Enabled true\nuint Port 5555\n}\n"    \
 	"declare Listener1\n{\nbool Enabled false\nuint Port 443\n}\n}\n"
 /* SHA-0("secret" || "ALICE"), as a stock SoftEther server stores it */
 #define ALICE_HASH "DngtrNt4kY1zAHmZ2oG8QIkG1FE="
-#define VERIFIER                                                                           \
-	"uint AuthVerifierIterations 1000\nbyte AuthVerifierSalt c2FsdHNhbHRzYWx0c2FsdA==\n"     \
-	"byte AuthVerifierStoredKey AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n"             \
+#define VERIFIER                                                                                   \
+	"uint AuthVerifierIterations 1000\nbyte AuthVerifierSalt c2FsdHNhbHRzYWx0c2FsdA==\n"       \
+	"byte AuthVerifierStoredKey AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n"                \
 	"byte AuthVerifierServerKey AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n"
 
 static const char full[] =
-	"declare root\n{\n" LISTENER
-	"declare Vpnhub\n{\nuint KeepAlive 3\nstring StateDir /tmp/x\nuint Timeout 9\n"
-	"uint QueueBytes 1048576\n}\n"
-	"declare VirtualHUB\n{\ndeclare LAB\n{\nbool Online true\n"
-	"declare Option\n{\nuint MaxSession 7\nstring VlanTypeId 0x88a8\nbool FilterIPv6 true\n}\n"
-	"declare LogSetting\n{\nbool SavePacketLog true\nuint PACKET_LOG_DHCP 1\n}\n"
-	"declare Message\n{\nstring MessageText Hello$20there\n}\n"
-	"declare AccessList\n{\n"
-	"declare 1\n{\nbool Active true\nbool Discard true\nuint Priority 200\n"
-	"string DestIpAddress 10.0.0.0\nstring DestSubnetMask 255.0.0.0\nuint Protocol 6\n"
-	"uint DestPortStart 445\nuint DestPortEnd 0\n}\n"
-	"declare 2\n{\nbool Active true\nuint Priority 100\nbool IsIPv6 true\n"
-	"string SrcIpAddress6 fd00::\nstring SrcSubnetMask6 ffff::\nbool CheckSrcMac true\n"
-	"string SrcMacAddress 00-AC-01-02-03-04\nstring SrcMacMask FF-FF-FF-00-00-00\n}\n}\n"
-	"declare SecurityAccountDatabase\n{\n"
-	"declare GroupList\n{\ndeclare staff\n{\nstring RealName Staff\n"
-	"declare Policy\n{\nbool Access true\nuint MaxMac 5\nuint TimeOut 30\n}\n}\n}\n"
-	"declare UserList\n{\n"
-	"declare alice\n{\nuint AuthType 1\nbyte AuthPassword " ALICE_HASH "\n"
-	"string GroupName staff\nstring RealName Alice$20Example\n}\n"
-	"declare Bob\n{\nuint AuthType 1\n" VERIFIER
-	"declare Policy\n{\nbool Access true\nbool CheckMac true\n}\n}\n"
-	"declare carol\n{\nuint AuthType 1\n" VERIFIER "}\n}\n}\n}\n"
-	"declare OTHER\n{\n}\n}\n}\n";
+    "declare root\n{\n" LISTENER
+    "declare Vpnhub\n{\nuint KeepAlive 3\nstring StateDir /tmp/x\nuint Timeout 9\n"
+    "uint QueueBytes 1048576\n}\n"
+    "declare VirtualHUB\n{\ndeclare LAB\n{\nbool Online true\n"
+    "declare Option\n{\nuint MaxSession 7\nstring VlanTypeId 0x88a8\nbool FilterIPv6 true\n}\n"
+    "declare LogSetting\n{\nbool SavePacketLog true\nuint PACKET_LOG_DHCP 1\n}\n"
+    "declare Message\n{\nstring MessageText Hello$20there\n}\n"
+    "declare AccessList\n{\n"
+    "declare 1\n{\nbool Active true\nbool Discard true\nuint Priority 200\n"
+    "string DestIpAddress 10.0.0.0\nstring DestSubnetMask 255.0.0.0\nuint Protocol 6\n"
+    "uint DestPortStart 445\nuint DestPortEnd 0\n}\n"
+    "declare 2\n{\nbool Active true\nuint Priority 100\nbool IsIPv6 true\n"
+    "string SrcIpAddress6 fd00::\nstring SrcSubnetMask6 ffff::\nbool CheckSrcMac true\n"
+    "string SrcMacAddress 00-AC-01-02-03-04\nstring SrcMacMask FF-FF-FF-00-00-00\n}\n}\n"
+    "declare SecurityAccountDatabase\n{\n"
+    "declare GroupList\n{\ndeclare staff\n{\nstring RealName Staff\n"
+    "declare Policy\n{\nbool Access true\nuint MaxMac 5\nuint TimeOut 30\n}\n}\n}\n"
+    "declare UserList\n{\n"
+    "declare alice\n{\nuint AuthType 1\nbyte AuthPassword " ALICE_HASH "\n"
+    "string GroupName staff\nstring RealName Alice$20Example\n}\n"
+    "declare Bob\n{\nuint AuthType 1\n" VERIFIER
+    "declare Policy\n{\nbool Access true\nbool CheckMac true\n}\n}\n"
+    "declare carol\n{\nuint AuthType 1\n" VERIFIER "}\n}\n}\n}\n"
+    "declare OTHER\n{\n}\n}\n}\n";
 
 START_TEST(test_full_file)
 {
@@ -233,8 +233,8 @@ START_TEST(test_errors)
 	refuse("declare root\n{\n" LISTENER "declare Vpnhub\n{\nuint KeepAlive 10\n"
 	       "uint Timeout 15\n}\n" HUB_MIN "}\n",
 	       16, "at least twice KeepAlive");
-	refuse("declare root\n{\n" LISTENER HUB_MIN "declare Vpnhub\n{\nstring Key /k\n}\n}\n",
-	       23, "Certificate and Key go together");
+	refuse("declare root\n{\n" LISTENER HUB_MIN "declare Vpnhub\n{\nstring Key /k\n}\n}\n", 23,
+	       "Certificate and Key go together");
 	refuse("declare root\n{\n" LISTENER "declare VirtualHUB\n{\ndeclare H\n{\n"
 	       "declare SecurityAccountDatabase\n{\ndeclare UserList\n{\ndeclare u\n{\n"
 	       "byte AuthPassword AAAA\n}\n}\n}\n}\n}\n}\n",
@@ -243,9 +243,10 @@ START_TEST(test_errors)
 	       "declare SecurityAccountDatabase\n{\ndeclare UserList\n{\ndeclare u\n{\n"
 	       "uint AuthVerifierIterations 1000\n}\n}\n}\n}\n}\n}\n",
 	       24, "incomplete AuthVerifier");
-	refuse("declare root\n{\n" LISTENER "declare VirtualHUB\n{\ndeclare H\n{\n"
-	       "declare AccessList\n{\ndeclare 1\n{\nstring SrcIpAddress 300.1.1.1\n}\n}\n}\n}\n}\n",
-	       24, "is not an IPv4 address");
+	refuse(
+	    "declare root\n{\n" LISTENER "declare VirtualHUB\n{\ndeclare H\n{\n"
+	    "declare AccessList\n{\ndeclare 1\n{\nstring SrcIpAddress 300.1.1.1\n}\n}\n}\n}\n}\n",
+	    24, "is not an IPv4 address");
 	refuse("declare root\n{\n" LISTENER "declare VirtualHUB\n{\ndeclare H\n{\n"
 	       "declare Option\n{\nstring VlanTypeId 0xzz\n}\n}\n}\n}\n",
 	       22, "VlanTypeId");
@@ -280,16 +281,16 @@ static size_t count_notes(const struct hub_config *c, const char *what)
 START_TEST(test_notes)
 {
 	char err[1024];
-	struct hub_config *c = load(
-		"declare root\n{\nuint ConfigRevision 3\n" LISTENER
-		"declare VirtualHUB\n{\ndeclare A\n{\nuint RadiusServerPort 1812\n"
-		"declare SecureNAT\n{\nbool Disabled true\n}\n"
-		"declare SecurityAccountDatabase\n{\ndeclare UserList\n{\n"
-		"declare x\n{\nuint AuthType 2\n}\n"
-		"declare y\n{\nuint AuthType 1\nbyte AuthPassword " ALICE_HASH "\n"
-		"string GroupName nogroup\n}\n}\n}\n}\n"
-		"declare B\n{\nuint RadiusServerPort 1812\ndeclare CascadeList\n{\n}\n}\n}\n}\n",
-		err, sizeof(err));
+	struct hub_config *c =
+	    load("declare root\n{\nuint ConfigRevision 3\n" LISTENER
+		 "declare VirtualHUB\n{\ndeclare A\n{\nuint RadiusServerPort 1812\n"
+		 "declare SecureNAT\n{\nbool Disabled true\n}\n"
+		 "declare SecurityAccountDatabase\n{\ndeclare UserList\n{\n"
+		 "declare x\n{\nuint AuthType 2\n}\n"
+		 "declare y\n{\nuint AuthType 1\nbyte AuthPassword " ALICE_HASH "\n"
+		 "string GroupName nogroup\n}\n}\n}\n}\n"
+		 "declare B\n{\nuint RadiusServerPort 1812\ndeclare CascadeList\n{\n}\n}\n}\n}\n",
+		 err, sizeof(err));
 
 	ck_assert_msg(c != NULL, "%s", err);
 	ck_assert(has_note(c, "item root/ConfigRevision is not implemented"));
@@ -346,8 +347,73 @@ START_TEST(test_known_paths)
 	ck_assert(known_path("root/virtualhub/*/option/maxsession", false));
 	ck_assert(!known_path("root/VirtualHUB/*/SecureNAT", true));
 	ck_assert(!known_path("root/VirtualHUB/*/Option/DisableUdpAcceleration", false));
-	ck_assert(!known_path("root/VirtualHUB/*/SecurityAccountDatabase/UserList/*/Policy/X",
-			      false));
+	ck_assert(
+	    !known_path("root/VirtualHUB/*/SecurityAccountDatabase/UserList/*/Policy/X", false));
+}
+END_TEST
+
+#define BRIDGES(entries)                                                                           \
+	"declare LocalBridgeList\n{\nbool DoNotDisableOffloading false\n" entries "}\n"
+
+START_TEST(test_local_bridges)
+{
+	char err[1024];
+	struct hub_config *c = load(
+	    "declare root\n{\n" LISTENER BRIDGES(
+		"declare LocalBridge0\n{\nstring DeviceName Office\nstring HubName h\n"
+		"bool TapMode true\nstring TapMacAddress 5E-2C-91-0A-44-17\nbool MonitorMode "
+		"true\n}\n"
+		"declare LocalBridge1\n{\nstring DeviceName eth0\nstring HubName H\n"
+		"bool TapMode false\nbool NoPromiscuousMode true\nbool LimitBroadcast true\n"
+		"string TapMacAddress $\n}\n"
+		"declare LocalBridge2\n{\nstring DeviceName averylongname\nstring HubName GONE\n"
+		"bool TapMode true\n}\n") "declare VirtualHUB\n{\ndeclare H\n{\nbool Online true\n"
+					  "declare Option\n{\nbool DisableCheckMacOnLocalBridge "
+					  "true\n}\n}\n}\n}\n",
+	    err, sizeof(err));
+	const struct conf_bridge *b;
+
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->nbridges, 3);
+	b = &c->bridges[0];
+	ck_assert(b->tap_mode && b->monitor && !b->no_promiscuous && !b->limit_broadcast);
+	ck_assert_str_eq(b->device, "Office");
+	ck_assert_str_eq(b->ifname, "tap_office"); /* SoftEther lower-cases the TAP name */
+	ck_assert(b->has_tap_mac);
+	ck_assert_mem_eq(b->tap_mac, "\x5e\x2c\x91\x0a\x44\x17", 6);
+	b = &c->bridges[1];
+	ck_assert(!b->tap_mode && b->no_promiscuous && b->limit_broadcast && !b->has_tap_mac);
+	ck_assert_str_eq(b->ifname, "eth0");
+	ck_assert_str_eq(b->hub, "H");
+	ck_assert_str_eq(c->bridges[2].ifname, "tap_averylongna"); /* cut to 15, as SoftEther */
+	ck_assert(has_note(c, "the TAP device is named tap_averylongna"));
+	ck_assert(has_note(c, "local bridge averylongname: no virtual hub GONE"));
+	ck_assert(!has_note(c, "LocalBridgeList"));
+	ck_assert(c->hubs[0].opt.disable_check_mac_on_local_bridge);
+	ck_assert(config_bridge_same(&c->bridges[0], &c->bridges[0]));
+	ck_assert(!config_bridge_same(&c->bridges[0], &c->bridges[1]));
+	config_put(c);
+
+	refuse("declare root\n{\n" LISTENER BRIDGES(
+		   "declare LocalBridge0\n{\nstring DeviceName eth0/1\nstring HubName H\n}\n")
+		   HUB_MIN "}\n",
+	       21, "not a Linux interface name");
+	refuse("declare root\n{\n" LISTENER BRIDGES("declare LocalBridge0\n{\nstring DeviceName "
+						    "eth0123456789012\nstring HubName H\n}\n")
+		   HUB_MIN "}\n",
+	       21, "not a Linux interface name");
+	refuse("declare root\n{\n" LISTENER BRIDGES(
+		   "declare LocalBridge0\n{\nstring DeviceName eth0\n}\n") HUB_MIN "}\n",
+	       19, "HubName is missing");
+	refuse("declare root\n{\n" LISTENER BRIDGES(
+		   "declare A\n{\nstring DeviceName x\nstring HubName H\nbool TapMode true\n}\n"
+		   "declare B\n{\nstring DeviceName X\nstring HubName H\nbool TapMode true\n}\n")
+		   HUB_MIN "}\n",
+	       25, "interface tap_x is bridged twice");
+	refuse("declare root\n{\n" LISTENER BRIDGES(
+		   "declare A\n{\nstring DeviceName x\nstring HubName H\nbool TapMode true\n"
+		   "string TapMacAddress 01-00-5E-00-00-01\n}\n") HUB_MIN "}\n",
+	       24, "TapMacAddress is a multicast address");
 }
 END_TEST
 
@@ -376,6 +442,7 @@ Suite *config_suite(void)
 	tcase_add_test(t, test_save_tree);
 	tcase_add_test(t, test_known_paths);
 	tcase_add_test(t, test_missing_file);
+	tcase_add_test(t, test_local_bridges);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -38,6 +38,8 @@ static const char *const group_opts[] = {"realname", "note", NULL};
 static const char *const access_opts[] = {"priority", "protocol", "src-ip",   "dst-ip",
 					  "src-port", "dst-port", "src-user", "dst-user",
 					  "note",     "active",	  NULL};
+static const char *const bridge_opts[] = {
+    "hub", "tap", "mac", "monitor", "limit-broadcast", "no-promiscuous", NULL};
 
 /* Hub-scoped commands act on the hub chosen with "hub select" (or --hub of vpnhubctl). */
 static const struct command commands[] = {
@@ -95,6 +97,11 @@ static const struct command commands[] = {
     {"config reload", NEED_SERVER, cmd_config_reload, NULL, 0, 0, no_opts, "config reload"},
     {"listener list", NEED_SERVER, cmd_listener_list, NULL, 0, 0, no_opts,
      "listener list [--json]"},
+    {"bridge list", NEED_SERVER, cmd_bridge_list, NULL, 0, 0, no_opts, "bridge list [--json]"},
+    {"bridge add", NEED_SERVER, NULL, edit_bridge_add, 1, 1, bridge_opts,
+     "bridge add DEVICE --hub HUB [--tap yes|no] [--mac 5E-xx-xx-xx-xx-xx] [--monitor yes|no] "
+     "[--limit-broadcast yes|no] [--no-promiscuous yes|no]"},
+    {"bridge delete", NEED_SERVER, NULL, edit_bridge_delete, 1, 1, no_opts, "bridge delete DEVICE"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -36,6 +36,11 @@ int cmd_log_show(struct admin_call *c);
 int cmd_stats(struct admin_call *c);
 int cmd_listener_list(struct admin_call *c);
 
+/* admin_bridge.c: local bridges */
+int cmd_bridge_list(struct admin_call *c);
+int edit_bridge_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_bridge_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+
 /* admin_edit.c: the changes, run through admin_edit */
 int edit_hub_create(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_hub_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
