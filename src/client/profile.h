@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hubconn.h"
 #include "proto.h"
 #include "proxy.h"
 #include "tls.h"
@@ -18,13 +19,6 @@
 #define PROFILE_ADDR_MAX 8
 #define PROFILE_PASSWORD_MAX 512
 #define PROFILE_DEFAULT_PORT 5555
-
-enum profile_verify {
-	VERIFY_UNSET,
-	VERIFY_CA,	    /* chain to ca_file and host name check */
-	VERIFY_FINGERPRINT, /* pinned SHA-256 of the hub's certificate */
-	VERIFY_NONE,	    /* explicit, warned about loudly */
-};
 
 enum profile_backend {
 	BACKEND_AUTO,
@@ -46,7 +40,7 @@ struct profile {
 	char hub[PROTO_NAME_MAX + 1];
 	char user[PROTO_NAME_MAX + 1];
 	char password[PROFILE_PASSWORD_MAX + 1];
-	enum profile_verify verify;
+	enum hubconn_verify verify; /* VERIFY_CA: chain to ca_file, host name check */
 	char ca_file[PATH_MAX];
 	char verify_name[256]; /* host name to check in CA mode; default: host */
 	uint8_t fingerprint[TLS_FP_LEN];
