@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "bridge.h"
+#include "cascade.h"
 #include "hublog.h"
 #include "log.h"
 #include "logger.h"
@@ -52,6 +53,7 @@ static struct hub *hub_add(struct hub_server *srv, const struct hub_config *cfg,
 	}
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	h->log = hublog_new(name);
+	loopguard_init(&h->lg);
 	pthread_mutex_init(&h->lock, NULL);
 	list_init(&h->sessions);
 	srv->hubs[srv->nhubs++] = h;
@@ -92,6 +94,7 @@ int hub_server_init(struct hub_server *srv, struct hub_config *cfg)
 
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_mutex_init(&srv->bridge_lock, NULL);
+	pthread_mutex_init(&srv->cascade_lock, NULL);
 	list_init(&srv->all);
 	pthread_cond_init(&srv->idle, NULL);
 	atomic_init(&srv->next_id, 1);
@@ -170,8 +173,8 @@ static void apply_to_sessions(struct hub_server *srv, const struct hub_config *c
 		{
 			int why;
 
-			if (s->kind == SESS_BRIDGE)
-				continue; /* bridge_sync decides */
+			if (s->kind != SESS_CLIENT)
+				continue; /* bridge_sync and cascade_sync decide */
 			why = session_verdict(ch, s);
 
 			if (why) {
@@ -210,6 +213,7 @@ void hub_server_reconfigure(struct hub_server *srv, struct hub_config *cfg)
 	pthread_mutex_unlock(&srv->lock);
 	config_put(old);
 	bridge_sync(srv);
+	cascade_sync(srv);
 }
 
 uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms)
@@ -290,7 +294,9 @@ void hub_server_free(struct hub_server *srv)
 	free(srv->hubs);
 	srv->hubs = NULL;
 	pthread_mutex_destroy(&srv->bridge_lock);
+	pthread_mutex_destroy(&srv->cascade_lock);
 	SSL_CTX_free(srv->tls);
+	SSL_CTX_free(srv->client_tls);
 	config_put(srv->cfg);
 	srv->cfg = NULL;
 }

@@ -16,9 +16,11 @@
 
 #include "firewall.h"
 #include "list.h"
+#include "loopguard.h"
 #include "proto.h"
 
 struct bridge_port;
+struct cascade_link;
 struct conf_hub;
 struct conf_user;
 struct hub_config;
@@ -39,6 +41,7 @@ struct hub_stats {
 	atomic_ullong drops_local;     /* destination is the sender itself */
 	atomic_ullong drops_malformed; /* shorter than an Ethernet header, or a bad source MAC */
 	atomic_ullong drops_nomem;     /* a destination's edited copy could not be allocated */
+	atomic_ullong drops_loop;      /* from or to a port the loop guard holds closed */
 };
 
 struct hub {
@@ -49,8 +52,9 @@ struct hub {
 	struct list_node sessions; /* struct session.hub_link */
 	uint32_t nsessions;
 	struct hub_stats stats;
-	struct fw_hub fw;   /* under lock, like the MAC table */
-	struct hublog *log; /* packet and security logs (hublog.h); NULL if out of memory */
+	struct fw_hub fw;    /* under lock, like the MAC table */
+	struct hublog *log;  /* packet and security logs (hublog.h); NULL if out of memory */
+	struct loopguard lg; /* under lock */
 };
 
 struct hub_server {
@@ -66,9 +70,12 @@ struct hub_server {
 	uint32_t nthreads;
 	bool stopping;
 	atomic_uint next_id;
-	atomic_ullong flood_bytes;   /* flooded bytes in all send queues (queue.h) */
-	pthread_mutex_t bridge_lock; /* guards bridges; taken before lock, never under it */
-	struct bridge_port *bridges; /* the running local bridge ports (bridge.h) */
+	atomic_ullong flood_bytes;     /* flooded bytes in all send queues (queue.h) */
+	pthread_mutex_t bridge_lock;   /* guards bridges; taken before lock, never under it */
+	struct bridge_port *bridges;   /* the running local bridge ports (bridge.h) */
+	pthread_mutex_t cascade_lock;  /* guards cascades; taken before lock, never under it */
+	struct cascade_link *cascades; /* the running cascade links (cascade.h) */
+	SSL_CTX *client_tls;	       /* the links' TLS client context; made by the first */
 };
 
 /* Takes cfg's reference and builds its hubs; 0 or -1. */

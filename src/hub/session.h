@@ -9,6 +9,7 @@
 
 #include <openssl/ssl.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,8 +32,9 @@ enum sess_state {
 };
 
 enum sess_kind {
-	SESS_CLIENT, /* a TLS connection (this file) */
-	SESS_BRIDGE, /* a local bridge port: a host interface (bridge.h) */
+	SESS_CLIENT,  /* a TLS connection (this file) */
+	SESS_BRIDGE,  /* a local bridge port: a host interface (bridge.h) */
+	SESS_CASCADE, /* a cascade link this hub opened to another hub (cascade.h) */
 };
 
 struct session {
@@ -51,16 +53,18 @@ struct session {
 	uint32_t keepalive_s, timeout_s; /* from the snapshot the login used */
 	struct cong_params cong;	 /* likewise; applies to the frames it sends */
 
-	struct sw_port port;	    /* MAC table ownership, under hub->lock */
-	struct fw_session fw;	    /* policy and firewall state, under hub->lock */
-	uint64_t established_ms;    /* when it joined its hub */
-	uint32_t auto_disconnect_s; /* policy AutoDisconnect; 0 = never */
-	uint32_t max_logins;	    /* policy MultiLogins; 0 = unbounded */
-	struct queue queue;	    /* frames switched to this session */
-	struct cong_src csrc;	    /* its pacing as a source; its thread writes it */
-	struct storm storm;	    /* its flooded frames; under hub->lock */
-	struct list_node hub_link;  /* in hub->sessions, under hub->lock */
-	struct list_node all_link;  /* in srv->all, under srv->lock */
+	struct sw_port port;		/* MAC table ownership, under hub->lock */
+	struct fw_session fw;		/* policy and firewall state, under hub->lock */
+	uint64_t established_ms;	/* when it joined its hub */
+	uint32_t auto_disconnect_s;	/* policy AutoDisconnect; 0 = never */
+	uint32_t max_logins;		/* policy MultiLogins; 0 = unbounded */
+	struct queue queue;		/* frames switched to this session */
+	struct cong_src csrc;		/* its pacing as a source; its thread writes it */
+	struct storm storm;		/* its flooded frames; under hub->lock */
+	struct list_node hub_link;	/* in hub->sessions, under hub->lock */
+	struct list_node all_link;	/* in srv->all, under srv->lock */
+	atomic_bool loop_blocked;	/* the loop guard blocks it (loopguard.h) */
+	uint64_t loop_quarantine_until; /* a new cascade port: probes only until then */
 
 	uint64_t started_ms; /* when accepted: bounds the whole handshake */
 	atomic_bool stop;    /* set by sess_stop, read by the thread */

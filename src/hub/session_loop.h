@@ -28,6 +28,12 @@ bool sess_register(struct hub_server *srv, struct session *s);
 void sess_unlist(struct session *s);
 void sess_thread_done(struct hub_server *srv);
 
+/*
+ * The data phase of an established session with fd and ssl (a client's, or
+ * a cascade port's, cascade.h), then its leaving the hub and the logs.
+ */
+void sess_run_established(struct session *s);
+
 /* Cuts every handshake older than SESS_HANDSHAKE_TIMEOUT_MS (slow or stuck peers). */
 void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms);
 

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Loop protection (loopguard.h): probes out, probes in, the block decision.
+ */
+#include "loopguard.h"
+
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "bytes.h"
+#include "hub.h"
+#include "log.h"
+#include "packet.h"
+#include "pkt.h"
+#include "session.h"
+
+#define PROBE_ETHERTYPE 0x88B5 /* IEEE 802 local experimental */
+#define PROBE_LEN 60
+#define PROBE_MAGIC "VHLG"
+#define OFF_MAGIC 14
+#define OFF_ID 19
+#define OFF_SEQ 27
+
+/* 03-...: multicast, locally administered; "vpnhb" */
+static const uint8_t probe_dst[6] = {0x03, 0x76, 0x70, 0x6e, 0x68, 0x62};
+
+void loopguard_init(struct loopguard *lg)
+{
+	memset(lg, 0, sizeof(*lg));
+	if (RAND_bytes(lg->id, sizeof(lg->id)) != 1)
+		for (size_t i = 0; i < sizeof(lg->id); i++) /* never expected; still distinct */
+			lg->id[i] = (uint8_t)((uintptr_t)lg >> (i * 4));
+}
+
+bool loopguard_is_probe(const struct pkt *p, const struct pkt_info *pi)
+{
+	const uint8_t *f = p->data + pkt_frame_off(p);
+
+	return pi->ethertype == PROBE_ETHERTYPE && memcmp(pi->dst, probe_dst, 6) == 0 &&
+	       p->len >= pkt_frame_off(p) + OFF_SEQ + 4 &&
+	       memcmp(f + OFF_MAGIC, PROBE_MAGIC, 4) == 0;
+}
+
+/* Queues p to every port but except (NULL: all). */
+static void flood_probe(struct hub *h, struct session *except, struct pkt *p)
+{
+	struct session *s;
+
+	list_for_each_entry(s, &h->sessions, hub_link) if (s != except && !s->fw.monitor)
+	{
+		if (queue_push(&s->queue, p) == QUEUE_PUSHED_WAKE)
+			queue_wake(&s->queue);
+	}
+}
+
+static struct session *find_session(struct hub *h, uint32_t id)
+{
+	struct session *s;
+
+	list_for_each_entry(s, &h->sessions, hub_link) if (s->id == id) return s;
+	return NULL;
+}
+
+static struct loopguard_origin *origin_slot(struct loopguard *lg, const uint8_t id[8])
+{
+	struct loopguard_origin *oldest = &lg->origins[0];
+
+	for (size_t i = 0; i < LOOPGUARD_ORIGINS; i++) {
+		struct loopguard_origin *o = &lg->origins[i];
+
+		if (memcmp(o->id, id, 8) == 0 && o->seen_ms)
+			return o;
+		if (o->seen_ms < oldest->seen_ms)
+			oldest = o;
+	}
+	memset(oldest, 0, sizeof(*oldest));
+	memcpy(oldest->id, id, 8);
+	return oldest;
+}
+
+static void note_port(struct loopguard_origin *o, uint32_t session, uint64_t now_ms)
+{
+	size_t victim = 0;
+
+	for (size_t i = 0; i < LOOPGUARD_PORTS; i++) {
+		if (o->port[i].session == session) {
+			o->port[i].ms = now_ms;
+			return;
+		}
+		if (o->port[i].ms < o->port[victim].ms)
+			victim = i;
+	}
+	o->port[victim].session = session;
+	o->port[victim].ms = now_ms;
+}
+
+/* Another hub whose probes reach us on two ports lately is on a cycle with us. */
+static bool on_cycle(const struct loopguard_origin *o, uint64_t now_ms)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < LOOPGUARD_PORTS; i++)
+		n += o->port[i].session && now_ms - o->port[i].ms < LOOPGUARD_CONFIRM_MS;
+	return n >= 2;
+}
+
+/* Whether we act on the loop: no hub on the cycle has a higher identifier. */
+static bool we_decide(const struct loopguard *lg, uint64_t now_ms)
+{
+	for (size_t i = 0; i < LOOPGUARD_ORIGINS; i++) {
+		const struct loopguard_origin *o = &lg->origins[i];
+
+		if (o->seen_ms && on_cycle(o, now_ms) && memcmp(o->id, lg->id, 8) > 0)
+			return false;
+	}
+	return true;
+}
+
+/* The port to block: one our probe returned on lately, one of our own links if possible. */
+static struct session *pick_victim(struct hub *h, struct session *src, uint64_t now_ms)
+{
+	const struct loopguard_origin *r = &h->lg.returns;
+
+	for (size_t i = 0; src->kind != SESS_CASCADE && i < LOOPGUARD_PORTS; i++) {
+		struct session *s =
+		    r->port[i].session && now_ms - r->port[i].ms < LOOPGUARD_CONFIRM_MS
+			? find_session(h, r->port[i].session)
+			: NULL;
+
+		if (s && s->kind == SESS_CASCADE)
+			return s;
+	}
+	return src;
+}
+
+/* Our probe came back on src: a loop; the deciding hub blocks one port. */
+static void own_probe_back(struct hub *h, struct session *src, uint64_t now_ms)
+{
+	struct loopguard *lg = &h->lg;
+	struct session *victim;
+
+	if (!lg->loop_since_ms || now_ms - lg->last_return_ms > LOOPGUARD_EXPIRE_MS)
+		lg->loop_since_ms = now_ms;
+	lg->last_return_ms = now_ms;
+	note_port(&lg->returns, src->id, now_ms);
+	if (lg->blocked || now_ms - lg->loop_since_ms < LOOPGUARD_CONFIRM_MS ||
+	    !we_decide(lg, now_ms))
+		return;
+	victim = pick_victim(h, src, now_ms);
+	lg->blocked = victim->id;
+	atomic_store_explicit(&victim->loop_blocked, true, memory_order_relaxed);
+	sw_forget_port(h->macs, &victim->port);
+	log_warnx("hub %s: loop detected (our probe came back on session %u, %s from %s); "
+		  "blocking session %u (%s %s) until another path of the loop fails",
+		  h->name, src->id, src->user, src->peer, victim->id, victim->user, victim->peer);
+}
+
+void loopguard_rx(struct hub *h, struct session *src, const struct pkt *p, uint64_t now_ms)
+{
+	struct loopguard *lg = &h->lg;
+	const uint8_t *f = p->data + pkt_frame_off(p);
+	uint32_t seq = get_be32(f + OFF_SEQ);
+	struct loopguard_origin *o;
+	struct pkt *copy;
+
+	lg->probes_in++;
+	if (memcmp(f + OFF_ID, lg->id, 8) == 0) {
+		own_probe_back(h, src, now_ms);
+		return;
+	}
+	o = origin_slot(lg, f + OFF_ID);
+	note_port(o, src->id, now_ms);
+	/* a restarted hub starts its sequence again: a long silence resets ours */
+	if (o->seen_ms && seq <= o->last_seq && now_ms - o->seen_ms < LOOPGUARD_EXPIRE_MS) {
+		o->seen_ms = now_ms;
+		return; /* seen already: flooded once */
+	}
+	o->seen_ms = now_ms;
+	o->last_seq = seq;
+	copy = pkt_new(p->data, p->len, p->flags);
+	if (!copy)
+		return;
+	copy->src = src->id;
+	copy->cls = PKT_CLASS_CONTROL;
+	flood_probe(h, src, copy);
+	pkt_put(copy);
+	lg->probes_fwd++;
+}
+
+static void send_probe(struct hub *h, uint64_t now_ms)
+{
+	struct loopguard *lg = &h->lg;
+	struct pkt *p = pkt_new(NULL, PROBE_LEN, 0);
+
+	lg->last_sent_ms = now_ms;
+	if (!p)
+		return;
+	memset(p->data, 0, PROBE_LEN);
+	memcpy(p->data, probe_dst, 6);
+	p->data[6] = 0x02; /* locally administered unicast source from our identifier */
+	memcpy(p->data + 7, lg->id, 5);
+	put_be16(p->data + 12, PROBE_ETHERTYPE);
+	memcpy(p->data + OFF_MAGIC, PROBE_MAGIC, 4);
+	p->data[OFF_MAGIC + 4] = 1; /* version */
+	memcpy(p->data + OFF_ID, lg->id, 8);
+	put_be32(p->data + OFF_SEQ, ++lg->seq);
+	p->cls = PKT_CLASS_CONTROL;
+	flood_probe(h, NULL, p);
+	pkt_put(p);
+	lg->probes_sent++;
+}
+
+/* The loop is gone (our probe stopped coming back) or the blocked port left: unblock. */
+static void expire_block(struct hub *h, uint64_t now_ms)
+{
+	struct loopguard *lg = &h->lg;
+	struct session *s = find_session(h, lg->blocked);
+
+	if (s && now_ms - lg->last_return_ms < LOOPGUARD_EXPIRE_MS)
+		return;
+	if (s) {
+		atomic_store_explicit(&s->loop_blocked, false, memory_order_relaxed);
+		log_warnx("hub %s: the loop is gone (our probe no longer comes back); session %u "
+			  "(%s %s) carries traffic again",
+			  h->name, s->id, s->user, s->peer);
+	}
+	lg->blocked = 0;
+	lg->loop_since_ms = 0;
+}
+
+void loopguard_tick(struct hub *h, uint64_t now_ms)
+{
+	if (now_ms - h->lg.last_sent_ms >= LOOPGUARD_PERIOD_MS)
+		send_probe(h, now_ms);
+	if (h->lg.blocked)
+		expire_block(h, now_ms);
+}
+
+bool loopguard_port_closed(const struct session *s, uint64_t now_ms)
+{
+	return atomic_load_explicit(&s->loop_blocked, memory_order_relaxed) ||
+	       now_ms < s->loop_quarantine_until;
+}
+
+bool loopguard_port_blocked(struct session *s)
+{
+	return atomic_load_explicit(&s->loop_blocked, memory_order_relaxed);
+}

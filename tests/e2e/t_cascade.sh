@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Cascade links (docs/cascade.md).
+#
+# Two sites:   c1 -- [hub A] ==cascade over l1== [hub B] -- c2
+#   ping and iperf3 across; the link's veth down and up: it reconnects and traffic
+#   resumes; hub B restarted: the link comes back; the console's view of the link.
+# A triangle:  A ==l1== B ==l2== C ==l3== A (each hub opens one link)
+#   the loop guard blocks one link; a broadcast ping and iperf3 complete with
+#   bounded frame counters; cutting another link unblocks the blocked one.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+. tests/e2e/cascade_lib.sh
+trap mh_down EXIT
+
+# frames the hubs switched in total (stats of hub DEFAULT on each)
+frames_in() {
+	local x sum=0 n
+	for x in "$@"; do
+		n=$(mh_ctl "$x" --json stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["frames_in"])')
+		sum=$((sum + n))
+	done
+	echo "$sum"
+}
+
+# status_has X NAME EXPR: the Python expression EXPR holds for d, the link's JSON status.
+status_has() {
+	mh_ctl "$1" --json cascade status "$2" | python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if ($3) else 1)"
+}
+export -f mh_ctl
+export VPNHUBCTL WORK
+
+mh_hub_folder
+for x in A B C; do mh_hub "$x"; done
+mh_client 1 A
+mh_client 2 B
+mh_client 3 C
+mh_link 1 A B
+mh_link 2 B C
+mh_link 3 C A
+for x in A B; do mh_start "$x"; done
+
+assert "cascade add A -> B" mh_cascade A toB 10.198.1.2 B
+wait_for "link A->B established" 15 mh_state_is A toB established
+assert "cascade A->B established" mh_state_is A toB established
+mh_client_start 1 A
+mh_client_start 2 B
+wait_connected 1 && wait_connected 2
+# the new link carries only loop probes for its first seconds
+wait_for "c1 reaches c2" 10 ping_ok c1 10.77.0.2 1
+assert "ping c1 -> c2 across the cascade" ping_ok c1 10.77.0.2 3
+ns c2 iperf3 -s -D -p 5201 --logfile "$WORK/iperf-s.log"
+wait_for "iperf3 server" 5 ns c2 bash -c "ss -ltn | grep -q :5201"
+assert "iperf3 c1 -> c2 across the cascade (2 s)" \
+	ns c1 iperf3 -c 10.77.0.2 -p 5201 -t 2 -J --logfile "$WORK/iperf1.json"
+assert "cascade status counts frames and bytes" status_has A toB \
+	'd["rx_frames"] > 1000 and d["tx_frames"] > 1000 and d["tx_bytes"] > 10**6'
+assert "cascade list shows the link" bash -c "mh_ctl A cascade list | grep -q toB"
+
+# the link's transport goes down: the link fails (dead-peer timer), then comes back
+ns hA ip link set l1 down
+wait_for "link A->B no longer established" 20 status_has A toB 'd["state"] != "established"'
+assert "link down: retrying or connecting, with its last error" status_has A toB \
+	'd["state"] in ("retrying", "connecting") and d["last_error"] != ""'
+ns hA ip link set l1 up
+wait_for "link back" 20 mh_state_is A toB established
+wait_for "traffic resumes" 15 ping_ok c1 10.77.0.2 1
+assert "after veth down/up: the link reconnected and ping resumes" ping_ok c1 10.77.0.2 3
+
+# hub B restarts: the link comes back on its own
+mh_stop B
+mh_start B
+wait_connected 2 2
+wait_for "link back after hub B restart" 25 mh_state_is A toB established
+wait_for "traffic after restart" 15 ping_ok c1 10.77.0.2 1
+assert "hub B restarted: the link came back and ping works" ping_ok c1 10.77.0.2 3
+
+finish
