@@ -189,6 +189,21 @@ static void apply_to_sessions(struct hub_server *srv, const struct hub_config *c
 	}
 }
 
+void hub_server_loop_tick(struct hub_server *srv, uint64_t now_ms)
+{
+	pthread_mutex_lock(&srv->lock);
+	for (size_t i = 0; i < srv->nhubs; i++) {
+		struct hub *h = srv->hubs[i];
+
+		if (h->removed)
+			continue;
+		pthread_mutex_lock(&h->lock);
+		loopguard_tick(h, now_ms);
+		pthread_mutex_unlock(&h->lock);
+	}
+	pthread_mutex_unlock(&srv->lock);
+}
+
 int hub_recheck(struct hub_server *srv, const struct hub_config *used, const struct session *s)
 {
 	int why = 0;

@@ -125,6 +125,9 @@ int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions, uint32_t
 /* Removes the session and its MAC entries; after this no one queues to it. */
 void hub_detach(struct hub *h, struct session *s);
 
+/* Every hub's loop guard (loopguard_tick); the accept thread calls it twice a second. */
+void hub_server_loop_tick(struct hub_server *srv, uint64_t now_ms);
+
 uint64_t hub_now_ms(void);
 
 #endif

@@ -160,10 +160,12 @@ static void *accept_main(void *arg)
 		pfd[i] = (struct pollfd){.fd = l->fds[i], .events = POLLIN};
 	pfd[l->nfds] = (struct pollfd){.fd = l->stop_fd, .events = POLLIN};
 	for (;;) {
-		int n = poll(pfd, l->nfds + 1, 1000);
+		/* twice a second: the loop guard's probes are due every second */
+		int n = poll(pfd, l->nfds + 1, LOOPGUARD_PERIOD_MS / 2);
 		uint64_t now = hub_now_ms();
 
 		sess_reap_handshakes(l->srv, now);
+		hub_server_loop_tick(l->srv, now);
 		if (now - last_save >= STATE_SAVE_INTERVAL_MS) {
 			char err[512];
 

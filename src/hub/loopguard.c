@@ -42,14 +42,20 @@ bool loopguard_is_probe(const struct pkt *p, const struct pkt_info *pi)
 	       memcmp(f + OFF_MAGIC, PROBE_MAGIC, 4) == 0;
 }
 
-/* Queues p to every port but except (NULL: all). */
-static void flood_probe(struct hub *h, struct session *except, struct pkt *p)
+/*
+ * Queues p to every port but except (NULL: all), as a control frame: a full
+ * queue gives up bulk frames for it, so a busy link does not hide a loop.
+ */
+static void flood_probe(struct hub *h, struct session *except, struct pkt *p, uint64_t now_ms)
 {
+	struct cong_params cp;
 	struct session *s;
 
+	cong_params_default(&cp);
+	cp.flood_quota = 0;
 	list_for_each_entry(s, &h->sessions, hub_link) if (s != except && !s->fw.monitor)
 	{
-		if (queue_push(&s->queue, p) == QUEUE_PUSHED_WAKE)
+		if (queue_push_cc(&s->queue, p, &cp, now_ms) == QUEUE_PUSHED_WAKE)
 			queue_wake(&s->queue);
 	}
 }
@@ -95,65 +101,111 @@ static void note_port(struct loopguard_origin *o, uint32_t session, uint64_t now
 	o->port[victim].ms = now_ms;
 }
 
-/* Another hub whose probes reach us on two ports lately is on a cycle with us. */
+/* Another hub whose probes reach us on two ports lately: we are on a cycle with it. */
 static bool on_cycle(const struct loopguard_origin *o, uint64_t now_ms)
 {
 	int n = 0;
 
 	for (size_t i = 0; i < LOOPGUARD_PORTS; i++)
-		n += o->port[i].session && now_ms - o->port[i].ms < LOOPGUARD_CONFIRM_MS;
-	return n >= 2;
+		n += o->port[i].session && now_ms - o->port[i].ms < LOOPGUARD_WINDOW_MS;
+	return o->seen_ms && n >= 2;
 }
 
-/* Whether we act on the loop: no hub on the cycle has a higher identifier. */
+/* Updates when each origin was last on a cycle with us; whether any is now. */
+static bool loop_now(struct loopguard *lg, uint64_t now_ms)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < LOOPGUARD_ORIGINS; i++) {
+		if (on_cycle(&lg->origins[i], now_ms)) {
+			lg->origins[i].cycle_ms = now_ms;
+			any = true;
+		}
+	}
+	return any;
+}
+
+/*
+ * Whether we act on loops: no hub that was on a cycle with us lately
+ * (LOOPGUARD_MEMBER_MS: a busy link may delay a probe) has a higher identifier.
+ */
 static bool we_decide(const struct loopguard *lg, uint64_t now_ms)
 {
 	for (size_t i = 0; i < LOOPGUARD_ORIGINS; i++) {
 		const struct loopguard_origin *o = &lg->origins[i];
 
-		if (o->seen_ms && on_cycle(o, now_ms) && memcmp(o->id, lg->id, 8) > 0)
+		if (o->cycle_ms && now_ms - o->cycle_ms < LOOPGUARD_MEMBER_MS &&
+		    memcmp(o->id, lg->id, 8) > 0)
 			return false;
 	}
 	return true;
 }
 
-/* The port to block: one our probe returned on lately, one of our own links if possible. */
-static struct session *pick_victim(struct hub *h, struct session *src, uint64_t now_ms)
+/* The port to block: one the looping probes come in on, one of our own links if possible. */
+static struct session *pick_victim(struct hub *h, uint64_t now_ms)
 {
-	const struct loopguard_origin *r = &h->lg.returns;
+	struct session *pick = NULL;
 
-	for (size_t i = 0; src->kind != SESS_CASCADE && i < LOOPGUARD_PORTS; i++) {
-		struct session *s =
-		    r->port[i].session && now_ms - r->port[i].ms < LOOPGUARD_CONFIRM_MS
-			? find_session(h, r->port[i].session)
-			: NULL;
+	for (size_t i = 0; i < LOOPGUARD_ORIGINS; i++) {
+		const struct loopguard_origin *o = &h->lg.origins[i];
 
-		if (s && s->kind == SESS_CASCADE)
-			return s;
+		for (size_t j = 0; on_cycle(o, now_ms) && j < LOOPGUARD_PORTS; j++) {
+			struct session *s = now_ms - o->port[j].ms < LOOPGUARD_WINDOW_MS
+						? find_session(h, o->port[j].session)
+						: NULL;
+
+			if (s && s->kind == SESS_CASCADE)
+				return s;
+			if (s && !pick)
+				pick = s;
+		}
 	}
-	return src;
+	return pick;
 }
 
-/* Our probe came back on src: a loop; the deciding hub blocks one port. */
-static void own_probe_back(struct hub *h, struct session *src, uint64_t now_ms)
+static void block(struct hub *h, struct session *victim)
+{
+	h->lg.blocked = victim->id;
+	atomic_store_explicit(&victim->loop_blocked, true, memory_order_relaxed);
+	sw_forget_port(h->macs, &victim->port);
+	log_warnx("hub %s: loop detected (another hub's probes arrive on two ports); blocking "
+		  "session %u (%s %s) until another path of the loop fails",
+		  h->name, victim->id, victim->user, victim->peer);
+}
+
+static void unblock(struct hub *h, struct session *s)
+{
+	if (s) {
+		atomic_store_explicit(&s->loop_blocked, false, memory_order_relaxed);
+		log_warnx("hub %s: the loop is gone; session %u (%s %s) carries traffic again",
+			  h->name, s->id, s->user, s->peer);
+	}
+	h->lg.blocked = 0;
+}
+
+/* Blocks one port of a loop that lasted LOOPGUARD_CONFIRM_MS, unblocks when it is gone. */
+static void decide(struct hub *h, uint64_t now_ms)
 {
 	struct loopguard *lg = &h->lg;
+	bool loop = loop_now(lg, now_ms);
 	struct session *victim;
 
-	if (!lg->loop_since_ms || now_ms - lg->last_return_ms > LOOPGUARD_EXPIRE_MS)
+	if (!loop) {
+		lg->loop_since_ms = 0;
+		if (lg->blocked)
+			unblock(h, find_session(h, lg->blocked));
+		return;
+	}
+	if (!lg->loop_since_ms)
 		lg->loop_since_ms = now_ms;
-	lg->last_return_ms = now_ms;
-	note_port(&lg->returns, src->id, now_ms);
+	if (lg->blocked && !find_session(h, lg->blocked))
+		lg->blocked = 0; /* the blocked port left: decide again */
 	if (lg->blocked || now_ms - lg->loop_since_ms < LOOPGUARD_CONFIRM_MS ||
 	    !we_decide(lg, now_ms))
 		return;
-	victim = pick_victim(h, src, now_ms);
-	lg->blocked = victim->id;
-	atomic_store_explicit(&victim->loop_blocked, true, memory_order_relaxed);
-	sw_forget_port(h->macs, &victim->port);
-	log_warnx("hub %s: loop detected (our probe came back on session %u, %s from %s); "
-		  "blocking session %u (%s %s) until another path of the loop fails",
-		  h->name, src->id, src->user, src->peer, victim->id, victim->user, victim->peer);
+	victim = pick_victim(h, now_ms);
+	if (victim)
+		block(h, victim);
 }
 
 void loopguard_rx(struct hub *h, struct session *src, const struct pkt *p, uint64_t now_ms)
@@ -165,14 +217,13 @@ void loopguard_rx(struct hub *h, struct session *src, const struct pkt *p, uint6
 	struct pkt *copy;
 
 	lg->probes_in++;
-	if (memcmp(f + OFF_ID, lg->id, 8) == 0) {
-		own_probe_back(h, src, now_ms);
-		return;
-	}
+	if (memcmp(f + OFF_ID, lg->id, 8) == 0)
+		return; /* ours, back through a port that does not dedupe (not a hub) */
 	o = origin_slot(lg, f + OFF_ID);
 	note_port(o, src->id, now_ms);
+	decide(h, now_ms);
 	/* a restarted hub starts its sequence again: a long silence resets ours */
-	if (o->seen_ms && seq <= o->last_seq && now_ms - o->seen_ms < LOOPGUARD_EXPIRE_MS) {
+	if (o->seen_ms && seq <= o->last_seq && now_ms - o->seen_ms < LOOPGUARD_WINDOW_MS) {
 		o->seen_ms = now_ms;
 		return; /* seen already: flooded once */
 	}
@@ -183,7 +234,7 @@ void loopguard_rx(struct hub *h, struct session *src, const struct pkt *p, uint6
 		return;
 	copy->src = src->id;
 	copy->cls = PKT_CLASS_CONTROL;
-	flood_probe(h, src, copy);
+	flood_probe(h, src, copy, now_ms);
 	pkt_put(copy);
 	lg->probes_fwd++;
 }
@@ -206,35 +257,18 @@ static void send_probe(struct hub *h, uint64_t now_ms)
 	memcpy(p->data + OFF_ID, lg->id, 8);
 	put_be32(p->data + OFF_SEQ, ++lg->seq);
 	p->cls = PKT_CLASS_CONTROL;
-	flood_probe(h, NULL, p);
+	flood_probe(h, NULL, p, now_ms);
 	pkt_put(p);
 	lg->probes_sent++;
 }
 
-/* The loop is gone (our probe stopped coming back) or the blocked port left: unblock. */
-static void expire_block(struct hub *h, uint64_t now_ms)
-{
-	struct loopguard *lg = &h->lg;
-	struct session *s = find_session(h, lg->blocked);
-
-	if (s && now_ms - lg->last_return_ms < LOOPGUARD_EXPIRE_MS)
-		return;
-	if (s) {
-		atomic_store_explicit(&s->loop_blocked, false, memory_order_relaxed);
-		log_warnx("hub %s: the loop is gone (our probe no longer comes back); session %u "
-			  "(%s %s) carries traffic again",
-			  h->name, s->id, s->user, s->peer);
-	}
-	lg->blocked = 0;
-	lg->loop_since_ms = 0;
-}
-
 void loopguard_tick(struct hub *h, uint64_t now_ms)
 {
-	if (now_ms - h->lg.last_sent_ms >= LOOPGUARD_PERIOD_MS)
+	/* a loop needs two ports; a lone client gets no probes */
+	if (h->nsessions >= 2 && now_ms - h->lg.last_sent_ms >= LOOPGUARD_PERIOD_MS)
 		send_probe(h, now_ms);
 	if (h->lg.blocked)
-		expire_block(h, now_ms);
+		decide(h, now_ms);
 }
 
 bool loopguard_port_closed(const struct session *s, uint64_t now_ms)

@@ -26,7 +26,6 @@
 #include "hub.h"
 #include "hublog.h"
 #include "log.h"
-#include "loopguard.h"
 #include "stream.h"
 
 #define RX_BATCH 256		/* frames switched per hub-lock acquisition */
@@ -149,23 +148,7 @@ static int sleep_ms(const struct session *s, const struct dataphase *dp, const s
 	int t = poll_timeout(s, dp, st, now);
 	int pace = allow ? t : cong_src_wait_ms(&s->csrc, now);
 
-	if (s->kind == SESS_CASCADE && t > LOOPGUARD_PERIOD_MS / 2)
-		t = LOOPGUARD_PERIOD_MS / 2; /* its hub's loop probes (loopguard_tick) */
 	return pace < t ? pace : t;
-}
-
-/* A cascade port drives its hub's loop probes; a cheap check before the hub lock. */
-static void loop_tick(struct session *s, uint64_t now)
-{
-	struct hub *h = s->hub;
-	uint64_t last = atomic_load_explicit(&h->lg.last_sent_ms, memory_order_relaxed);
-
-	if (now - last < LOOPGUARD_PERIOD_MS &&
-	    !atomic_load_explicit(&h->lg.blocked, memory_order_relaxed))
-		return;
-	pthread_mutex_lock(&h->lock);
-	loopguard_tick(h, now);
-	pthread_mutex_unlock(&h->lock);
 }
 
 /* The data phase; returns the reason the session ends. */
@@ -224,8 +207,6 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		}
 		if (st->rx_bytes != rx_before)
 			dp.last_rx = now;
-		if (s->kind == SESS_CASCADE)
-			loop_tick(s, now);
 		if (dataphase_keepalive_due(&dp, st, now))
 			stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
 		busy = tx_step(s, st);
