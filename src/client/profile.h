@@ -19,6 +19,7 @@
 #define PROFILE_ADDR_MAX 8
 #define PROFILE_PASSWORD_MAX 512
 #define PROFILE_DEFAULT_PORT 5555
+#define PROFILE_SERVERS_MAX 8
 
 enum profile_backend {
 	BACKEND_AUTO,
@@ -33,10 +34,19 @@ struct profile_addr {
 	char text[64];
 };
 
-struct profile {
-	char path[PATH_MAX];
+/* One "server =" line: hubs are tried in the order given. */
+struct profile_server {
 	char host[256];
 	uint16_t port;
+};
+
+struct profile {
+	char path[PATH_MAX];
+	char host[256]; /* the first server */
+	uint16_t port;
+	struct profile_server servers[PROFILE_SERVERS_MAX];
+	size_t nservers;
+	bool verify_name_given; /* else each server is checked against its own name */
 	char hub[PROTO_NAME_MAX + 1];
 	char user[PROTO_NAME_MAX + 1];
 	char password[PROFILE_PASSWORD_MAX + 1];

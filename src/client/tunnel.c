@@ -188,7 +188,8 @@ static enum hubconn_status data_loop(struct tunnel *t, struct stream *st, char *
 	}
 }
 
-static enum hubconn_status run_session(struct tunnel *t, SSL *ssl, int fd, char *err, size_t errlen)
+static enum hubconn_status run_session(struct tunnel *t, const struct profile_server *srv, SSL *ssl,
+				       int fd, char *err, size_t errlen)
 {
 	struct stream st;
 	enum hubconn_status a;
@@ -199,7 +200,7 @@ static enum hubconn_status run_session(struct tunnel *t, SSL *ssl, int fd, char 
 	}
 	t->vif->ops->set_carrier(t->vif, true);
 	log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up", t->p->hub,
-		 t->p->host, t->p->port, t->p->user, t->session_id, SSL_get_version(ssl),
+		 srv->host, srv->port, t->p->user, t->session_id, SSL_get_version(ssl),
 		 t->vif->name);
 	a = data_loop(t, &st, err, errlen);
 	t->vif->ops->set_carrier(t->vif, false);
@@ -207,19 +208,20 @@ static enum hubconn_status run_session(struct tunnel *t, SSL *ssl, int fd, char 
 	return a;
 }
 
-/* One connection attempt from TCP connect to the end of the data phase. */
-static enum hubconn_status attempt(struct tunnel *t, bool *logged_in, char *err, size_t errlen)
+/* One connection attempt to srv from TCP connect to the end of the data phase. */
+static enum hubconn_status attempt(struct tunnel *t, const struct profile_server *srv,
+				   bool *logged_in, char *err, size_t errlen)
 {
 	const struct profile *p = t->p;
 	const struct hubconn_target target = {
-	    .host = p->host,
-	    .port = p->port,
+	    .host = srv->host,
+	    .port = srv->port,
 	    .hub = p->hub,
 	    .user = p->user,
 	    .password = p->password,
 	    .proxy = &p->proxy,
 	    .verify = p->verify,
-	    .verify_name = p->verify_name,
+	    .verify_name = p->verify_name_given ? p->verify_name : srv->host,
 	    .fingerprint = p->fingerprint,
 	    .connect_timeout_s = p->connect_timeout_s,
 	};
@@ -235,7 +237,7 @@ static enum hubconn_status attempt(struct tunnel *t, bool *logged_in, char *err,
 	t->keepalive_s = hc.keepalive_s;
 	t->timeout_s = hc.timeout_s;
 	/* a stop signal during the (bounded) login is honoured now */
-	a = got_signal(t, 0) ? HUBCONN_STOPPED : run_session(t, hc.ssl, hc.fd, err, errlen);
+	a = got_signal(t, 0) ? HUBCONN_STOPPED : run_session(t, srv, hc.ssl, hc.fd, err, errlen);
 	hubconn_close(&hc);
 	return a;
 }
@@ -243,15 +245,17 @@ static enum hubconn_status attempt(struct tunnel *t, bool *logged_in, char *err,
 int tunnel_run(struct tunnel *t)
 {
 	uint32_t backoff = t->p->reconnect_min_s;
+	size_t next = 0; /* the server to try; the list starts over after a session or a round */
 	char err[512];
 
 	for (;;) {
+		const struct profile_server *srv = &t->p->servers[next];
 		bool logged_in;
 		enum hubconn_status a;
 		int wait;
 
 		err[0] = '\0';
-		a = attempt(t, &logged_in, err, sizeof(err));
+		a = attempt(t, srv, &logged_in, err, sizeof(err));
 		if (a == HUBCONN_STOPPED)
 			return EXIT_OK;
 		log_warnx("%s", err[0] ? err : "connection ended");
@@ -261,6 +265,14 @@ int tunnel_run(struct tunnel *t)
 			return EXIT_RUNTIME;
 		if (!t->p->reconnect)
 			return EXIT_NETWORK;
+		next = logged_in ? 0 : next + 1;
+		if (next > 0 && next < t->p->nservers) {
+			log_info("trying the next server, %s:%u", t->p->servers[next].host,
+				 t->p->servers[next].port);
+			continue; /* a failed hub: the next one at once, the back-off after a round
+				   */
+		}
+		next = 0;
 		if (logged_in)
 			backoff = t->p->reconnect_min_s;
 		wait = hubconn_backoff_ms(backoff);
