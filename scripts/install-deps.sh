@@ -8,12 +8,13 @@ PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev che
       iproute2 iputils-ping arping iperf3 procps util-linux passwd python3
       systemd man-db groff-base busybox-static
       qemu-system-x86 xz-utils # tests/kmod; its setup.sh adds kernel headers
-      squid dante-server apache2-utils) # tests/e2e/t_proxy.sh runs the proxies in a namespace
+      squid dante-server apache2-utils # tests/e2e/t_proxy.sh runs the proxies in a namespace
+      haproxy) # tests/e2e/t_scaleout.sh runs it in a namespace, in front of 3 hubs
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
-# Services of the packages installed here (squid, danted) must not run in the
+# Services of the packages installed here (squid, danted, haproxy) must not run in the
 # root namespace: the tests start their own instances inside their namespaces.
 # policy-rc.d answers "forbidden" to invoke-rc.d and deb-systemd-invoke during
 # the install (an existing one is put back afterwards), and on a machine that
@@ -36,6 +37,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 			case $p in
 			squid) systemctl disable --now squid.service || true ;;
 			dante-server) systemctl disable --now danted.service || true ;;
+			haproxy) systemctl disable --now haproxy.service || true ;;
 			esac
 		done
 	fi
