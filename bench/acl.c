@@ -26,7 +26,7 @@ static double now_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -166,7 +166,7 @@ static double bench_acl(const struct acl *acl, const struct pkt_info *pi, const 
 static double bench_parse(const uint8_t *f, size_t len, int iterations)
 {
 	double runs[REPEAT];
-	struct pkt_info pi;
+	struct pkt_info pi = {0};
 
 	for (int r = 0; r < REPEAT; r++) {
 		double t0 = now_ns();

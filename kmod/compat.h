@@ -4,13 +4,17 @@
 #define VPNLAN_COMPAT_H
 
 #include <linux/eventfd.h>
-#include <linux/version.h>
 
-/* 6.8 (commit 3652117f8548) dropped eventfd_signal()'s count argument */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
-#define vpnlan_eventfd_signal(ctx) eventfd_signal((ctx), 1)
-#else
+/*
+ * 6.8 (commit 3652117f8548) dropped eventfd_signal()'s count argument.
+ * Kbuild defines VPNLAN_EVENTFD_SIGNAL_NO_COUNT when the headers built
+ * against declare the one-argument form (a feature test, not a version
+ * number, so a distribution's backport is followed too).
+ */
+#ifdef VPNLAN_EVENTFD_SIGNAL_NO_COUNT
 #define vpnlan_eventfd_signal(ctx) eventfd_signal(ctx)
+#else
+#define vpnlan_eventfd_signal(ctx) eventfd_signal((ctx), 1)
 #endif
 
 #endif

@@ -182,21 +182,21 @@ static int vpnlan_mmap(struct file *file, struct vm_area_struct *vma)
 }
 
 static const struct file_operations vpnlan_fops = {
-    .owner = THIS_MODULE,
-    .open = vpnlan_fopen,
-    .release = vpnlan_release,
-    .unlocked_ioctl = vpnlan_ioctl,
-    .compat_ioctl = compat_ptr_ioctl,
-    .mmap = vpnlan_mmap,
-    .llseek = noop_llseek,
+	.owner = THIS_MODULE,
+	.open = vpnlan_fopen,
+	.release = vpnlan_release,
+	.unlocked_ioctl = vpnlan_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = vpnlan_mmap,
+	.llseek = noop_llseek,
 };
 
 static struct miscdevice vpnlan_misc = {
-    .minor = MISC_DYNAMIC_MINOR,
-    .name = VPNLAN_DRV_NAME,
-    .nodename = VPNLAN_DRV_NAME,
-    .fops = &vpnlan_fops,
-    .mode = 0600,
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = VPNLAN_DRV_NAME,
+	.nodename = VPNLAN_DRV_NAME,
+	.fops = &vpnlan_fops,
+	.mode = 0600,
 };
 
 static int __init vpnlan_module_init(void)

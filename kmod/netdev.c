@@ -16,14 +16,14 @@
 #include "vpnlan.h"
 
 static const char vpnlan_counter_names[VPNLAN_C_COUNT][ETH_GSTRING_LEN] = {
-    [VPNLAN_C_TX_RING_FULL] = "tx_ring_full",
-    [VPNLAN_C_TX_STOPS] = "tx_stops",
-    [VPNLAN_C_TX_WAKES] = "tx_wakes",
-    [VPNLAN_C_USER_KICKS] = "user_kicks",
-    [VPNLAN_C_EVENTFD_SIGNALS] = "eventfd_signals",
-    [VPNLAN_C_BAD_DESC] = "bad_desc",
-    [VPNLAN_C_TX_DROPS] = "tx_drops",
-    [VPNLAN_C_RX_DROPS] = "rx_drops",
+	[VPNLAN_C_TX_RING_FULL] = "tx_ring_full",
+	[VPNLAN_C_TX_STOPS] = "tx_stops",
+	[VPNLAN_C_TX_WAKES] = "tx_wakes",
+	[VPNLAN_C_USER_KICKS] = "user_kicks",
+	[VPNLAN_C_EVENTFD_SIGNALS] = "eventfd_signals",
+	[VPNLAN_C_BAD_DESC] = "bad_desc",
+	[VPNLAN_C_TX_DROPS] = "tx_drops",
+	[VPNLAN_C_RX_DROPS] = "rx_drops",
 };
 
 void vpnlan_signal_user(struct vpnlan_priv *vp)
@@ -140,7 +140,7 @@ drop:
 static int vpnlan_rx_batch(struct vpnlan_priv *vp, int budget)
 {
 	struct vpnlan_kring *r = &vp->rx;
-	u32 prod = smp_load_acquire(r->prod); /* (C) */
+	u32 prod = smp_load_acquire(r->prod); /* (C): pairs with user space's (B) */
 	struct vpnlan_chain c;
 	int done = 0;
 
@@ -157,7 +157,7 @@ static int vpnlan_rx_batch(struct vpnlan_priv *vp, int budget)
 		r->own += c.nslots;
 		done++;
 	}
-	smp_store_release(r->cons, r->own); /* (D): slots are free again */
+	smp_store_release(r->cons, r->own); /* (D): slots free; pairs with user space's (A) */
 	smp_mb(); /* cons before NEED_SPACE; pairs with the producer's barrier */
 	if (done && READ_ONCE(*r->prod_flags) & VPNLAN_RING_NEED_SPACE)
 		vpnlan_signal_user(vp);
@@ -246,14 +246,14 @@ static void vpnlan_get_stats64(struct net_device *dev, struct rtnl_link_stats64 
 }
 
 static const struct net_device_ops vpnlan_netdev_ops = {
-    .ndo_init = vpnlan_init,
-    .ndo_uninit = vpnlan_uninit,
-    .ndo_open = vpnlan_open,
-    .ndo_stop = vpnlan_stop,
-    .ndo_start_xmit = vpnlan_xmit,
-    .ndo_get_stats64 = vpnlan_get_stats64,
-    .ndo_set_mac_address = eth_mac_addr,
-    .ndo_validate_addr = eth_validate_addr,
+	.ndo_init = vpnlan_init,
+	.ndo_uninit = vpnlan_uninit,
+	.ndo_open = vpnlan_open,
+	.ndo_stop = vpnlan_stop,
+	.ndo_start_xmit = vpnlan_xmit,
+	.ndo_get_stats64 = vpnlan_get_stats64,
+	.ndo_set_mac_address = eth_mac_addr,
+	.ndo_validate_addr = eth_validate_addr,
 };
 
 static void vpnlan_get_drvinfo(struct net_device *dev, struct ethtool_drvinfo *info)
@@ -269,8 +269,10 @@ static void vpnlan_get_ringparam(struct net_device *dev, struct ethtool_ringpara
 {
 	struct vpnlan_priv *vp = netdev_priv(dev);
 
-	ring->rx_max_pending = ring->rx_pending = vp->rx.nslots;
-	ring->tx_max_pending = ring->tx_pending = vp->tx.nslots;
+	ring->rx_max_pending = vp->rx.nslots;
+	ring->rx_pending = vp->rx.nslots;
+	ring->tx_max_pending = vp->tx.nslots;
+	ring->tx_pending = vp->tx.nslots;
 }
 
 static int vpnlan_get_sset_count(struct net_device *dev, int sset)
@@ -294,12 +296,12 @@ static void vpnlan_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 }
 
 static const struct ethtool_ops vpnlan_ethtool_ops = {
-    .get_drvinfo = vpnlan_get_drvinfo,
-    .get_link = ethtool_op_get_link,
-    .get_ringparam = vpnlan_get_ringparam,
-    .get_sset_count = vpnlan_get_sset_count,
-    .get_strings = vpnlan_get_strings,
-    .get_ethtool_stats = vpnlan_get_ethtool_stats,
+	.get_drvinfo = vpnlan_get_drvinfo,
+	.get_link = ethtool_op_get_link,
+	.get_ringparam = vpnlan_get_ringparam,
+	.get_sset_count = vpnlan_get_sset_count,
+	.get_strings = vpnlan_get_strings,
+	.get_ethtool_stats = vpnlan_get_ethtool_stats,
 };
 
 static void vpnlan_setup_dev(struct net_device *dev)

@@ -41,7 +41,8 @@ u32 vpnlan_slots_for(const struct vpnlan_kring *r, u32 bytes)
 /* tx (kernel produces): free slots, or -EINVAL when user space's cons is impossible. */
 int vpnlan_tx_space(struct vpnlan_kring *r, u32 *space)
 {
-	u32 cons = smp_load_acquire(r->cons); /* (C): pairs with the consumer's release */
+	/* (A): pairs with user space's release of cons (D), ring_release() */
+	u32 cons = smp_load_acquire(r->cons);
 	u32 used = r->own - cons;
 
 	if (used > r->nslots)
@@ -73,7 +74,8 @@ int vpnlan_tx_put(struct vpnlan_kring *r, const void *hdr, unsigned int hdr_len,
 		idx++;
 	}
 	r->own = idx;
-	smp_store_release(r->prod, idx); /* (B): slots and descriptors before the index */
+	/* (B): slots and descriptors before the index; pairs with user space's (C) */
+	smp_store_release(r->prod, idx);
 	return 0;
 }
 

@@ -100,7 +100,7 @@ static inline __u64 vpnlan_layout(struct vpnlan_setup *s)
 {
 	__u64 desc_bytes = vpnlan_layout_round((__u64)s->nslots * sizeof(struct vpnlan_desc));
 	__u64 data_bytes = vpnlan_layout_round((__u64)s->nslots * s->slot_size);
-	struct vpnlan_ring_offsets *rings[2] = {&s->tx, &s->rx};
+	struct vpnlan_ring_offsets *rings[2] = { &s->tx, &s->rx };
 	__u64 off = VPNLAN_LAYOUT_ALIGN;
 	int i;
 

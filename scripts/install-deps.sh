@@ -2,19 +2,27 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian 12 packages needed to build, demo, test and benchmark.
 # systemd is there for systemd-analyze, -sysusers and -tmpfiles in
-# tests/e2e/t_install.sh: nothing starts a unit or needs systemd as init.
+# tests/e2e/t_install.sh: nothing starts a unit or needs systemd as init
+# (tests/system boots its own systemd in a qemu guest).
+# scripts/lint.sh takes checkpatch.pl from linux-source-6.1's tarball.
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev check clang libclang-rt-14-dev
-      iproute2 iputils-ping arping iperf3 procps util-linux passwd python3
+      iproute2 iputils-ping arping iperf3 procps util-linux passwd python3 openssl
       systemd man-db groff-base busybox-static
+      isc-dhcp-client # vpnclient's "address = dhcp" runs dhclient (docs/client-network.md)
+      dnsmasq curl    # tests/e2e/t_netsetup.sh, t_lan.sh: the DHCP/DNS server, fetching a page
       qemu-system-x86 xz-utils # tests/kmod; its setup.sh adds kernel headers
       squid dante-server apache2-utils # tests/e2e/t_proxy.sh runs the proxies in a namespace
-      haproxy) # tests/e2e/t_scaleout.sh runs it in a namespace, in front of 3 hubs
+      haproxy # tests/e2e/t_scaleout.sh runs it in a namespace, in front of 3 hubs
+      clang-format clang-tidy cppcheck linux-source-6.1 perl # scripts/lint.sh
+      softether-vpnserver softether-vpnclient softether-vpncmd openvpn stress-ng # bench/compare.sh
+      dpkg-dev debhelper dh-dkms lintian # scripts/build-debs.sh, lintian in .ci/run
+      debootstrap e2fsprogs) # tests/system: the Debian 12 guest
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
-# Services of the packages installed here (squid, danted, haproxy) must not run in the
+# Services of the packages installed here (dnsmasq, squid, danted, haproxy, SoftEther, OpenVPN) must not run in the
 # root namespace: the tests start their own instances inside their namespaces.
 # policy-rc.d answers "forbidden" to invoke-rc.d and deb-systemd-invoke during
 # the install (an existing one is put back afterwards), and on a machine that
@@ -38,6 +46,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 			squid) systemctl disable --now squid.service || true ;;
 			dante-server) systemctl disable --now danted.service || true ;;
 			haproxy) systemctl disable --now haproxy.service || true ;;
+			dnsmasq) systemctl disable --now dnsmasq.service || true ;;
+			# SoftEther would phone home (DDNS, NAT-T); bench/compare.sh runs them in namespaces
+			softether-vpnserver | softether-vpnclient | openvpn)
+				systemctl disable --now "$p" >/dev/null 2>&1 || true ;;
 			esac
 		done
 	fi

@@ -1,16 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test suite, as README command (2) and .ci/run run it: installs
-# dependencies, then builds and runs tests/run three times: a Release build,
+# dependencies, runs the linters (scripts/lint.sh: clang-format, cppcheck,
+# clang-tidy, checkpatch on kmod/, the include graph), then builds and runs
+# tests/run three times: a Release build,
 # an ASan+UBSan build and a TSan build; then the libFuzzer targets, time-boxed
 # (FUZZ_SECONDS each, default 60); then tests/kmod/run (vpnlan.ko built per
-# Debian kernel ABI and tested under qemu).  Ends with "N passed, N failed".
+# Debian kernel ABI and tested under qemu); then tests/system (the .debs
+# installed and driven with systemctl in a Debian 12 qemu guest with systemd
+# as PID 1).  Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces, TAP devices)" >&2; exit 2; }
 scripts/install-deps.sh || exit 1
 total_pass=0
 total_fail=0
+# The system test's guest root file system (debootstrap: mostly downloads and
+# unpacking, about 8 minutes when not cached) is built meanwhile.
+mkdir -p build-test-system
+tests/system/mkroot.sh build-test-system >build-test-system/mkroot.out 2>&1 &
+mkroot_pid=$!
+echo "=== lint"
+out=$(scripts/lint.sh build-test-lint 2>&1)
+echo "$out"
+total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
+total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))
 for kind in release asan tsan; do
 	dir=build-test-$kind
 	echo "=== $kind build"
@@ -38,6 +52,12 @@ else
 fi
 echo "=== vpnlan.ko: module builds and qemu (TCG) guest tests"
 out=$(VPN_BUILD=build-test-release tests/kmod/run build-test-kmod 2>&1)
+echo "$out"
+total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
+total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))
+echo "=== Debian packages under a real systemd (tests/system, qemu TCG guest)"
+wait "$mkroot_pid" || cat build-test-system/mkroot.out
+out=$(tests/system/run build-test-system 2>&1)
 echo "$out"
 total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
 total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))

@@ -30,10 +30,12 @@ static double now_s(void)
 
 static void make_frame(uint8_t *f, size_t len)
 {
+	static const uint8_t src_mac[6] = {0x02, 0, 0, 0, 0, 0x01};
+
 	memset(f, 0, len);
-	memset(f + VPNLAN_VNET_HDR_LEN, 0xff, 6);		    /* broadcast */
-	memcpy(f + VPNLAN_VNET_HDR_LEN + 6, "\x02\0\0\0\0\x01", 6); /* source */
-	f[VPNLAN_VNET_HDR_LEN + 12] = 0x88;			    /* 0x88b5: local experimental */
+	memset(f + VPNLAN_VNET_HDR_LEN, 0xff, 6); /* broadcast */
+	memcpy(f + VPNLAN_VNET_HDR_LEN + 6, src_mac, 6);
+	f[VPNLAN_VNET_HDR_LEN + 12] = 0x88; /* 0x88b5: local experimental */
 	f[VPNLAN_VNET_HDR_LEN + 13] = 0xb5;
 }
 

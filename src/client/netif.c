@@ -19,6 +19,7 @@
 /* from <linux/ipv6.h>, which clashes with glibc's netinet headers */
 struct netif_in6_ifreq {
 	struct in6_addr addr;
+	/* cppcheck-suppress unusedStructMember ; only the kernel reads it (SIOCSIFADDR) */
 	uint32_t prefixlen;
 	int ifindex;
 };

@@ -271,7 +271,13 @@ static int on_item(void *vctx, const char *key, const char *v, char *err, size_t
 {
 	struct parse_ctx *ctx = vctx;
 	struct profile *p = ctx->p;
+	int rc = netcfg_item(&p->net, key, v, err, errlen);
 
+	if (rc != NETCFG_OTHER)
+		return rc;
+	rc = profile_cert_item(p, ctx->dir, key, v, err, errlen);
+	if (rc <= 0)
+		return rc;
 	if (check_repeat(ctx, key, err, errlen) != 0)
 		return -1;
 	if (strcmp(key, "server") == 0)
@@ -390,10 +396,11 @@ static int check_proxy(struct profile *p, const char *name, char *err, size_t er
 
 static int check_whole(struct profile *p, const char *name, char *err, size_t errlen)
 {
-	const char *missing = !p->host[0]		  ? "server"
-			      : !p->hub[0]		  ? "hub"
-			      : !p->user[0]		  ? "user"
-			      : !p->password[0]		  ? "password or password_file"
+	const char *missing = !p->host[0]   ? "server"
+			      : !p->hub[0]  ? "hub"
+			      : !p->user[0] ? "user"
+			      : !p->password[0] && !p->cert_file[0]
+				  ? "password or password_file (or cert and key)"
 			      : p->verify == VERIFY_UNSET ? "ca or fingerprint (or verify = none)"
 							  : NULL;
 
@@ -401,6 +408,8 @@ static int check_whole(struct profile *p, const char *name, char *err, size_t er
 		snprintf(err, errlen, "%s: missing \"%s\"", name, missing);
 		return -1;
 	}
+	if (profile_cert_check(p, name, err, errlen) != 0)
+		return -1;
 	if (p->reconnect_min_s > p->reconnect_max_s) {
 		snprintf(err, errlen, "%s: reconnect_min is larger than reconnect_max", name);
 		return -1;
@@ -431,6 +440,7 @@ int profile_parse(const char *text, size_t len, const char *name, struct profile
 	    check_whole(p, name, err, errlen) != 0) {
 		memset(p->password, 0, sizeof(p->password));
 		memset(p->proxy.password, 0, sizeof(p->proxy.password));
+		memset(p->key_passphrase, 0, sizeof(p->key_passphrase));
 		return -1;
 	}
 	return 0;

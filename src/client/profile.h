@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "hubconn.h"
+#include "netcfg.h"
 #include "proto.h"
 #include "proxy.h"
 #include "tls.h"
@@ -67,6 +68,12 @@ struct profile {
 	struct proxy_conf proxy;	    /* type PROXY_NONE: straight to the hub */
 	char proxy_password_file[PATH_MAX]; /* resolved path, or empty */
 	bool proxy_password_exposed;	    /* that file is readable by group or others */
+	struct netcfg net;		    /* address = dhcp/slaac, routes, DNS, hooks */
+	/* certificate login (profile_cert.c): no password then */
+	char cert_file[PATH_MAX];
+	char key_file[PATH_MAX];
+	char key_passphrase_file[PATH_MAX];
+	char key_passphrase[PROFILE_PASSWORD_MAX + 2]; /* "" = none given: ask on a terminal */
 };
 
 /* Parses a profile file; 0, or -1 with "file:line: reason" in err. */
@@ -77,5 +84,11 @@ int profile_load(const char *path, struct profile *p, char *err, size_t errlen);
  */
 int profile_parse(const char *text, size_t len, const char *name, struct profile *p, char *err,
 		  size_t errlen);
+
+/* cert, key, key_passphrase_file: 1 if key is none of them, else 0 or -1 with err. */
+int profile_cert_item(struct profile *p, const char *dir, const char *key, const char *v, char *err,
+		      size_t errlen);
+/* Whole-profile rules of those keys; reads the passphrase file.  0 or -1 with err. */
+int profile_cert_check(struct profile *p, const char *name, char *err, size_t errlen);
 
 #endif

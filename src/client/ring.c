@@ -54,7 +54,8 @@ static uint8_t *slot_at(const struct ring *r, uint32_t idx)
 /* Producer: reads the consumer's index (A) and checks it; free slots or -1. */
 static int64_t free_slots(struct ring *r)
 {
-	uint32_t cons = __atomic_load_n(r->cons, __ATOMIC_SEQ_CST); /* (A) */
+	/* (A): pairs with the consumer's store of cons (D) in ring_release */
+	uint32_t cons = __atomic_load_n(r->cons, __ATOMIC_SEQ_CST);
 
 	if ((uint32_t)(r->own - cons) > r->nslots) {
 		r->broken = true;
@@ -111,7 +112,9 @@ int ring_put(struct ring *r, const uint8_t *hdr, size_t hlen, const uint8_t *fra
 
 bool ring_publish(struct ring *r)
 {
-	__atomic_store_n(r->prod, r->own, __ATOMIC_SEQ_CST); /* (B), then the flag */
+	/* (B): pairs with the consumer's load of prod (C) in used_slots */
+	__atomic_store_n(r->prod, r->own, __ATOMIC_SEQ_CST);
+	/* then the flag: pairs with the consumer's NEED_WAKEUP store in ring_sleep */
 	return __atomic_load_n(r->cons_flags, __ATOMIC_SEQ_CST) & VPNLAN_RING_NEED_WAKEUP;
 }
 
@@ -122,6 +125,7 @@ bool ring_wait_space(struct ring *r, size_t unit_len)
 
 	if (r->broken)
 		return false;
+	/* pairs with the consumer's load of prod_flags after (D) in ring_release */
 	__atomic_store_n(r->prod_flags, VPNLAN_RING_NEED_SPACE, __ATOMIC_SEQ_CST);
 	room = free_slots(r);
 	r->flagged = room >= 0 && room < need;
@@ -137,7 +141,7 @@ static int64_t used_slots(struct ring *r)
 
 	if (r->own != r->peer)
 		return r->peer - r->own;
-	prod = __atomic_load_n(r->prod, __ATOMIC_SEQ_CST); /* (C) */
+	prod = __atomic_load_n(r->prod, __ATOMIC_SEQ_CST); /* (C): pairs with (B) in ring_publish */
 	if ((uint32_t)(prod - r->own) > r->nslots) {
 		r->broken = true;
 		return -1;
@@ -152,6 +156,7 @@ static int read_chain(struct ring *r, uint32_t avail, uint32_t *lens, size_t *to
 	*total = 0;
 	for (uint32_t i = 0; i < avail && i < VPNLAN_CHAIN_MAX; i++) {
 		const struct vpnlan_desc *d = &r->desc[(r->own + i) & r->mask];
+		/* read once (the peer may rewrite them); ordered after (C) */
 		uint32_t len = __atomic_load_n(&d->len, __ATOMIC_RELAXED);
 		uint32_t flags = __atomic_load_n(&d->flags, __ATOMIC_RELAXED);
 
@@ -195,7 +200,9 @@ ssize_t ring_get(struct ring *r, uint8_t *buf, size_t cap)
 
 bool ring_release(struct ring *r)
 {
-	__atomic_store_n(r->cons, r->own, __ATOMIC_SEQ_CST); /* (D), then the flag */
+	/* (D): pairs with the producer's load of cons (A) in free_slots */
+	__atomic_store_n(r->cons, r->own, __ATOMIC_SEQ_CST);
+	/* then the flag: pairs with the producer's NEED_SPACE store in ring_wait_space */
 	return __atomic_load_n(r->prod_flags, __ATOMIC_SEQ_CST) & VPNLAN_RING_NEED_SPACE;
 }
 
@@ -203,6 +210,7 @@ bool ring_sleep(struct ring *r)
 {
 	int64_t avail;
 
+	/* pairs with the producer's load of cons_flags after (B) in ring_publish */
 	__atomic_store_n(r->cons_flags, VPNLAN_RING_NEED_WAKEUP, __ATOMIC_SEQ_CST);
 	avail = used_slots(r);
 	r->flagged = avail == 0;

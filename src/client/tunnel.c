@@ -9,22 +9,27 @@
  */
 #include "tunnel.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "daemon.h"
 #include "dataphase.h"
+#include "drops.h"
 #include "hubconn.h"
+#include "hubmsg.h"
 #include "log.h"
 #include "stream.h"
 
 #define RX_BUDGET (512 * 1024)
+#define STOP_GRACE_MS 20000 /* for the teardown that needs the link */
 
 static uint64_t now_ms(void)
 {
@@ -128,30 +133,39 @@ static int data_timeout(const struct dataphase *dp, const struct stream *st, uin
 	return every && ms > every ? every : ms;
 }
 
-static enum hubconn_status data_loop(struct tunnel *t, struct stream *st, char *err, size_t errlen)
+static enum hubconn_status data_loop(struct tunnel *t, struct stream *st, struct drops *dr,
+				     char *err, size_t errlen)
 {
 	struct rx_ctx rx = {.t = t};
-	uint64_t now = now_ms();
+	uint64_t now = now_ms(), stop_at = 0;
 	struct dataphase dp;
 	bool busy = false;
+	int done_fd = -1;
 
 	dataphase_init(&dp, rx_frame, &rx, "from the hub", t->keepalive_s, t->timeout_s, now);
 
 	for (;;) {
-		struct pollfd pfd[3] = {
+		struct pollfd pfd[4] = {
 		    {.fd = st->fd, .events = stream_poll_events(st)},
 		    {.fd = t->sig_fd, .events = POLLIN},
 		    /* a blocked TLS write leaves frames in the device queue: back-pressure */
 		    {.fd = t->vif->fd, .events = stream_pending(st) ? 0 : POLLIN},
+		    {.fd = done_fd, .events = POLLIN},
 		};
 		uint64_t rx_before = st->rx_bytes, tx_before = st->tx_bytes;
 		enum stream_status rs;
 		bool more = false;
+		int wait = busy ? 0 : data_timeout(&dp, st, now);
 
-		poll(pfd, 3, busy ? 0 : data_timeout(&dp, st, now));
+		poll(pfd, 4, stop_at && wait > 100 ? 100 : wait);
 		now = now_ms();
 		daemon_watchdog_kick();
-		if (pfd[1].revents & POLLIN && got_signal(t, 0)) {
+		if (pfd[1].revents & POLLIN && got_signal(t, 0) && !stop_at) {
+			/* the teardown (down hooks, DHCP release) still needs the link */
+			done_fd = t->on_stop ? t->on_stop(t->arg) : -1;
+			stop_at = now + STOP_GRACE_MS;
+		}
+		if (stop_at && (done_fd < 0 || pfd[3].revents || now >= stop_at)) {
 			stream_close(st, PROTO_R_CLIENT_EXIT, 1000);
 			return HUBCONN_STOPPED;
 		}
@@ -173,12 +187,20 @@ static enum hubconn_status data_loop(struct tunnel *t, struct stream *st, char *
 		}
 		if (dataphase_keepalive_due(&dp, st, now))
 			stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
-		if (stream_flush(st) < 0) {
+		switch (stream_flush(st)) {
+		case -1:
 			snprintf(err, errlen, "connection lost: %s", st->err);
 			return HUBCONN_RETRY;
+		case 1:
+			dr->tx_blocked++;
+			break;
 		}
+		drops_log(dr, t->vif, st->fd, t->rx_frames, t->tx_frames, now, false);
 		if (st->tx_bytes != tx_before)
 			dp.last_tx = now;
+		if (t->status)
+			status_traffic(t->status, st->rx_bytes, st->tx_bytes, t->rx_frames,
+				       t->tx_frames);
 		busy = rs == STREAM_MORE || (more && !stream_pending(st));
 		if (dataphase_peer_dead(&dp, now)) {
 			snprintf(err, errlen, "the hub was silent for %u s (dead-peer timeout)",
@@ -188,10 +210,30 @@ static enum hubconn_status data_loop(struct tunnel *t, struct stream *st, char *
 	}
 }
 
+/* Tells the status record and the login callback about the new session. */
+static void report_login(struct tunnel *t, SSL *ssl, int fd)
+{
+	struct sockaddr_storage ss = {0};
+	socklen_t len = sizeof(ss);
+	char addr[INET6_ADDRSTRLEN] = "";
+
+	getpeername(fd, (struct sockaddr *)&ss, &len);
+	if (ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr, sizeof(addr));
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, sizeof(addr));
+	if (t->status)
+		status_connected(t->status, addr, t->session_id, SSL_get_version(ssl),
+				 SSL_get_cipher_name(ssl));
+	if (t->on_login)
+		t->on_login(t->arg, (struct sockaddr *)&ss, t->session_id);
+}
+
 static enum hubconn_status run_session(struct tunnel *t, const struct profile_server *srv, SSL *ssl,
 				       int fd, char *err, size_t errlen)
 {
 	struct stream st;
+	struct drops dr;
 	enum hubconn_status a;
 
 	if (stream_init(&st, ssl, fd) != 0) {
@@ -202,8 +244,13 @@ static enum hubconn_status run_session(struct tunnel *t, const struct profile_se
 	log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up", t->p->hub,
 		 srv->host, srv->port, t->p->user, t->session_id, SSL_get_version(ssl),
 		 t->vif->name);
-	a = data_loop(t, &st, err, errlen);
+	report_login(t, ssl, fd);
+	drops_start(&dr, t->vif, now_ms());
+	a = data_loop(t, &st, &dr, err, errlen);
+	drops_log(&dr, t->vif, fd, t->rx_frames, t->tx_frames, now_ms(), true);
 	t->vif->ops->set_carrier(t->vif, false);
+	if (t->status)
+		status_session_end(t->status, st.rx_bytes, st.tx_bytes);
 	stream_free(&st);
 	return a;
 }
@@ -218,17 +265,23 @@ static enum hubconn_status attempt(struct tunnel *t, const struct profile_server
 	    .port = srv->port,
 	    .hub = p->hub,
 	    .user = p->user,
+	    .cert_login = p->cert_file[0] != '\0',
 	    .password = p->password,
 	    .proxy = &p->proxy,
 	    .verify = p->verify,
 	    .verify_name = p->verify_name_given ? p->verify_name : srv->host,
 	    .fingerprint = p->fingerprint,
 	    .connect_timeout_s = p->connect_timeout_s,
+	    .receive_message = hubmsg_receive,
 	};
 	const struct hubconn_cancel cancel = {
 	    .fd = t->sig_fd, .stop = stop_requested, .ctx = t, .tick = daemon_watchdog_kick};
 	struct hubconn hc;
-	enum hubconn_status a = hubconn_open(&target, t->ctx, &cancel, &hc, err, errlen);
+	enum hubconn_status a;
+
+	if (t->status)
+		status_connecting(t->status);
+	a = hubconn_open(&target, t->ctx, &cancel, &hc, err, errlen);
 
 	*logged_in = a == HUBCONN_OK;
 	if (a != HUBCONN_OK)
@@ -277,6 +330,8 @@ int tunnel_run(struct tunnel *t)
 			backoff = t->p->reconnect_min_s;
 		wait = hubconn_backoff_ms(backoff);
 		log_info("reconnecting in %.1f s", wait / 1000.0);
+		if (t->status)
+			status_backoff(t->status, err[0] ? err : "connection ended", wait);
 		if (got_signal(t, wait))
 			return EXIT_OK;
 		backoff = backoff * 2 > t->p->reconnect_max_s ? t->p->reconnect_max_s : backoff * 2;

@@ -9,8 +9,10 @@
 
 #include <openssl/ssl.h>
 #include <stdbool.h>
+#include <sys/socket.h>
 
 #include "profile.h"
+#include "status.h"
 #include "vif.h"
 
 /* vpnclient exit codes (vpnclient(8)) */
@@ -31,6 +33,16 @@ struct tunnel {
 	uint32_t session_id;
 	uint16_t keepalive_s, timeout_s;
 	uint64_t rx_frames, tx_frames;
+	struct status *status; /* "vpnclient status" (status.h); NULL: not reported */
+	/* after each login, in this thread: the hub's address and the session */
+	void (*on_login)(void *arg, const struct sockaddr *hub, uint32_t session_id);
+	/*
+	 * A stop signal while connected: starts the teardown that needs the link
+	 * and returns an fd readable when it is done (frames flow until then, at
+	 * most 20 s), or -1 to close at once.
+	 */
+	int (*on_stop)(void *arg);
+	void *arg;
 };
 
 /* Runs until a signal or a permanent failure; returns an enum client_exit. */

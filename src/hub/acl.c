@@ -439,7 +439,7 @@ static int collect_cands(struct acl_set *s, struct acl_cands *c)
 	uint8_t family;
 
 	for (uint32_t pos = 0; pos < s->nrules; pos++) {
-		for (uint8_t f = 0; f < FLD_COUNT; f++) {
+		for (enum acl_field f = 0; f < FLD_COUNT; f++) {
 			size_t n = rule_keys(&s->rules[pos], f, keys, &family, &mask);
 			int t = n ? table_get(s, f, family, mask) : -1;
 
@@ -497,7 +497,7 @@ static int choose_fields(const struct acl_set *s, const struct acl_cands *c, uin
 		const uint64_t *rc = cost + (size_t)pos * FLD_COUNT;
 
 		choice[pos] = FLD_COUNT;
-		for (uint8_t f = 0; f < FLD_COUNT; f++)
+		for (enum acl_field f = 0; f < FLD_COUNT; f++)
 			if (rc[f] && (choice[pos] == FLD_COUNT || rc[f] < rc[choice[pos]]))
 				choice[pos] = f;
 	}
@@ -508,7 +508,7 @@ static int choose_fields(const struct acl_set *s, const struct acl_cands *c, uin
 /* Keeps the chosen candidates (still sorted) and drops the tables left empty. */
 static void keep_chosen(struct acl_set *s, struct acl_cands *c, const uint8_t *choice)
 {
-	uint32_t remap[ACL_TABLES_MAX];
+	uint32_t remap[ACL_TABLES_MAX] = {0};
 	bool used[ACL_TABLES_MAX] = {false};
 	uint32_t nt = 0;
 	size_t n = 0;

@@ -201,6 +201,7 @@ static void data_loop(struct bridge_port *bp)
 	uint64_t now = hub_now_ms(), next_try = now;
 	bool busy = false, lost = false, failing = false;
 
+	/* acquire: pairs with the release store of stop in sess_stop */
 	while (!atomic_load_explicit(&s->stop, memory_order_acquire)) {
 		size_t allow = cong_src_allowance(&s->csrc, now, &s->cong);
 		struct pollfd pfd[2] = {
@@ -394,9 +395,7 @@ void bridge_sync(struct hub_server *srv)
 	pthread_mutex_lock(&srv->bridge_lock);
 	for (pp = &srv->bridges; *pp;) {
 		struct bridge_port *bp = *pp;
-		/* a port the console kicked has ended: it starts again below */
-		const struct conf_bridge *b =
-		    atomic_load(&bp->s->stop) ? NULL : still_wanted(srv, cfg, bp);
+		const struct conf_bridge *b = still_wanted(srv, cfg, bp);
 
 		if (b) {
 			struct hub *h = bp->s->hub;

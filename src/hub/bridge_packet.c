@@ -151,12 +151,14 @@ static struct tpacket_block_desc *block_at(const struct bridge_dev *d, uint32_t 
 /* Whether the kernel has handed the block over (acquire: its frames are written). */
 static bool block_ready(struct tpacket_block_desc *bd)
 {
+	/* pairs with the kernel's write barrier before it sets TP_STATUS_USER on a block */
 	return __atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER;
 }
 
 /* Gives the block back to the kernel (release: we are done reading it) and moves on. */
 static void block_release(struct bridge_dev *d)
 {
+	/* pairs with the kernel's read of block_status before it fills the block again */
 	__atomic_store_n(&block_at(d, d->block)->hdr.bh1.block_status, TP_STATUS_KERNEL,
 			 __ATOMIC_RELEASE);
 	d->block = (d->block + 1) % d->block_nr;
@@ -171,7 +173,7 @@ static void insert_vlan(uint8_t *out, const uint8_t *mac, uint32_t len,
 			const struct tpacket3_hdr *h)
 {
 	uint16_t tpid =
-	    h->tp_status & TP_STATUS_VLAN_TPID_VALID ? h->hv1.tp_vlan_tpid : PKT_TPID_8021Q;
+	    (h->tp_status & TP_STATUS_VLAN_TPID_VALID) ? h->hv1.tp_vlan_tpid : PKT_TPID_8021Q;
 	struct vnet_hdr vh;
 
 	vnet_decode(out, &vh);
@@ -259,9 +261,11 @@ static int packet_tx(struct bridge_dev *d, struct pkt **pkts, unsigned n)
 	unsigned done = 0;
 
 	while (done < n) {
-		unsigned k = n - done < TX_BATCH ? n - done : TX_BATCH;
+		unsigned k = n - done;
 		int r;
 
+		if (k > TX_BATCH)
+			k = TX_BATCH;
 		memset(msg, 0, k * sizeof(msg[0]));
 		for (unsigned i = 0; i < k; i++) {
 			struct pkt *p = pkts[done + i];

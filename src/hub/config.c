@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -26,6 +27,7 @@
 #include "cfg.h"
 #include "config_keys.h"
 #include "known.h"
+#include "wallclock.h"
 
 #define DEFAULT_STATE_DIR "/var/lib/vpnhub"
 #define DEFAULT_ADMIN_SOCKET "/run/vpnhub/admin.sock"
@@ -37,21 +39,17 @@ struct loader {
 	size_t errlen;
 };
 
-__attribute__((format(printf, 2, 3))) static void note(struct hub_config *c, const char *fmt, ...)
+/* A start-up report line (report.h); "; do: ADVICE" ends every one that is not inert. */
+__attribute__((format(printf, 3, 4))) static void note(struct hub_config *c, enum report_rank rank,
+						       const char *fmt, ...)
 {
-	char buf[512];
+	char buf[600];
 	va_list ap;
 
-	if (c->nnotes == CONF_NOTES_MAX) {
-		c->notes_dropped++;
-		return;
-	}
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	c->notes[c->nnotes] = strdup(buf);
-	if (c->notes[c->nnotes])
-		c->nnotes++;
+	report_add(&c->report, rank, "%s", buf);
 }
 
 /* "file:line:col: what" for an item, or for a folder when it is NULL. */
@@ -184,8 +182,9 @@ static int parse_log_items(struct loader *ld, const struct cfg_folder *f)
 
 	if (get_text(ld, f, CONFIG_KEY(VPNHUB, LogDir), c->log_dir, sizeof(c->log_dir), false) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogMaxFileSize), 1024, 1, 1u << 20, &max_mb) ||
-	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainDays), 0, 0, 36500, &c->log_retain_days) ||
-	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainMegabytes), 0, 0, UINT32_MAX, &retain_mb) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainDays), 90, 0, 36500, &c->log_retain_days) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LogRetainMegabytes), 1024, 0, UINT32_MAX,
+		     &retain_mb) ||
 	    get_bool(ld, f, CONFIG_KEY(VPNHUB, LogToStderr), false, &c->log_to_stderr))
 		return -1;
 	c->log_max_file_size = (uint64_t)max_mb << 20;
@@ -210,6 +209,15 @@ static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MaxSessions), 4096, 1, 100000, &c->max_sessions) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, HubMaxSessions), 1024, 1, 100000,
 		     &c->hub_max_sessions) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MaxPendingHandshakes), 1000, 1, 100000,
+		     &c->max_pending) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, MaxPendingPerSource), 64, 1, 100000,
+		     &c->max_pending_per_src) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LoginBackoff), 100, 0, 60000, &c->backoff_ms) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LoginBackoffMax), 30000, 1, 3600000,
+		     &c->backoff_max_ms) ||
+	    get_uint(ld, f, CONFIG_KEY(VPNHUB, LoginBackoffSources), 4096, 16, 1u << 20,
+		     &c->backoff_sources) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, QueueFrames), 2048, 16, 65536, &c->queue_frames) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, QueueBytes), 4u << 20, 256u << 10, 256u << 20,
 		     &c->queue_bytes) ||
@@ -386,6 +394,27 @@ static int parse_access_list(struct loader *ld, const struct cfg_folder *hubf, s
 	return 0;
 }
 
+/* The Option folder as written, each item marked applied when this release reads it. */
+static int keep_option_items(struct loader *ld, const struct cfg_folder *f, struct conf_hub *h)
+{
+	char path[128];
+
+	if (!f || f->nitems == 0)
+		return 0;
+	h->opt_items = calloc(f->nitems, sizeof(*h->opt_items));
+	if (!h->opt_items)
+		return fail(ld, f, NULL, "out of memory");
+	for (size_t i = 0; i < f->nitems; i++) {
+		struct conf_opt_item *o = &h->opt_items[h->nopt_items++];
+
+		snprintf(o->name, sizeof(o->name), "%s", f->items[i]->name);
+		report_value(f->items[i], o->value, sizeof(o->value));
+		snprintf(path, sizeof(path), "root/VirtualHUB/*/Option/%s", o->name);
+		o->applied = known_path(path, false);
+	}
+	return 0;
+}
+
 static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struct conf_hub *h)
 {
 	const struct cfg_folder *f = cfg_find_folder(hubf, "Option");
@@ -393,9 +422,12 @@ static int parse_options(struct loader *ld, const struct cfg_folder *hubf, struc
 	char tpid[16];
 	bool ipv6_unicast;
 
-	if (get_uint(ld, f, CONFIG_KEY(OPTION, MaxSession), 0, 0, UINT32_MAX, &o->max_session) ||
+	if (keep_option_items(ld, f, h) ||
+	    get_uint(ld, f, CONFIG_KEY(OPTION, MaxSession), 0, 0, UINT32_MAX, &o->max_session) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, NoArpPolling), false, &o->no_arp_polling) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, NoIpTable), false, &o->no_ip_table) ||
+	    get_bool(ld, f, CONFIG_KEY(OPTION, SoftEtherPolicyDefaults), false,
+		     &o->softether_policy_defaults) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, ManageOnlyPrivateIP), true,
 		     &o->manage_only_private_ip) ||
 	    get_bool(ld, f, CONFIG_KEY(OPTION, ManageOnlyLocalUnicastIPv6), true, &ipv6_unicast) ||
@@ -530,26 +562,48 @@ static int parse_user(struct loader *ld, const struct conf_hub *h, const struct 
 	    get_text(ld, f, CONFIG_KEY(USER, GroupName), u->group, sizeof(u->group), true) ||
 	    get_text(ld, f, CONFIG_KEY(USER, RealName), u->realname, sizeof(u->realname), false) ||
 	    get_text(ld, f, CONFIG_KEY(USER, Note), u->note, sizeof(u->note), false) ||
-	    cfg_get_uint64(f, CONFIG_KEY(USER, ExpireTime), 0, &u->expire_ms, ld->err,
-			   ld->errlen) ||
+	    cfg_get_time(f, CONFIG_KEY(USER, ExpireTime), &u->expire_ms, ld->err, ld->errlen) ||
 	    parse_policy(ld, f, &u->has_policy, &u->policy))
 		return -1;
-	if (u->auth_type != 1)
-		note(ld->c,
-		     "hub %s: user %s has AuthType %u; only password users (1) can log in "
-		     "in this release",
-		     h->name, u->name, u->auth_type);
-	else if (!u->has_verifier && !u->has_se_hash)
-		note(ld->c, "hub %s: user %s has no password hash and cannot log in", h->name,
-		     u->name);
-	else if (!u->has_verifier)
-		note(ld->c,
+	if (certauth_user_load(&u->cert, f, u->auth_type, ld->err, ld->errlen) != 0)
+		return -1;
+	if (u->auth_type == 1 && !u->has_verifier && !u->has_se_hash)
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: user %s has no password hash and cannot log in; do: vpnhubctl user "
+		     "passwd %s",
+		     h->name, u->name, u->name);
+	else if (u->auth_type == 1 && !u->has_verifier)
+		note(ld->c, REPORT_SECURITY,
 		     "hub %s: user %s has only SoftEther's password hash, which is "
-		     "password-equivalent; set a new password to store a salted verifier",
+		     "password-equivalent; do: set a new password (vpnhubctl user passwd) to store "
+		     "a "
+		     "salted verifier",
 		     h->name, u->name);
+	else if (u->auth_type == 2 && !u->cert.cert)
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: certificate user %s has no AuthUserCert and cannot log in; do: "
+		     "vpnhubctl user set %s --cert @FILE",
+		     h->name, u->name, u->name);
+	else if (u->auth_type == 3 && !u->cert.cn[0] && !u->cert.serial_len)
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: certificate user %s matches no common name or serial: any "
+		     "certificate of a trusted CA logs in as %s (as in SoftEther); do: vpnhubctl "
+		     "user set %s --signed --cn NAME",
+		     h->name, u->name, u->name, u->name);
+	else if (u->auth_type == 0 || u->auth_type > 3)
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: user %s has AuthType %u (%s), which this release does not serve: "
+		     "the user cannot log in; do: give it a password or a certificate",
+		     h->name, u->name, u->auth_type,
+		     u->auth_type == 0	 ? "anonymous"
+		     : u->auth_type == 4 ? "RADIUS"
+		     : u->auth_type == 5 ? "NT domain"
+					 : "unknown");
 	if (u->group[0] && !config_find_group(h, u->group))
-		note(ld->c, "hub %s: user %s is in group %s, which does not exist", h->name,
-		     u->name, u->group);
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: user %s is in group %s, which does not exist, so the group's policy "
+		     "does not apply; do: create the group or change GroupName",
+		     h->name, u->name, u->group);
 	return 0;
 }
 
@@ -574,8 +628,13 @@ static int parse_users(struct loader *ld, const struct cfg_folder *db, struct co
 {
 	const struct cfg_folder *list = cfg_find_folder(db, "UserList");
 
-	if (!list || list->nfolders == 0)
+	if (!list || list->nfolders == 0) {
+		note(ld->c, REPORT_BEHAVIOUR,
+		     "hub %s has no users: every login is refused until one is added; do: "
+		     "vpnhubctl -H %s user add NAME",
+		     h->name, h->name);
 		return 0;
+	}
 	if (list->nfolders > CONF_USERS_MAX)
 		return fail(ld, list, NULL, "more than %d users", CONF_USERS_MAX);
 	h->users = calloc(list->nfolders, sizeof(*h->users));
@@ -694,8 +753,10 @@ static int parse_cascade(struct loader *ld, const struct conf_hub *h, const stru
 			 "no VpnhubFingerprint: the remote hub's certificate must be pinned "
 			 "(string VpnhubFingerprint <sha256> in the entry)");
 	if (k->unusable[0])
-		note(ld->c, "hub %s, cascade %s: %s; the link stays down", h->name, k->account,
-		     k->unusable);
+		note(ld->c, REPORT_BEHAVIOUR,
+		     "hub %s, cascade %s: %s; the link stays down; do: fix the entry "
+		     "(docs/cascade.md)",
+		     h->name, k->account, k->unusable);
 	return 0;
 }
 
@@ -737,11 +798,13 @@ bool config_cascade_same(const struct conf_cascade *a, const struct conf_cascade
 	return memcmp(a, b, sizeof(*a)) == 0;
 }
 
+static int parse_message(struct loader *ld, const struct cfg_folder *f, struct conf_hub *h);
+static int parse_certs(struct loader *ld, const struct cfg_folder *f, const struct cfg_folder *db,
+		       struct conf_hub *h);
+
 static int parse_hub(struct loader *ld, const struct cfg_folder *f, struct conf_hub *h)
 {
 	const struct cfg_folder *db = cfg_find_folder(f, "SecurityAccountDatabase");
-	const char *msg;
-	size_t len;
 	bool has_secure;
 
 	if (!proto_name_ok(f->name))
@@ -756,14 +819,60 @@ static int parse_hub(struct loader *ld, const struct cfg_folder *f, struct conf_
 	    parse_groups(ld, db, h) || parse_users(ld, db, h) || parse_cascades(ld, f, h))
 		return -1;
 	pick_decoy(h);
+	if (srcacl_load(db, &h->srcacl, &h->nsrcacl, ld->err, ld->errlen) != 0 ||
+	    parse_certs(ld, f, db, h) != 0)
+		return -1;
+	return parse_message(ld, f, h);
+}
+
+/* Message/MessageText: kept whatever it holds; sent only when it is fit for a terminal. */
+static int parse_message(struct loader *ld, const struct cfg_folder *f, struct conf_hub *h)
+{
+	const char *msg, *why;
+	size_t len;
+
 	if (cfg_get_string(cfg_find_folder(f, "Message"), CONFIG_KEY(MESSAGE, MessageText), NULL,
 			   &msg, &len, ld->err, ld->errlen) != 0)
 		return -1;
 	if (msg && len > CONF_MESSAGE_MAX)
 		return fail(ld, f, NULL, "Message/MessageText longer than %d bytes",
 			    CONF_MESSAGE_MAX);
-	if (msg && len > 0 && !(h->message = strndup(msg, len)))
+	if (!msg || len == 0)
+		return 0;
+	if (!(h->message = strndup(msg, len)))
 		return fail(ld, f, NULL, "out of memory");
+	why = strlen(h->message) == len ? proto_message_check(msg, len)
+					: "hub message holds a NUL byte";
+	h->message_ok = why == NULL;
+	if (why)
+		note(ld->c, REPORT_BEHAVIOUR,
+		     "hub %s: the hub message is not sent to clients: %s; do: fix "
+		     "Message/MessageText",
+		     h->name, why);
+	return 0;
+}
+
+/* Trusted CAs and revocations for certificate users; relative files start at the config's dir. */
+static int parse_certs(struct loader *ld, const struct cfg_folder *f, const struct cfg_folder *db,
+		       struct conf_hub *h)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(ld->c->path, '/');
+	time_t now = (time_t)(wallclock_ms() / 1000);
+	size_t stale;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - ld->c->path) : 1,
+		 slash ? ld->c->path : ".");
+	if (slash == ld->c->path)
+		snprintf(dir, sizeof(dir), "/");
+	if (certauth_load(&h->certs, db, cfg_find_folder(f, "Vpnhub"), dir, ld->err, ld->errlen))
+		return -1;
+	stale = certauth_stale_crls(&h->certs, now);
+	if (stale)
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: %zu CRL(s) of %s are past their next update: revocations since then "
+		     "are unknown; do: install the CA's current CRL",
+		     h->name, stale, h->certs.crl_file);
 	return 0;
 }
 
@@ -833,7 +942,7 @@ static int parse_bridge(struct loader *ld, const struct cfg_folder *f, struct co
 	}
 	tap_ifname(device, b->ifname);
 	if (strlen(CONF_TAP_PREFIX) + strlen(device) > CONF_IFNAME_MAX)
-		note(ld->c,
+		note(ld->c, REPORT_BEHAVIOUR,
 		     "local bridge %s: the TAP device is named %s (\"" CONF_TAP_PREFIX
 		     "%s\" cut to %d bytes, as SoftEther does)",
 		     device, b->ifname, device, CONF_IFNAME_MAX);
@@ -862,7 +971,8 @@ static int parse_bridges(struct loader *ld, const struct cfg_folder *root)
 				return fail(ld, f, NULL, "interface %s is bridged twice",
 					    b->ifname);
 		if (!config_find_hub(c, b->hub))
-			note(c, "local bridge %s: no virtual hub %s; the bridge waits for it",
+			note(c, REPORT_BEHAVIOUR,
+			     "local bridge %s: no virtual hub %s; the bridge waits for it",
 			     b->device, b->hub);
 		c->nbridges++;
 	}
@@ -879,18 +989,21 @@ bool config_bridge_same(const struct conf_bridge *a, const struct conf_bridge *b
 
 struct unknown_ctx {
 	struct hub_config *c;
-	char skip[512];	  /* an unknown folder: its contents are not listed again */
-	char seen[65536]; /* "\npattern\n..." of what was reported */
-	size_t seen_len;
+	char skip[512]; /* a folder reported as a whole: its contents are not looked at */
 };
 
-/* One note per distinct generalised path, naming a folder once, not its contents. */
+/*
+ * Items this release does not read, ranked (report.c).  Inert ones are named
+ * by their generalised path, so each is reported once; the others by their
+ * own path and value, so each hub's setting is seen.
+ */
 static int report_unknown(void *vctx, const char *path, const struct cfg_folder *f,
 			  const struct cfg_item *it)
 {
 	struct unknown_ctx *u = vctx;
-	char pattern[512], line[516];
-	size_t plen;
+	char pattern[512], value[80] = "";
+	const char *advice;
+	int rank;
 
 	if (u->skip[0] && strncmp(path, u->skip, strlen(u->skip)) == 0 &&
 	    path[strlen(u->skip)] == '/')
@@ -901,18 +1014,19 @@ static int report_unknown(void *vctx, const char *path, const struct cfg_folder 
 		return 0;
 	if (!it && f->nitems == 0 && f->nfolders == 0)
 		return 0; /* an empty folder sets nothing */
+	rank = report_classify(pattern, it, &advice);
+	if (rank < 0)
+		return 0; /* a folder looked at item by item */
 	if (!it)
 		snprintf(u->skip, sizeof(u->skip), "%s", path);
-	plen = strlen(pattern);
-	snprintf(line, sizeof(line), "\n%s\n", pattern);
-	if (memmem(u->seen, u->seen_len, line, plen + 2))
-		return 0; /* reported already */
-	if (u->seen_len + plen + 2 < sizeof(u->seen)) {
-		memcpy(u->seen + u->seen_len, line, plen + 2);
-		u->seen_len += plen + 1; /* the next entry shares this newline */
+	if (rank == REPORT_INERT) {
+		note(u->c, REPORT_INERT, "%s %s (%s)", it ? "item" : "folder", pattern, advice);
+		return 0;
 	}
-	note(u->c, "%s: %s %s is not implemented here; kept as it is", u->c->path,
-	     it ? "item" : "folder", pattern);
+	if (it)
+		report_value(it, value, sizeof(value));
+	note(u->c, (enum report_rank)rank, "%s%s%s is not applied here; do: %s", path,
+	     it ? " = " : " (folder)", value, advice);
 	return 0;
 }
 
@@ -921,8 +1035,44 @@ static void check_permissions(struct hub_config *c)
 	struct stat sb;
 
 	if (stat(c->path, &sb) == 0 && (sb.st_mode & S_IROTH))
-		note(c, "%s is readable by every user and holds password hashes: chmod 640 %s",
+		note(c, REPORT_SECURITY,
+		     "%s is readable by every user and holds password hashes; do: chmod 640 %s",
 		     c->path, c->path);
+}
+
+/* A byte item copied out of the tree (the tree is freed after the load). */
+static int copy_bytes(struct loader *ld, const struct cfg_folder *f, const char *name,
+		      uint8_t **out, size_t *len)
+{
+	const uint8_t *p;
+
+	if (cfg_get_byte(f, name, &p, len, ld->err, ld->errlen) != 0)
+		return -1;
+	if (!p || *len == 0)
+		return 0;
+	*out = malloc(*len);
+	if (!*out)
+		return fail(ld, f, NULL, "out of memory");
+	memcpy(*out, p, *len);
+	return 0;
+}
+
+/* SoftEther's certificate and key: the hub's own unless Vpnhub/Certificate is set. */
+static int parse_server_cert(struct loader *ld, const struct cfg_folder *sc)
+{
+	struct hub_config *c = ld->c;
+
+	if (copy_bytes(ld, sc, CONFIG_KEY(SERVER, ServerCert), &c->se_cert, &c->se_cert_len) != 0 ||
+	    copy_bytes(ld, sc, CONFIG_KEY(SERVER, ServerKey), &c->se_key, &c->se_key_len) != 0)
+		return -1;
+	if (!c->se_cert != !c->se_key)
+		return fail(ld, sc, NULL, "ServerCert and ServerKey go together");
+	if (c->se_cert && c->cert_file[0])
+		note(c, REPORT_BEHAVIOUR,
+		     "ServerConfiguration/ServerCert (SoftEther's certificate) is not used: "
+		     "Vpnhub/Certificate is; do: tell every client the new fingerprint, or remove "
+		     "Vpnhub/Certificate and Key to keep SoftEther's");
+	return 0;
 }
 
 struct hub_config *config_from_tree(const struct cfg_folder *root, const char *path, char *err,
@@ -948,6 +1098,10 @@ struct hub_config *config_from_tree(const struct cfg_folder *root, const char *p
 		return NULL;
 	}
 	c->has_admin_hash = has_admin;
+	if (parse_server_cert(&ld, cfg_find_folder(root, "ServerConfiguration")) != 0) {
+		config_put(c);
+		return NULL;
+	}
 	u = calloc(1, sizeof(*u));
 	if (u) {
 		u->c = c;
@@ -978,17 +1132,23 @@ void config_put(struct hub_config *c)
 	if (atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	for (size_t i = 0; i < c->nhubs; i++) {
+		for (size_t k = 0; k < c->hubs[i].nusers; k++)
+			certauth_user_free(&c->hubs[i].users[k].cert);
+		certauth_free(&c->hubs[i].certs);
 		free(c->hubs[i].users);
 		free(c->hubs[i].groups);
 		free(c->hubs[i].access);
+		free(c->hubs[i].srcacl);
+		free(c->hubs[i].opt_items);
 		free(c->hubs[i].message);
 		if (c->hubs[i].cascades)
 			OPENSSL_cleanse(c->hubs[i].cascades,
 					c->hubs[i].ncascades * sizeof(*c->hubs[i].cascades));
 		free(c->hubs[i].cascades);
 	}
-	for (size_t i = 0; i < c->nnotes; i++)
-		free(c->notes[i]);
+	report_free(&c->report);
+	free(c->se_cert);
+	free(c->se_key);
 	free(c->hubs);
 	free(c);
 }
@@ -1027,12 +1187,23 @@ const struct conf_group *config_find_group(const struct conf_hub *h, const char 
 	return NULL;
 }
 
+int conf_user_method(const struct conf_user *u)
+{
+	if (u->auth_type == 1 && (u->has_verifier || u->has_se_hash))
+		return PROTO_AUTH_PASSWORD;
+	if ((u->auth_type == 2 && u->cert.cert) || u->auth_type == 3)
+		return PROTO_AUTH_CERT;
+	return 0;
+}
+
 void config_user_policy(const struct conf_hub *h, const struct conf_user *u, struct policy *out)
 {
 	const struct conf_group *g = u->group[0] ? config_find_group(h, u->group) : NULL;
 
 	policy_resolve(u->has_policy ? &u->policy : NULL, g && g->has_policy ? &g->policy : NULL,
 		       out);
+	if (!u->has_policy && !(g && g->has_policy) && !h->opt.softether_policy_defaults)
+		policy_secure_defaults(out);
 }
 
 static int write_all(int fd, const char *buf, size_t len)

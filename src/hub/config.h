@@ -17,12 +17,15 @@
 #include <stdint.h>
 
 #include "auth.h"
+#include "certauth.h"
 #include "congestion.h"
 #include "policy.h"
 #include "proto.h"
 #include "proxy.h"
-#include "tls.h"
+#include "report.h"
 #include "sha0.h"
+#include "srcacl.h"
+#include "tls.h"
 
 #define CONF_DEFAULT_PATH "/etc/vpnhub/SoftHUB.cfg"
 #define CONF_LISTEN_MAX 16
@@ -32,7 +35,6 @@
 #define CONF_ACCESS_MAX 32768 /* SoftEther's MAX_ACCESSLISTS */
 #define CONF_MESSAGE_MAX 20000
 #define CONF_TEXT_MAX 256
-#define CONF_NOTES_MAX 512     /* start-up notes kept (the rest are counted) */
 #define CONF_BRIDGES_MAX 64    /* LocalBridgeList entries */
 #define CONF_CASCADES_MAX 64   /* CascadeList entries per hub */
 #define CONF_IFNAME_MAX 15     /* Linux IFNAMSIZ - 1 */
@@ -48,15 +50,19 @@ struct conf_user {
 	char group[PROTO_NAME_MAX + 1]; /* "" = none */
 	char realname[CONF_TEXT_MAX];
 	char note[CONF_TEXT_MAX];
-	uint64_t expire_ms; /* ms since 1970; 0 = never */
-	uint32_t auth_type; /* SoftEther AuthType; 1 = password, the only one served */
+	uint64_t expire_ms; /* ms since 1970 (SoftEther's offset removed); 0 = never */
+	uint32_t auth_type; /* SoftEther AuthType: 1 password, 2 and 3 certificate */
 	bool has_verifier;  /* AuthVerifier*: salted, preferred when present */
 	struct auth_verifier verifier;
 	bool has_se_hash; /* AuthPassword: SoftEther's password-equivalent hash */
 	uint8_t se_hash[AUTH_SE_HASH_LEN];
 	bool has_policy;
 	struct policy policy;
+	struct certauth_user cert; /* AuthType 2 and 3 */
 };
+
+/* Whether a user can log in at all, and how (proto_auth_method), or 0. */
+int conf_user_method(const struct conf_user *u);
 
 struct conf_group {
 	char name[PROTO_NAME_MAX + 1];
@@ -100,6 +106,7 @@ struct conf_log {
 struct conf_options {
 	uint32_t max_session; /* 0 = only the server-wide bound */
 	bool no_arp_polling, no_ip_table, manage_only_private_ip;
+	bool softether_policy_defaults; /* no impersonation guards without a policy */
 	uint32_t storm_threshold;
 	bool storm_strict;
 	uint32_t flooding_quota;
@@ -148,6 +155,13 @@ struct conf_cascade {
 	char unusable[200]; /* why the link cannot start (the file still loads); "" = it can */
 };
 
+/* An item of a hub's Option folder as written, for "hub show" (applied or stored only). */
+struct conf_opt_item {
+	char name[64];
+	char value[80];
+	bool applied;
+};
+
 struct conf_hub {
 	char name[PROTO_NAME_MAX + 1];
 	bool online;
@@ -155,7 +169,10 @@ struct conf_hub {
 	uint8_t admin_hash[SHA0_LEN];	/* HashedPassword: SHA-0(password) */
 	uint8_t admin_secure[SHA0_LEN]; /* SecurePassword */
 	struct conf_options opt;
-	char *message; /* Message/MessageText, or NULL */
+	struct conf_opt_item *opt_items; /* every item of Option, in file order */
+	size_t nopt_items;
+	char *message;	 /* Message/MessageText, or NULL */
+	bool message_ok; /* UTF-8 without control characters: sent to clients */
 	struct conf_log log;
 	struct conf_user *users; /* sorted as SoftEther sorts names */
 	size_t nusers;
@@ -163,6 +180,9 @@ struct conf_hub {
 	size_t ngroups;
 	struct conf_access *access; /* by ascending priority */
 	size_t naccess;
+	struct srcacl_entry *srcacl; /* IPAccessControlList, in matching order */
+	size_t nsrcacl;
+	struct certauth certs; /* CertList, CrlList, Vpnhub/TrustedCaFile and CrlFile */
 	uint32_t decoy_iterations, decoy_salt_len; /* shape of unknown users' challenges */
 	struct conf_cascade *cascades;		   /* CascadeList, in folder order */
 	size_t ncascades;
@@ -185,9 +205,13 @@ struct hub_config {
 	char state_dir[PATH_MAX - 64]; /* room for file names inside it */
 	uint32_t keepalive_s;	       /* send a keep-alive after this much send silence */
 	uint32_t timeout_s;	       /* declare a peer dead after this much receive silence */
-	uint32_t max_sessions;	       /* whole server, including handshakes in progress */
-	uint32_t hub_max_sessions;     /* per virtual hub, unless Option/MaxSession is lower */
-	uint32_t queue_frames;	       /* per-session send queue bounds */
+	uint32_t max_sessions;	       /* whole server: established sessions */
+	uint32_t max_pending;	       /* handshakes in progress, whole server */
+	uint32_t max_pending_per_src;  /* ... from one IPv4 address or IPv6 /64 */
+	uint32_t backoff_ms, backoff_max_ms; /* failed logins: first delay (0 = off), bound */
+	uint32_t backoff_sources;	     /* the back-off table's slots (start only) */
+	uint32_t hub_max_sessions; /* per virtual hub, unless Option/MaxSession is lower */
+	uint32_t queue_frames;	   /* per-session send queue bounds */
 	uint32_t queue_bytes;
 	struct cong_params cong;   /* congestion control (docs/congestion.md) */
 	uint32_t max_macs;	   /* per hub */
@@ -201,9 +225,11 @@ struct hub_config {
 	bool log_to_stderr;	      /* server and security logs to stderr (journal), no files */
 	char admin_socket[108];	      /* AdminSocket: the console's Unix socket; "" = none */
 	uint16_t admin_port;	      /* AdminPort: loopback TCP console (telnet); 0 = none */
-	/* things worth telling the administrator once: unknown items, weak hashes */
-	char *notes[CONF_NOTES_MAX];
-	size_t nnotes, notes_dropped;
+	/* ServerConfiguration/ServerCert and ServerKey (DER), used without Certificate/Key */
+	uint8_t *se_cert, *se_key;
+	size_t se_cert_len, se_key_len;
+	/* the start-up report: what is not applied, ranked (report.h) */
+	struct report report;
 };
 
 /*

@@ -23,6 +23,10 @@
 #define CONFIG_PATH_CASCADE CONFIG_PATH_HUB "CascadeList/*/"
 #define CONFIG_PATH_CASCADE_OPT CONFIG_PATH_CASCADE "ClientOption/"
 #define CONFIG_PATH_CASCADE_AUTH CONFIG_PATH_CASCADE "ClientAuth/"
+#define CONFIG_PATH_HUBVPNHUB CONFIG_PATH_HUB "Vpnhub/"
+#define CONFIG_PATH_CERT CONFIG_PATH_DB "CertList/*/"
+#define CONFIG_PATH_CRL CONFIG_PATH_DB "CrlList/*/"
+#define CONFIG_PATH_SRCACL CONFIG_PATH_DB "IPAccessControlList/*/"
 
 /* X(FOLDER, Name) for each item */
 #define CONFIG_ITEMS(X)                                                                            \
@@ -53,6 +57,8 @@
 	X(CASCADE_AUTH, HashedPassword)                                                            \
 	X(CASCADE_AUTH, PlainPassword)                                                             \
 	X(SERVER, HashedPassword)                                                                  \
+	X(SERVER, ServerCert)                                                                      \
+	X(SERVER, ServerKey)                                                                       \
 	X(VPNHUB, Certificate)                                                                     \
 	X(VPNHUB, Key)                                                                             \
 	X(VPNHUB, StateDir)                                                                        \
@@ -60,6 +66,11 @@
 	X(VPNHUB, Timeout)                                                                         \
 	X(VPNHUB, MaxSessions)                                                                     \
 	X(VPNHUB, HubMaxSessions)                                                                  \
+	X(VPNHUB, MaxPendingHandshakes)                                                            \
+	X(VPNHUB, MaxPendingPerSource)                                                             \
+	X(VPNHUB, LoginBackoff)                                                                    \
+	X(VPNHUB, LoginBackoffMax)                                                                 \
+	X(VPNHUB, LoginBackoffSources)                                                             \
 	X(VPNHUB, QueueFrames)                                                                     \
 	X(VPNHUB, QueueBytes)                                                                      \
 	X(VPNHUB, MaxMacTable)                                                                     \
@@ -84,6 +95,7 @@
 	X(OPTION, MaxSession)                                                                      \
 	X(OPTION, NoArpPolling)                                                                    \
 	X(OPTION, NoIpTable)                                                                       \
+	X(OPTION, SoftEtherPolicyDefaults)                                                         \
 	X(OPTION, ManageOnlyPrivateIP)                                                             \
 	X(OPTION, ManageOnlyLocalUnicastIPv6)                                                      \
 	X(OPTION, BroadcastStormDetectionThreshold)                                                \
@@ -98,6 +110,23 @@
 	X(OPTION, NoManageVlanId)                                                                  \
 	X(OPTION, VlanTypeId)                                                                      \
 	X(OPTION, DisableCheckMacOnLocalBridge)                                                    \
+	X(OPTION, NoEnum)                                                                          \
+	X(HUBVPNHUB, TrustedCaFile)                                                                \
+	X(HUBVPNHUB, CrlFile)                                                                      \
+	X(CERT, X509)                                                                              \
+	X(CRL, CommonName)                                                                         \
+	X(CRL, Organization)                                                                       \
+	X(CRL, Unit)                                                                               \
+	X(CRL, Country)                                                                            \
+	X(CRL, State)                                                                              \
+	X(CRL, Local)                                                                              \
+	X(CRL, Serial)                                                                             \
+	X(CRL, DigestMD5)                                                                          \
+	X(CRL, DigestSHA1)                                                                         \
+	X(SRCACL, Deny)                                                                            \
+	X(SRCACL, Priority)                                                                        \
+	X(SRCACL, IpAddress)                                                                       \
+	X(SRCACL, NetMask)                                                                         \
 	X(MESSAGE, MessageText)                                                                    \
 	X(LOGSETTING, SavePacketLog)                                                               \
 	X(LOGSETTING, SaveSecurityLog)                                                             \
@@ -150,7 +179,10 @@
 	X(USER, GroupName)                                                                         \
 	X(USER, RealName)                                                                          \
 	X(USER, Note)                                                                              \
-	X(USER, ExpireTime)
+	X(USER, ExpireTime)                                                                        \
+	X(USER, AuthUserCert)                                                                      \
+	X(USER, AuthCommonName)                                                                    \
+	X(USER, AuthSerial)
 
 #define CONFIG_KEY_DECLARE(folder, name) extern const char config_key_##folder##_##name[];
 CONFIG_ITEMS(CONFIG_KEY_DECLARE)

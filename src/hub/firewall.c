@@ -26,6 +26,7 @@
 const char *fw_reason_name(enum fw_reason r)
 {
 	static const char *const extra[] = {
+	    /* cppcheck-suppress duplicateExpression ; index 0, spelled like the others */
 	    [FW_R_HUB_FILTER - FW_R_HUB_FILTER] = "HubFilter",
 	    [FW_R_ACCESS_LIST - FW_R_HUB_FILTER] = "AccessList",
 	    [FW_R_MALFORMED - FW_R_HUB_FILTER] = "Malformed",

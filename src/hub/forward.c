@@ -74,6 +74,7 @@ static enum queue_push_result enqueue(struct hub *h, struct session *src, struct
 		queue_wake(&dst->queue);
 		break;
 	case QUEUE_PUSHED:
+	case QUEUE_PUSHED_DEEP:
 		break;
 	case QUEUE_FULL:
 		atomic_fetch_add_explicit(&h->stats.drops_full, 1, memory_order_relaxed);
@@ -182,14 +183,12 @@ static bool learn(struct hub *h, struct session *src, const struct pkt_info *pi,
 	case SW_EXCLUSIVE:
 		drop_frame(h, src, fw_policy(POL_CHECK_MAC), pi, now_ms);
 		return false;
-	case SW_PORT_LIMIT:
-		atomic_fetch_add_explicit(&h->stats.drops_mac, 1, memory_order_relaxed);
+	case SW_PORT_LIMIT: /* counted once, under its policy or firewall reason */
 		drop_frame(h, src,
 			   fw_policy(src->fw.pol.v[POL_MAX_MAC] ? POL_MAX_MAC : POL_NO_BRIDGE), pi,
 			   now_ms);
 		return false;
 	case SW_TABLE_FULL:
-		atomic_fetch_add_explicit(&h->stats.drops_mac, 1, memory_order_relaxed);
 		drop_frame(h, src, FW_R_MAC_TABLE, pi, now_ms);
 		return false;
 	case SW_MOVED:
@@ -237,7 +236,8 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 	    pi->flags & PKT_F_MULTICAST ? NULL : sw_lookup(h->macs, pi->dst, pi->vlan_id, now_ms);
 	/* the class is final before the first queue holds p: queues account by it */
 	p->src = src->id;
-	p->cls = (cf.control ? PKT_CLASS_CONTROL : 0) | (port ? 0 : PKT_CLASS_FLOOD);
+	p->cls = (cf.control ? PKT_CLASS_CONTROL : 0) | (port ? 0 : PKT_CLASS_FLOOD) |
+		 (cf.tcp && port ? PKT_CLASS_TCP : 0);
 	if (h->fw.nmonitors)
 		mirror(h, src, p, now_ms);
 	if (!port) {
@@ -256,6 +256,10 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 		return;
 	}
 	r = deliver(h, src, dst, p, pi, now_ms, acl_decided);
+	/* back-pressure (queue.h): TCP slows down when its source pauses; other traffic is not held
+	 */
+	if (r == QUEUE_PUSHED_DEEP && cf.tcp)
+		src->rx_hold = true;
 	note_outcome(src, p, &cf, queue_refused(r), r == QUEUE_THROTTLED);
 	if (lb)
 		hublog_batch_note(lb, dst, pi, p);
@@ -297,8 +301,10 @@ void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned
 
 	atomic_fetch_add_explicit(&h->stats.frames_in, n, memory_order_relaxed);
 	for (unsigned base = 0; base < n; base += FORWARD_CHUNK) {
-		unsigned m = n - base < FORWARD_CHUNK ? n - base : FORWARD_CHUNK;
+		unsigned m = n - base;
 
+		if (m > FORWARD_CHUNK)
+			m = FORWARD_CHUNK;
 		/* both change at a reload; a frame handled with the previous values is fine */
 		opts.vlan_tpid = atomic_load_explicit(&h->fw.tpid, memory_order_relaxed);
 		access_vlan = atomic_load_explicit(&src->fw.vlan_id, memory_order_relaxed);

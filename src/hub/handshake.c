@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
@@ -18,8 +19,10 @@
 #include "hublog.h"
 #include "log.h"
 #include "session.h"
+#include "session_loop.h"
 #include "state.h"
 #include "tls.h"
+#include "wallclock.h"
 
 struct login {
 	struct hub_config *cfg; /* the snapshot this login is judged by */
@@ -96,6 +99,23 @@ static void make_challenge(struct session *s, struct login *l)
 	RAND_bytes(c->nonce, PROTO_NONCE_LEN);
 }
 
+/* The hub's source-IP list, before any authentication work (srcacl.h). */
+static bool source_denied(struct session *s, const struct login *l)
+{
+	const struct srcacl_entry *e =
+	    srcacl_match(l->hub->srcacl, l->hub->nsrcacl, (const struct sockaddr *)&s->peer_addr);
+	char why[160], rule[80];
+
+	if (!e || !e->deny)
+		return false;
+	srcacl_format(e, rule, sizeof(rule));
+	snprintf(why, sizeof(why),
+		 "source address denied by IPAccessControlList entry Acl%u (priority %u, deny %s)",
+		 e->number, e->priority, rule);
+	reject(s, PROTO_R_SOURCE_DENIED, why);
+	return true;
+}
+
 static int check_hello(struct session *s, struct login *l)
 {
 	if (l->hello.version != PROTO_VERSION) {
@@ -116,14 +136,15 @@ static int check_hello(struct session *s, struct login *l)
 		reject(s, PROTO_R_HUB_OFFLINE, "hub offline");
 		return -1;
 	}
-	if (l->hello.method != PROTO_AUTH_PASSWORD) {
+	if (source_denied(s, l))
+		return -1;
+	if (l->hello.method != PROTO_AUTH_PASSWORD && l->hello.method != PROTO_AUTH_CERT) {
 		reject(s, PROTO_R_METHOD, "authentication method not supported");
 		return -1;
 	}
 	l->user = config_find_user(l->hub, l->hello.user);
-	/* a user without a usable password is treated like an unknown one */
-	if (l->user &&
-	    (l->user->auth_type != 1 || (!l->user->has_verifier && !l->user->has_se_hash)))
+	/* a user who cannot log in this way is treated like an unknown one */
+	if (l->user && conf_user_method(l->user) != l->hello.method)
 		l->user = NULL;
 	return 0;
 }
@@ -140,6 +161,31 @@ static bool proof_ok(const struct login *l, const uint8_t proof[AUTH_KEY_LEN])
 	if (l->chal.method == PROTO_PW_SOFTETHER)
 		return auth_softether_proof_ok(l->user->se_hash, l->transcript, proof);
 	return auth_proof_ok(&l->user->verifier, l->transcript, proof);
+}
+
+/* Certificate login: the TLS handshake proved the client holds the key; is it this user's? */
+static int cert_authenticate(struct session *s, struct login *l)
+{
+	X509 *peer = SSL_get1_peer_certificate(s->ssl);
+	char why[256];
+
+	if (!l->user) {
+		X509_free(peer);
+		reject(s, PROTO_R_CERT_REFUSED, "no certificate user of this name in this hub");
+		return -1;
+	}
+	if (certauth_check(&l->hub->certs, &l->user->cert, l->user->auth_type, peer,
+			   SSL_get_peer_cert_chain(s->ssl), (time_t)(wallclock_ms() / 1000), why,
+			   sizeof(why)) != 0) {
+		X509_free(peer);
+		reject(s, PROTO_R_CERT_REFUSED, why);
+		return -1;
+	}
+	/* judged again on every reload (revocations), away from this SSL's thread */
+	s->cert = peer;
+	if (SSL_get_peer_cert_chain(s->ssl))
+		s->chain = X509_chain_up_ref(SSL_get_peer_cert_chain(s->ssl));
+	return 0;
 }
 
 static int authenticate(struct session *s, struct login *l, uint8_t *buf)
@@ -166,6 +212,8 @@ static int authenticate(struct session *s, struct login *l, uint8_t *buf)
 	auth_transcript(l->hello.hub, l->hello.user, l->chal.nonce, PROTO_NONCE_LEN, binding,
 			sizeof(binding), l->transcript);
 	if (!proof_ok(l, a.proof)) {
+		backoff_failed(&s->srv->backoff, s->src_key, hub_now_ms(), l->cfg->backoff_ms,
+			       l->cfg->backoff_max_ms);
 		reject(s, PROTO_R_AUTH_FAILED,
 		       l->user ? "wrong password" : "no such user in this hub");
 		return -1;
@@ -243,6 +291,18 @@ static void cong_session_setup(struct session *s, const struct login *l)
 		   pol.v[POL_NO_BROADCAST_LIMITER] != 0);
 }
 
+/* The hub message right after WELCOME (checked when the configuration was read). */
+static int send_message(struct session *s, const char *text)
+{
+	size_t len = strlen(text), cap = PROTO_HDR_LEN + 2 + len;
+	uint8_t *buf = malloc(cap);
+	size_t n = buf ? proto_enc_message(buf, cap, text, len) : 0;
+	int rc = n && tls_write_all(s->ssl, buf, n) == 0 ? 0 : -1;
+
+	free(buf);
+	return rc;
+}
+
 static int welcome(struct session *s, struct login *l, uint8_t *buf)
 {
 	struct proto_welcome w = {
@@ -257,11 +317,18 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 		max = l->hub->opt.max_session;
 	session_policy(s, l, &w);
 	cong_session_setup(s, l);
-	if (l->chal.method == PROTO_PW_SOFTETHER)
+	/* certificate logins: the client trusts the hub by its TLS certificate alone */
+	if (l->hello.method == PROTO_AUTH_CERT)
+		memset(w.server_sig, 0, sizeof(w.server_sig));
+	else if (l->chal.method == PROTO_PW_SOFTETHER)
 		auth_softether_signature(l->user->se_hash, l->transcript, w.server_sig);
 	else
 		auth_server_signature(l->user->verifier.server_key, l->transcript, w.server_sig);
+	if ((l->hello.caps & PROTO_CAP_MESSAGE) && l->hub->message_ok)
+		w.caps |= PROTO_CAP_MESSAGE;
 	reason = hub_user_admissible(l->hub, l->user);
+	if (!reason && sess_promote(s) != 0)
+		reason = PROTO_R_SERVER_FULL;
 	if (!reason)
 		reason = hub_attach(s->hub, s, max, s->max_logins);
 	/* a reload between our snapshot and the attach must not be missed */
@@ -274,12 +341,13 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 	s->established_ms = hub_now_ms();
 	s->state = SESS_ESTABLISHED;
 	n = proto_enc_welcome(buf, PROTO_HDR_LEN + PROTO_CTRL_MAX, &w);
-	if (!n || tls_write_all(s->ssl, buf, n) != 0) {
+	if (!n || tls_write_all(s->ssl, buf, n) != 0 ||
+	    ((w.caps & PROTO_CAP_MESSAGE) && send_message(s, l->hub->message) != 0)) {
 		hub_detach(s->hub, s);
 		s->state = SESS_HANDSHAKE;
 		return -1;
 	}
-	s->caps = w.caps;
+	s->caps = w.caps & ~(uint32_t)PROTO_CAP_MESSAGE;
 	return 0;
 }
 
@@ -291,8 +359,10 @@ static int login(struct session *s, struct login *l)
 	char ebuf[200];
 
 	if (SSL_accept(s->ssl) != 1) {
-		log_info("session %u from %s: TLS handshake failed: %s", s->id, s->peer,
-			 tls_error(s->ssl, ebuf, sizeof(ebuf)));
+		/* counted, reported once per episode by the accept thread */
+		atomic_fetch_add_explicit(&s->srv->tls_failed, 1, memory_order_relaxed);
+		log_debug("session %u from %s: TLS handshake failed: %s", s->id, s->peer,
+			  tls_error(s->ssl, ebuf, sizeof(ebuf)));
 		return -1;
 	}
 	if (read_msg(s, buf, &m) != 0)
@@ -302,7 +372,10 @@ static int login(struct session *s, struct login *l)
 		return -1;
 	}
 	snprintf(s->user, sizeof(s->user), "%s", l->hello.user);
-	if (check_hello(s, l) != 0 || authenticate(s, l, buf) != 0 || welcome(s, l, buf) != 0)
+	if (check_hello(s, l) != 0 ||
+	    (l->hello.method == PROTO_AUTH_CERT ? cert_authenticate(s, l)
+						: authenticate(s, l, buf)) != 0 ||
+	    welcome(s, l, buf) != 0)
 		return -1;
 	state_login(s->srv->state, s->hub->name, l->user->name);
 	log_info("session %u: %s logged in to hub %s from %s (%s, %s)", s->id, l->user->name,

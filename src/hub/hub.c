@@ -12,12 +12,11 @@
 #include <strings.h>
 #include <time.h>
 
-#include "bridge.h"
-#include "cascade.h"
 #include "hublog.h"
 #include "log.h"
 #include "logger.h"
 #include "session.h"
+#include "wallclock.h"
 
 uint64_t hub_now_ms(void)
 {
@@ -96,6 +95,9 @@ int hub_server_init(struct hub_server *srv, struct hub_config *cfg)
 	pthread_mutex_init(&srv->bridge_lock, NULL);
 	pthread_mutex_init(&srv->cascade_lock, NULL);
 	list_init(&srv->all);
+	list_init(&srv->pending);
+	if (backoff_init(&srv->backoff, cfg->backoff_sources) != 0)
+		return -1;
 	pthread_cond_init(&srv->idle, NULL);
 	atomic_init(&srv->next_id, 1);
 	srv->cfg = cfg;
@@ -120,10 +122,8 @@ struct hub_config *hub_config_get(struct hub_server *srv)
 int hub_user_admissible(const struct conf_hub *h, const struct conf_user *u)
 {
 	struct policy pol;
-	struct timespec now;
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	if (u->expire_ms && (uint64_t)now.tv_sec * 1000 >= u->expire_ms)
+	if (u->expire_ms && wallclock_ms() >= u->expire_ms)
 		return PROTO_R_EXPIRED;
 	config_user_policy(h, u, &pol);
 	if (!pol.v[POL_ACCESS])
@@ -135,14 +135,20 @@ int hub_user_admissible(const struct conf_hub *h, const struct conf_user *u)
 static int session_verdict(const struct conf_hub *ch, const struct session *s)
 {
 	const struct conf_user *u;
+	char why[256];
 
 	if (!ch)
 		return PROTO_R_UNKNOWN_HUB;
 	if (!ch->online)
 		return PROTO_R_HUB_OFFLINE;
+	if (!srcacl_admits(ch->srcacl, ch->nsrcacl, (const struct sockaddr *)&s->peer_addr))
+		return PROTO_R_SOURCE_DENIED;
 	u = config_find_user(ch, s->user);
-	if (!u || u->auth_type != 1 || (!u->has_verifier && !u->has_se_hash))
+	if (!u || conf_user_method(u) != (s->cert ? PROTO_AUTH_CERT : PROTO_AUTH_PASSWORD))
 		return PROTO_R_ACCOUNT_REMOVED;
+	if (s->cert && certauth_check(&ch->certs, &u->cert, u->auth_type, s->cert, s->chain,
+				      (time_t)(wallclock_ms() / 1000), why, sizeof(why)) != 0)
+		return PROTO_R_CERT_REFUSED;
 	return hub_user_admissible(ch, u);
 }
 
@@ -189,21 +195,6 @@ static void apply_to_sessions(struct hub_server *srv, const struct hub_config *c
 	}
 }
 
-void hub_server_loop_tick(struct hub_server *srv, uint64_t now_ms)
-{
-	pthread_mutex_lock(&srv->lock);
-	for (size_t i = 0; i < srv->nhubs; i++) {
-		struct hub *h = srv->hubs[i];
-
-		if (h->removed)
-			continue;
-		pthread_mutex_lock(&h->lock);
-		loopguard_tick(h, now_ms);
-		pthread_mutex_unlock(&h->lock);
-	}
-	pthread_mutex_unlock(&srv->lock);
-}
-
 int hub_recheck(struct hub_server *srv, const struct hub_config *used, const struct session *s)
 {
 	int why = 0;
@@ -227,8 +218,6 @@ void hub_server_reconfigure(struct hub_server *srv, struct hub_config *cfg)
 	apply_to_sessions(srv, cfg);
 	pthread_mutex_unlock(&srv->lock);
 	config_put(old);
-	bridge_sync(srv);
-	cascade_sync(srv);
 }
 
 uint32_t hub_server_stop(struct hub_server *srv, uint16_t reason, int timeout_ms)
@@ -283,12 +272,11 @@ void hub_server_log_stats(struct hub_server *srv)
 		struct hub_stats *st = &h->stats;
 
 		log_info("hub %s: frames in %llu, unicast %llu, flooded %llu; dropped: queue full "
-			 "%llu, throttled %llu, flood quota %llu, storm %llu, MAC limit %llu, to "
-			 "sender %llu, malformed %llu",
+			 "%llu, throttled %llu, flood quota %llu, storm %llu, to sender "
+			 "%llu, malformed %llu",
 			 h->name, rd(&st->frames_in), rd(&st->unicast), rd(&st->flooded),
 			 rd(&st->drops_full), rd(&st->drops_throttled), rd(&st->drops_quota),
-			 rd(&st->drops_storm), rd(&st->drops_mac), rd(&st->drops_local),
-			 rd(&st->drops_malformed));
+			 rd(&st->drops_storm), rd(&st->drops_local), rd(&st->drops_malformed));
 		pthread_mutex_lock(&h->lock);
 		log_session_stats(h);
 		pthread_mutex_unlock(&h->lock);
@@ -299,6 +287,7 @@ void hub_server_log_stats(struct hub_server *srv)
 
 void hub_server_free(struct hub_server *srv)
 {
+	backoff_free(&srv->backoff);
 	for (size_t i = 0; i < srv->nhubs; i++) {
 		sw_free(srv->hubs[i]->macs);
 		hublog_free(srv->hubs[i]->log);

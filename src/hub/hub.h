@@ -14,9 +14,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backoff.h"
 #include "firewall.h"
 #include "list.h"
-#include "loopguard.h"
+#include "loopguard_state.h"
 #include "proto.h"
 
 struct bridge_port;
@@ -37,7 +38,6 @@ struct hub_stats {
 	atomic_ullong drops_throttled; /* dropped early: congested destination (per destination) */
 	atomic_ullong drops_quota;     /* flooded: server-wide flood quota (per destination) */
 	atomic_ullong drops_storm;     /* flooded: refused by the broadcast-storm limiter */
-	atomic_ullong drops_mac;       /* source MAC refused: table or session limit */
 	atomic_ullong drops_local;     /* destination is the sender itself */
 	atomic_ullong drops_malformed; /* shorter than an Ethernet header, or a bad source MAC */
 	atomic_ullong drops_nomem;     /* a destination's edited copy could not be allocated */
@@ -64,10 +64,15 @@ struct hub_server {
 	SSL_CTX *tls;
 	uint8_t secret[32];   /* key for decoy salts of unknown users (state_dir/decoy.key) */
 	struct state *state;  /* login counters and times (state.c) */
-	pthread_mutex_t lock; /* guards cfg, hubs, all, nthreads, stopping */
+	pthread_mutex_t lock; /* guards cfg, hubs, all, nthreads, pending, npending, stopping */
 	pthread_cond_t idle;
-	struct list_node all; /* struct session.all_link */
-	uint32_t nthreads;
+	struct list_node all;	  /* struct session.all_link */
+	struct list_node pending; /* struct session.pending_link: still in their handshake */
+	uint32_t nthreads;	  /* sessions, pending ones included */
+	uint32_t npending;
+	/* pre-authentication events, reported in one line per episode (listener.c) */
+	atomic_uint tls_failed, hs_reaped;
+	struct backoff backoff; /* failed logins per source (backoff.h) */
 	bool stopping;
 	atomic_uint next_id;
 	atomic_ullong flood_bytes;     /* flooded bytes in all send queues (queue.h) */
@@ -83,8 +88,9 @@ int hub_server_init(struct hub_server *srv, struct hub_config *cfg);
 /*
  * Swaps in a new snapshot (taking its reference): creates new hubs, and ends
  * the sessions of removed or offline hubs and of users who were removed or
- * may no longer log in; everyone else stays connected.  Then brings the local
- * bridge ports in line with it (bridge_sync).
+ * may no longer log in; everyone else stays connected.  The caller then brings
+ * the local bridge ports and the cascade links in line with it (bridge_sync,
+ * cascade_sync), so hub.c needs neither bridge.h nor cascade.h.
  */
 void hub_server_reconfigure(struct hub_server *srv, struct hub_config *cfg);
 /* The current snapshot with a new reference (config_put it). */
@@ -124,9 +130,6 @@ int hub_recheck(struct hub_server *srv, const struct hub_config *used, const str
 int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions, uint32_t max_logins);
 /* Removes the session and its MAC entries; after this no one queues to it. */
 void hub_detach(struct hub *h, struct session *s);
-
-/* Every hub's loop guard (loopguard_tick); the accept thread calls it twice a second. */
-void hub_server_loop_tick(struct hub_server *srv, uint64_t now_ms);
 
 uint64_t hub_now_ms(void);
 

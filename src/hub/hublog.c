@@ -122,8 +122,10 @@ static void chown_tree(const char *dir, uid_t uid, gid_t gid, int depth)
 
 			snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
 			chown_tree(sub, uid, gid, depth - 1);
-		} else if (S_ISREG(sb.st_mode)) {
-			(void)fchownat(dirfd(d), de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW);
+		} else if (S_ISREG(sb.st_mode) &&
+			   fchownat(dirfd(d), de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0) {
+			log_warn("cannot hand log file %s/%s to uid %u", dir, de->d_name,
+				 (unsigned)uid);
 		}
 	}
 	closedir(d);
@@ -239,6 +241,7 @@ bool hublog_batch_begin(struct hublog_batch *b, struct hublog *hl)
 	/* relaxed: a reload may switch logging on or off a few frames late */
 	if (!hl || !atomic_load_explicit(&hl->packets_on, memory_order_relaxed))
 		return false;
+	/* acquire: pairs with the release store in configure_stream */
 	b->ls = atomic_load_explicit(&hl->packets, memory_order_acquire);
 	if (!b->ls)
 		return false;
@@ -283,9 +286,14 @@ void hublog_batch_end(struct hublog_batch *b, const struct session *src)
 void hublog_mac_moved(struct hublog *hl, const uint8_t mac[6], uint16_t vlan,
 		      const struct session *to)
 {
-	hublog_security(
-	    hl, "MAC %02X-%02X-%02X-%02X-%02X-%02X (VLAN %u) moved to session %u (%s) from %s",
-	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], vlan, to->id, to->user, to->peer);
+	char text[LOGGER_TEXT_MAX];
+
+	snprintf(text, sizeof(text),
+		 "MAC %02X-%02X-%02X-%02X-%02X-%02X (VLAN %u) moved to session %u (%s) from %s",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], vlan, to->id, to->user, to->peer);
+	/* in the server log too, like refused takeovers: the security log is off by default */
+	log_info("security: hub %s: %s", hl ? hl->name : "?", text);
+	hublog_security(hl, "%s", text);
 }
 
 static void security_line(struct hublog *hl, const char *text)
@@ -300,6 +308,7 @@ static void security_line(struct hublog *hl, const char *text)
 		log_info("hub %s: security: %s", hl->name, text);
 		return;
 	}
+	/* acquire: pairs with the release store in configure_stream */
 	ls = atomic_load_explicit(&hl->security, memory_order_acquire);
 	if (ls)
 		log_stream_printf(ls, "%s", text);
@@ -339,6 +348,7 @@ void hublog_free(struct hublog *hl)
 
 void hublog_counts(const struct hublog *hl, struct hublog_counts *c)
 {
+	/* acquire: both pair with the release store in configure_stream */
 	struct log_stream *p = hl ? atomic_load_explicit(&hl->packets, memory_order_acquire) : NULL;
 	struct log_stream *s =
 	    hl ? atomic_load_explicit(&hl->security, memory_order_acquire) : NULL;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 
 #include "hub.h"
 #include "log.h"
+#include "loopguard.h"
 #include "session_loop.h"
 #include "state.h"
 
@@ -33,7 +35,14 @@ struct listener {
 	int stop_fd;
 	pthread_t thread;
 	bool started;
+	/* pre-authentication refusals since the last report (one line per episode) */
+	uint64_t refused[SESS_REFUSED_COUNT];
+	char last_source[INET6_ADDRSTRLEN]; /* the last source refused at its own bound */
+	uint64_t last_report_ms, fd_warned_ms;
+	bool episode; /* the last report had something to say */
 };
+
+#define PREAUTH_REPORT_MS 10000
 
 static int bind_one(const struct addrinfo *ai, bool dual_stack, char *err, size_t errlen,
 		    const char *what)
@@ -125,29 +134,87 @@ struct listener *listener_open(struct hub_server *srv, char *err, size_t errlen)
 	return l;
 }
 
+static void accept_failed(struct listener *l)
+{
+	uint64_t now;
+
+	if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+		return;
+	if (errno != EMFILE && errno != ENFILE) {
+		log_warn("accept");
+		return;
+	}
+	now = hub_now_ms();
+	if (now - l->fd_warned_ms >= PREAUTH_REPORT_MS) {
+		log_warnx("accept: out of file descriptors (%s): raise LimitNOFILE= or lower "
+			  "Vpnhub/MaxSessions",
+			  errno == EMFILE ? "this process's RLIMIT_NOFILE" : "system-wide");
+		l->fd_warned_ms = now;
+	}
+	usleep(100 * 1000); /* let sessions end before trying again */
+}
+
 static void accept_one(struct listener *l, int lfd)
 {
-	static uint64_t last_full_log;
 	struct sockaddr_storage peer;
 	socklen_t plen = sizeof(peer);
 	int fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
+	enum sess_refusal why;
 
 	if (fd < 0) {
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-			log_warn("accept");
-		if (errno == EMFILE || errno == ENFILE)
-			usleep(100 * 1000); /* let sessions end before trying again */
+		accept_failed(l);
 		return;
 	}
-	if (sess_spawn(l->srv, fd, &peer) != 0) {
-		uint64_t now = hub_now_ms();
+	why = sess_spawn(l->srv, fd, &peer);
+	if (why == SESS_ADMITTED)
+		return;
+	l->refused[why]++;
+	if (why == SESS_REFUSED_SOURCE) {
+		char host[INET6_ADDRSTRLEN];
 
-		if (now - last_full_log > 10000) {
-			log_warnx("connection refused: session limit (Vpnhub/MaxSessions) reached "
-				  "or out of memory");
-			last_full_log = now;
-		}
+		if (getnameinfo((struct sockaddr *)&peer, plen, host, sizeof(host), NULL, 0,
+				NI_NUMERICHOST) == 0)
+			snprintf(l->last_source, sizeof(l->last_source), "%s",
+				 strncmp(host, "::ffff:", 7) == 0 && strchr(host, '.') ? host + 7
+										       : host);
 	}
+}
+
+/* One line per PREAUTH_REPORT_MS at most, with the counts of everything refused or cut. */
+static void report_preauth(struct listener *l, uint64_t now)
+{
+	struct hub_server *srv = l->srv;
+	uint64_t *r = l->refused;
+	unsigned tls_failed, reaped;
+
+	if (now - l->last_report_ms < PREAUTH_REPORT_MS)
+		return;
+	tls_failed = atomic_exchange(&srv->tls_failed, 0);
+	reaped = atomic_exchange(&srv->hs_reaped, 0);
+	if (!tls_failed && !reaped && !r[SESS_REFUSED_SOURCE] && !r[SESS_REFUSED_BACKOFF] &&
+	    !r[SESS_REFUSED_PENDING] && !r[SESS_REFUSED_SESSIONS] && !r[SESS_REFUSED_NOMEM]) {
+		if (l->episode) { /* quiet again: give the attack's heap back to the system */
+			malloc_trim(0);
+			l->episode = false;
+		}
+		return;
+	}
+	l->episode = true;
+	log_warnx("pre-authentication, last %d s: refused %llu at a source's bound "
+		  "(Vpnhub/MaxPendingPerSource%s%s), %llu backing off after failed logins "
+		  "(Vpnhub/LoginBackoff), %llu at the handshake bound "
+		  "(Vpnhub/MaxPendingHandshakes), %llu at the session bound (Vpnhub/MaxSessions), "
+		  "%llu out of memory; %u TLS handshakes failed, %u not finished within %d s",
+		  PREAUTH_REPORT_MS / 1000, (unsigned long long)r[SESS_REFUSED_SOURCE],
+		  l->last_source[0] ? ", last " : "", l->last_source,
+		  (unsigned long long)r[SESS_REFUSED_BACKOFF],
+		  (unsigned long long)r[SESS_REFUSED_PENDING],
+		  (unsigned long long)r[SESS_REFUSED_SESSIONS],
+		  (unsigned long long)r[SESS_REFUSED_NOMEM], tls_failed, reaped,
+		  SESS_HANDSHAKE_TIMEOUT_MS / 1000);
+	memset(l->refused, 0, sizeof(l->refused));
+	l->last_source[0] = '\0';
+	l->last_report_ms = now;
 }
 
 static void *accept_main(void *arg)
@@ -165,7 +232,8 @@ static void *accept_main(void *arg)
 		uint64_t now = hub_now_ms();
 
 		sess_reap_handshakes(l->srv, now);
-		hub_server_loop_tick(l->srv, now);
+		loopguard_tick_all(l->srv, now);
+		report_preauth(l, now);
 		if (now - last_save >= STATE_SAVE_INTERVAL_MS) {
 			char err[512];
 

@@ -97,7 +97,7 @@ void log_batch_begin(struct log_batch *b, struct log_stream *ls)
 	b->wake = false;
 	clock_gettime(CLOCK_REALTIME, &b->ts);
 	pthread_mutex_lock(&ls->lock);
-	/* acquire: the thread has finished reading what it released */
+	/* acquire: pairs with the thread's release of tail in drain; it is done reading */
 	b->tail = atomic_load_explicit(&ls->tail, memory_order_acquire);
 }
 
@@ -141,7 +141,7 @@ void log_batch_end(struct log_batch *b)
 {
 	struct log_stream *ls = b->ls;
 
-	/* release: the records written in this batch are complete before the thread sees them */
+	/* release: pairs with the thread's acquire of head in drain; the records are complete */
 	atomic_store_explicit(&ls->head, ls->fill, memory_order_release);
 	pthread_mutex_unlock(&ls->lock);
 	if (b->wake)
@@ -215,6 +215,7 @@ void logger_reopen(struct logger *lg)
 
 size_t log_render_text(const struct log_rec *r, char *out)
 {
+	char flat[LOGGER_LINE_MAX];
 	struct tm tm;
 	size_t n, len = r->paylen;
 
@@ -227,8 +228,10 @@ size_t log_render_text(const struct log_rec *r, char *out)
 	for (size_t i = 0; i < len; i++) { /* one record, one line */
 		char c = (char)r->payload[i];
 
-		out[n++] = c == '\n' || c == '\r' ? ' ' : c;
+		flat[i] = c == '\n' || c == '\r' ? ' ' : c;
 	}
+	/* user names and other text from the network: no control, C1 or bidi characters */
+	n += log_sanitize(out + n, LOGGER_LINE_MAX - n - 1, flat, len);
 	out[n++] = '\n';
 	return n;
 }
@@ -328,7 +331,7 @@ static void drain(struct log_stream *ls, uint64_t now_ms, bool reopen, bool fina
 			break;
 		tail = render_queued(ls, tail, head, now_ms);
 	}
-	/* release: done reading; producers may overwrite */
+	/* release: pairs with the acquire of tail in log_batch_begin; producers may overwrite */
 	atomic_store_explicit(&ls->tail, tail, memory_order_release);
 	atomic_store_explicit(&ls->kicked, false, memory_order_relaxed);
 	atomic_store_explicit(&ls->written, ls->rendered, memory_order_relaxed);
@@ -420,7 +423,7 @@ struct log_stream *logger_add(struct logger *lg, const char *name, const char *d
 	ls->lg = lg;
 	ls->last_flush_ms = ls->last_prune_ms = mono_ms();
 	ls->next = atomic_load_explicit(&lg->streams, memory_order_relaxed);
-	/* release: the thread's acquire load in pass() sees a complete stream */
+	/* release: pairs with the acquire load of streams in pass(): a complete stream */
 	while (!atomic_compare_exchange_weak_explicit(&lg->streams, &ls->next, ls,
 						      memory_order_release, memory_order_relaxed))
 		;
@@ -439,9 +442,11 @@ void logger_free(struct logger *lg)
 
 	if (!lg)
 		return;
+	/* release: pairs with the acquire load of stop in the thread's loop */
 	atomic_store_explicit(&lg->stop, true, memory_order_release);
 	kick(lg);
 	pthread_join(lg->thread, NULL);
+	/* acquire: pairs with logger_add's release (the join has ordered it already) */
 	for (ls = atomic_load_explicit(&lg->streams, memory_order_acquire); ls; ls = next) {
 		next = ls->next;
 		logfile_close(&ls->file);

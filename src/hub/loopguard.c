@@ -4,9 +4,8 @@
  */
 #include "loopguard.h"
 
+#include <pthread.h>
 #include <string.h>
-
-#include <openssl/rand.h>
 
 #include "bytes.h"
 #include "hub.h"
@@ -24,14 +23,6 @@
 
 /* 03-...: multicast, locally administered; "vpnhb" */
 static const uint8_t probe_dst[6] = {0x03, 0x76, 0x70, 0x6e, 0x68, 0x62};
-
-void loopguard_init(struct loopguard *lg)
-{
-	memset(lg, 0, sizeof(*lg));
-	if (RAND_bytes(lg->id, sizeof(lg->id)) != 1)
-		for (size_t i = 0; i < sizeof(lg->id); i++) /* never expected; still distinct */
-			lg->id[i] = (uint8_t)((uintptr_t)lg >> (i * 4));
-}
 
 bool loopguard_is_probe(const struct pkt *p, const struct pkt_info *pi)
 {
@@ -280,4 +271,19 @@ bool loopguard_port_closed(const struct session *s, uint64_t now_ms)
 bool loopguard_port_blocked(struct session *s)
 {
 	return atomic_load_explicit(&s->loop_blocked, memory_order_relaxed);
+}
+
+void loopguard_tick_all(struct hub_server *srv, uint64_t now_ms)
+{
+	pthread_mutex_lock(&srv->lock);
+	for (size_t i = 0; i < srv->nhubs; i++) {
+		struct hub *h = srv->hubs[i];
+
+		if (h->removed)
+			continue;
+		pthread_mutex_lock(&h->lock);
+		loopguard_tick(h, now_ms);
+		pthread_mutex_unlock(&h->lock);
+	}
+	pthread_mutex_unlock(&srv->lock);
 }

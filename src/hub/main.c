@@ -10,11 +10,13 @@
 #include <limits.h>
 #include <openssl/rand.h>
 #include <getopt.h>
+#include <glob.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,8 +31,10 @@
 #include "daemon.h"
 #include "log.h"
 #include "prompt.h"
+#include "report.h"
 #include "state.h"
 #include "tls.h"
+#include "wallclock.h"
 
 #ifndef VPN_VERSION
 #define VPN_VERSION "0.1.0"
@@ -49,7 +53,10 @@ static void usage(FILE *f)
 		   "  -p, --pidfile FILE  write the process id to FILE\n"
 		   "  -d, --daemon        detach and log to syslog (default: --foreground)\n"
 		   "  -v, --verbose       log debug messages\n"
-		   "  --check-config      read the configuration, report errors, exit\n"
+		   "  --check-config      read the configuration, report errors and the ranked\n"
+		   "                      report, exit (with -v: every inert item too)\n"
+		   "  --test-clock FILE   tests only: expiry and certificate dates follow the\n"
+		   "                      Unix milliseconds in FILE, not the real time\n"
 		   "  --hash-password     read a password on stdin, print the items that store\n"
 		   "                      its salted verifier in a user's folder of SoftHUB.cfg\n");
 }
@@ -90,9 +97,10 @@ static void load_secret(const char *dir, uint8_t *key, size_t len)
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/decoy.key", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd >= 0) {
-		ssize_t n = read(fd, key, len);
+		struct stat st;
+		ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, key, len) : -1;
 
 		close(fd);
 		if (n == (ssize_t)len)
@@ -126,23 +134,62 @@ static void setup_certificate(struct hub_config *c)
 	log_info("created a self-signed certificate %s (key %s)", c->cert_file, c->key_file);
 }
 
-static void print_fingerprint(const char *cert_file)
+static void print_fingerprint(const uint8_t fp[TLS_FP_LEN], const char *whose)
 {
-	uint8_t fp[TLS_FP_LEN];
 	char text[TLS_FP_STR_LEN];
 
-	if (tls_file_fingerprint(cert_file, fp) != 0)
-		fatalx("cannot read certificate %s", cert_file);
 	tls_fingerprint_str(fp, text);
+	log_info("hub certificate: %s", whose);
 	log_info("hub certificate SHA-256 fingerprint: %s", text);
 }
 
-static void log_notes(const struct hub_config *c)
+/*
+ * The TLS context with the hub's certificate: Vpnhub/Certificate and Key;
+ * else SoftEther's ServerCert and ServerKey, so migrated clients keep
+ * trusting the hub; else one made on the first start.
+ */
+static void setup_tls(struct hub_server *srv, struct hub_config *cfg)
 {
-	for (size_t i = 0; i < c->nnotes; i++)
-		log_info("%s", c->notes[i]);
-	if (c->notes_dropped)
-		log_info("%s: %zu more notes not shown", c->path, c->notes_dropped);
+	uint8_t fp[TLS_FP_LEN];
+	char err[1024];
+
+	if (!cfg->cert_file[0] && cfg->se_cert) {
+		srv->tls = tls_server_ctx(NULL, NULL, err, sizeof(err));
+		if (!srv->tls ||
+		    tls_server_use_der(srv->tls, cfg->se_cert, cfg->se_cert_len, cfg->se_key,
+				       cfg->se_key_len, err, sizeof(err)) != 0)
+			fatalx("%s: %s", cfg->path, err);
+		if (tls_der_fingerprint(cfg->se_cert, cfg->se_cert_len, fp) != 0)
+			fatalx("%s: ServerCert is not a certificate", cfg->path);
+		print_fingerprint(fp,
+				  "SoftEther's ServerCert and ServerKey (no Vpnhub/Certificate)");
+		return;
+	}
+	setup_certificate(cfg);
+	if (tls_file_fingerprint(cfg->cert_file, fp) != 0)
+		fatalx("cannot read certificate %s", cfg->cert_file);
+	print_fingerprint(fp, cfg->cert_file);
+	srv->tls = tls_server_ctx(cfg->cert_file, cfg->key_file, err, sizeof(err));
+	if (!srv->tls)
+		fatalx("%s", err);
+}
+
+static void emit_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	if (strncmp(line, "SECURITY/ACCESS: ", 17) == 0)
+		log_warnx("%s", line);
+	else
+		log_info("%s", line);
+}
+
+/* -v: the report lists every inert item too */
+static bool report_all;
+
+/* The ranked start-up report (report.h), at start and after each reload. */
+static void log_report(const struct hub_config *c)
+{
+	report_print(&c->report, c->path, report_all, emit_line, NULL);
 }
 
 static void save_state(struct hub_server *srv)
@@ -180,13 +227,15 @@ static void reload(struct hub_server *srv, const char *path)
 		log_warnx("reload refused, the running configuration stays: %s", err);
 		return;
 	}
-	log_notes(c);
+	log_report(c);
 	old = hub_config_get(srv);
 	if (needs_restart(old, c))
 		log_warnx("reload: listeners, Certificate, Key, StateDir, MaxMacTable, MacAging, "
 			  "AdminSocket and AdminPort changes take effect at the next start");
 	config_put(old);
 	hub_server_reconfigure(srv, c);
+	bridge_sync(srv);
+	cascade_sync(srv);
 	log_info("reloaded %s: %zu hub(s)", path, c->nhubs);
 	hub_server_security_log(srv, "configuration reloaded from %s", path);
 	save_state(srv);
@@ -196,6 +245,7 @@ struct options {
 	struct daemon_opts d; /* --user: drop root for this user once listening */
 	const char *config_path;
 	bool check_only;
+	const char *test_clock; /* --test-clock FILE (wallclock.h) */
 };
 
 /*
@@ -335,6 +385,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	    DAEMON_LONGOPTS,
 	    {"check-config", no_argument, NULL, 'C'},
 	    {"hash-password", no_argument, NULL, 'H'},
+	    {"test-clock", required_argument, NULL, 'T'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -353,6 +404,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'H':
 			return hash_password();
+		case 'T':
+			o->test_clock = optarg;
+			break;
 		case 'V':
 			printf("vpnhub %s\n", VPN_VERSION);
 			return 0;
@@ -371,6 +425,47 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/*
+ * Each session holds a socket and an eventfd, each listener and log one more:
+ * raise the soft RLIMIT_NOFILE to what Vpnhub/MaxSessions and the pending
+ * handshakes need, and warn when the hard limit is lower.
+ */
+#define FD_SPARE 256
+static void raise_fd_limit(const struct hub_config *cfg)
+{
+	rlim_t need = 2 * ((rlim_t)cfg->max_sessions + cfg->max_pending) + FD_SPARE;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		getrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < need)
+		log_warnx("file descriptor limit %llu is below the %llu that Vpnhub/MaxSessions %u "
+			  "and Vpnhub/MaxPendingHandshakes %u need: logins will fail with \"out of "
+			  "file descriptors\" before that (raise LimitNOFILE= or ulimit -n)",
+			  (unsigned long long)rl.rlim_cur, (unsigned long long)need,
+			  cfg->max_sessions, cfg->max_pending);
+}
+
+/* Temporary files a kill during a save left next to the config (they hold verifiers). */
+static void remove_stale_temps(const char *config_path)
+{
+	char pattern[PATH_MAX + 16];
+	glob_t g;
+
+	if (snprintf(pattern, sizeof(pattern), "%s.tmp.??????", config_path) >=
+	    (int)sizeof(pattern))
+		return;
+	if (glob(pattern, GLOB_NOSORT | GLOB_NOESCAPE, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		if (unlink(g.gl_pathv[i]) == 0)
+			log_info("removed %s, left behind by an interrupted save", g.gl_pathv[i]);
+	globfree(&g);
+}
+
 /* State directory, decoy key, state file, certificate and TLS context. */
 static void prepare(struct hub_server *srv, struct hub_config *cfg)
 {
@@ -384,11 +479,7 @@ static void prepare(struct hub_server *srv, struct hub_config *cfg)
 		fatalx("%s", err); /* only out of memory: a bad file was set aside */
 	if (hublog_start(cfg, err, sizeof(err)) != 0)
 		fatalx("%s", err);
-	setup_certificate(cfg);
-	print_fingerprint(cfg->cert_file);
-	srv->tls = tls_server_ctx(cfg->cert_file, cfg->key_file, err, sizeof(err));
-	if (!srv->tls)
-		fatalx("%s", err);
+	setup_tls(srv, cfg);
 	if (hub_server_init(srv, cfg) != 0)
 		fatalx("out of memory");
 }
@@ -406,23 +497,30 @@ int main(int argc, char **argv)
 		return rc;
 	block_signals(&set);
 	log_init("vpnhub", o.d.verbosity);
+	if (o.test_clock && wallclock_use_file(o.test_clock) != 0) {
+		log_warnx("--test-clock %s: cannot read it", o.test_clock);
+		return 2;
+	}
 	memset(&srv, 0, sizeof(srv));
 	cfg = config_load(o.config_path, err, sizeof(err));
 	if (!cfg) {
 		log_warnx("%s", err);
 		return 2;
 	}
-	log_notes(cfg);
+	report_all = o.d.verbosity > 0;
+	log_report(cfg);
 	if (o.check_only) {
 		printf("%s: OK (%zu hubs, %zu listeners)\n", o.config_path, cfg->nhubs,
 		       cfg->nlisten);
 		config_put(cfg);
 		return 0;
 	}
+	remove_stale_temps(o.config_path); /* before daemon_begin changes directory */
 	if (daemon_begin(&o.d, err, sizeof(err)) != 0)
 		fatalx("%s", err);
 	if (o.d.daemonize)
 		log_use_syslog();
+	raise_fd_limit(cfg);
 	prepare(&srv, cfg);
 	rc = run(&srv, &o, &set);
 	if (rc == 0) {

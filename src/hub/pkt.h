@@ -16,6 +16,7 @@
 
 #define PKT_CLASS_CONTROL 0x01 /* ARP, ICMP, TCP SYN/FIN/RST, DHCP: dropped last */
 #define PKT_CLASS_FLOOD 0x02   /* sent to every session: counts against the flood quota */
+#define PKT_CLASS_TCP 0x04     /* TCP: back-pressure slows it (queue.h), never an early drop */
 
 struct pkt {
 	atomic_uint refs;

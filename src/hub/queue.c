@@ -109,7 +109,9 @@ static enum queue_push_result admit(struct queue *q, struct pkt *p, const struct
 			q->stats.drops_full++;
 			return QUEUE_FULL;
 		}
-	if (cp && cp->enabled && !control &&
+	/* a TCP source is paused instead (past_hold_mark): the holds keep its queue short, so
+	 * the drain rate measured then is its supply, and early drops on it would feed back */
+	if (cp && cp->enabled && !control && !(p->cls & PKT_CLASS_TCP) &&
 	    cong_dest_early_drop(&q->cong, q->bytes, p->src, now_ms, cp)) {
 		q->stats.drops_throttled++;
 		return QUEUE_THROTTLED;
@@ -133,6 +135,22 @@ static void enqueue(struct queue *q, struct pkt *p)
 		q->stats.hwm_bytes = q->bytes;
 }
 
+/*
+ * Whether bulk unicast p, just queued, left q past its hold mark (queue.h):
+ * CongestionMinQueue (at most half the byte bound), below which the queue is
+ * never congested, so back-pressure comes before early drops.  Caller holds
+ * the lock.
+ */
+static bool past_hold_mark(const struct queue *q, const struct pkt *p, const struct cong_params *cp)
+{
+	size_t mark;
+
+	if (!cp || !cp->enabled || (p->cls & (PKT_CLASS_CONTROL | PKT_CLASS_FLOOD)))
+		return false;
+	mark = cp->min_bytes < q->max_bytes / 2 ? cp->min_bytes : q->max_bytes / 2;
+	return q->bytes >= mark;
+}
+
 enum queue_push_result queue_push_cc(struct queue *q, struct pkt *p, const struct cong_params *cp,
 				     uint64_t now_ms)
 {
@@ -143,6 +161,10 @@ enum queue_push_result queue_push_cc(struct queue *q, struct pkt *p, const struc
 	if (r == QUEUE_PUSHED) {
 		r = q->count == 0 ? QUEUE_PUSHED_WAKE : QUEUE_PUSHED;
 		enqueue(q, p);
+		if (r == QUEUE_PUSHED && past_hold_mark(q, p, cp)) {
+			r = QUEUE_PUSHED_DEEP;
+			q->stats.holds++;
+		}
 	}
 	pthread_mutex_unlock(&q->lock);
 	return r;

@@ -12,6 +12,12 @@
  * drops of the heaviest sources' bulk frames while the destination is
  * congested, and the server-wide quota of flooded bytes.  Its state lives in
  * the queue, under the queue's lock.
+ *
+ * Back-pressure before loss: a bulk unicast frame that leaves the queue past
+ * its hold mark (CongestionMinQueue) says so (QUEUE_PUSHED_DEEP), and a TCP
+ * source then pauses its reads for a moment, so its client's TCP connection
+ * slows it down instead of the queue dropping whole GSO frames (tens of
+ * segments of the TCP inside each) when it overflows.
  */
 #ifndef VPN_QUEUE_H
 #define VPN_QUEUE_H
@@ -30,6 +36,7 @@ struct queue_stats {
 	uint64_t drops_throttled; /* bulk frames of heavy sources dropped early (congested) */
 	uint64_t drops_quota;	  /* flooded frames refused: server-wide flood quota */
 	uint64_t evicted;	  /* queued bulk frames dropped to make room for control */
+	uint64_t holds;		  /* pushes that left it past its hold mark (sources paused) */
 	uint32_t hwm_frames;	  /* high-water mark */
 	size_t hwm_bytes;
 	/* congestion state when read */
@@ -55,6 +62,7 @@ void queue_destroy(struct queue *q);
 
 enum queue_push_result {
 	QUEUE_PUSHED,	   /* queued; the owner was already awake */
+	QUEUE_PUSHED_DEEP, /* queued (owner awake), past the hold mark: pause the source */
 	QUEUE_PUSHED_WAKE, /* queued into an empty queue: call queue_wake() */
 	QUEUE_FULL,	   /* refused and counted */
 	QUEUE_THROTTLED,   /* dropped early: congested, and p's source feeds it most */
@@ -63,7 +71,7 @@ enum queue_push_result {
 
 static inline bool queue_refused(enum queue_push_result r)
 {
-	return r != QUEUE_PUSHED && r != QUEUE_PUSHED_WAKE;
+	return r != QUEUE_PUSHED && r != QUEUE_PUSHED_DEEP && r != QUEUE_PUSHED_WAKE;
 }
 
 /* Queues p with plain tail-drop, taking a new reference on success. */

@@ -32,7 +32,7 @@ enum sess_state {
 };
 
 enum sess_kind {
-	SESS_CLIENT,  /* a TLS connection (this file) */
+	SESS_CLIENT,  /* a client's TLS connection (session_loop.h) */
 	SESS_BRIDGE,  /* a local bridge port: a host interface (bridge.h) */
 	SESS_CASCADE, /* a cascade link this hub opened to another hub (cascade.h) */
 };
@@ -43,27 +43,34 @@ struct session {
 	_Atomic enum sess_state state; /* written by the session thread only */
 	struct hub_server *srv;
 	struct hub *hub;
-	int fd;	       /* -1 for a bridge port */
-	SSL *ssl;      /* NULL for a bridge port */
-	char peer[64]; /* "address:port"; a bridge port's "interface (mode)" */
+	int fd;				   /* -1 for a bridge port */
+	SSL *ssl;			   /* NULL for a bridge port */
+	char peer[64];			   /* "address:port"; a bridge port's "interface (mode)" */
+	struct sockaddr_storage peer_addr; /* for the hub's source-IP list (srcacl.h) */
 	char user[PROTO_NAME_MAX + 1];
+	X509 *cert; /* a certificate user's, judged again on reload (certauth.h); else NULL */
+	STACK_OF(X509) * chain;		/* the intermediates it sent with it */
 	char log_name[PKTLOG_NAME_MAX]; /* "SID-USER-7" for the packet log; set by hub_attach */
 	uint16_t log_name_len;
 	uint32_t caps;
 	uint32_t keepalive_s, timeout_s; /* from the snapshot the login used */
 	struct cong_params cong;	 /* likewise; applies to the frames it sends */
 
-	struct sw_port port;		/* MAC table ownership, under hub->lock */
-	struct fw_session fw;		/* policy and firewall state, under hub->lock */
-	uint64_t established_ms;	/* when it joined its hub */
-	uint32_t auto_disconnect_s;	/* policy AutoDisconnect; 0 = never */
-	uint32_t max_logins;		/* policy MultiLogins; 0 = unbounded */
-	struct queue queue;		/* frames switched to this session */
-	struct cong_src csrc;		/* its pacing as a source; its thread writes it */
-	struct storm storm;		/* its flooded frames; under hub->lock */
-	struct list_node hub_link;	/* in hub->sessions, under hub->lock */
-	struct list_node all_link;	/* in srv->all, under srv->lock */
-	atomic_bool loop_blocked;	/* the loop guard blocks it (loopguard.h) */
+	struct sw_port port;	    /* MAC table ownership, under hub->lock */
+	struct fw_session fw;	    /* policy and firewall state, under hub->lock */
+	uint64_t established_ms;    /* when it joined its hub */
+	uint32_t auto_disconnect_s; /* policy AutoDisconnect; 0 = never */
+	uint32_t max_logins;	    /* policy MultiLogins; 0 = unbounded */
+	struct queue queue;	    /* frames switched to this session */
+	struct cong_src csrc;	    /* its pacing as a source; its thread writes it */
+	struct storm storm;	    /* its flooded frames; under hub->lock */
+	bool rx_hold; /* a destination it fed is past its hold mark (queue.h); its thread only */
+	struct list_node hub_link;     /* in hub->sessions, under hub->lock */
+	struct list_node all_link;     /* in srv->all, under srv->lock */
+	struct list_node pending_link; /* in srv->pending while is_pending, under srv->lock */
+	bool is_pending;
+	uint8_t src_key[16];	  /* its source address, IPv6 by /64 (pending handshake bound) */
+	atomic_bool loop_blocked; /* the loop guard blocks it (loopguard.h) */
 	uint64_t loop_quarantine_until; /* a new cascade port: probes only until then */
 
 	uint64_t started_ms; /* when accepted: bounds the whole handshake */
@@ -73,6 +80,8 @@ struct session {
 	/* counters, written by the session thread only (sess_count), read by the admin console */
 	_Atomic uint64_t rx_frames, tx_frames, rx_frame_bytes, tx_frame_bytes;
 	_Atomic uint64_t drops_nomem; /* received frames lost to a failed allocation */
+	_Atomic uint64_t rx_holds;    /* its reads paused for a destination's hold mark */
+	_Atomic uint64_t tx_blocked;  /* TLS writes to it that met a full socket buffer */
 };
 
 /* One writer: a relaxed load and store, no locked read-modify-write per frame. */

@@ -32,6 +32,15 @@
 #define RX_BUDGET (512 * 1024)	/* bytes read before servicing the send side */
 #define TX_BUDGET (1024 * 1024) /* bytes sent before servicing the receive side */
 #define DRAIN_MAX 128		/* frames taken per queue-lock acquisition */
+/* back-pressure (queue.h): pauses of 1, 2, 4 ... 16 ms, each followed by a read of 64 KiB */
+#define RX_HOLD_MS 1
+#define RX_HOLD_MAX_MS 16
+#define RX_HOLD_BUDGET (64 * 1024)
+
+struct rx_hold {
+	uint64_t until; /* reads pause until then */
+	unsigned ms;	/* the last pause; 0 once a read met no destination past its mark */
+};
 
 struct rx_ctx {
 	struct session *s;
@@ -111,6 +120,8 @@ static int tx_step(struct session *s, struct stream *st)
 	while (st->tx_bytes - start < TX_BUDGET) {
 		int rc = stream_flush(st);
 
+		if (rc > 0)
+			sess_count(&s->tx_blocked, 1);
 		if (rc != 0)
 			return rc < 0 ? -1 : 0; /* blocked: POLLOUT will wake us */
 		if (!more)
@@ -141,12 +152,33 @@ static short rx_events(const struct stream *st, size_t allow)
 	return allow ? ev : (short)(ev & ~POLLIN);
 }
 
-/* poll_timeout, shortened to the end of the pacing period while reads wait for it. */
+/* Starts a pause if hub_forward asked for one; the read budget now (0 while paused). */
+static size_t hold_budget(struct session *s, struct rx_hold *h, uint64_t now)
+{
+	if (s->rx_hold) { /* set by hub_forward on this thread */
+		s->rx_hold = false;
+		h->ms = !h->ms			     ? RX_HOLD_MS
+			: h->ms < RX_HOLD_MAX_MS / 2 ? 2 * h->ms
+						     : RX_HOLD_MAX_MS;
+		h->until = now + h->ms;
+		sess_count(&s->rx_holds, 1);
+	}
+	if (now < h->until)
+		return 0;
+	return h->ms ? RX_HOLD_BUDGET : RX_BUDGET;
+}
+
+/*
+ * poll_timeout, shortened to the end of the pacing period or of a hold while
+ * reads wait for it.
+ */
 static int sleep_ms(const struct session *s, const struct dataphase *dp, const struct stream *st,
-		    uint64_t now, size_t allow)
+		    uint64_t now, size_t allow, uint64_t hold_until)
 {
 	int t = poll_timeout(s, dp, st, now);
-	int pace = allow ? t : cong_src_wait_ms(&s->csrc, now);
+	int pace = allow	      ? t
+		   : now < hold_until ? (int)(hold_until - now)
+				      : cong_src_wait_ms(&s->csrc, now);
 
 	return pace < t ? pace : t;
 }
@@ -156,6 +188,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 {
 	struct rx_ctx rx = {.s = s};
 	uint64_t now = hub_now_ms();
+	struct rx_hold hold = {0};
 	struct dataphase dp;
 	int busy = 0;
 	bool rx_more = false; /* the last read stopped at its budget: more may be buffered */
@@ -164,18 +197,24 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 
 	for (;;) {
 		/* a paced source (congestion.h) reads no more than its allowance per period */
-		size_t allow = cong_src_allowance(&s->csrc, now, &s->cong);
+		size_t allow, budget;
 		struct pollfd pfd[2] = {
-		    {.fd = s->fd, .events = rx_events(st, allow)},
+		    {.fd = s->fd},
 		    {.fd = s->queue.wake_fd, .events = POLLIN},
 		};
 		uint64_t tx_before = st->tx_bytes, rx_before = st->rx_bytes;
 		enum stream_status rs;
 
+		budget = hold_budget(s, &hold, now);
+		allow = budget ? cong_src_allowance(&s->csrc, now, &s->cong) : 0;
+		pfd[0].events = rx_events(st, allow);
+		/* acquire: pairs with the release store of stop in sess_stop */
 		if (atomic_load_explicit(&s->stop, memory_order_acquire))
 			return atomic_load_explicit(&s->stop_reason, memory_order_relaxed);
 		if (poll(pfd, 2,
-			 busy || (rx_more && allow) ? 0 : sleep_ms(s, &dp, st, now, allow)) < 0 &&
+			 busy || (rx_more && allow)
+			     ? 0
+			     : sleep_ms(s, &dp, st, now, allow, hold.until)) < 0 &&
 		    errno != EINTR) {
 			snprintf(why, whylen, "poll: %s", strerror(errno));
 			return PROTO_R_INTERNAL;
@@ -187,11 +226,13 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		rx.now_ms = now;
 		rs = STREAM_AGAIN;
 		if (allow) {
-			rs = stream_read(st, allow < RX_BUDGET ? allow : RX_BUDGET,
-					 dataphase_on_msg, &dp);
+			rs =
+			    stream_read(st, allow < budget ? allow : budget, dataphase_on_msg, &dp);
 			rx_more = rs == STREAM_MORE;
 		}
 		rx_flush(&rx);
+		if (allow && !s->rx_hold)
+			hold.ms = 0; /* that read met no destination past its mark */
 		cong_src_read(&s->csrc, st->rx_bytes - rx_before);
 		if (rs == STREAM_EOF || dp.got_bye) {
 			if (!dp.got_bye)
@@ -284,18 +325,47 @@ void sess_run_established(struct session *s)
 	stream_free(&st);
 }
 
+/* Off the pending list (srv->lock held): no longer counted as a handshake. */
+static void unpend_locked(struct session *s)
+{
+	if (s->is_pending) {
+		list_del(&s->pending_link);
+		s->srv->npending--;
+		s->is_pending = false;
+	}
+}
+
 void sess_unlist(struct session *s)
 {
 	struct hub_server *srv = s->srv;
 
 	pthread_mutex_lock(&srv->lock);
+	unpend_locked(s);
 	list_del(&s->all_link);
 	pthread_mutex_unlock(&srv->lock);
+}
+
+int sess_promote(struct session *s)
+{
+	struct hub_server *srv = s->srv;
+	int rc = 0;
+
+	pthread_mutex_lock(&srv->lock);
+	if (s->is_pending) {
+		if (srv->nthreads - srv->npending >= srv->cfg->max_sessions)
+			rc = -1;
+		else
+			unpend_locked(s);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return rc;
 }
 
 static void sess_free(struct session *s)
 {
 	SSL_free(s->ssl);
+	X509_free(s->cert);
+	sk_X509_pop_free(s->chain, X509_free);
 	close(s->fd);
 	queue_destroy(&s->queue);
 	free(s);
@@ -317,9 +387,6 @@ static void *sess_main(void *arg)
 	stream_socket_handshake(s->fd, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
 	if (sess_handshake(s) == 0)
 		sess_run_established(s);
-	else if (atomic_load(&s->stop_reason) == PROTO_R_TIMEOUT)
-		log_info("session %u from %s: login not finished within %d s: closed", s->id,
-			 s->peer, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
 	sess_unlist(s);
 	sess_free(s); /* OpenSSL state goes before the server may */
 	/* and this thread's own (error queue, DRBG), which thread exit would free after
@@ -383,7 +450,7 @@ bool sess_register(struct hub_server *srv, struct session *s)
 	bool ok;
 
 	pthread_mutex_lock(&srv->lock);
-	ok = !srv->stopping && srv->nthreads < srv->cfg->max_sessions;
+	ok = !srv->stopping && srv->nthreads - srv->npending < srv->cfg->max_sessions;
 	if (ok) {
 		list_add(&srv->all, &s->all_link);
 		srv->nthreads++;
@@ -392,21 +459,91 @@ bool sess_register(struct hub_server *srv, struct session *s)
 	return ok;
 }
 
-int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer)
+/* The pending-handshake key of a source: an IPv4 address, or an IPv6 /64. */
+static void source_key(const struct sockaddr_storage *ss, uint8_t key[16])
 {
-	struct session *s = sess_new(srv, fd);
+	static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	memset(key, 0, 16);
+	if (ss->ss_family == AF_INET) {
+		memcpy(key, v4mapped, 12);
+		memcpy(key + 12, &((const struct sockaddr_in *)(const void *)ss)->sin_addr, 4);
+	} else {
+		const uint8_t *a =
+		    ((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr.s6_addr;
+
+		memcpy(key, a, memcmp(a, v4mapped, 12) == 0 ? 16 : 8);
+	}
+}
+
+/* Handshakes in progress from key's source, counting up to limit. */
+static uint32_t pending_from(struct hub_server *srv, const uint8_t key[16], uint32_t limit)
+{
+	struct session *o;
+	uint32_t n = 0;
+
+	list_for_each_entry(o, &srv->pending, pending_link)
+	{
+		if (memcmp(o->src_key, key, 16) == 0 && ++n >= limit)
+			break;
+	}
+	return n;
+}
+
+/* Adds s to the server's lists as a pending handshake, or says why not. */
+static enum sess_refusal register_session(struct hub_server *srv, struct session *s)
+{
+	const struct hub_config *cfg;
+	enum sess_refusal r = SESS_ADMITTED;
+
+	pthread_mutex_lock(&srv->lock);
+	cfg = srv->cfg;
+	if (srv->stopping)
+		r = SESS_REFUSED_STOPPING;
+	else if (srv->nthreads - srv->npending >= cfg->max_sessions)
+		r = SESS_REFUSED_SESSIONS;
+	else if (srv->npending >= cfg->max_pending)
+		r = SESS_REFUSED_PENDING;
+	else if (pending_from(srv, s->src_key, cfg->max_pending_per_src) >=
+		 cfg->max_pending_per_src)
+		r = SESS_REFUSED_SOURCE;
+	if (r == SESS_ADMITTED) {
+		list_add(&srv->all, &s->all_link);
+		list_add(&srv->pending, &s->pending_link);
+		s->is_pending = true;
+		srv->npending++;
+		srv->nthreads++;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return r;
+}
+
+enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer)
+{
+	struct session *s;
+	enum sess_refusal why;
 	pthread_attr_t attr;
+	uint8_t key[16];
 	pthread_t tid;
 	int rc;
 
+	source_key(peer, key);
+	if (backoff_wait_ms(&srv->backoff, key, hub_now_ms()) > 0) {
+		close(fd); /* before any TLS work: a guessing source costs one accept */
+		return SESS_REFUSED_BACKOFF;
+	}
+	s = sess_new(srv, fd);
 	if (!s) {
 		close(fd);
-		return -1;
+		return SESS_REFUSED_NOMEM;
 	}
 	format_peer(peer, s->peer, sizeof(s->peer));
-	if (!sess_register(srv, s)) {
+	s->peer_addr = *peer;
+	memcpy(s->src_key, key, sizeof(key));
+	why = register_session(srv, s);
+	if (why != SESS_ADMITTED) {
 		sess_free(s);
-		return -1;
+		return why;
 	}
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
@@ -417,9 +554,9 @@ int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *pe
 		sess_unlist(s);
 		sess_free(s);
 		sess_thread_done(srv);
-		return -1;
+		return SESS_REFUSED_NOMEM;
 	}
-	return 0;
+	return SESS_ADMITTED;
 }
 
 void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms)
@@ -427,9 +564,12 @@ void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms)
 	struct session *s;
 
 	pthread_mutex_lock(&srv->lock);
-	list_for_each_entry(s, &srv->all,
-			    all_link) if (atomic_load(&s->state) == SESS_HANDSHAKE &&
-					  now_ms - s->started_ms > SESS_HANDSHAKE_TIMEOUT_MS)
-	    sess_stop(s, PROTO_R_TIMEOUT);
+	list_for_each_entry(s, &srv->pending, pending_link)
+	{
+		if (now_ms - s->started_ms > SESS_HANDSHAKE_TIMEOUT_MS && !atomic_load(&s->stop)) {
+			sess_stop(s, PROTO_R_TIMEOUT);
+			atomic_fetch_add_explicit(&srv->hs_reaped, 1, memory_order_relaxed);
+		}
+	}
 	pthread_mutex_unlock(&srv->lock);
 }

@@ -15,8 +15,26 @@
 
 #include "session.h"
 
-/* Takes ownership of fd and starts the session thread; -1 if the server is full. */
-int sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer);
+/* Why sess_spawn refused a connection. */
+enum sess_refusal {
+	SESS_ADMITTED,
+	SESS_REFUSED_SOURCE,   /* Vpnhub/MaxPendingPerSource handshakes from its source */
+	SESS_REFUSED_PENDING,  /* Vpnhub/MaxPendingHandshakes in progress */
+	SESS_REFUSED_SESSIONS, /* Vpnhub/MaxSessions established */
+	SESS_REFUSED_BACKOFF,  /* its source failed logins: Vpnhub/LoginBackoff */
+	SESS_REFUSED_STOPPING,
+	SESS_REFUSED_NOMEM,
+	SESS_REFUSED_COUNT
+};
+
+/* Takes ownership of fd and starts the session thread, or closes fd and says why not. */
+enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer);
+
+/*
+ * Turns a pending handshake into a session, counted against Vpnhub/MaxSessions;
+ * -1 when that many are established.
+ */
+int sess_promote(struct session *s);
 
 /*
  * For session threads that sess_spawn does not start (local bridge ports,

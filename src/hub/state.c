@@ -65,7 +65,7 @@ static void count_login(struct cfg_folder *f, uint64_t now_ms)
 		return;
 	(void)cfg_get_uint(f, "NumLogin", 0, &n, err, sizeof(err));
 	(void)cfg_set_uint(f, "NumLogin", n + 1, err, sizeof(err));
-	(void)cfg_set_uint64(f, "LastLoginTime", now_ms, err, sizeof(err));
+	(void)cfg_set_time(f, "LastLoginTime", now_ms, err, sizeof(err));
 }
 
 /* parent/name, created when absent; NULL if parent is NULL or memory runs out. */

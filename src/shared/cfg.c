@@ -416,6 +416,30 @@ int cfg_get_uint64(const struct cfg_folder *f, const char *name, uint64_t def, u
 	return rc;
 }
 
+uint64_t cfg_time_from_file(uint64_t stored)
+{
+	if (stored == 0)
+		return 0;
+	return stored > UINT64_MAX - CFG_TIME_OFFSET_MS ? UINT64_MAX : stored + CFG_TIME_OFFSET_MS;
+}
+
+uint64_t cfg_time_to_file(uint64_t unix_ms)
+{
+	if (unix_ms == 0)
+		return 0;
+	return unix_ms > CFG_TIME_OFFSET_MS ? unix_ms - CFG_TIME_OFFSET_MS : 1;
+}
+
+int cfg_get_time(const struct cfg_folder *f, const char *name, uint64_t *unix_ms, char *err,
+		 size_t errlen)
+{
+	uint64_t stored;
+	int rc = cfg_get_uint64(f, name, 0, &stored, err, errlen);
+
+	*unix_ms = cfg_time_from_file(stored);
+	return rc;
+}
+
 int cfg_get_string(const struct cfg_folder *f, const char *name, const char *def, const char **out,
 		   size_t *len, char *err, size_t errlen)
 {
@@ -516,6 +540,11 @@ int cfg_set_uint64(struct cfg_folder *f, const char *name, uint64_t v, char *err
 		return -1;
 	it->v.u64 = v;
 	return 0;
+}
+
+int cfg_set_time(struct cfg_folder *f, const char *name, uint64_t unix_ms, char *err, size_t errlen)
+{
+	return cfg_set_uint64(f, name, cfg_time_to_file(unix_ms), err, errlen);
 }
 
 /* String and byte items: copies the value first so a failure changes nothing. */

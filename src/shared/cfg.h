@@ -131,6 +131,21 @@ int cfg_get_uint64(const struct cfg_folder *f, const char *name, uint64_t def, u
 		   char *err, size_t errlen);
 int cfg_get_string(const struct cfg_folder *f, const char *name, const char *def, const char **out,
 		   size_t *len, char *err, size_t errlen);
+
+/*
+ * SoftEther's time items (ExpireTime, CreatedTime, UpdatedTime,
+ * LastLoginTime...) are uint64 Unix milliseconds minus 9 hours: its
+ * SystemToUINT64 applies a fixed JST offset on write, UINT64ToSystem adds it
+ * back on read.  0 means "none" (never expires) both ways.  The conversions
+ * saturate instead of wrapping; a non-zero time before 09:00 on 1970-01-01
+ * is written as 1, the earliest SoftEther can hold.
+ */
+#define CFG_TIME_OFFSET_MS 32400000ULL
+uint64_t cfg_time_from_file(uint64_t stored);
+uint64_t cfg_time_to_file(uint64_t unix_ms);
+/* A time item as Unix ms (0 when absent or 0); errors as cfg_get_uint64. */
+int cfg_get_time(const struct cfg_folder *f, const char *name, uint64_t *unix_ms, char *err,
+		 size_t errlen);
 int cfg_get_byte(const struct cfg_folder *f, const char *name, const uint8_t **out, size_t *len,
 		 char *err, size_t errlen);
 
@@ -146,6 +161,9 @@ void cfg_folder_where(const struct cfg_folder *f, char *buf, size_t cap);
 int cfg_set_bool(struct cfg_folder *f, const char *name, bool v, char *err, size_t errlen);
 int cfg_set_uint(struct cfg_folder *f, const char *name, uint32_t v, char *err, size_t errlen);
 int cfg_set_uint64(struct cfg_folder *f, const char *name, uint64_t v, char *err, size_t errlen);
+/* A time item from Unix ms, written as SoftEther writes it (see cfg_time_to_file). */
+int cfg_set_time(struct cfg_folder *f, const char *name, uint64_t unix_ms, char *err,
+		 size_t errlen);
 int cfg_set_string(struct cfg_folder *f, const char *name, const char *s, size_t len, char *err,
 		   size_t errlen);
 int cfg_set_byte(struct cfg_folder *f, const char *name, const void *data, size_t len, char *err,

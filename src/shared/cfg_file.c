@@ -42,6 +42,7 @@ static int read_fd(int fd, size_t hint, const char *path, char **buf, size_t *le
 			if (!p)
 				break;
 		}
+		/* cppcheck-suppress nullPointerArithmeticRedundantCheck ; p != NULL in the loop */
 		r = read(fd, p + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			r = 1;
@@ -64,7 +65,8 @@ static int read_fd(int fd, size_t hint, const char *path, char **buf, size_t *le
 
 int cfg_read_file(const char *path, struct cfg_folder **root, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO at path must not hang the open (nor a reload) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 	char *buf;
 	size_t len;
@@ -76,7 +78,8 @@ int cfg_read_file(const char *path, struct cfg_folder **root, char *err, size_t 
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
+		snprintf(err, errlen, "%s: not a regular file (a FIFO, device or directory?)",
+			 path);
 		close(fd);
 		return -1;
 	}

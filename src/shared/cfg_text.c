@@ -235,6 +235,7 @@ static int next_line(struct reader *r)
 	n = nl ? (size_t)(nl - p) : r->len - r->pos;
 	r->pos += nl ? n + 1 : n;
 	r->lineno++;
+	/* cppcheck-suppress knownConditionTrueFalse ; false: memchr may return p, n = 0 */
 	if (n > 0 && p[n - 1] == '\r')
 		n--;
 	r->line = p;

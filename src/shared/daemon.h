@@ -35,8 +35,9 @@ struct daemon_opts {
 bool daemon_opt(struct daemon_opts *o, int c, const char *arg);
 
 /*
- * Detaches if asked, then writes the pid file if asked (removed again by
- * atexit); 0, or -1 with a message.
+ * Keeps freed heap memory for reuse (the data path allocates frames all the
+ * time), detaches if asked, then writes the pid file if asked (removed again
+ * by atexit); 0, or -1 with a message.
  */
 int daemon_begin(const struct daemon_opts *o, char *err, size_t errlen);
 

@@ -249,8 +249,8 @@ static int send_hello(const struct hubconn_target *t, SSL *ssl, uint8_t *buf)
 {
 	struct proto_hello h = {
 	    .version = PROTO_VERSION,
-	    .caps = PROTO_CAP_VNET,
-	    .method = PROTO_AUTH_PASSWORD,
+	    .caps = PROTO_CAP_VNET | (t->receive_message ? PROTO_CAP_MESSAGE : 0),
+	    .method = t->cert_login ? PROTO_AUTH_CERT : PROTO_AUTH_PASSWORD,
 	};
 	size_t n;
 
@@ -355,20 +355,16 @@ static void log_policy(const struct proto_welcome *w)
 		log_info("hub policy for this session:%s", line);
 }
 
-static int login(const struct hubconn_target *t, SSL *ssl, struct hubconn *hc,
-		 enum hubconn_status *why, char *err, size_t errlen)
+/* CHALLENGE, AUTH, WELCOME with the hub's proof that it knows the password verifier. */
+static int password_login(const struct hubconn_target *t, SSL *ssl, uint8_t *buf,
+			  struct proto_welcome *w, enum hubconn_status *why, char *err,
+			  size_t errlen)
 {
-	uint8_t buf[PROTO_HDR_LEN + PROTO_CTRL_MAX];
 	struct expect_sig want;
 	struct proto_challenge c;
-	struct proto_welcome w;
 	struct proto_msg m;
 	const char *perr;
 
-	if (send_hello(t, ssl, buf) != 0) {
-		snprintf(err, errlen, "login failed: cannot send to the hub");
-		return -1;
-	}
 	if (expect(ssl, buf, PROTO_CHALLENGE, &m, why, err, errlen) != 0)
 		return -1;
 	if (proto_dec_challenge(&m, &c, &perr) != 0) {
@@ -378,17 +374,45 @@ static int login(const struct hubconn_target *t, SSL *ssl, struct hubconn *hc,
 	if (answer(t, ssl, &c, buf, &want, why, err, errlen) != 0 ||
 	    expect(ssl, buf, PROTO_WELCOME, &m, why, err, errlen) != 0)
 		return -1;
-	if (proto_dec_welcome(&m, &w, &perr) != 0) {
+	if (proto_dec_welcome(&m, w, &perr) != 0) {
 		snprintf(err, errlen, "login failed: bad welcome: %s", perr);
 		return -1;
 	}
-	if (CRYPTO_memcmp(want.sig, w.server_sig, AUTH_KEY_LEN) != 0) {
+	if (CRYPTO_memcmp(want.sig, w->server_sig, AUTH_KEY_LEN) != 0) {
 		*why = HUBCONN_FATAL;
 		snprintf(err, errlen,
 			 "the hub could not prove it knows this user's password "
 			 "verifier: not trusting it");
 		return -1;
 	}
+	return 0;
+}
+
+static int login(const struct hubconn_target *t, SSL *ssl, struct hubconn *hc,
+		 enum hubconn_status *why, char *err, size_t errlen)
+{
+	uint8_t buf[PROTO_HDR_LEN + PROTO_CTRL_MAX];
+	struct proto_welcome w;
+	struct proto_msg m;
+	const char *perr;
+
+	if (send_hello(t, ssl, buf) != 0) {
+		snprintf(err, errlen, "login failed: cannot send to the hub");
+		return -1;
+	}
+	if (t->cert_login) {
+		/* certificate login: the TLS handshake proved the key; WELCOME or REJECT next */
+		if (expect(ssl, buf, PROTO_WELCOME, &m, why, err, errlen) != 0)
+			return -1;
+		if (proto_dec_welcome(&m, &w, &perr) != 0) {
+			snprintf(err, errlen, "login failed: bad welcome: %s", perr);
+			return -1;
+		}
+	} else if (password_login(t, ssl, buf, &w, why, err, errlen) != 0)
+		return -1;
+	if ((w.caps & PROTO_CAP_MESSAGE) && t->receive_message &&
+	    t->receive_message(ssl, err, errlen) != 0)
+		return -1;
 	hc->session_id = w.session_id;
 	log_policy(&w);
 	hc->keepalive_s = w.keepalive_s ? w.keepalive_s : 5;

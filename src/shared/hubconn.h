@@ -4,7 +4,9 @@
  * tunnel and the hub's cascade links: TCP connect (each address in turn,
  * optionally through an HTTP or SOCKS5 proxy), TLS with the hub verified
  * (CA and host name, or a pinned certificate fingerprint), HELLO, the
- * password proof for either scheme, and WELCOME with the hub's own proof.
+ * password proof for either scheme or a certificate login (the context holds
+ * the client certificate), WELCOME with the hub's own proof, and the hub's
+ * message when the caller can show one.
  * Every wait is bounded by connect_timeout_s and ends early when the
  * caller's cancel fd becomes readable and its stop() says so.
  */
@@ -40,6 +42,7 @@ struct hubconn_target {
 	const char *host; /* the hub's name or address */
 	uint16_t port;
 	const char *hub, *user;
+	bool cert_login;	/* the TLS handshake proves the user (SSL_CTX's certificate) */
 	const char *password;	/* the password, or NULL when only se_hash is known */
 	const uint8_t *se_hash; /* SoftEther's SHA-0(password, USER), used when password is NULL */
 	const struct proxy_conf *proxy; /* NULL or type PROXY_NONE: straight to the hub */
@@ -47,6 +50,8 @@ struct hubconn_target {
 	const char *verify_name;    /* VERIFY_CA: the name the certificate must carry */
 	const uint8_t *fingerprint; /* VERIFY_FINGERPRINT: TLS_FP_LEN bytes */
 	uint32_t connect_timeout_s;
+	/* NULL: no hub message is asked for; else it reads the one after WELCOME */
+	int (*receive_message)(SSL *ssl, char *err, size_t errlen);
 };
 
 /*

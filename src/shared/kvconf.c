@@ -83,6 +83,7 @@ int kv_parse_buf(const char *buf, size_t len, const char *name, kv_item_fn fn, v
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+		/* cppcheck-suppress knownConditionTrueFalse ; false: memchr may return buf + pos */
 		size_t text = n > 0 && buf[pos + n - 1] == '\r' ? n - 1 : n; /* CRLF */
 		char *key, *value;
 

@@ -46,7 +46,8 @@ static inline void list_del(struct list_node *n)
 
 /* pos: a pointer to the containing type; front to back. */
 #define list_for_each_entry(pos, head, member)                                                     \
-	for (pos = container_of((head)->next, __typeof__(*pos), member); &pos->member != (head);   \
-	     pos = container_of(pos->member.next, __typeof__(*pos), member))
+	for ((pos) = container_of((head)->next, __typeof__(*(pos)), member);                       \
+	     &(pos)->member != (head);                                                             \
+	     (pos) = container_of((pos)->member.next, __typeof__(*(pos)), member))
 
 #endif

@@ -22,6 +22,11 @@ void log_use_syslog(void);
  */
 typedef void (*log_sink_fn)(const char *level, const char *msg, size_t len);
 void log_set_sink(log_sink_fn sink);
+/*
+ * Copies src into dst (cap bytes, NUL-terminated), escaping control characters
+ * as \xNN and C1 controls and bidi/direction marks as \uNNNN; returns the length.
+ */
+size_t log_sanitize(char *dst, size_t cap, const char *src, size_t len);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

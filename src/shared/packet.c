@@ -111,8 +111,10 @@ static void parse_dhcp_option(struct pkt_info *pi, uint8_t code, const uint8_t *
  */
 static bool parse_dhcp_options(struct pkt_info *pi, const uint8_t *p, uint32_t n)
 {
-	uint32_t i = 0, limit = n < DHCP_OPT_BYTES_MAX ? n : DHCP_OPT_BYTES_MAX;
+	uint32_t i = 0, limit = n;
 
+	if (limit > DHCP_OPT_BYTES_MAX)
+		limit = DHCP_OPT_BYTES_MAX;
 	while (i < limit) {
 		uint8_t code = p[i++];
 

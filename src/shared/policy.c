@@ -65,6 +65,21 @@ void policy_defaults(struct policy *p)
 		p->v[i] = policy_items[i].def;
 }
 
+/*
+ * vpnhub's deviation from SoftEther (docs/firewall.md): a user without a policy
+ * may not take over another session's MAC or IP address (ARP and NDP included)
+ * nor act as a router (RA) or DHCP server.
+ */
+void policy_secure_defaults(struct policy *p)
+{
+	static const enum policy_item on[] = {POL_CHECK_MAC,	  POL_CHECK_IP,
+					      POL_CHECK_IPV6,	  POL_RA_FILTER,
+					      POL_DHCP_NO_SERVER, POL_DHCPV6_NO_SERVER};
+
+	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++)
+		p->v[on[i]] = 1;
+}
+
 int policy_find(const char *name)
 {
 	for (int i = 0; i < POL_COUNT; i++)

@@ -69,6 +69,8 @@ struct policy_desc {
 extern const struct policy_desc policy_items[POL_COUNT];
 
 void policy_defaults(struct policy *p);
+/* Turns on the impersonation guards vpnhub applies to users without a policy. */
+void policy_secure_defaults(struct policy *p);
 /* Item index by name (ASCII case-insensitive), or -1. */
 int policy_find(const char *name);
 /* Sets one item, checking its bounds; 0, or -1 with a message. */

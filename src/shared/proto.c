@@ -161,6 +161,12 @@ static const char *proto_check_hdr(uint8_t type, uint8_t flags, uint32_t len, ui
 				return "frame longer than 65,553 bytes";
 		}
 		return NULL;
+	case PROTO_MESSAGE:
+		if (flags != 0)
+			return "flags set on a control message";
+		if (len > 2 + PROTO_MESSAGE_MAX)
+			return "hub message longer than 20,000 bytes";
+		return NULL;
 	case PROTO_KEEPALIVE:
 	case PROTO_BYE:
 	case PROTO_HELLO:
@@ -202,7 +208,9 @@ int proto_next(const uint8_t *buf, size_t avail, struct proto_msg *m, size_t *us
 /* Finishes an encoding: writes the header in front of the payload. */
 static size_t finish(struct wcur *w, uint8_t type)
 {
-	if (w->overflow || w->len - PROTO_HDR_LEN > PROTO_CTRL_MAX)
+	size_t max = type == PROTO_MESSAGE ? 2 + PROTO_MESSAGE_MAX : PROTO_CTRL_MAX;
+
+	if (w->overflow || w->len - PROTO_HDR_LEN > max)
 		return 0;
 	proto_put_hdr(w->p, type, 0, (uint32_t)(w->len - PROTO_HDR_LEN));
 	return w->len;
@@ -457,6 +465,85 @@ int proto_dec_bye(const struct proto_msg *m, uint16_t *reason, const char **err)
 	return r_done(&r, err);
 }
 
+/* Length of the UTF-8 sequence at p (1..4), or 0 if it is not a valid one. */
+static size_t utf8_seq(const uint8_t *p, size_t left, uint32_t *cp)
+{
+	static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+	size_t n = p[0] < 0x80		   ? 1
+		   : (p[0] & 0xe0) == 0xc0 ? 2
+		   : (p[0] & 0xf0) == 0xe0 ? 3
+		   : (p[0] & 0xf8) == 0xf0 ? 4
+					   : 0;
+
+	if (n == 0 || n > left)
+		return 0;
+	*cp = n == 1 ? p[0] : p[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (p[i] & 0x3f);
+	}
+	if (*cp < min[n] || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+const char *proto_message_check(const char *text, size_t len)
+{
+	const uint8_t *p = (const uint8_t *)text;
+
+	if (len > PROTO_MESSAGE_MAX)
+		return "hub message longer than 20,000 bytes";
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_seq(p + i, len - i, &cp);
+
+		if (n == 0)
+			return "hub message is not valid UTF-8";
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f ||
+		    (cp >= 0x80 && cp <= 0x9f))
+			return "hub message holds control characters";
+		i += n;
+	}
+	return NULL;
+}
+
+size_t proto_enc_message(uint8_t *out, size_t cap, const char *text, size_t len)
+{
+	struct wcur w;
+
+	if (!start(&w, out, cap) || proto_message_check(text, len))
+		return 0;
+	w_u16(&w, (uint16_t)len);
+	w_bytes(&w, text, len);
+	return finish(&w, PROTO_MESSAGE);
+}
+
+int proto_dec_message(const struct proto_msg *m, char *out, size_t cap, const char **err)
+{
+	struct rcur r;
+	uint16_t n;
+	const uint8_t *p;
+
+	if (want(m, PROTO_MESSAGE, err))
+		return -1;
+	r_init(&r, m);
+	n = r_u16(&r);
+	p = r_bytes(&r, n);
+	if (r_done(&r, err))
+		return -1;
+	if (n >= cap) {
+		*err = "hub message longer than the buffer";
+		return -1;
+	}
+	*err = proto_message_check((const char *)p, n);
+	if (*err)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
 const char *proto_reason_str(uint16_t reason)
 {
 	static const char *const text[PROTO_R_MAX] = {
@@ -479,6 +566,9 @@ const char *proto_reason_str(uint16_t reason)
 	    [PROTO_R_ACCOUNT_REMOVED] = "the user account was removed or changed on the hub",
 	    [PROTO_R_MULTI_LOGIN] = "this user already has as many sessions as its policy allows",
 	    [PROTO_R_AUTO_DISCONNECT] = "the session reached the time limit of its policy",
+	    [PROTO_R_SOURCE_DENIED] = "the hub's source address list does not admit this address",
+	    [PROTO_R_CERT_REFUSED] = ("certificate not accepted for this user (unknown user, or "
+				      "not registered, not trusted, expired or revoked)"),
 	};
 
 	if (reason < PROTO_R_MAX && text[reason])

@@ -37,6 +37,7 @@ enum proto_type {
 	PROTO_AUTH = 3,	     /* client -> hub: proof */
 	PROTO_WELCOME = 4,   /* hub -> client: session id, timers, policy */
 	PROTO_REJECT = 5,    /* hub -> client: reason code and text, then close */
+	PROTO_MESSAGE = 6,   /* hub -> client: the hub's message, right after WELCOME */
 	PROTO_FRAME = 16,    /* either way: one Ethernet frame */
 	PROTO_KEEPALIVE = 17,
 	PROTO_BYE = 18, /* either way: orderly close with a reason */
@@ -46,9 +47,13 @@ enum proto_type {
 
 /* Client capability bits (HELLO caps, echoed by WELCOME for the agreed set). */
 #define PROTO_CAP_VNET 0x1 /* accepts PROTO_F_VNET frames, including GSO */
+/* HELLO: the client can show a hub message; WELCOME: a MESSAGE follows it */
+#define PROTO_CAP_MESSAGE 0x2
+#define PROTO_MESSAGE_MAX 20000 /* bytes of UTF-8 (SoftEther's HUB_MAXMSG_LEN) */
 
 enum proto_auth_method {
 	PROTO_AUTH_PASSWORD = 1, /* HELLO: the client proves knowledge of a password */
+	PROTO_AUTH_CERT = 2,	 /* HELLO: the TLS client certificate identifies the user */
 };
 
 /* CHALLENGE method: how the hub stores this user's password (auth.h). */
@@ -77,6 +82,8 @@ enum proto_reason {
 	PROTO_R_ACCOUNT_REMOVED = 16,
 	PROTO_R_MULTI_LOGIN = 17,
 	PROTO_R_AUTO_DISCONNECT = 18,
+	PROTO_R_SOURCE_DENIED = 19,
+	PROTO_R_CERT_REFUSED = 20,
 	PROTO_R_MAX
 };
 
@@ -149,6 +156,8 @@ size_t proto_enc_welcome(uint8_t *out, size_t cap, const struct proto_welcome *w
 size_t proto_enc_reject(uint8_t *out, size_t cap, const struct proto_reject *r);
 size_t proto_enc_bye(uint8_t *out, size_t cap, uint16_t reason);
 size_t proto_enc_keepalive(uint8_t *out, size_t cap);
+/* text: len bytes of valid UTF-8 (proto_message_ok), at most PROTO_MESSAGE_MAX. */
+size_t proto_enc_message(uint8_t *out, size_t cap, const char *text, size_t len);
 
 int proto_dec_hello(const struct proto_msg *m, struct proto_hello *h, const char **err);
 int proto_dec_challenge(const struct proto_msg *m, struct proto_challenge *c, const char **err);
@@ -156,6 +165,16 @@ int proto_dec_auth(const struct proto_msg *m, struct proto_auth *a, const char *
 int proto_dec_welcome(const struct proto_msg *m, struct proto_welcome *w, const char **err);
 int proto_dec_reject(const struct proto_msg *m, struct proto_reject *r, const char **err);
 int proto_dec_bye(const struct proto_msg *m, uint16_t *reason, const char **err);
+/* The text NUL-terminated in out (cap > PROTO_MESSAGE_MAX), checked by proto_message_ok. */
+int proto_dec_message(const struct proto_msg *m, char *out, size_t cap, const char **err);
+
+/*
+ * A hub message fit for a terminal: valid UTF-8 (no overlong forms, no
+ * surrogates), no C0 control character other than TAB, LF and CR, no DEL and
+ * no C1 control (U+0080..U+009F), so it cannot carry escape sequences.
+ * NULL, or a static reason.
+ */
+const char *proto_message_check(const char *text, size_t len);
 
 /* Plain-words explanation of a reason code (never NULL). */
 const char *proto_reason_str(uint16_t reason);

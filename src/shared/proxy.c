@@ -117,25 +117,6 @@ static int parse_userinfo(const char *s, size_t n, struct proxy_conf *pc, char *
 	return 0;
 }
 
-bool proxy_host_ok(const char *host)
-{
-	size_t n = strlen(host);
-	uint8_t a[16];
-
-	if (inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1)
-		return true;
-	if (n == 0 || n > PROXY_HOST_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = host[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      c == '.' || c == '-' || c == '_'))
-			return false;
-	}
-	return true;
-}
-
 /* "host:port" or "[v6]:port", optionally followed by one '/'. */
 static int parse_hostport(const char *s, struct proxy_conf *pc, char *err, size_t errlen)
 {
@@ -262,7 +243,7 @@ int proxy_read_password_file(const char *path, struct proxy_conf *pc, bool *expo
 	char buf[PROXY_PASSWORD_FILE_MAX + 1];
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), rc = -1;
 	struct stat sb;
-	ssize_t n = -1;
+	ssize_t n;
 
 	if (fd < 0) {
 		snprintf(err, errlen, "proxy_password_file: cannot open %s: %s", path,

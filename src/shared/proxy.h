@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROXY_HOST_MAX 255
-#define PROXY_CRED_MAX 255 /* user or password: RFC 1929's limit, used for both kinds */
+#include "proxy_host.h" /* PROXY_HOST_MAX, PROXY_CRED_MAX, proxy_host_ok */
+
 #define PROXY_URL_MAX 1024
 #define PROXY_PASSWORD_FILE_MAX 4096
 #define PROXY_NAME_MAX (16 + PROXY_HOST_MAX + 8) /* "SOCKS5 proxy [host]:port" */
@@ -59,12 +59,6 @@ int proxy_url_parse(const char *url, struct proxy_conf *pc, char *err, size_t er
  */
 int proxy_read_password_file(const char *path, struct proxy_conf *pc, bool *exposed, char *err,
 			     size_t errlen);
-
-/*
- * True when host may go into a request line or a SOCKS5 domain name as is:
- * an IPv4 or IPv6 address, or 1 to 255 letters, digits, '.', '-' and '_'.
- */
-bool proxy_host_ok(const char *host);
 
 /* "HTTP proxy host:port" or "SOCKS5 proxy [v6]:port", for messages. */
 void proxy_name(const struct proxy_conf *pc, char *out, size_t len);

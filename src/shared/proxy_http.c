@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "proxy.h"
+#include "proxy_host.h"
 
 /* "host:port", or "[v6]:port"; -1 if it does not fit. */
 static int authority(char *out, size_t cap, const char *host, unsigned port)

@@ -24,7 +24,7 @@ struct proxy_http_reply {
 /*
  * Writes "CONNECT host:port HTTP/1.1" with its headers, and
  * Proxy-Authorization: Basic when user is not empty.  The length, or 0 when
- * host is not proxy_host_ok (proxy.h), user holds a ':' or it does not fit in cap.
+ * host is not proxy_host_ok (proxy_host.h), user holds a ':' or it does not fit in cap.
  * The caller cleanses out (it holds the credentials).
  */
 size_t proxy_http_request(char *out, size_t cap, const char *host, unsigned port, const char *user,

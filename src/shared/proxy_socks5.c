@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "proxy.h"
+#include "proxy_host.h"
 
 size_t proxy_socks5_greeting(uint8_t out[4], bool with_auth)
 {
@@ -40,8 +40,10 @@ size_t proxy_socks5_auth_request(uint8_t out[SOCKS5_AUTH_MAX], const char *user,
 		return 0;
 	out[0] = SOCKS5_AUTH_VERSION;
 	out[1] = (uint8_t)u;
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): length-prefixed, no NUL */
 	memcpy(out + 2, user, u);
 	out[2 + u] = (uint8_t)p;
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): length-prefixed, no NUL */
 	memcpy(out + 3 + u, password, p);
 	return 3 + u + p;
 }

@@ -47,7 +47,7 @@ int proxy_socks5_auth_parse(const uint8_t in[2], const char **perr);
 /*
  * Writes a CONNECT request for host:port: an IPv4 or IPv6 address as such,
  * anything else as a domain name the proxy resolves.  Length, or 0 when host
- * is not proxy_host_ok (proxy.h).
+ * is not proxy_host_ok (proxy_host.h).
  */
 size_t proxy_socks5_connect_request(uint8_t out[SOCKS5_REQ_MAX], const char *host, uint16_t port);
 

@@ -38,6 +38,20 @@ void stream_socket_handshake(int fd, int timeout_s)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
+/* Puts a buffering BIO in front of the socket for writes; false when out of memory. */
+static bool buffer_writes(SSL *ssl)
+{
+	BIO *sock = SSL_get_wbio(ssl), *buf = BIO_new(BIO_f_buffer());
+
+	if (!buf || BIO_set_write_buffer_size(buf, STREAM_SEND_BUF) != 1 || !BIO_up_ref(sock)) {
+		BIO_free(buf);
+		return false;
+	}
+	BIO_push(buf, sock);	 /* the chain holds the reference just taken */
+	SSL_set0_wbio(ssl, buf); /* and drops the one SSL held as its wbio */
+	return true;
+}
+
 int stream_init(struct stream *s, SSL *ssl, int fd)
 {
 	int one = 1, lowat = STREAM_NOTSENT_LOWAT;
@@ -52,7 +66,7 @@ int stream_init(struct stream *s, SSL *ssl, int fd)
 	s->fd = fd;
 	s->rbuf = malloc(STREAM_RBUF);
 	s->wbuf = malloc(STREAM_WBUF);
-	if (!s->rbuf || !s->wbuf) {
+	if (!s->rbuf || !s->wbuf || !buffer_writes(ssl)) {
 		stream_free(s);
 		return -1;
 	}
@@ -157,8 +171,27 @@ bool stream_put(struct stream *s, uint8_t type, uint8_t flags, const uint8_t *pa
 	return true;
 }
 
+/* Sends what the BIO holds; 0 when it is empty, 1 when blocked, -1 on error. */
+static int flush_bio(struct stream *s)
+{
+	BIO *b = SSL_get_wbio(s->ssl);
+
+	if (BIO_flush(b) > 0) {
+		s->bio_pending = false;
+		return 0;
+	}
+	s->bio_pending = true;
+	if (BIO_should_retry(b))
+		return 1;
+	snprintf(s->err, sizeof(s->err), "socket: %s",
+		 errno ? strerror(errno) : "connection closed");
+	return -1;
+}
+
 int stream_flush(struct stream *s)
 {
+	int rc;
+
 	s->write_wants_read = false;
 	while (s->woff < s->wlen) {
 		size_t n = 0;
@@ -188,6 +221,9 @@ int stream_flush(struct stream *s)
 		s->tx_writes++;
 	}
 	s->wlen = s->woff = 0;
+	rc = flush_bio(s);
+	if (rc != 0)
+		return rc;
 	if (s->since_key_update >= STREAM_KEY_UPDATE_BYTES &&
 	    SSL_version(s->ssl) == TLS1_3_VERSION) {
 		/* OpenSSL never rekeys on its own; sent with the next record */
@@ -201,7 +237,7 @@ short stream_poll_events(const struct stream *s)
 {
 	short ev = POLLIN;
 
-	if ((s->wlen > 0 && !s->write_wants_read) || s->read_wants_write)
+	if ((stream_pending(s) && !s->write_wants_read) || s->read_wants_write)
 		ev |= POLLOUT;
 	return ev;
 }

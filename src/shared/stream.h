@@ -23,7 +23,13 @@
  * full 16 KB records, small enough that a batch does not add latency.
  */
 #define STREAM_FLUSH_AT (32 * 1024)
-#define STREAM_NOTSENT_LOWAT (128 * 1024)    /* TCP_NOTSENT_LOWAT for data sockets */
+#define STREAM_NOTSENT_LOWAT (128 * 1024) /* TCP_NOTSENT_LOWAT for data sockets */
+/*
+ * TLS records gather here and leave in one send(2) per flush: OpenSSL writes
+ * each 16 KB record with a system call of its own otherwise.  Holds a flush
+ * (STREAM_FLUSH_AT plus one largest message) with its record overhead.
+ */
+#define STREAM_SEND_BUF (128 * 1024)
 #define STREAM_KEY_UPDATE_BYTES (1ull << 30) /* rekey every GiB: far below AES-GCM's limit */
 
 enum stream_status {
@@ -39,6 +45,7 @@ struct stream {
 	uint8_t *rbuf, *wbuf;
 	size_t rlen, wlen, woff;
 	bool read_wants_write, write_wants_read;
+	bool bio_pending; /* records wait in the send BIO (STREAM_SEND_BUF) */
 	uint64_t since_key_update;
 	uint64_t rx_bytes, tx_bytes, tx_writes;
 	char err[256];
@@ -86,7 +93,7 @@ int stream_flush(struct stream *s);
 
 static inline bool stream_pending(const struct stream *s)
 {
-	return s->wlen > 0;
+	return s->wlen > 0 || s->bio_pending;
 }
 
 /* poll(2) events this stream needs on its socket. */

@@ -56,6 +56,29 @@ static SSL_CTX *ctx_common(const SSL_METHOD *method, char *err, size_t errlen)
 	return ctx;
 }
 
+/*
+ * OpenSSL opens certificate and key files itself: check first that each is a
+ * regular file of a sane size (opened without blocking, so a FIFO cannot hang us).
+ */
+#define TLS_FILE_MAX (1u << 20)
+static int check_regular(const char *what, const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	int ok;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot load %s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= (off_t)TLS_FILE_MAX;
+	close(fd);
+	if (!ok)
+		snprintf(err, errlen, "cannot load %s %s: not a regular file of at most %u bytes",
+			 what, path, TLS_FILE_MAX);
+	return ok ? 0 : -1;
+}
+
 SSL_CTX *tls_server_ctx(const char *cert_file, const char *key_file, char *err, size_t errlen)
 {
 	SSL_CTX *ctx = ctx_common(TLS_server_method(), err, errlen);
@@ -66,7 +89,14 @@ SSL_CTX *tls_server_ctx(const char *cert_file, const char *key_file, char *err, 
 	/* most hub sessions are idle: give their 2 x 16 KB buffers back */
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_num_tickets(ctx, 0);
+	SSL_CTX_set_num_tickets(ctx, 0);	    /* TLS 1.3: no resumption */
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET); /* TLS 1.2 tickets neither */
+	tls_server_request_client_cert(ctx);
+	if (!cert_file)
+		return ctx; /* the caller sets them (tls_server_use_der) */
+	if (check_regular("certificate", cert_file, err, errlen) != 0 ||
+	    check_regular("private key", key_file, err, errlen) != 0)
+		goto fail;
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert_file) != 1) {
 		char what[512];
 
@@ -359,6 +389,10 @@ int tls_read_msg(SSL *ssl, uint8_t *buf, size_t cap, struct proto_msg *m, const 
 	if (rc < 0)
 		return -1;
 	len = (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16 | (uint32_t)buf[2] << 8 | buf[3];
+	if (len > cap - PROTO_HDR_LEN) { /* a hub message needs the caller's larger buffer */
+		*err = "message longer than this step takes";
+		return -1;
+	}
 	if (buf[4] == PROTO_FRAME) {
 		*err = "data frame before the handshake finished";
 		return -1;

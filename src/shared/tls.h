@@ -19,12 +19,27 @@
 #define TLS_FP_STR_LEN (TLS_FP_LEN * 3)
 #define TLS_EXPORTER_LABEL "EXPORTER-vpnhub-auth-v1"
 
+/* cert_file NULL: no certificate yet (tls_server_use_der).  Asks clients for certificates. */
 SSL_CTX *tls_server_ctx(const char *cert_file, const char *key_file, char *err, size_t errlen);
 SSL_CTX *tls_client_ctx(const char *ca_file, char *err, size_t errlen);
 
 /* Creates an ECDSA P-256 key and a 10-year self-signed certificate (mode 0600 key). */
 int tls_make_selfsigned(const char *cert_file, const char *key_file, const char *common_name,
 			char *err, size_t errlen);
+
+/*
+ * Certificate login (tls_cert.c).  The client presents cert_file (PEM, leaf
+ * first) with key_file (PEM); an encrypted key takes passphrase, or when it
+ * is NULL, a passphrase typed on the terminal.
+ */
+int tls_client_use_cert(SSL_CTX *ctx, const char *cert_file, const char *key_file,
+			const char *passphrase, char *err, size_t errlen);
+/* The hub asks every client for a certificate; none, or any, passes the handshake. */
+void tls_server_request_client_cert(SSL_CTX *ctx);
+/* The hub's certificate and key from DER bytes (SoftEther's ServerCert, ServerKey). */
+int tls_server_use_der(SSL_CTX *ctx, const uint8_t *cert, size_t cert_len, const uint8_t *key,
+		       size_t key_len, char *err, size_t errlen);
+int tls_der_fingerprint(const uint8_t *der, size_t len, uint8_t fp[TLS_FP_LEN]);
 
 int tls_fingerprint(X509 *cert, uint8_t fp[TLS_FP_LEN]);
 int tls_file_fingerprint(const char *cert_file, uint8_t fp[TLS_FP_LEN]);

@@ -2,7 +2,8 @@
 # The office LAN of tests/e2e/t_lan.sh and bench/bridge.sh (source after lib.sh,
 # after topo_up has made $P-hub):
 #
-#   ns $P-office: br0 10.77.0.10/24 fd77::10/64, dnsmasq (DHCP, RA, DNS), web :80
+#   ns $P-office: br0 10.77.0.10/24 fd77::10/64, dnsmasq (DHCP with a route to
+#                 10.99.0.0/16 and a search domain, RA, DNS), web :80
 #                 |-- upl ==veth== up0 in brh (ns $P-hub, 10.77.0.254/24: the hub
 #                 |                host's own address; tap_office joins brh)
 #                 |-- lanp ==veth== lan0 (ns $P-hub, bridged by the hub in direct mode)
@@ -43,6 +44,8 @@ office_services() {
 		--interface=br0 --bind-interfaces --except-interface=lo \
 		--dhcp-range=10.77.0.100,10.77.0.150,255.255.255.0,2m \
 		--dhcp-range=fd77::,ra-only --enable-ra \
+		--dhcp-option=121,10.99.0.0/16,10.77.0.10 \
+		--dhcp-option=option:domain-search,office.test \
 		--dhcp-leasefile="$WORK/dnsmasq.leases" \
 		--address=/intranet.office.test/10.77.0.10 --no-resolv --no-hosts \
 		--log-facility="$WORK/dnsmasq.log" --log-dhcp

@@ -16,6 +16,8 @@ VPNHUB=${VPNHUB:-$BUILD/vpnhub}
 VPNCLIENT=${VPNCLIENT:-$BUILD/vpnclient}
 P=${P:-vh$$}
 WORK=${WORK:-$(mktemp -d /tmp/vpnhub-e2e.XXXXXX)}
+# each test's clients keep their control sockets and state to themselves
+export VPNCLIENT_RUNDIR=${VPNCLIENT_RUNDIR:-$WORK/vpnclient-run}
 HUB_PID=
 declare -A CLIENT_PID=()
 
@@ -194,6 +196,19 @@ wait_for() {
 	done
 	log "timed out waiting for: $what"
 	return 1
+}
+
+# wait_exit PID SECONDS: waits for child PID to exit and returns its status; a PID
+# still running after SECONDS (a hang, not a slow machine) is SIGKILLed (status 137).
+wait_exit() {
+	local pid=$1 secs=$2 t state
+	for ((t = 0; t < secs * 10; t++)); do
+		state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+		[ -z "$state" ] || [ "$state" = Z ] && break
+		sleep 0.1
+	done
+	[ "$t" -lt $((secs * 10)) ] || kill -KILL "$pid" 2>/dev/null
+	wait "$pid"
 }
 
 # assert DESCRIPTION COMMAND...: prints "ok - ..." or "not ok - ..." (counted by tests/run).

@@ -5,7 +5,8 @@
 #
 #   c1 alice   PrivacyFilter          c4 mallory  CheckMac, DHCPNoServer, MaxUpload 10 Mbit/s
 #   c2 bob     PrivacyFilter          c5 mona     MonitorPort
-#   c3 carol   no policy (the legitimate DHCP server)
+#   c3 carol   a policy with nothing on (the legitimate DHCP server: without a policy,
+#              vpnhub's secure defaults would silence it, docs/firewall.md)
 set -u
 cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh
 trap topo_down EXIT
@@ -33,7 +34,7 @@ write_conf() {
 		printf '\t\t\tdeclare SecurityAccountDatabase\n\t\t\t{\n\t\t\t\tdeclare UserList\n\t\t\t\t{\n'
 		policy_user alice alice-pw "bool PrivacyFilter true"
 		policy_user bob bob-pw "bool PrivacyFilter true"
-		user_folder 5 carol carol-pw
+		policy_user carol carol-pw
 		policy_user mallory mallory-pw "bool CheckMac true" "bool DHCPNoServer true" \
 			"uint MaxUpload 10000000"
 		policy_user mona mona-pw "bool MonitorPort true"

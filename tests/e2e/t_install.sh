@@ -9,7 +9,8 @@
 #          sample configurations (modes; an edited SoftHUB.cfg survives a
 #          second install)
 #   $WORK/root = copy of dest + the host's units (targets) + /bin/kill
-#       -> systemd-sysusers/systemd-tmpfiles --root apply vpnhub.conf
+#       -> systemd-sysusers/systemd-tmpfiles --root apply vpnhub.conf and
+#          vpnclient.conf
 #       -> systemd-analyze verify --root: unit syntax, ExecStart/ExecReload
 #          binaries, Documentation= man pages, all inside the installed tree
 #       -> systemd-analyze security --offline: exposure printed as "# security:"
@@ -52,10 +53,12 @@ for f in vpnhub.service vpnclient@.service; do
 	assert "unit $f installed, mode 644, as written" \
 		eval "mode_is usr/lib/systemd/system/$f 644 && same_as usr/lib/systemd/system/$f systemd/$f"
 done
-assert "sysusers.d/vpnhub.conf installed, mode 644" \
-	eval "mode_is usr/lib/sysusers.d/vpnhub.conf 644 && same_as usr/lib/sysusers.d/vpnhub.conf systemd/vpnhub.sysusers"
-assert "tmpfiles.d/vpnhub.conf installed, mode 644" \
-	eval "mode_is usr/lib/tmpfiles.d/vpnhub.conf 644 && same_as usr/lib/tmpfiles.d/vpnhub.conf systemd/vpnhub.tmpfiles"
+for d in vpnhub vpnclient; do
+	assert "sysusers.d/$d.conf installed, mode 644" \
+		eval "mode_is usr/lib/sysusers.d/$d.conf 644 && same_as usr/lib/sysusers.d/$d.conf systemd/$d.sysusers"
+	assert "tmpfiles.d/$d.conf installed, mode 644" \
+		eval "mode_is usr/lib/tmpfiles.d/$d.conf 644 && same_as usr/lib/tmpfiles.d/$d.conf systemd/$d.tmpfiles"
+done
 for src in man/*.[58]; do
 	f=usr/share/man/man${src##*.}/$(basename "$src")
 	assert "man page $f installed, mode 644" eval "mode_is $f 644 && same_as $f $src"
@@ -94,7 +97,7 @@ cp -a "$DEST/." "$ROOT/"
 cp -an /usr/lib/systemd/system/. "$ROOT/usr/lib/systemd/system/" # targets, default deps
 mkdir -p "$ROOT/bin"
 cp /bin/kill "$ROOT/bin/kill" # ExecReload=/bin/kill
-assert "sysusers.d/vpnhub.conf creates vpnhub and vpnclient" eval \
+assert "sysusers.d: vpnhub.conf and vpnclient.conf create vpnhub and vpnclient" eval \
 	"systemd-sysusers --root='$ROOT' && grep -q '^vpnhub:' '$ROOT/etc/passwd' && grep -q '^vpnclient:' '$ROOT/etc/passwd'"
 gid=$(awk -F: '$1 == "vpnhub" {print $3}' "$ROOT/etc/group")
 tmpfiles_ok() {
@@ -106,7 +109,7 @@ tmpfiles_ok() {
 		[ "$(stat -c '%a %u:%g' "$ROOT/run/vpnhub")" = "770 0:$gid" ] &&
 		[ "$(stat -c '%a %u:%g' "$ROOT/etc/vpnclient")" = "750 0:0" ]
 }
-assert "tmpfiles.d/vpnhub.conf creates the directories with their owners and modes" tmpfiles_ok
+assert "tmpfiles.d: vpnhub.conf and vpnclient.conf create the directories with their owners and modes" tmpfiles_ok
 
 verify() {
 	MANPATH=$ROOT/usr/share/man systemd-analyze verify --root="$ROOT" \

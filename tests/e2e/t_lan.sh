@@ -6,6 +6,9 @@
 # host's own address answers too) and direct mode (AF_PACKET on a veth whose
 # peer is in the office bridge).  The office runs dnsmasq and a web server.
 # Interfaces deleted and re-created come back without a hub restart.
+# Two more remote clients, c3 (TAP) and c4 (direct), configure themselves with
+# "address = dhcp" from the office dnsmasq: lease, route, DNS, name, page, the hub
+# host's own address, status, and a clean disconnect (lease released).
 #
 #   ns office: br0 10.77.0.10/24 fd77::10/64, dnsmasq (DHCP, RA, DNS), web :80
 #                |-- upl ==veth== up0 --.
@@ -16,6 +19,7 @@
 #                                       `  vpnhub: DEFAULT <-> tap_office,          |
 #                                                  OTHER   <-> lan0                 |
 #   c1 (alice, hub DEFAULT) 10.77.0.1 --TLS--'     c2 (dave, hub OTHER) 10.77.0.2 --'
+#   c3 (carol, hub DEFAULT) DHCP      --TLS--'     c4 (dave, hub OTHER) DHCP      --'
 set -u
 cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh
 CFG=$WORK/etc/SoftHUB.cfg # in a directory the service user may write (console saves)
@@ -26,10 +30,12 @@ cleanup() {
 	[ -f "$WORK/dnsmasq.pid" ] && kill "$(cat "$WORK/dnsmasq.pid")" 2>/dev/null
 	topo_down
 	userdel "$SVC_USER" 2>/dev/null
+	rm -rf "/etc/netns/$P-c3" "/etc/netns/$P-c4"
 }
 trap cleanup EXIT
 SOCK=$WORK/admin.sock
 ctl() { "$VPNHUBCTL" -s "$SOCK" "$@"; }
+bridge_sid() { ctl sessions | grep "tap_office" | sed -n 's/.*id=\([0-9]*\).*/\1/p'; }
 
 page_ok() { ns "$1" curl -sf --max-time 5 http://10.77.0.10/ | grep -q "office intranet $P"; }
 
@@ -46,7 +52,7 @@ start_hub_as_user() {
 	FINGERPRINT=$(sed -n 's/.*fingerprint: //p' "$WORK/hub.log" | tail -1)
 }
 
-topo_up 2
+topo_up 4
 office_up
 office_services
 lan_conf "0 office DEFAULT true" "1 lan0 OTHER false" "2 late0 DEFAULT false"
@@ -92,13 +98,72 @@ assert "TAP: c1 fetches the office web page" page_ok c1
 assert "direct: c2 pings the office host" ping_ok c2 10.77.0.10
 assert "direct: c2 fetches the office web page" page_ok c2
 assert "IPv6 through the bridges: c1 -> office" ns c1 ping -6 -c 2 -i 0.2 -W 2 fd77::10
-# DHCP through both bridges (busybox udhcpc; the client's own "address = dhcp" is issue 15's other half)
-for i in 1 2; do
-	assert "DHCP through the $([ $i = 1 ] && echo TAP || echo direct) bridge: c$i gets a lease from dnsmasq" \
-		ns "c$i" timeout 15 busybox udhcpc -i vpn0 -n -q -f -t 5 -T 2 -s /bin/true
+# --- the client's own network setup through each bridge: c3 (TAP) and c4 (direct)
+ORIG_RESOLV="nameserver 192.0.2.53"
+RUN=$VPNCLIENT_RUNDIR
+ns office ip addr add 10.99.0.1/32 dev lo # behind the route dnsmasq hands out
+for i in 3 4; do
+	mkdir -p "/etc/netns/$P-c$i" # "ip netns exec" mounts it over /etc/resolv.conf
+	echo "$ORIG_RESOLV" >"/etc/netns/$P-c$i/resolv.conf"
+	{
+		echo "server = 10.199.$i.1:5555"
+		[ "$i" = 3 ] && printf 'hub = DEFAULT\nuser = carol\npassword = carol-pw\n' ||
+			printf 'hub = OTHER\nuser = dave\npassword = dave-pw\n'
+		printf 'fingerprint = %s\naddress = dhcp\naddress = slaac\nresolver = file\n' "$FINGERPRINT"
+	} >"$WORK/c$i.conf"
+	chmod 600 "$WORK/c$i.conf"
+	start_client "$i"
 done
+wait_connected 3 && wait_connected 4
+leased() { ns "$1" ip -4 -o addr show dev vpn0 | sed -n 's|.* inet \(10\.77\.0\.1[0-5][0-9]\)/24.*|\1|p'; }
+for i in 3 4; do
+	m=$([ "$i" = 3 ] && echo TAP || echo direct)
+	assert "$m: c$i gets a lease from the office dnsmasq (address = dhcp)" \
+		wait_for "lease c$i" 20 bash -c "[ -n \"\$(ip netns exec $P-c$i ip -4 -o addr show dev vpn0 | grep 'inet 10.77.0.1[0-5][0-9]/24')\" ]"
+	assert "$m: c$i has dnsmasq's route to 10.99.0.0/16" wait_for "route c$i" 10 \
+		bash -c "ip netns exec $P-c$i ip route show 10.99.0.0/16 | grep -q 'via 10.77.0.10 dev vpn0'"
+	assert "$m: c$i has dnsmasq's DNS server and search domain" wait_for "dns c$i" 10 \
+		bash -c "grep -q '^nameserver 10.77.0.10' /etc/netns/$P-c$i/resolv.conf &&
+			 grep -q '^search office.test' /etc/netns/$P-c$i/resolv.conf"
+	assert "$m: c$i resolves a name dnsmasq serves" \
+		bash -c "ip netns exec $P-c$i getent hosts intranet.office.test | grep -q 10.77.0.10"
+	assert "$m: c$i fetches the office page by name" \
+		bash -c "ip netns exec $P-c$i curl -sf --max-time 5 http://intranet.office.test/ | grep -q 'office intranet $P'"
+	assert "$m: c$i reaches 10.99.0.1 through the DHCP route" ping_ok "c$i" 10.99.0.1 2
+	assert "$m: c$i has a SLAAC address from the office's router advertisements" \
+		wait_for "slaac c$i" 15 bash -c "ip netns exec $P-c$i ip -6 addr show dev vpn0 scope global | grep -q 'inet6 fd77::'"
+done
+IP3=$(leased c3)
+IP4=$(leased c4)
+assert "TAP: c3 reaches the hub host's own address" ping_ok c3 10.77.0.254 2
+assert "TAP: the hub host reaches c3 at its leased address" ns hub ping -c 2 -i 0.2 -W 2 "$IP3"
 assert "dnsmasq's lease file holds both leases" \
-	bash -c "[ \$(grep -c ' 10.77.0.1[0-5][0-9] ' '$WORK/dnsmasq.leases') -ge 2 ]"
+	bash -c "grep -q ' $IP3 ' '$WORK/dnsmasq.leases' && grep -q ' $IP4 ' '$WORK/dnsmasq.leases'"
+status_ok() {
+	"$VPNCLIENT" status "$1" --json | python3 -c "
+import json, sys
+s = json.load(sys.stdin)
+want = dict(state='connected', profile='$1', hub='$2', user='$3', server='10.199.$4.1',
+            server_address='10.199.$4.1', backend='tap', interface='vpn0', reconnects=0, last_error='')
+bad = [k for k, v in want.items() if s[k] != v]
+bad += [k for k in ('session_id', 'bytes_in', 'bytes_out', 'frames_in', 'frames_out') if s[k] <= 0]
+bad += [] if s['tls_version'].startswith('TLSv1.') and s['tls_cipher'] else ['tls']
+bad += [] if '$5/24' in s['addresses'] else ['addresses']
+print(bad); sys.exit(1 if bad else 0)"
+}
+assert "status --json of c3 (TAP bridge), field by field" status_ok c3 DEFAULT carol 3 "$IP3"
+assert "status --json of c4 (direct bridge), field by field" status_ok c4 OTHER dave 4 "$IP4"
+for i in 3 4; do
+	assert "vpnclient disconnect c$i" "$VPNCLIENT" disconnect "c$i"
+	unset "CLIENT_PID[$i]"
+	assert "c$i's lease is released (dnsmasq's lease file)" wait_for "release c$i" 10 \
+		bash -c "! grep -q ' $([ "$i" = 3 ] && echo "$IP3" || echo "$IP4") ' '$WORK/dnsmasq.leases'"
+	assert "c$i's resolv.conf is the original again" \
+		test "$(cat "/etc/netns/$P-c$i/resolv.conf")" = "$ORIG_RESOLV"
+	refute "c$i's route to 10.99.0.0/16 is gone" \
+		bash -c "ip netns exec $P-c$i ip route | grep -q 10.99.0.0"
+	refute "c$i is gone from vpnclient list" bash -c "'$VPNCLIENT' list | grep -q '^c$i '"
+done
 
 # bulk TCP both ways through each mode: GSO super-frames cross AF_PACKET and TAP whole
 ns office iperf3 -s -D -p 5201 --logfile "$WORK/iperf-s.log"
@@ -120,13 +185,13 @@ for f, n in (('1', 'TAP'), ('2', 'direct')):
 # a bridge port is a session: session list, packet log
 assert "session list shows the TAP bridge port as LOCALBRIDGE" \
 	bash -c "$VPNHUBCTL -s $SOCK sessions | grep 'user=LOCALBRIDGE' | grep -q 'tap_office (TAP)'"
+refute "session kick refuses a bridge port (bridge delete ends it)" ctl session kick "$(bridge_sid)"
 assert "packet log names the bridge port SID-LOCALBRIDGE-n" wait_for "packet log" 5 \
 	grep -qE ',SID-ALICE-[0-9]+,SID-LOCALBRIDGE-[0-9]+,.*ICMPv4,Echo Request,10.77.0.1,' \
 	"$WORK/logs/DEFAULT/packet.log"
 
 # CheckMac on a bridge port: a LAN host sending with c1's MAC does not take it over
 mac1=$(ns c1 cat /sys/class/net/vpn0/address)
-bridge_sid() { ctl sessions | grep "tap_office" | sed -n 's/.*id=\([0-9]*\).*/\1/p'; }
 ns c1 ping -c 30 -i 0.2 -W 1 10.77.0.10 >/dev/null 2>&1 & keepalive=$!
 sleep 1
 ns office python3 -c "

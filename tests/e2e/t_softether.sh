@@ -4,7 +4,8 @@
 # runs the hub as it is, plus only a Vpnhub folder naming a state directory
 # inside the test's scratch space.  alice logs in with her SoftEther password
 # (AuthPassword = SHA-0 hash), items the hub does not implement are reported
-# once, its local bridge (TAP mode) is made, and the file is never rewritten.
+# in the ranked start-up report, its local bridge (TAP mode) is made, and the file
+# is never rewritten.
 #
 #   c1 (alice, SoftEther hash) --TLS:443-- [hub DEFAULT] --TLS:992-- c2 (carol, verifier)
 set -u
@@ -44,10 +45,15 @@ assert "the local bridge is attached to hub DEFAULT" \
 	grep -q "local bridge tap_lab (hub DEFAULT): attached (TAP mode" "$WORK/hub.log"
 assert "alice's password-equivalent hash is pointed out" \
 	grep -q "user alice has only SoftEther's password hash" "$WORK/hub.log"
-assert "an unimplemented folder is reported once" \
-	test "$(grep -c 'folder root/VirtualHUB/\*/SecureNAT is not implemented' "$WORK/hub.log")" -eq 1
-assert "an unimplemented item is reported once" \
-	test "$(grep -c 'item root/VirtualHUB/\*/RadiusServerPort is not implemented' "$WORK/hub.log")" -eq 1
+ip netns exec "$P-hub" "$VPNHUB" -c "$CFG" --check-config -v >"$WORK/check-v.out" 2>&1
+assert "an inert folder is listed once by --check-config -v" \
+	test "$(grep -c 'inert: folder root/VirtualHUB/\*/Traffic ' "$WORK/check-v.out")" -eq 1
+assert "an inert item is listed once by --check-config -v" \
+	test "$(grep -c 'inert: item root/VirtualHUB/\*/RadiusServerPort ' "$WORK/check-v.out")" -eq 1
+assert "the start-up log counts the inert items in one line" \
+	test "$(grep -c 'inert: [0-9]* item(s) stored without effect' "$WORK/hub.log")" -eq 1
+assert "the local bridge is not reported as unimplemented" \
+	bash -c "! grep -q 'LocalBridgeList' '$WORK/check-v.out'"
 kill "${CLIENT_PID[2]}"; wait "${CLIENT_PID[2]}" 2>/dev/null; unset "CLIENT_PID[2]"
 client_profile 2 DEFAULT alice wrong "reconnect = no"
 sed -i 's/^server = .*/server = 10.199.2.1:992/' "$WORK/c2.conf"

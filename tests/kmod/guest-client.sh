@@ -5,6 +5,7 @@
 # client 2 through the hub.  Prints "ok - ..." / "not ok - ..." lines.
 d=/tmp/u
 mkdir -p $d /tmp/state
+export VPNCLIENT_RUNDIR=$d/run # control sockets (vpnclient(8))
 /bin/vpnlan-guest underlay $d > $d/underlay.log 2>&1 &
 under=$!
 # wait_file FILE PATTERN TRIES: bounded wait for PATTERN in FILE (0.5 s a try)

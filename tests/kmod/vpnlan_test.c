@@ -245,6 +245,7 @@ static void hostile_case(const char *name, const char *what, void (*hostile)(str
 
 static void rx_prod_far(struct lan *l)
 {
+	/* (B): pairs with the module's acquire of prod (C) */
 	__atomic_store_n(l->rx.prod, 100000u, __ATOMIC_RELEASE);
 	lan_kick(l);
 }
@@ -252,6 +253,7 @@ static void rx_prod_far(struct lan *l)
 static void rx_desc_too_long(struct lan *l)
 {
 	l->rx.desc[0] = (struct vpnlan_desc){.len = 2049, .flags = 0};
+	/* (B): pairs with the module's acquire of prod (C) */
 	__atomic_store_n(l->rx.prod, 1u, __ATOMIC_RELEASE);
 	lan_kick(l);
 }
@@ -260,6 +262,7 @@ static void rx_chain_unended(struct lan *l)
 {
 	for (int i = 0; i < 3; i++)
 		l->rx.desc[i] = (struct vpnlan_desc){.len = 100, .flags = VPNLAN_DESC_F_MORE};
+	/* (B): pairs with the module's acquire of prod (C) */
 	__atomic_store_n(l->rx.prod, 3u, __ATOMIC_RELEASE);
 	lan_kick(l);
 }
@@ -269,6 +272,7 @@ static void tx_cons_far(struct lan *l)
 	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9)};
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
+	/* (D): pairs with the module's acquire of cons (A) */
 	__atomic_store_n(l->tx.cons, 5000u, __ATOMIC_RELEASE);
 	inet_pton(AF_INET, "10.79.0.2", &to.sin_addr);
 	sendto(s, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)); /* ARP request: a transmit */
@@ -338,11 +342,10 @@ static void test_bad_setup(void)
 static void test_map_too_big(void)
 {
 	struct lan l;
-	void *m = MAP_FAILED;
 	int rc = lan_create(&l, "vlmap", 64, 2048), e = 0;
 
 	if (rc == 0) {
-		m = mmap(NULL, l.map_size + 4096, PROT_READ, MAP_SHARED, l.fd, 0);
+		void *m = mmap(NULL, l.map_size + 4096, PROT_READ, MAP_SHARED, l.fd, 0);
 		e = m == MAP_FAILED ? errno : 0;
 		if (m != MAP_FAILED)
 			munmap(m, l.map_size + 4096);

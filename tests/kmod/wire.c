@@ -20,6 +20,7 @@ static void drain_eventfd(int efd)
 	(void)!read(efd, &v, sizeof(v));
 }
 
+/* acquire: pairs with the release stores in wire_pause and wire_stop */
 static bool flag(bool *p)
 {
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
@@ -96,6 +97,7 @@ static void *wire_main(void *arg)
 		a = pump(w, w->side[0], w->side[1], buf);
 		b = pump(w, w->side[1], w->side[0], buf);
 		if (a < 0 || b < 0) {
+			/* pairs with wire_stop's pthread_join, after which the test reads it */
 			__atomic_store_n(&w->failed, true, __ATOMIC_RELEASE);
 			break;
 		}
@@ -114,11 +116,13 @@ int wire_start(struct wire *w, struct lan *a, struct lan *b)
 
 void wire_pause(struct wire *w, bool paused)
 {
+	/* release: pairs with flag()'s acquire of paused in wire_main */
 	__atomic_store_n(&w->paused, paused, __ATOMIC_RELEASE);
 }
 
 void wire_stop(struct wire *w)
 {
+	/* release: pairs with flag()'s acquire of stop in wire_main and put_waiting */
 	__atomic_store_n(&w->stop, true, __ATOMIC_RELEASE);
 	pthread_join(w->thread, NULL);
 }

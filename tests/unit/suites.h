@@ -29,5 +29,9 @@ Suite *admin_cmd_suite(void);
 Suite *ring_suite(void);
 Suite *ring_backend_suite(void);
 Suite *proxy_suite(void);
+Suite *netcfg_suite(void);
+Suite *srcacl_suite(void);
+Suite *certauth_suite(void);
+Suite *backoff_suite(void);
 
 #endif

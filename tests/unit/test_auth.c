@@ -133,7 +133,7 @@ START_TEST(test_verifier_roundtrip)
 	ck_assert_mem_eq(v.server_key, sk, 32);
 
 	ck_assert_int_eq(auth_verifier_format(&v, text, sizeof(text)), 0);
-	snprintf(want, sizeof(want), "%s%u$", AUTH_VERIFIER_PREFIX, FAST_ITER);
+	snprintf(want, sizeof(want), "%s%d$", AUTH_VERIFIER_PREFIX, FAST_ITER);
 	ck_assert_int_eq(strncmp(text, want, strlen(want)), 0);
 	/* prefix + "1000$" + 24 + "$" + 44 + "$" + 44 */
 	ck_assert_uint_eq(strlen(text), strlen(want) + 24 + 1 + 44 + 1 + 44);
@@ -477,9 +477,9 @@ END_TEST
 START_TEST(test_sha0_vectors)
 {
 	static const char *const want[3] = {
-		"0164b8a914cd2a5e74c4f7ff082c4d97f1edf880",
-		"d2516ee1acfa5baf33dfc1c471e438449ef134c8",
-		"3232affa48628a26653b5aaa44541fd90d690603",
+	    "0164b8a914cd2a5e74c4f7ff082c4d97f1edf880",
+	    "d2516ee1acfa5baf33dfc1c471e438449ef134c8",
+	    "3232affa48628a26653b5aaa44541fd90d690603",
 	};
 	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 	uint8_t out[SHA0_LEN];
@@ -497,7 +497,8 @@ START_TEST(test_sha0_vectors)
 			/* in uneven pieces: the block buffering must not matter */
 			sha0_init(&c);
 			for (size_t off = 0, step = 1; off < sizeof(million); step = step * 3 + 1) {
-				size_t n = step < sizeof(million) - off ? step : sizeof(million) - off;
+				size_t n =
+				    step < sizeof(million) - off ? step : sizeof(million) - off;
 
 				sha0_update(&c, million + off, n);
 				off += n;

@@ -685,6 +685,59 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * SoftEther's times: ExpireTime as SoftEther 5.01 wrote it for an expiry set
+ * with vpncmd "UserExpiresSet alice /EXPIRES:\"2031/12/31 23:59:59\"" under
+ * TZ=UTC (tests/data/migrate/make-softether-config.sh), shown by SoftEther
+ * as 2031-12-31 23:59:59.
+ */
+START_TEST(test_softether_times)
+{
+	char path[4096];
+	struct cfg_folder *root, *alice, *bob, *t;
+	struct tm tm = {
+	    .tm_year = 131, .tm_mon = 11, .tm_mday = 31, .tm_hour = 23, .tm_min = 59, .tm_sec = 59};
+	uint64_t ms, want = (uint64_t)timegm(&tm) * 1000, stored;
+
+	data_path("migrate/vpn_server.config", path, sizeof(path));
+	ck_assert_int_eq(cfg_read_file(path, &root, err, sizeof(err)), 0);
+	alice = cfg_find_folder(
+	    cfg_find_folder(
+		cfg_find_folder(cfg_find_folder(cfg_find_folder(root, "VirtualHUB"), "MIGRATE"),
+				"SecurityAccountDatabase"),
+		"UserList"),
+	    "alice");
+	ck_assert_ptr_nonnull(alice);
+	ck_assert_int_eq(cfg_get_uint64(alice, "ExpireTime", 0, &stored, err, sizeof(err)), 0);
+	ck_assert(stored == 1956495599000ULL);
+	ck_assert_int_eq(cfg_get_time(alice, "ExpireTime", &ms, err, sizeof(err)), 0);
+	ck_assert(ms == want && ms == 1956527999000ULL);
+	/* "never" stays 0 both ways */
+	bob = cfg_find_folder(alice->parent, "bob");
+	ck_assert_int_eq(cfg_get_time(bob, "ExpireTime", &ms, err, sizeof(err)), 0);
+	ck_assert(ms == 0);
+	ck_assert_int_eq(cfg_get_time(bob, "NoSuchTime", &ms, err, sizeof(err)), 0);
+	ck_assert(ms == 0);
+	/* written back as SoftEther writes it */
+	t = cfg_new();
+	ck_assert_int_eq(cfg_set_time(t, "ExpireTime", want, err, sizeof(err)), 0);
+	ck_assert_int_eq(cfg_set_time(t, "Never", 0, err, sizeof(err)), 0);
+	ck_assert(item(t, "ExpireTime", CFG_UINT64)->v.u64 == 1956495599000ULL);
+	ck_assert(item(t, "Never", CFG_UINT64)->v.u64 == 0);
+	/* saturation instead of wrapping at both ends */
+	ck_assert(cfg_time_to_file(1) == 1);
+	ck_assert(cfg_time_to_file(CFG_TIME_OFFSET_MS) == 1);
+	ck_assert(cfg_time_to_file(CFG_TIME_OFFSET_MS + 1) == 1);
+	ck_assert(cfg_time_from_file(UINT64_MAX - 5) == UINT64_MAX);
+	ck_assert(cfg_time_from_file(1) == CFG_TIME_OFFSET_MS + 1);
+	/* and a type error is still an error */
+	ck_assert_int_eq(cfg_set_string(t, "S", "x", 1, err, sizeof(err)), 0);
+	ck_assert_int_eq(cfg_get_time(t, "S", &ms, err, sizeof(err)), -1);
+	cfg_free(t);
+	cfg_free(root);
+}
+END_TEST
+
 START_TEST(test_sample_file)
 {
 	char path[4096], *text, *out;
@@ -1384,6 +1437,7 @@ Suite *cfg_suite(void)
 	suite_add_tcase(s, writer);
 
 	tcase_add_test(api, test_getters);
+	tcase_add_test(api, test_softether_times);
 	tcase_add_test(api, test_setters_and_delete);
 	tcase_add_test(api, test_walk);
 	tcase_add_test(api, test_read_file);

@@ -308,49 +308,71 @@ START_TEST(test_errors)
 }
 END_TEST
 
-static bool has_note(const struct hub_config *c, const char *what)
-{
-	for (size_t i = 0; i < c->nnotes; i++)
-		if (strstr(c->notes[i], what))
-			return true;
-	return false;
-}
-
-static size_t count_notes(const struct hub_config *c, const char *what)
+/* Whether a report line of that rank (or any rank: REPORT_RANKS) holds what. */
+static size_t count_notes(const struct hub_config *c, enum report_rank rank, const char *what)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < c->nnotes; i++)
-		n += strstr(c->notes[i], what) != NULL;
+	for (size_t i = 0; i < c->report.n; i++)
+		n += (rank == REPORT_RANKS || c->report.lines[i].rank == rank) &&
+		     strstr(c->report.lines[i].text, what) != NULL;
 	return n;
+}
+
+static bool has_note(const struct hub_config *c, enum report_rank rank, const char *what)
+{
+	return count_notes(c, rank, what) > 0;
 }
 
 START_TEST(test_notes)
 {
 	char err[1024];
-	struct hub_config *c =
-	    load("declare root\n{\nuint ConfigRevision 3\n" LISTENER
-		 "declare VirtualHUB\n{\ndeclare A\n{\nuint RadiusServerPort 1812\n"
-		 "declare SecureNAT\n{\nbool Disabled true\n}\n"
-		 "declare SecurityAccountDatabase\n{\ndeclare UserList\n{\n"
-		 "declare x\n{\nuint AuthType 2\n}\n"
-		 "declare y\n{\nuint AuthType 1\nbyte AuthPassword " ALICE_HASH "\n"
-		 "string GroupName nogroup\n}\n}\n}\n}\n"
-		 "declare B\n{\nuint RadiusServerPort 1812\ndeclare CascadeList\n{\n}\n}\n}\n}\n",
-		 err, sizeof(err));
+	struct hub_config *c = load(
+	    "declare root\n{\nuint ConfigRevision 3\n" LISTENER
+	    "declare VirtualHUB\n{\ndeclare A\n{\nuint RadiusServerPort 1812\n"
+	    "declare SecureNAT\n{\nbool Disabled true\n}\n"
+	    "declare Option\n{\nuint AdjustTcpMssValue 0\nbool NoEnum true\n}\n"
+	    "declare AdminOption\n{\nuint max_users 0\nuint no_change_users 1\n}\n"
+	    "declare SecurityAccountDatabase\n{\ndeclare UserList\n{\n"
+	    "declare x\n{\nuint AuthType 2\n}\n"
+	    "declare z\n{\nuint AuthType 4\n}\n"
+	    "declare y\n{\nuint AuthType 1\nbyte AuthPassword " ALICE_HASH "\n"
+	    "string GroupName nogroup\n}\n}\n}\n}\n"
+	    "declare B\n{\nuint RadiusServerPort 1812\ndeclare CascadeList\n{\n}\n"
+	    "declare SecureNAT\n{\nbool Disabled false\n}\n"
+	    "declare Option\n{\nuint AdjustTcpMssValue 1300\nuint FutureOption 7\n}\n}\n}\n}\n",
+	    err, sizeof(err));
 
 	ck_assert_msg(c != NULL, "%s", err);
-	ck_assert(has_note(c, "item root/ConfigRevision is not implemented"));
-	/* two hubs, one line */
-	ck_assert_uint_eq(count_notes(c, "root/VirtualHUB/*/RadiusServerPort"), 1);
-	/* an unknown folder once, not each item inside it */
-	ck_assert(has_note(c, "folder root/VirtualHUB/*/SecureNAT is not implemented"));
-	ck_assert(!has_note(c, "SecureNAT/Disabled"));
-	ck_assert(!has_note(c, "CascadeList")); /* empty: sets nothing */
-	ck_assert(has_note(c, "user x has AuthType 2"));
-	ck_assert(has_note(c, "user y has only SoftEther's password hash"));
-	ck_assert(has_note(c, "user y is in group nogroup, which does not exist"));
-	ck_assert(!has_note(c, "readable by every user")); /* mode 0600 */
+	ck_assert(has_note(c, REPORT_INERT, "item root/ConfigRevision"));
+	/* two hubs, one inert line */
+	ck_assert_uint_eq(count_notes(c, REPORT_RANKS, "root/VirtualHUB/*/RadiusServerPort"), 1);
+	/* by value: SoftEther's default is inert, another value is not */
+	ck_assert(has_note(c, REPORT_INERT, "item root/VirtualHUB/*/Option/AdjustTcpMssValue"));
+	ck_assert(has_note(c, REPORT_BEHAVIOUR,
+			   "root/VirtualHUB/B/Option/AdjustTcpMssValue = 1300 is not applied"));
+	ck_assert(has_note(c, REPORT_INERT, "SecureNAT/Disabled"));
+	ck_assert(has_note(c, REPORT_BEHAVIOUR, "root/VirtualHUB/B/SecureNAT/Disabled = false"));
+	/* an item no rule knows is never called inert */
+	ck_assert(has_note(c, REPORT_BEHAVIOUR, "root/VirtualHUB/B/Option/FutureOption = 7"));
+	/* security: delegated-admin limits set, unusable users, weak hashes, missing groups */
+	ck_assert(has_note(c, REPORT_SECURITY, "AdminOption/no_change_users = 1"));
+	ck_assert(has_note(c, REPORT_INERT, "AdminOption/max_users"));
+	ck_assert(has_note(c, REPORT_SECURITY, "user x has no AuthUserCert"));
+	ck_assert(has_note(c, REPORT_SECURITY, "user z has AuthType 4 (RADIUS)"));
+	ck_assert(has_note(c, REPORT_SECURITY, "user y has only SoftEther's password hash"));
+	ck_assert(has_note(c, REPORT_SECURITY, "user y is in group nogroup, which does not exist"));
+	ck_assert(!has_note(c, REPORT_RANKS, "CascadeList")); /* empty: sets nothing */
+	ck_assert(!has_note(c, REPORT_RANKS, "NoEnum"));      /* applied: nothing enumerates */
+	/* a hub with no users refuses every login, and says so */
+	ck_assert(has_note(c, REPORT_BEHAVIOUR, "hub B has no users: every login is refused"));
+	ck_assert(!has_note(c, REPORT_RANKS, "hub A has no users"));
+	ck_assert(!has_note(c, REPORT_RANKS, "readable by every user")); /* mode 0600 */
+	/* every line that is not inert says what to do */
+	for (size_t i = 0; i < c->report.n; i++)
+		if (c->report.lines[i].rank != REPORT_INERT)
+			ck_assert_msg(strstr(c->report.lines[i].text, "; do: "), "%s",
+				      c->report.lines[i].text);
 	config_put(c);
 }
 END_TEST
@@ -433,9 +455,9 @@ START_TEST(test_local_bridges)
 	ck_assert_str_eq(b->ifname, "eth0");
 	ck_assert_str_eq(b->hub, "H");
 	ck_assert_str_eq(c->bridges[2].ifname, "tap_averylongna"); /* cut to 15, as SoftEther */
-	ck_assert(has_note(c, "the TAP device is named tap_averylongna"));
-	ck_assert(has_note(c, "local bridge averylongname: no virtual hub GONE"));
-	ck_assert(!has_note(c, "LocalBridgeList"));
+	ck_assert(has_note(c, REPORT_RANKS, "the TAP device is named tap_averylongna"));
+	ck_assert(has_note(c, REPORT_RANKS, "local bridge averylongname: no virtual hub GONE"));
+	ck_assert(!has_note(c, REPORT_RANKS, "LocalBridgeList"));
 	ck_assert(c->hubs[0].opt.disable_check_mac_on_local_bridge);
 	ck_assert(config_bridge_same(&c->bridges[0], &c->bridges[0]));
 	ck_assert(!config_bridge_same(&c->bridges[0], &c->bridges[1]));

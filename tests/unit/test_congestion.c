@@ -56,8 +56,9 @@ static struct cong_frame classify(const uint8_t *frame, size_t len)
 static struct cong_frame classify_ipv4(uint8_t proto, const uint8_t *l4, size_t l4len)
 {
 	uint8_t l3[320], f[360];
+	size_t l3len = ipv4(l3, proto, l4, l4len);
 
-	return classify(f, eth(f, 0x0800, l3, ipv4(l3, proto, l4, l4len)));
+	return classify(f, eth(f, 0x0800, l3, l3len));
 }
 
 START_TEST(test_classify_control)
@@ -213,7 +214,7 @@ START_TEST(test_dest_idle_gap_is_no_sample)
 	cong_dest_update(&d, 200000, t + 10000, &p);
 	ck_assert_uint_ge(d.rate, 900000);
 	/* a stuck destination: the rate decays and the delay grows */
-	t = run_windows(&d, &p, t + 10000, 4, 200000, 0);
+	run_windows(&d, &p, t + 10000, 4, 200000, 0);
 	ck_assert_uint_lt(d.rate, 400000);
 	ck_assert(d.congested);
 }
@@ -424,6 +425,43 @@ static void drain_all(struct queue *q)
 			pkt_put(out[i]);
 }
 
+/* Back-pressure: bulk unicast past half the byte bound asks its source to pause. */
+START_TEST(test_queue_hold_mark)
+{
+	struct cong_params p;
+	struct queue q;
+	struct pkt *bulk = frame(1000, 1, 0), *ctl = frame(1000, 1, PKT_CLASS_CONTROL);
+	struct pkt *fl = frame(1000, 1, PKT_CLASS_FLOOD);
+	struct queue_stats st;
+	uint32_t frames;
+	size_t bytes;
+
+	cong_params_default(&p);
+	p.min_bytes = 1 << 20; /* never congested: no early drops in the way */
+	ck_assert_int_eq(queue_init(&q, 100, 10000), 0);
+	ck_assert_int_eq(queue_push_cc(&q, bulk, &p, 1000), QUEUE_PUSHED_WAKE);
+	for (int i = 1; i < 4; i++)
+		ck_assert_int_eq(queue_push_cc(&q, bulk, &p, 1000), QUEUE_PUSHED);
+	/* 5000 of 10000 bytes: past the mark */
+	ck_assert_int_eq(queue_push_cc(&q, bulk, &p, 1000), QUEUE_PUSHED_DEEP);
+	ck_assert(!queue_refused(QUEUE_PUSHED_DEEP));
+	/* control and flooded frames never pause their source */
+	ck_assert_int_eq(queue_push_cc(&q, ctl, &p, 1000), QUEUE_PUSHED);
+	ck_assert_int_eq(queue_push_cc(&q, fl, &p, 1000), QUEUE_PUSHED);
+	/* nor does anything with the congestion control off (plain tail drop) */
+	p.enabled = false;
+	ck_assert_int_eq(queue_push_cc(&q, bulk, &p, 1000), QUEUE_PUSHED);
+	queue_get_stats(&q, &st, &frames, &bytes);
+	ck_assert_uint_eq(st.holds, 1);
+	ck_assert_uint_eq(frames, 8);
+	drain_all(&q);
+	pkt_put(bulk);
+	pkt_put(ctl);
+	pkt_put(fl);
+	queue_destroy(&q);
+}
+END_TEST
+
 START_TEST(test_queue_control_headroom)
 {
 	struct cong_params p;
@@ -591,6 +629,7 @@ Suite *congestion_suite(void)
 	tcase_add_test(tc, test_source_pacing);
 	tcase_add_test(tc, test_source_pacing_persistent_udp_loss);
 	tcase_add_test(tc, test_source_pacing_needs_flood);
+	tcase_add_test(tc, test_queue_hold_mark);
 	tcase_add_test(tc, test_queue_control_headroom);
 	tcase_add_test(tc, test_queue_control_evicts_bulk);
 	tcase_add_test(tc, test_queue_flood_quota);

@@ -189,7 +189,7 @@ static void arp_frame(struct fb *f, int src, int spa)
 static void dhcp_frame(struct fb *f, int src, int dst, uint8_t op, uint8_t msg, int chaddr_of,
 		       int yiaddr)
 {
-	uint8_t ch[6];
+	uint8_t chaddr[6];
 	size_t at;
 
 	if (dst < 0)
@@ -210,8 +210,8 @@ static void dhcp_frame(struct fb *f, int src, int dst, uint8_t op, uint8_t msg, 
 	put32(f, yiaddr ? 0x0a000000u | (uint32_t)yiaddr : 0); /* yiaddr */
 	put32(f, 0);
 	put32(f, 0);
-	mac_of(chaddr_of, ch);
-	put(f, ch, 6);
+	mac_of(chaddr_of, chaddr);
+	put(f, chaddr, 6);
 	memset(f->b + f->n, 0, 10 + 64 + 128);
 	f->n += 10 + 64 + 128;
 	put32(f, 0x63825363);

@@ -17,6 +17,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "logfile.h"
 #include "logger.h"
 #include "packet.h"
@@ -190,7 +191,7 @@ static char *csv_of(const uint8_t *frame, size_t len, unsigned level, const char
 }
 
 /* One frame of each type and its line at header level. */
-static const struct {
+static const struct csv_case {
 	const char *what;
 	const uint8_t *frame;
 	size_t len;
@@ -239,7 +240,7 @@ START_TEST(csv_each_type)
 END_TEST
 
 /* One byte of a sample frame changed, and the line it gives (a branch each of the renderer). */
-static const struct {
+static const struct csv_variant {
 	const char *what;
 	const uint8_t *frame;
 	size_t len, at;
@@ -327,6 +328,20 @@ static unsigned level_of(const uint8_t *frame, size_t len, const uint32_t level[
 	ck_assert_int_eq(pkt_parse(frame, len, NULL, &pi), 0);
 	return pktlog_level(level, &pi);
 }
+
+/* names from the network: control, C1 and bidi characters are escaped; UTF-8 text stays */
+START_TEST(sanitize_names)
+{
+	const char in[] = "a\nb\x1b[31m \xc2\x85 \xe2\x80\xae evil \xe2\x81\xa6 caf\xc3\xa9";
+	char out[128];
+
+	log_sanitize(out, sizeof(out), in, sizeof(in) - 1);
+	ck_assert_str_eq(out, "a\\x0Ab\\x1B[31m \\u0085 \\u202E evil \\u2066 caf\xc3\xa9");
+	/* truncation never splits an escape */
+	ck_assert_uint_eq(log_sanitize(out, 4, "\x01\x02", 2), 0);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
 
 START_TEST(level_per_class)
 {
@@ -726,6 +741,7 @@ Suite *log_suite(void)
 	tcase_add_loop_test(csv, csv_each_type, 0, sizeof(csv_cases) / sizeof(csv_cases[0]));
 	tcase_add_test(csv, csv_full_level_hex);
 	tcase_add_test(csv, csv_escaping);
+	tcase_add_test(csv, sanitize_names);
 	tcase_add_loop_test(csv, csv_variant, 0, sizeof(csv_variants) / sizeof(csv_variants[0]));
 	tcase_add_test(csv, csv_ike);
 	tcase_add_test(csv, level_per_class);

@@ -738,12 +738,13 @@ END_TEST
 /* A DHCPv4 message from client port 68 with the given options after the cookie. */
 static size_t dhcp_frame(struct fb *f, uint8_t op, const uint8_t *opts, size_t n)
 {
+	static const uint8_t magic_cookie[4] = {0x63, 0x82, 0x53, 0x63};
 	uint8_t bootp[236 + 4 + 5200] = {op, 1, 6, 0, 0xaa, 0xbb, 0xcc, 0xdd};
 
 	ck_assert_uint_le(n, 5200);
 	memcpy(bootp + 16, ip4_b, 4); /* yiaddr */
 	memcpy(bootp + 28, mac_a, 6);
-	memcpy(bootp + 236, "\x63\x82\x53\x63", 4);
+	memcpy(bootp + 236, magic_cookie, 4);
 	if (n)
 		memcpy(bootp + 240, opts, n);
 	return udp4_frame(f, 0, 0, op == 1 ? 68 : 67, op == 1 ? 67 : 68, bootp, 240 + n);

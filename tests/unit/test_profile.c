@@ -195,7 +195,7 @@ START_TEST(test_missing_required)
 {
 	static const char *const keys[] = {"server", "hub", "user", "password", "verify"};
 	static const char *const named[] = {"\"server\"", "\"hub\"", "\"user\"",
-					    "\"password or password_file\"",
+					    "\"password or password_file (or cert and key)\"",
 					    "\"ca or fingerprint (or verify = none)\""};
 	struct profile *p = profile_alloc();
 	char text[1024], err[512];
@@ -519,6 +519,65 @@ START_TEST(test_password_file)
 }
 END_TEST
 
+/* cert, key and key_passphrase_file: certificate login needs no password. */
+START_TEST(test_certificate_keys)
+{
+	char dir[] = "/tmp/proftest.XXXXXX", err[1024], text[2048], long_line[600];
+	struct profile *p = profile_alloc();
+	const char *base = "server = h\nhub = x\nuser = y\nverify = none\n";
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	write_file(dir, "pass", "open sesame\nignored\n");
+	snprintf(text, sizeof(text),
+		 "%scert = c.pem\nkey = /abs/k.pem\nkey_passphrase_file = %s/pass\n", base, dir);
+	ck_assert_int_eq(profile_parse(text, strlen(text), "/etc/vpn/p.conf", p, err, sizeof(err)),
+			 0);
+	ck_assert_str_eq(p->cert_file, "/etc/vpn/c.pem");
+	ck_assert_str_eq(p->key_file, "/abs/k.pem");
+	ck_assert_str_eq(p->key_passphrase, "open sesame");
+	ck_assert_str_eq(p->password, "");
+
+	/* without a passphrase file: asked on the terminal later */
+	snprintf(text, sizeof(text), "%scert = c.pem\nkey = k.pem\n", base);
+	ck_assert_int_eq(parse(text, p, err, sizeof(err)), 0);
+	ck_assert_str_eq(p->key_passphrase, "");
+
+	/* refusals */
+	snprintf(text, sizeof(text), "%scert = c.pem\n", base);
+	ck_assert_int_eq(parse(text, p, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "go together"));
+	snprintf(text, sizeof(text), "%scert = c.pem\nkey = k\npassword = pw\n", base);
+	ck_assert_int_eq(parse(text, p, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not both"));
+	ck_assert_str_eq(p->password, "");
+	snprintf(text, sizeof(text), "%scert = c.pem\ncert = d.pem\nkey = k\n", base);
+	ck_assert_int_eq(parse(text, p, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "test.conf:6: cert: given twice"));
+	snprintf(text, sizeof(text), "%scert = c\nkey = k\nkey_passphrase_file = %s/none\n", base,
+		 dir);
+	ck_assert_int_eq(parse(text, p, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "cannot open"));
+	write_file(dir, "empty", "\n");
+	snprintf(text, sizeof(text), "%scert = c\nkey = k\nkey_passphrase_file = %s/empty\n", base,
+		 dir);
+	ck_assert_int_eq(parse(text, p, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "is empty"));
+	memset(long_line, 'x', sizeof(long_line) - 1);
+	long_line[sizeof(long_line) - 1] = '\0';
+	write_file(dir, "long", long_line);
+	snprintf(text, sizeof(text), "%scert = c\nkey = k\nkey_passphrase_file = %s/long\n", base,
+		 dir);
+	ck_assert_int_eq(parse(text, p, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "longer than"));
+	ck_assert_str_eq(p->key_passphrase, "");
+	unlink(write_file(dir, "pass", ""));
+	unlink(write_file(dir, "empty", ""));
+	unlink(write_file(dir, "long", ""));
+	rmdir(dir);
+	free(p);
+}
+END_TEST
+
 START_TEST(test_single_valued_keys)
 {
 	static const char *const keys[] = {
@@ -667,6 +726,7 @@ Suite *profile_suite(void)
 
 	tcase_add_test(pw, test_password_file);
 	tcase_add_test(pw, test_relative_paths);
+	tcase_add_test(pw, test_certificate_keys);
 	suite_add_tcase(s, pw);
 
 	tcase_add_test(cross, test_single_valued_keys);

@@ -528,8 +528,8 @@ START_TEST(test_next_bad_headers)
 
 	/* every type that is not defined */
 	for (unsigned t = 0; t < 256; t++) {
-		int known =
-		    (t >= PROTO_HELLO && t <= PROTO_REJECT) || (t >= PROTO_FRAME && t <= PROTO_BYE);
+		int known = (t >= PROTO_HELLO && t <= PROTO_MESSAGE) ||
+			    (t >= PROTO_FRAME && t <= PROTO_BYE);
 		int rc = next_with((uint8_t)t, 0, 20, 0, &err);
 
 		ck_assert_msg(rc == (known ? 1 : -1), "type %u -> %d", t, rc);
@@ -797,6 +797,55 @@ START_TEST(test_reject_nul_in_text)
 }
 END_TEST
 
+/* The hub message: round trip at the bound, UTF-8 and control characters refused. */
+START_TEST(test_message)
+{
+	static char big[PROTO_MESSAGE_MAX + 1], text[PROTO_MESSAGE_MAX + 1];
+	static uint8_t buf[PROTO_HDR_LEN + 2 + PROTO_MESSAGE_MAX + 1];
+	static const char *const bad[] = {
+	    "\xc3",		 /* truncated */
+	    "\xc0\xaf",		 /* overlong '/' */
+	    "\xe0\x80\xaf",	 /* overlong */
+	    "\xed\xa0\x80",	 /* surrogate */
+	    "\xf4\x90\x80\x80",	 /* above U+10FFFF */
+	    "\xff",		 /* never valid */
+	    "a\x1b[2Jb",	 /* ESC: a terminal escape */
+	    "\xc2\x9b\x33\x31m", /* C1 CSI, then "31m" */
+	    "a\x7f",		 /* DEL */
+	};
+	const char *ok =
+	    "Welcome to MIGRATE \xe2\x80\x94 caf\xc3\xa9.\r\nSecond line.\t\xf0\x9f\x98\x80";
+	struct proto_msg m;
+	const char *err;
+	size_t n, used;
+
+	n = proto_enc_message(buf, sizeof(buf), ok, strlen(ok));
+	ck_assert_uint_gt(n, 0);
+	ck_assert_int_eq(proto_next(buf, n, &m, &used, &err), 1);
+	ck_assert_int_eq(proto_dec_message(&m, text, sizeof(text), &err), 0);
+	ck_assert_str_eq(text, ok);
+	/* too small a buffer for the text is an error, not a cut */
+	ck_assert_int_eq(proto_dec_message(&m, text, 5, &err), -1);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_ptr_nonnull(proto_message_check(bad[i], strlen(bad[i])));
+		ck_assert_uint_eq(proto_enc_message(buf, sizeof(buf), bad[i], strlen(bad[i])), 0);
+	}
+	/* exactly the bound passes, one more byte does not (also in the header check) */
+	memset(big, 'x', PROTO_MESSAGE_MAX);
+	n = proto_enc_message(buf, sizeof(buf), big, PROTO_MESSAGE_MAX);
+	ck_assert_uint_eq(n, PROTO_HDR_LEN + 2 + PROTO_MESSAGE_MAX);
+	ck_assert_int_eq(proto_next(buf, n, &m, &used, &err), 1);
+	ck_assert_int_eq(proto_dec_message(&m, text, sizeof(text), &err), 0);
+	ck_assert_uint_eq(strlen(text), PROTO_MESSAGE_MAX);
+	ck_assert_uint_eq(proto_enc_message(buf, sizeof(buf), big, PROTO_MESSAGE_MAX + 1), 0);
+	ck_assert_int_eq(next_with(PROTO_MESSAGE, 0, 2 + PROTO_MESSAGE_MAX + 1, 0, &err), -1);
+	ck_assert_int_eq(next_with(PROTO_MESSAGE, 1, 4, 0, &err), -1);
+	/* a NUL inside is a control character */
+	buf[PROTO_HDR_LEN + 2 + 3] = 0;
+	ck_assert_int_eq(proto_dec_message(&m, text, sizeof(text), &err), -1);
+}
+END_TEST
+
 START_TEST(test_reason_str)
 {
 	const char *seen[PROTO_R_MAX];
@@ -1042,12 +1091,12 @@ static void fuzz_decoders(const uint8_t *p, size_t n, struct fuzz_counts *fc)
 	struct proto_msg m;
 	uint16_t reason;
 
-	for (uint8_t type = PROTO_HELLO; type <= PROTO_BYE; type++) {
+	for (int type = PROTO_HELLO; type <= PROTO_BYE; type++) {
 		const char *err = NULL;
 		size_t enc = 0;
 		int rc;
 
-		m = msg_of(type, copy, n);
+		m = msg_of((uint8_t)type, copy, n);
 		switch (type) {
 		case PROTO_HELLO:
 			rc = proto_dec_hello(&m, &h, &err);
@@ -1152,6 +1201,7 @@ Suite *proto_suite(void)
 	tcase_add_test(tc, test_bye_keepalive_roundtrip);
 	tcase_add_test(tc, test_decoders_check_type);
 	tcase_add_test(tc, test_reason_str);
+	tcase_add_test(tc, test_message);
 	tcase_add_test(tc, test_name_ok);
 	suite_add_tcase(s, tc);
 

@@ -244,6 +244,12 @@ START_TEST(test_ctx_errors)
 	ck_assert_ptr_nonnull(strstr(err, "cannot load private key"));
 	ck_assert_ptr_nonnull(strstr(err, missing));
 
+	/* a FIFO in place of the certificate: refused at once, not waited on */
+	ck_assert_int_eq(mkfifo(missing, 0600), 0);
+	ck_assert_ptr_null(tls_server_ctx(missing, key_path, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	unlink(missing);
+
 	/* a key that belongs to another certificate */
 	snprintf(cert2, sizeof(cert2), "%s/cert2.pem", tmpdir);
 	snprintf(key2, sizeof(key2), "%s/key2.pem", tmpdir);

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "admin_impl.h"
+#include "admin_cmd_impl.h"
 #include "admin_out.h"
 #include "bridge.h"
 #include "cfg.h"

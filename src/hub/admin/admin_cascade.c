@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "admin_impl.h"
+#include "admin_cmd_impl.h"
 #include "admin_out.h"
 #include "cascade.h"
 #include "cfg.h"

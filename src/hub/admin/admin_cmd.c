@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "admin_impl.h"
+#include "admin_cmd_impl.h"
 #include "admin_out.h"
 #include "hub.h"
 #include "log.h"
@@ -33,7 +33,9 @@ static int cmd_login(struct admin_call *c);
 static int cmd_quit(struct admin_call *c);
 
 static const char *const no_opts[] = {NULL};
-static const char *const user_opts[] = {"group", "realname", "note", "expire", NULL};
+static const char *const user_opts[] = {"group", "realname", "note",   "expire", "auth",
+					"cert",	 "cn",	     "serial", NULL};
+static const char *const ac_opts[] = {"priority", NULL};
 static const char *const group_opts[] = {"realname", "note", NULL};
 static const char *const access_opts[] = {"priority", "protocol", "src-ip",   "dst-ip",
 					  "src-port", "dst-port", "src-user", "dst-user",
@@ -51,6 +53,7 @@ static const struct command commands[] = {
     {"status", NEED_HUB, cmd_status, NULL, 0, 0, no_opts, "status [--json]"},
     {"hub list", NEED_HUB, cmd_hub_list, NULL, 0, 0, no_opts, "hub list [--json]"},
     {"hub select", NEED_HUB, cmd_hub_select, NULL, 1, 1, no_opts, "hub select HUB"},
+    {"hub show", NEED_HUB, cmd_hub_show, NULL, 0, 0, no_opts, "hub show [--json]"},
     {"hub create", NEED_SERVER, NULL, edit_hub_create, 1, 1, no_opts, "hub create HUB"},
     {"hub delete", NEED_SERVER, NULL, edit_hub_delete, 1, 1, no_opts, "hub delete HUB"},
     {"hub online", NEED_HUB, NULL, edit_hub_online, 0, 0, no_opts, "hub online"},
@@ -66,10 +69,12 @@ static const struct command commands[] = {
     {"user list", NEED_HUB, cmd_user_list, NULL, 0, 0, no_opts, "user list [--json]"},
     {"user show", NEED_HUB, cmd_user_show, NULL, 1, 1, no_opts, "user show USER [--json]"},
     {"user add", NEED_HUB, NULL, edit_user_add, 1, 1, user_opts,
-     "user add USER [--group G] [--realname R] [--note N] [--expire YYYY-MM-DD[THH:MM:SS]|never]"},
+     "user add USER [--group G] [--realname R] [--note N] [--expire YYYY-MM-DD[THH:MM:SS]|never] "
+     "[--auth password|cert|signed] [--cert @FILE.pem] [--cn NAME] [--serial HEX]"},
     {"user delete", NEED_HUB, NULL, edit_user_delete, 1, 1, no_opts, "user delete USER"},
     {"user set", NEED_HUB, NULL, edit_user_set, 1, 1, user_opts,
-     "user set USER [--group G|\"\"] [--realname R] [--note N] [--expire DATE|never]"},
+     "user set USER [--group G|\"\"] [--realname R] [--note N] [--expire DATE|never] "
+     "[--auth password|cert|signed] [--cert @FILE.pem] [--cn NAME|any] [--serial HEX|any]"},
     {"user passwd", NEED_HUB, NULL, edit_user_passwd, 2, 2, no_opts, "user passwd USER PASSWORD"},
     {"group list", NEED_HUB, cmd_group_list, NULL, 0, 0, no_opts, "group list [--json]"},
     {"group add", NEED_HUB, NULL, edit_group_add, 1, 1, group_opts,
@@ -88,6 +93,10 @@ static const struct command commands[] = {
      "access add pass|discard [--priority N] [--protocol tcp|udp|icmp|N] [--src-ip A[/MASK]] "
      "[--dst-ip A[/MASK]] [--src-port P[-Q]] [--dst-port P[-Q]] [--src-user U] [--dst-user U] "
      "[--note TEXT] [--active yes|no]"},
+    {"ac list", NEED_HUB, cmd_ac_list, NULL, 0, 0, no_opts, "ac list [--json]"},
+    {"ac add", NEED_HUB, NULL, edit_ac_add, 2, 2, ac_opts,
+     "ac add allow|deny ADDRESS[/PREFIX|/MASK] [--priority N] (source-IP list)"},
+    {"ac delete", NEED_HUB, NULL, edit_ac_delete, 1, 1, no_opts, "ac delete ACL-NUMBER"},
     {"access delete", NEED_HUB, NULL, edit_access_delete, 1, 1, no_opts, "access delete ID"},
     {"access enable", NEED_HUB, NULL, edit_access_enable, 1, 1, no_opts, "access enable ID"},
     {"access disable", NEED_HUB, NULL, edit_access_disable, 1, 1, no_opts, "access disable ID"},

@@ -8,6 +8,8 @@
  * snapshot in, which ends the sessions the change no longer admits.
  */
 #include <arpa/inet.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +17,16 @@
 #include <strings.h>
 #include <time.h>
 
-#include "admin_impl.h"
+#include "admin_cmd_impl.h"
 #include "admin_out.h"
+#include "bridge.h"
+#include "cascade.h"
 #include "hub.h"
 #include "cfg.h"
 #include "hublog.h"
 #include "log.h"
 #include "sha0.h"
+#include "srcacl.h"
 
 int admin_edit(struct admin_call *c, admin_edit_fn fn)
 {
@@ -47,6 +52,8 @@ int admin_edit(struct admin_call *c, admin_edit_fn fn)
 		goto out;
 	}
 	hub_server_reconfigure(core->srv, next);
+	bridge_sync(core->srv);
+	cascade_sync(core->srv);
 	log_info("admin console: %s: %s", c->as->peer, done);
 	out_printf(c->out, "%s (saved to %s)\n", done, path);
 	rc = 0;
@@ -140,6 +147,113 @@ static int parse_expiry(struct admin_call *c, const char *text, uint64_t *ms)
 	return 0;
 }
 
+static void drop_items(struct cfg_folder *u, const char *const *names)
+{
+	for (; *names; names++)
+		cfg_delete_item(u, *names);
+}
+
+static const char *const password_items[] = {
+    "AuthPassword",
+    "AuthNtLmSecureHash",
+    "AuthVerifierIterations",
+    "AuthVerifierSalt",
+    "AuthVerifierStoredKey",
+    "AuthVerifierServerKey",
+    NULL,
+};
+static const char *const cert_items[] = {"AuthUserCert", "AuthCommonName", "AuthSerial", NULL};
+
+/* --cert BASE64: one DER certificate (vpnhubctl turns --cert @FILE.pem into it). */
+static int set_user_cert(struct admin_call *c, struct cfg_folder *u, const char *b64)
+{
+	uint8_t der[ADMIN_LINE_MAX];
+	const uint8_t *p = der;
+	size_t n = strlen(b64);
+	int len = n > 0 && n % 4 == 0 && n / 4 * 3 <= sizeof(der)
+		      ? EVP_DecodeBlock(der, (const unsigned char *)b64, (int)n)
+		      : -1;
+	X509 *x;
+
+	/* DecodeBlock counts the padding as data */
+	len -= len > 0 && b64[n - 1] == '=' ? 1 + (b64[n - 2] == '=') : 0;
+	x = len > 0 ? d2i_X509(NULL, &p, len) : NULL;
+
+	X509_free(x);
+	if (!x || p != der + len)
+		return admin_fail(c, "--cert: not one certificate (give @FILE.pem to vpnhubctl, or "
+				     "its DER in Base64)");
+	drop_items(u, password_items);
+	drop_items(u, cert_items);
+	return cfg_set_uint(u, "AuthType", 2, c->err, c->errlen) ||
+	       cfg_set_byte(u, "AuthUserCert", der, (size_t)len, c->err, c->errlen);
+}
+
+/* --cn NAME and/or --serial HEX ("" or any: no condition): AuthType 3. */
+static int set_user_signed(struct admin_call *c, struct cfg_folder *u, const char *cn,
+			   const char *serial)
+{
+	uint8_t bytes[CERTAUTH_SERIAL_MAX];
+	size_t nbytes = 0;
+
+	if (cn && strcasecmp(cn, "any") == 0)
+		cn = "";
+	if (serial && strcasecmp(serial, "any") == 0)
+		serial = "";
+	if (serial && serial[0]) {
+		char even[2 * CERTAUTH_SERIAL_MAX + 2];
+		size_t len = strlen(serial);
+
+		if (len > 2 * sizeof(bytes) || strspn(serial, "0123456789abcdefABCDEF") != len)
+			return admin_fail(c, "--serial: hexadecimal digits, at most %zu",
+					  2 * sizeof(bytes));
+		snprintf(even, sizeof(even), "%s%s", len % 2 ? "0" : "", serial);
+		nbytes = strlen(even) / 2;
+		for (size_t i = 0; i < nbytes; i++)
+			bytes[i] =
+			    (uint8_t)strtoul((char[]){even[2 * i], even[2 * i + 1], 0}, NULL, 16);
+	}
+	if (cn && cn[0] && (strlen(cn) > PROTO_NAME_MAX || !proto_name_ok(cn)))
+		return admin_fail(c, "--cn: 1..255 bytes without control characters");
+	drop_items(u, password_items);
+	cfg_delete_item(u, "AuthUserCert");
+	if (cfg_set_uint(u, "AuthType", 3, c->err, c->errlen) ||
+	    (cn && cfg_set_string(u, "AuthCommonName", cn, strlen(cn), c->err, c->errlen)))
+		return -1;
+	if (serial && !serial[0])
+		cfg_delete_item(u, "AuthSerial");
+	else if (serial && cfg_set_byte(u, "AuthSerial", bytes, nbytes, c->err, c->errlen))
+		return -1;
+	return 0;
+}
+
+/* --auth password|cert|signed, --cert, --cn, --serial: how the user logs in. */
+static int apply_auth_options(struct admin_call *c, struct cfg_folder *u)
+{
+	const char *auth = admin_opt_get(c->cl, "auth");
+	const char *cert = admin_opt_get(c->cl, "cert");
+	const char *cn = admin_opt_get(c->cl, "cn"), *serial = admin_opt_get(c->cl, "serial");
+
+	if (auth && strcasecmp(auth, "password") != 0 && strcasecmp(auth, "cert") != 0 &&
+	    strcasecmp(auth, "signed") != 0)
+		return admin_fail(c, "--auth: password, cert or signed");
+	if (cert && (cn || serial))
+		return admin_fail(c, "--cert (AuthType 2) and --cn/--serial (AuthType 3) exclude "
+				     "each other");
+	if (cert || (auth && strcasecmp(auth, "cert") == 0)) {
+		if (!cert)
+			return admin_fail(c, "--auth cert needs --cert @FILE.pem");
+		return set_user_cert(c, u, cert);
+	}
+	if (cn || serial || (auth && strcasecmp(auth, "signed") == 0))
+		return set_user_signed(c, u, cn ? cn : (auth ? "" : NULL), serial);
+	if (auth) { /* password: the certificate items go; the password comes with user passwd */
+		drop_items(u, cert_items);
+		return cfg_set_uint(u, "AuthType", 1, c->err, c->errlen);
+	}
+	return 0;
+}
+
 /* --group --realname --note --expire onto a user folder. */
 static int apply_user_options(struct admin_call *c, struct cfg_folder *root, struct cfg_folder *u)
 {
@@ -155,8 +269,8 @@ static int apply_user_options(struct admin_call *c, struct cfg_folder *root, str
 	    (realname && set_text(c, u, "RealName", realname)) ||
 	    (note && set_text(c, u, "Note", note)))
 		return -1;
-	if (expire && (parse_expiry(c, expire, &ms) ||
-		       cfg_set_uint64(u, "ExpireTime", ms, c->err, c->errlen)))
+	if (expire &&
+	    (parse_expiry(c, expire, &ms) || cfg_set_time(u, "ExpireTime", ms, c->err, c->errlen)))
 		return -1;
 	return 0;
 }
@@ -166,11 +280,16 @@ int edit_user_add(struct admin_call *c, struct cfg_folder *root, char *done, siz
 	const char *name = admin_arg(c, 0);
 	struct cfg_folder *u = entry(c, account_list(c, root, "UserList"), "user", name, true);
 
+	uint32_t type = 1;
+
 	if (!u || cfg_set_uint(u, "AuthType", 1, c->err, c->errlen) ||
-	    apply_user_options(c, root, u))
+	    apply_user_options(c, root, u) || apply_auth_options(c, u))
 		return -1;
-	snprintf(done, n, "user %s added to hub %s (no password yet: user passwd)", name,
-		 c->as->hub);
+	(void)cfg_get_uint(u, "AuthType", 1, &type, c->err, c->errlen);
+	snprintf(done, n, "user %s added to hub %s (%s)", name, c->as->hub,
+		 type == 1   ? "no password yet: user passwd"
+		 : type == 2 ? "logs in with its certificate (AuthType 2)"
+			     : "logs in with a certificate of a trusted CA (AuthType 3)");
 	return 0;
 }
 
@@ -182,8 +301,10 @@ int edit_user_set(struct admin_call *c, struct cfg_folder *root, char *done, siz
 	if (!u)
 		return -1;
 	if (c->cl->nopt == 0)
-		return admin_fail(c, "nothing to set: --group, --realname, --note or --expire");
-	if (apply_user_options(c, root, u))
+		return admin_fail(c,
+				  "nothing to set: --group, --realname, --note, --expire, --auth, "
+				  "--cert, --cn or --serial");
+	if (apply_user_options(c, root, u) || apply_auth_options(c, u))
 		return -1;
 	snprintf(done, n, "user %s of hub %s changed", name, c->as->hub);
 	return 0;
@@ -223,6 +344,7 @@ int edit_user_passwd(struct admin_call *c, struct cfg_folder *root, char *done, 
 		return -1;
 	cfg_delete_item(u, "AuthPassword");
 	cfg_delete_item(u, "AuthNtLmSecureHash");
+	drop_items(u, cert_items);
 	snprintf(done, n, "password of user %s in hub %s set", name, c->as->hub);
 	return 0;
 }
@@ -572,7 +694,7 @@ static int access_fields(struct admin_call *c, struct cfg_folder *a, uint32_t id
 
 	if ((prio && admin_parse_uint(c, "--priority", prio, UINT32_MAX, &p)) ||
 	    (proto && parse_protocol(c, proto, &pr)) ||
-	    (active && strcasecmp(active, "yes") && strcasecmp(active, "no")))
+	    (active && strcasecmp(active, "yes") != 0 && strcasecmp(active, "no") != 0))
 		return active ? admin_fail(c, "--active: yes or no") : -1;
 	if (cfg_set_uint(a, "Priority", p, c->err, c->errlen) ||
 	    cfg_set_uint(a, "Protocol", pr, c->err, c->errlen) ||
@@ -686,7 +808,7 @@ int edit_log_set(struct admin_call *c, struct cfg_folder *root, char *done, size
 			canon = admin_log_classes[i];
 	if (!canon)
 		return admin_fail(c, "no log setting %.40s (see log show)", item);
-	if (is_bool && strcasecmp(value, "true") && strcasecmp(value, "false"))
+	if (is_bool && strcasecmp(value, "true") != 0 && strcasecmp(value, "false") != 0)
 		return admin_fail(c, "%s: true or false", canon);
 	if (!(lf = cfg_add_folder(h, "LogSetting", c->err, c->errlen)))
 		return -1;
@@ -727,12 +849,76 @@ int cmd_config_reload(struct admin_call *c)
 	snprintf(path, sizeof(path), "%s", cur->path);
 	config_put(cur);
 	next = config_load(path, c->err, c->errlen);
-	if (next)
+	if (next) {
 		hub_server_reconfigure(core->srv, next);
+		bridge_sync(core->srv);
+		cascade_sync(core->srv);
+	}
 	pthread_mutex_unlock(&core->edit_lock);
 	if (!next)
 		return -1;
 	log_info("admin console: %s: reloaded %s", c->as->peer, path);
 	out_printf(c->out, "reloaded %s\n", path);
+	return 0;
+}
+
+/* ac add allow|deny ADDRESS[/MASK] [--priority N]: a new Acl<n> (n = highest + 1). */
+int edit_ac_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+{
+	const char *action = admin_arg(c, 0), *addr = admin_arg(c, 1);
+	const char *prio_text = admin_opt_get(c->cl, "priority");
+	struct cfg_folder *list = account_list(c, root, "IPAccessControlList"), *f;
+	struct srcacl_entry e;
+	uint32_t prio = 100, number = 0;
+	char name[32], ip[INET6_ADDRSTRLEN], mask[INET6_ADDRSTRLEN];
+	bool deny = strcasecmp(action, "deny") == 0, host = true;
+
+	if (!list)
+		return -1;
+	if (!deny && strcasecmp(action, "allow") != 0)
+		return admin_fail(c, "allow or deny, not %.32s", action);
+	if (srcacl_parse(addr, &e) != 0)
+		return admin_fail(c, "%.64s is not ADDRESS[/PREFIX or /MASK]", addr);
+	if (prio_text && admin_parse_uint(c, "--priority", prio_text, UINT32_MAX, &prio) != 0)
+		return -1;
+	for (size_t i = 0; i < list->nfolders; i++) {
+		unsigned long k = strncasecmp(list->folders[i]->name, "Acl", 3) == 0
+				      ? strtoul(list->folders[i]->name + 3, NULL, 10)
+				      : 0;
+
+		if (k > number && k < UINT32_MAX)
+			number = (uint32_t)k;
+	}
+	if (list->nfolders >= SRCACL_MAX)
+		return admin_fail(c, "the list has %d entries already", SRCACL_MAX);
+	snprintf(name, sizeof(name), "Acl%u", number + 1);
+	for (size_t i = 0; i < (e.family == AF_INET ? 4u : 16u); i++)
+		host &= e.mask[i] == 0xff;
+	inet_ntop(e.family, e.addr, ip, sizeof(ip));
+	inet_ntop(e.family, e.mask, mask, sizeof(mask));
+	f = cfg_add_folder(list, name, c->err, c->errlen);
+	if (!f || cfg_set_bool(f, "Deny", deny, c->err, c->errlen) ||
+	    cfg_set_string(f, "IpAddress", ip, strlen(ip), c->err, c->errlen) ||
+	    (!host && cfg_set_string(f, "NetMask", mask, strlen(mask), c->err, c->errlen)) ||
+	    cfg_set_uint(f, "Priority", prio, c->err, c->errlen))
+		return -1;
+	snprintf(done, n, "%s: %s %s at priority %u in hub %s (sessions it denies end)", name,
+		 deny ? "deny" : "allow", addr, prio, c->as->hub);
+	return 0;
+}
+
+/* ac delete N: removes Acl<N>. */
+int edit_ac_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
+{
+	struct cfg_folder *list = account_list(c, root, "IPAccessControlList");
+	uint32_t number;
+	char name[32];
+
+	if (!list || admin_parse_uint(c, "Acl number", admin_arg(c, 0), UINT32_MAX, &number) != 0)
+		return -1;
+	snprintf(name, sizeof(name), "Acl%u", number);
+	if (cfg_delete_folder(list, name) != 0)
+		return admin_fail(c, "no %s in hub %s (ac list)", name, c->as->hub);
+	snprintf(done, n, "%s deleted from hub %s", name, c->as->hub);
 	return 0;
 }

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <arpa/inet.h>
 
-#include "admin_impl.h"
+#include "admin_cmd_impl.h"
 #include "admin_out.h"
 #include "bytes.h"
 #include "hub.h"
@@ -38,7 +38,9 @@ static const struct counter_desc hub_traffic[] = {
 /* Drop reasons (stats "drops" object). */
 static const struct counter_desc hub_drops[] = {
     {"queue_full", offsetof(struct hub_stats, drops_full)},
-    {"mac_limit", offsetof(struct hub_stats, drops_mac)},
+    {"throttled", offsetof(struct hub_stats, drops_throttled)},
+    {"flood_quota", offsetof(struct hub_stats, drops_quota)},
+    {"storm", offsetof(struct hub_stats, drops_storm)},
     {"to_sender", offsetof(struct hub_stats, drops_local)},
     {"malformed", offsetof(struct hub_stats, drops_malformed)},
     {"no_memory", offsetof(struct hub_stats, drops_nomem)},
@@ -56,6 +58,7 @@ struct sess_view {
 	char peer[64];
 	uint64_t started_ms;
 	uint64_t rx_frames, tx_frames, rx_bytes, tx_bytes, drops_nomem;
+	uint64_t rx_holds, tx_blocked;
 	struct queue_stats qs;
 	uint32_t qframes;
 	size_t qbytes;
@@ -84,6 +87,8 @@ static void copy_session(struct session *s, struct sess_view *v)
 	v->rx_bytes = sess_counter(&s->rx_frame_bytes);
 	v->tx_bytes = sess_counter(&s->tx_frame_bytes);
 	v->drops_nomem = sess_counter(&s->drops_nomem);
+	v->rx_holds = sess_counter(&s->rx_holds);
+	v->tx_blocked = sess_counter(&s->tx_blocked);
 	v->nmacs = s->port.nmacs;
 	v->nips4 = s->fw.ips.n4;
 	v->nips6 = s->fw.ips.n6;
@@ -144,7 +149,16 @@ static void print_session(struct admin_out *o, const struct sess_view *v, const 
 		out_u64(o, "queue_hwm_bytes", v->qs.hwm_bytes);
 		out_obj_begin(o, "drops");
 		out_u64(o, "queue_full", v->qs.drops_full);
+		out_u64(o, "throttled", v->qs.drops_throttled);
+		out_u64(o, "flood_quota", v->qs.drops_quota);
+		out_u64(o, "evicted", v->qs.evicted);
 		out_u64(o, "no_memory", v->drops_nomem);
+		out_obj_end(o);
+		/* back-pressure (queue.h): no frame lost, but where the data path waited */
+		out_obj_begin(o, "backpressure");
+		out_u64(o, "holds_asked", v->qs.holds);
+		out_u64(o, "reads_paused", v->rx_holds);
+		out_u64(o, "tls_writes_blocked", v->tx_blocked);
 		out_obj_end(o);
 		print_fw_drops(o, v->fw_drops);
 	}
@@ -203,7 +217,8 @@ int cmd_session_kick(struct admin_call *c)
 	struct session *s;
 	struct hub *h;
 	uint32_t id;
-	bool found = false;
+	bool found = false, bridge = false;
+	char peer[sizeof(s->peer)] = "";
 
 	if (admin_need_hub(c, &name) != 0 ||
 	    admin_parse_uint(c, "ID", admin_arg(c, 0), UINT32_MAX, &id) || !(h = live_hub(c, name)))
@@ -213,6 +228,12 @@ int cmd_session_kick(struct admin_call *c)
 	pthread_mutex_lock(&h->lock);
 	list_for_each_entry(s, &h->sessions, hub_link)
 	{
+		if (s->id == id && s->kind == SESS_BRIDGE) {
+			/* the configuration owns a bridge port: "bridge delete" ends it */
+			bridge = true;
+			snprintf(peer, sizeof(peer), "%s", s->peer);
+			break;
+		}
 		if (s->id == id) {
 			sess_stop(s, PROTO_R_KICKED);
 			hublog_session(s->hub->log, s, "kicked by the administrator (%s)",
@@ -223,6 +244,9 @@ int cmd_session_kick(struct admin_call *c)
 	}
 	pthread_mutex_unlock(&h->lock);
 	pthread_mutex_unlock(&srv->lock);
+	if (bridge)
+		return admin_fail(
+		    c, "session %u is the local bridge %s: \"bridge delete\" removes it", id, peer);
 	if (!found)
 		return admin_fail(c, "no session %u in hub %s", id, h->name);
 	log_info("admin console: %s kicked session %u of hub %s", c->as->peer, id, h->name);
@@ -538,6 +562,38 @@ static void format_time(uint64_t ms, char *buf, size_t cap)
 	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* How the user logs in: password (and how it is stored) or certificate (and what must match). */
+static void print_auth(struct admin_out *o, const struct conf_user *u)
+{
+	char text[512], serial[2 * CERTAUTH_SERIAL_MAX + 1] = "";
+
+	switch (u->auth_type) {
+	case 1:
+		out_str(o, "auth",
+			u->has_verifier	 ? "verifier"
+			: u->has_se_hash ? "softether-hash"
+					 : "none");
+		return;
+	case 2:
+		out_str(o, "auth",
+			u->cert.cert ? "certificate (AuthType 2)"
+				     : "certificate (AuthType 2), none registered");
+		return;
+	case 3:
+		for (size_t i = 0; i < u->cert.serial_len; i++)
+			snprintf(serial + 2 * i, 3, "%02X", u->cert.serial[i]);
+		snprintf(text, sizeof(text),
+			 "signed by a trusted CA (AuthType 3), common name %s, serial %s",
+			 u->cert.cn[0] ? u->cert.cn : "any", serial[0] ? serial : "any");
+		out_str(o, "auth", text);
+		return;
+	default:
+		snprintf(text, sizeof(text), "other (AuthType %u): cannot log in here",
+			 u->auth_type);
+		out_str(o, "auth", text);
+	}
+}
+
 static void print_user(struct admin_out *o, const struct conf_hub *ch, const struct conf_user *u,
 		       bool detail)
 {
@@ -549,11 +605,7 @@ static void print_user(struct admin_out *o, const struct conf_hub *ch, const str
 	out_str(o, "group", u->group);
 	out_str(o, "realname", u->realname);
 	out_str(o, "expire", expire);
-	out_str(o, "auth",
-		u->auth_type != 1 ? "other"
-		: u->has_verifier ? "verifier"
-		: u->has_se_hash  ? "softether-hash"
-				  : "none");
+	print_auth(o, u);
 	if (detail) {
 		out_str(o, "note", u->note);
 		out_bool(o, "own_policy", u->has_policy);
@@ -684,6 +736,18 @@ static void format_ip(const struct conf_access *a, const uint8_t *ip, const uint
 	snprintf(buf, cap, "%s/%s", addr, m);
 }
 
+/* "any" or "02-00-5e-00-00-99/ff-ff-ff-ff-ff-ff" */
+static void format_mac(bool check, const uint8_t *mac, const uint8_t *mask, char *buf, size_t cap)
+{
+	if (!check) {
+		snprintf(buf, cap, "any");
+		return;
+	}
+	snprintf(buf, cap, "%02x-%02x-%02x-%02x-%02x-%02x/%02x-%02x-%02x-%02x-%02x-%02x", mac[0],
+		 mac[1], mac[2], mac[3], mac[4], mac[5], mask[0], mask[1], mask[2], mask[3],
+		 mask[4], mask[5]);
+}
+
 static void print_access(struct admin_out *o, const struct conf_access *a, uint64_t discards)
 {
 	char src[100], dst[100];
@@ -704,6 +768,14 @@ static void print_access(struct admin_out *o, const struct conf_access *a, uint6
 	out_u64(o, "dst_port_hi", a->dst_port[1]);
 	out_str(o, "src_user", a->src_user);
 	out_str(o, "dst_user", a->dst_user);
+	format_mac(a->check_src_mac, a->src_mac, a->src_mac_mask, src, sizeof(src));
+	format_mac(a->check_dst_mac, a->dst_mac, a->dst_mac_mask, dst, sizeof(dst));
+	out_str(o, "src_mac", src);
+	out_str(o, "dst_mac", dst);
+	out_str(o, "tcp_state",
+		!a->check_tcp_state ? "any"
+		: a->established    ? "established"
+				    : "unestablished");
 	out_str(o, "note", a->note);
 	out_u64(o, "discards", discards); /* frames this entry discarded */
 	out_obj_end(o);
@@ -791,6 +863,98 @@ int cmd_listener_list(struct admin_call *c)
 		out_obj_end(c->out);
 	}
 	out_list_end(c->out);
+	config_put(cfg);
+	return 0;
+}
+
+/* Every option of the hub as written, with its effect here; the other hub settings. */
+int cmd_hub_show(struct admin_call *c)
+{
+	struct hub_config *cfg;
+	const struct conf_hub *ch = selected_conf_hub(c, &cfg);
+	const char *nl;
+
+	if (!ch) {
+		config_put(cfg);
+		return -1;
+	}
+	out_obj_begin(c->out, NULL);
+	out_str(c->out, "name", ch->name);
+	out_bool(c->out, "online", ch->online);
+	out_u64(c->out, "max_session_effective",
+		ch->opt.max_session && ch->opt.max_session < cfg->hub_max_sessions
+		    ? ch->opt.max_session
+		    : cfg->hub_max_sessions);
+	nl = ch->message ? strpbrk(ch->message, "\r\n") : NULL;
+	if (ch->message) {
+		char first[200];
+
+		snprintf(
+		    first, sizeof(first), "%.*s%s",
+		    (int)(nl ? (size_t)(nl - ch->message) < 120 ? nl - ch->message : 120 : 120),
+		    ch->message, nl || strlen(ch->message) > 120 ? " ..." : "");
+		out_str(c->out, "message", first);
+		out_str(c->out, "message_effect",
+			ch->message_ok ? "applied (sent at login)"
+				       : "stored only (not UTF-8 or holds control characters)");
+	}
+	out_u64(c->out, "source_ip_rules", ch->nsrcacl);
+	out_u64(c->out, "access_rules", ch->naccess);
+	out_u64(c->out, "trusted_cas", ch->certs.ntrusted);
+	out_u64(c->out, "crl_list_entries", ch->certs.ncrl_entries);
+	out_str(c->out, "crl_file", ch->certs.crl_file[0] ? ch->certs.crl_file : "none");
+	out_str(c->out, "trusted_ca_file", ch->certs.ca_file[0] ? ch->certs.ca_file : "none");
+	out_obj_end(c->out);
+	out_printf(c->out, "%-40s %-24s %s\n", "Option", "value", "effect");
+	out_list_begin(c->out, "options");
+	for (size_t i = 0; i < ch->nopt_items; i++) {
+		const struct conf_opt_item *o = &ch->opt_items[i];
+
+		if (c->out->json) {
+			out_obj_begin(c->out, NULL);
+			out_str(c->out, "name", o->name);
+			out_str(c->out, "value", o->value);
+			out_str(c->out, "effect", o->applied ? "applied" : "stored only");
+			out_obj_end(c->out);
+		} else
+			out_printf(c->out, "%-40s %-24s %s\n", o->name, o->value,
+				   o->applied ? "applied" : "stored only");
+	}
+	out_list_end(c->out);
+	config_put(cfg);
+	return 0;
+}
+
+/* The source-IP list in matching order. */
+int cmd_ac_list(struct admin_call *c)
+{
+	struct hub_config *cfg;
+	const struct conf_hub *ch = selected_conf_hub(c, &cfg);
+	char addr[100];
+
+	if (!ch) {
+		config_put(cfg);
+		return -1;
+	}
+	out_printf(c->out, "%4s %8s %-6s %s\n", "Acl", "priority", "action", "address");
+	out_list_begin(c->out, NULL);
+	for (size_t i = 0; i < ch->nsrcacl; i++) {
+		const struct srcacl_entry *e = &ch->srcacl[i];
+
+		srcacl_format(e, addr, sizeof(addr));
+		if (c->out->json) {
+			out_obj_begin(c->out, NULL);
+			out_u64(c->out, "acl", e->number);
+			out_u64(c->out, "priority", e->priority);
+			out_str(c->out, "action", e->deny ? "deny" : "allow");
+			out_str(c->out, "address", addr);
+			out_obj_end(c->out);
+		} else
+			out_printf(c->out, "%4u %8u %-6s %s\n", e->number, e->priority,
+				   e->deny ? "deny" : "allow", addr);
+	}
+	out_list_end(c->out);
+	out_printf(c->out, "no match: allow\n");
 	config_put(cfg);
 	return 0;
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Inside the admin console: the command table's handler type and the
+ * Inside the command table (admin_cmd.c): the handler type and the
  * handlers of admin_view.c (reading) and admin_edit.c (changing).
  */
-#ifndef VPN_ADMIN_IMPL_H
-#define VPN_ADMIN_IMPL_H
+#ifndef VPN_ADMIN_CMD_IMPL_H
+#define VPN_ADMIN_CMD_IMPL_H
 
 #include "admin_session.h"
 
@@ -32,6 +32,8 @@ int cmd_user_show(struct admin_call *c);
 int cmd_group_list(struct admin_call *c);
 int cmd_policy_show(struct admin_call *c);
 int cmd_access_list(struct admin_call *c);
+int cmd_hub_show(struct admin_call *c);
+int cmd_ac_list(struct admin_call *c);
 int cmd_log_show(struct admin_call *c);
 int cmd_stats(struct admin_call *c);
 int cmd_listener_list(struct admin_call *c);
@@ -65,6 +67,8 @@ int edit_group_set(struct admin_call *c, struct cfg_folder *root, char *done, si
 int edit_policy_set(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_policy_clear(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_access_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_ac_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_ac_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_access_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_access_enable(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_access_disable(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
