@@ -68,6 +68,7 @@ static bool link_stopping(void *ctx)
 {
 	struct cascade_link *l = ctx;
 
+	/* acquire: pairs with the release store of stop in link_stop */
 	return atomic_load_explicit(&l->stop, memory_order_acquire);
 }
 
@@ -235,6 +236,7 @@ static void link_stop(struct cascade_link *l)
 {
 	uint64_t one = 1;
 
+	/* release: pairs with the acquire load in link_stopping */
 	atomic_store_explicit(&l->stop, true, memory_order_release);
 	if (write(l->wake_fd, &one, sizeof(one)) < 0)
 		log_warn("cascade %s: eventfd", l->conf.account);

@@ -793,9 +793,24 @@ const struct conf_cascade *config_find_cascade(const struct conf_hub *h, const c
 	return NULL;
 }
 
+static bool proxy_same(const struct proxy_conf *a, const struct proxy_conf *b)
+{
+	return a->type == b->type && strcmp(a->host, b->host) == 0 && a->port == b->port &&
+	       strcmp(a->user, b->user) == 0 && strcmp(a->password, b->password) == 0 &&
+	       a->has_password == b->has_password;
+}
+
 bool config_cascade_same(const struct conf_cascade *a, const struct conf_cascade *b)
 {
-	return memcmp(a, b, sizeof(*a)) == 0;
+	return strcmp(a->entry, b->entry) == 0 && strcmp(a->account, b->account) == 0 &&
+	       a->online == b->online && strcmp(a->host, b->host) == 0 && a->port == b->port &&
+	       strcmp(a->hub, b->hub) == 0 && proxy_same(&a->proxy, &b->proxy) &&
+	       a->retry_s == b->retry_s && strcmp(a->user, b->user) == 0 &&
+	       a->has_password == b->has_password && strcmp(a->password, b->password) == 0 &&
+	       memcmp(a->se_hash, b->se_hash, sizeof(a->se_hash)) == 0 &&
+	       memcmp(a->fingerprint, b->fingerprint, sizeof(a->fingerprint)) == 0 &&
+	       memcmp(a->policy.v, b->policy.v, sizeof(a->policy.v)) == 0 &&
+	       strcmp(a->unusable, b->unusable) == 0;
 }
 
 static int parse_message(struct loader *ld, const struct cfg_folder *f, struct conf_hub *h);

@@ -37,15 +37,17 @@ bool loopguard_is_probe(const struct pkt *p, const struct pkt_info *pi)
  * Queues p to every port but except (NULL: all), as a control frame: a full
  * queue gives up bulk frames for it, so a busy link does not hide a loop.
  */
-static void flood_probe(struct hub *h, struct session *except, struct pkt *p, uint64_t now_ms)
+static void flood_probe(struct hub *h, const struct session *except, struct pkt *p, uint64_t now_ms)
 {
 	struct cong_params cp;
 	struct session *s;
 
 	cong_params_default(&cp);
 	cp.flood_quota = 0;
-	list_for_each_entry(s, &h->sessions, hub_link) if (s != except && !s->fw.monitor)
+	list_for_each_entry(s, &h->sessions, hub_link)
 	{
+		if (s == except || s->fw.monitor)
+			continue;
 		if (queue_push_cc(&s->queue, p, &cp, now_ms) == QUEUE_PUSHED_WAKE)
 			queue_wake(&s->queue);
 	}
@@ -55,7 +57,11 @@ static struct session *find_session(struct hub *h, uint32_t id)
 {
 	struct session *s;
 
-	list_for_each_entry(s, &h->sessions, hub_link) if (s->id == id) return s;
+	list_for_each_entry(s, &h->sessions, hub_link)
+	{
+		if (s->id == id)
+			return s;
+	}
 	return NULL;
 }
 

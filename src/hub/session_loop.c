@@ -26,6 +26,7 @@
 #include "hub.h"
 #include "hublog.h"
 #include "log.h"
+#include "pending.h"
 #include "stream.h"
 
 #define RX_BATCH 256		/* frames switched per hub-lock acquisition */
@@ -325,40 +326,14 @@ void sess_run_established(struct session *s)
 	stream_free(&st);
 }
 
-/* Off the pending list (srv->lock held): no longer counted as a handshake. */
-static void unpend_locked(struct session *s)
-{
-	if (s->is_pending) {
-		list_del(&s->pending_link);
-		s->srv->npending--;
-		s->is_pending = false;
-	}
-}
-
 void sess_unlist(struct session *s)
 {
 	struct hub_server *srv = s->srv;
 
 	pthread_mutex_lock(&srv->lock);
-	unpend_locked(s);
+	sess_unpend_locked(s);
 	list_del(&s->all_link);
 	pthread_mutex_unlock(&srv->lock);
-}
-
-int sess_promote(struct session *s)
-{
-	struct hub_server *srv = s->srv;
-	int rc = 0;
-
-	pthread_mutex_lock(&srv->lock);
-	if (s->is_pending) {
-		if (srv->nthreads - srv->npending >= srv->cfg->max_sessions)
-			rc = -1;
-		else
-			unpend_locked(s);
-	}
-	pthread_mutex_unlock(&srv->lock);
-	return rc;
 }
 
 static void sess_free(struct session *s)

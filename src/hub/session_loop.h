@@ -31,12 +31,6 @@ enum sess_refusal {
 enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer);
 
 /*
- * Turns a pending handshake into a session, counted against Vpnhub/MaxSessions;
- * -1 when that many are established.
- */
-int sess_promote(struct session *s);
-
-/*
  * For session threads that sess_spawn does not start (local bridge ports,
  * bridge.h): join the server's list (false when it is stopping or full), leave
  * it (sess_stop can no longer reach s), and the thread's last act (after it,
