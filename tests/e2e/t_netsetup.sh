@@ -79,6 +79,11 @@ resolv_is_original() { [ "$(resolv "$1")" = "$ORIG_RESOLV" ]; }
 leased_ip() { ns "c$1" ip -4 -o addr show dev vpn0 | sed -n 's|.* inet \(10\.77\.0\.[0-9]*\)/24.*|\1|p'; }
 
 topo_up 3
+# carol runs the segment's DHCP server and router advertisements: SoftEther's policy
+# defaults (no DHCPNoServer/RAFilter for users without a policy), not vpnhub's secure ones
+hub_conf "$WORK/SoftHUB.cfg"
+sed -i '0,/bool Online true/s//bool Online true\n\t\t\tdeclare Option\n\t\t\t{\n\t\t\t\tbool SoftEtherPolicyDefaults true\n\t\t\t}/' \
+	"$WORK/SoftHUB.cfg"
 start_hub
 for i in 1 2; do
 	mkdir -p "/etc/netns/$P-c$i"
