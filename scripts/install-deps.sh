@@ -13,6 +13,7 @@ PKGS=(build-essential cmake pkg-config libssl-dev libcap-dev libreadline-dev che
       dnsmasq curl    # tests/e2e/t_netsetup.sh, t_lan.sh: the DHCP/DNS server, fetching a page
       qemu-system-x86 xz-utils # tests/kmod; its setup.sh adds kernel headers
       squid dante-server apache2-utils # tests/e2e/t_proxy.sh runs the proxies in a namespace
+      haproxy # tests/e2e/t_scaleout.sh runs it in a namespace, in front of 3 hubs
       clang-format clang-tidy cppcheck linux-source-6.1 perl # scripts/lint.sh
       softether-vpnserver softether-vpnclient softether-vpncmd openvpn stress-ng # bench/compare.sh
       dpkg-dev debhelper dh-dkms lintian # scripts/build-debs.sh, lintian in .ci/run
@@ -21,7 +22,7 @@ missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
-# Services of the packages installed here (dnsmasq, squid, danted, SoftEther, OpenVPN) must not run in the
+# Services of the packages installed here (dnsmasq, squid, danted, haproxy, SoftEther, OpenVPN) must not run in the
 # root namespace: the tests start their own instances inside their namespaces.
 # policy-rc.d answers "forbidden" to invoke-rc.d and deb-systemd-invoke during
 # the install (an existing one is put back afterwards), and on a machine that
@@ -44,6 +45,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 			case $p in
 			squid) systemctl disable --now squid.service || true ;;
 			dante-server) systemctl disable --now danted.service || true ;;
+			haproxy) systemctl disable --now haproxy.service || true ;;
 			dnsmasq) systemctl disable --now dnsmasq.service || true ;;
 			# SoftEther would phone home (DDNS, NAT-T); bench/compare.sh runs them in namespaces
 			softether-vpnserver | softether-vpnclient | openvpn)

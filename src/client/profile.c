@@ -28,9 +28,9 @@ struct parse_ctx {
 };
 
 static const char *const single_keys[] = {
-    "server",	   "hub",	  "user",	   "password",	    "password_file",   "ca",
-    "verify_name", "fingerprint", "verify",	   "device",	    "backend",	       "mac",
-    "mtu",	   "reconnect",	  "reconnect_min", "reconnect_max", "connect_timeout",
+    "hub",	   "user",	    "password",	     "password_file",	"ca",  "verify_name",
+    "fingerprint", "verify",	    "device",	     "backend",		"mac", "mtu",
+    "reconnect",   "reconnect_min", "reconnect_max", "connect_timeout",
 };
 
 /* Refuses a second occurrence of a single-valued key, and mixed modes. */
@@ -248,6 +248,25 @@ static int parse_proxy_key(struct parse_ctx *ctx, const char *key, const char *v
 	return proxy_url_parse(v, &p->proxy, err, errlen);
 }
 
+/* "server =" may repeat: an ordered list of hubs to fail over between. */
+static int add_server(struct profile *p, const char *key, const char *v, char *err, size_t errlen)
+{
+	struct profile_server *s = &p->servers[p->nservers];
+
+	if (p->nservers == PROFILE_SERVERS_MAX) {
+		snprintf(err, errlen, "%s: more than %d servers", key, PROFILE_SERVERS_MAX);
+		return -1;
+	}
+	if (kv_hostport(key, v, PROFILE_DEFAULT_PORT, s->host, sizeof(s->host), &s->port, err,
+			errlen) != 0)
+		return -1;
+	if (p->nservers++ == 0) {
+		memcpy(p->host, s->host, sizeof(p->host));
+		p->port = s->port;
+	}
+	return 0;
+}
+
 static int on_item(void *vctx, const char *key, const char *v, char *err, size_t errlen)
 {
 	struct parse_ctx *ctx = vctx;
@@ -262,8 +281,7 @@ static int on_item(void *vctx, const char *key, const char *v, char *err, size_t
 	if (check_repeat(ctx, key, err, errlen) != 0)
 		return -1;
 	if (strcmp(key, "server") == 0)
-		return kv_hostport(key, v, PROFILE_DEFAULT_PORT, p->host, sizeof(p->host), &p->port,
-				   err, errlen);
+		return add_server(p, key, v, err, errlen);
 	if (strcmp(key, "hub") == 0 || strcmp(key, "user") == 0) {
 		char *dst = key[0] == 'h' ? p->hub : p->user;
 
@@ -398,6 +416,7 @@ static int check_whole(struct profile *p, const char *name, char *err, size_t er
 	}
 	if (check_proxy(p, name, err, errlen) != 0)
 		return -1;
+	p->verify_name_given = p->verify_name[0] != '\0';
 	if (!p->verify_name[0])
 		snprintf(p->verify_name, sizeof(p->verify_name), "%s", p->host);
 	if (!p->mac_set)

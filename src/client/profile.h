@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hubconn.h"
 #include "netcfg.h"
 #include "proto.h"
 #include "proxy.h"
@@ -19,13 +20,7 @@
 #define PROFILE_ADDR_MAX 8
 #define PROFILE_PASSWORD_MAX 512
 #define PROFILE_DEFAULT_PORT 5555
-
-enum profile_verify {
-	VERIFY_UNSET,
-	VERIFY_CA,	    /* chain to ca_file and host name check */
-	VERIFY_FINGERPRINT, /* pinned SHA-256 of the hub's certificate */
-	VERIFY_NONE,	    /* explicit, warned about loudly */
-};
+#define PROFILE_SERVERS_MAX 8
 
 enum profile_backend {
 	BACKEND_AUTO,
@@ -40,14 +35,23 @@ struct profile_addr {
 	char text[64];
 };
 
-struct profile {
-	char path[PATH_MAX];
+/* One "server =" line: hubs are tried in the order given. */
+struct profile_server {
 	char host[256];
 	uint16_t port;
+};
+
+struct profile {
+	char path[PATH_MAX];
+	char host[256]; /* the first server */
+	uint16_t port;
+	struct profile_server servers[PROFILE_SERVERS_MAX];
+	size_t nservers;
+	bool verify_name_given; /* else each server is checked against its own name */
 	char hub[PROTO_NAME_MAX + 1];
 	char user[PROTO_NAME_MAX + 1];
 	char password[PROFILE_PASSWORD_MAX + 1];
-	enum profile_verify verify;
+	enum hubconn_verify verify; /* VERIFY_CA: chain to ca_file, host name check */
 	char ca_file[PATH_MAX];
 	char verify_name[256]; /* host name to check in CA mode; default: host */
 	uint8_t fingerprint[TLS_FP_LEN];

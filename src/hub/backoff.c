@@ -45,10 +45,8 @@ static struct backoff_entry *find(struct backoff *b, const uint8_t key[16], uint
 			e->failures = 0;
 		if (e->failures && memcmp(e->key, key, 16) == 0)
 			return e;
-		if (!victim)
-			victim = e;
-		else if (victim->failures && (!e->failures || e->last_ms < victim->last_ms))
-			victim = e; /* a free slot, else the stalest */
+		if (!victim || (victim->failures && (!e->failures || e->last_ms < victim->last_ms)))
+			victim = e; /* the first, then a free slot, else the stalest */
 	}
 	if (!create || !victim)
 		return NULL;

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "cfg.h"
 #include "config_keys.h"
 #include "known.h"
@@ -645,6 +647,172 @@ static int parse_users(struct loader *ld, const struct cfg_folder *db, struct co
 	return 0;
 }
 
+/* SoftEther's ClientOption/ProxyType: 0 direct, 1 HTTP, 2 SOCKS4, 3 SOCKS5. */
+static int parse_cascade_proxy(struct loader *ld, const struct cfg_folder *o,
+			       struct conf_cascade *k)
+{
+	const struct cfg_item *pw = cfg_find_item(o, CONFIG_KEY(CASCADE_OPT, ProxyPassword));
+	uint32_t type, port;
+
+	if (get_uint(ld, o, CONFIG_KEY(CASCADE_OPT, ProxyType), 0, 0, 3, &type) ||
+	    get_text(ld, o, CONFIG_KEY(CASCADE_OPT, ProxyName), k->proxy.host,
+		     sizeof(k->proxy.host), false) ||
+	    get_uint(ld, o, CONFIG_KEY(CASCADE_OPT, ProxyPort), 0, 0, 65535, &port) ||
+	    get_text(ld, o, CONFIG_KEY(CASCADE_OPT, ProxyUsername), k->proxy.user,
+		     sizeof(k->proxy.user), false))
+		return -1;
+	if (type == 0)
+		return 0;
+	if (type == 2) {
+		snprintf(k->unusable, sizeof(k->unusable),
+			 "ProxyType 2 (SOCKS4) is not supported; use 1 (HTTP) or 3 (SOCKS5)");
+		return 0;
+	}
+	k->proxy.type = type == 1 ? PROXY_HTTP : PROXY_SOCKS5;
+	k->proxy.port = (uint16_t)port;
+	if (!k->proxy.host[0] || !port)
+		return fail(ld, o, NULL, "ProxyType %u needs ProxyName and ProxyPort", type);
+	/* SoftEther stores an obfuscated byte value; ours is a plain string like the password */
+	if (pw && pw->type == CFG_STRING)
+		return get_text(ld, o, CONFIG_KEY(CASCADE_OPT, ProxyPassword), k->proxy.password,
+				sizeof(k->proxy.password), false);
+	if (pw && pw->len > 0 && k->proxy.user[0])
+		snprintf(k->unusable, sizeof(k->unusable),
+			 "ProxyPassword is in SoftEther's obfuscated byte form, which is not "
+			 "read: write it as string ProxyPassword");
+	return 0;
+}
+
+/* ClientAuth: AuthType 1 (SoftEther's HashedPassword) or 2 (PlainPassword). */
+static int parse_cascade_auth(struct loader *ld, const struct cfg_folder *a, struct conf_cascade *k)
+{
+	uint32_t type;
+	bool has_hash = false;
+
+	if (get_uint(ld, a, CONFIG_KEY(CASCADE_AUTH, AuthType), 0, 0, 255, &type) ||
+	    get_text(ld, a, CONFIG_KEY(CASCADE_AUTH, Username), k->user, sizeof(k->user), true) ||
+	    get_fixed_bytes(ld, a, CONFIG_KEY(CASCADE_AUTH, HashedPassword), k->se_hash,
+			    sizeof(k->se_hash), &has_hash))
+		return -1;
+	if (cfg_find_item(a, CONFIG_KEY(CASCADE_AUTH, PlainPassword))) {
+		if (get_text(ld, a, CONFIG_KEY(CASCADE_AUTH, PlainPassword), k->password,
+			     sizeof(k->password), false))
+			return -1;
+		k->has_password = k->password[0] != '\0';
+	}
+	if (!k->user[0])
+		snprintf(k->unusable, sizeof(k->unusable), "ClientAuth/Username is missing");
+	else if (type == 2 && !k->has_password)
+		snprintf(k->unusable, sizeof(k->unusable),
+			 "AuthType 2 without string PlainPassword (SoftEther's obfuscated "
+			 "EncryptedPassword is not read)");
+	else if (type == 1 && !has_hash && !k->has_password)
+		snprintf(k->unusable, sizeof(k->unusable), "AuthType 1 without HashedPassword");
+	else if (type != 1 && type != 2)
+		snprintf(k->unusable, sizeof(k->unusable),
+			 "AuthType %u: only password logins (1 and 2) are served", type);
+	return 0;
+}
+
+static int parse_cascade(struct loader *ld, const struct conf_hub *h, const struct cfg_folder *f,
+			 struct conf_cascade *k)
+{
+	const struct cfg_folder *o = cfg_find_folder(f, "ClientOption");
+	const struct cfg_folder *a = cfg_find_folder(f, "ClientAuth");
+	char fp[TLS_FP_STR_LEN + 8] = "";
+	uint32_t port;
+	bool has_policy;
+
+	memset(k, 0, sizeof(*k));
+	snprintf(k->entry, sizeof(k->entry), "%s", f->name);
+	if (get_bool(ld, f, CONFIG_KEY(CASCADE, Online), false, &k->online) ||
+	    get_text(ld, f, CONFIG_KEY(CASCADE, VpnhubFingerprint), fp, sizeof(fp), false) ||
+	    get_text(ld, o, CONFIG_KEY(CASCADE_OPT, AccountName), k->account, sizeof(k->account),
+		     true) ||
+	    get_text(ld, o, CONFIG_KEY(CASCADE_OPT, Hostname), k->host, sizeof(k->host), false) ||
+	    get_uint(ld, o, CONFIG_KEY(CASCADE_OPT, Port), 443, 1, 65535, &port) ||
+	    get_text(ld, o, CONFIG_KEY(CASCADE_OPT, HubName), k->hub, sizeof(k->hub), true) ||
+	    get_uint(ld, o, CONFIG_KEY(CASCADE_OPT, RetryInterval), 15, 1, 3600, &k->retry_s) ||
+	    parse_cascade_proxy(ld, o, k) || parse_cascade_auth(ld, a, k) ||
+	    parse_policy(ld, f, &has_policy, &k->policy))
+		return -1;
+	k->port = (uint16_t)port;
+	if (!has_policy)
+		policy_defaults(&k->policy);
+	if (!k->account[0])
+		snprintf(k->account, sizeof(k->account), "%s", k->entry);
+	if (!k->host[0] || !k->hub[0])
+		return fail(ld, f, NULL, "cascade %s: ClientOption/Hostname and HubName are needed",
+			    k->account);
+	if (fp[0] && tls_fingerprint_parse(fp, k->fingerprint) != 0)
+		return fail(ld, f, cfg_find_item(f, CONFIG_KEY(CASCADE, VpnhubFingerprint)),
+			    "VpnhubFingerprint: not a SHA-256 fingerprint (64 hex digits, "
+			    "colons allowed)");
+	if (!fp[0] && !k->unusable[0])
+		snprintf(k->unusable, sizeof(k->unusable),
+			 "no VpnhubFingerprint: the remote hub's certificate must be pinned "
+			 "(string VpnhubFingerprint <sha256> in the entry)");
+	if (k->unusable[0])
+		note(ld->c, REPORT_BEHAVIOUR,
+		     "hub %s, cascade %s: %s; the link stays down; do: fix the entry "
+		     "(docs/cascade.md)",
+		     h->name, k->account, k->unusable);
+	return 0;
+}
+
+/* VirtualHUB/<hub>/CascadeList: links to other hubs; AccountName must be unique. */
+static int parse_cascades(struct loader *ld, const struct cfg_folder *hf, struct conf_hub *h)
+{
+	const struct cfg_folder *list = cfg_find_folder(hf, "CascadeList");
+
+	if (!list || list->nfolders == 0)
+		return 0;
+	if (list->nfolders > CONF_CASCADES_MAX)
+		return fail(ld, list, NULL, "more than %d cascades", CONF_CASCADES_MAX);
+	h->cascades = calloc(list->nfolders, sizeof(*h->cascades));
+	if (!h->cascades)
+		return fail(ld, list, NULL, "out of memory");
+	for (size_t i = 0; i < list->nfolders; i++) {
+		struct conf_cascade *k = &h->cascades[h->ncascades];
+
+		if (parse_cascade(ld, h, list->folders[i], k) != 0)
+			return -1;
+		if (config_find_cascade(h, k->account))
+			return fail(ld, list->folders[i], NULL, "cascade %s is named twice",
+				    k->account);
+		h->ncascades++;
+	}
+	return 0;
+}
+
+const struct conf_cascade *config_find_cascade(const struct conf_hub *h, const char *account)
+{
+	for (size_t i = 0; i < h->ncascades; i++)
+		if (strcasecmp(h->cascades[i].account, account) == 0)
+			return &h->cascades[i];
+	return NULL;
+}
+
+static bool proxy_same(const struct proxy_conf *a, const struct proxy_conf *b)
+{
+	return a->type == b->type && strcmp(a->host, b->host) == 0 && a->port == b->port &&
+	       strcmp(a->user, b->user) == 0 && strcmp(a->password, b->password) == 0 &&
+	       a->has_password == b->has_password;
+}
+
+bool config_cascade_same(const struct conf_cascade *a, const struct conf_cascade *b)
+{
+	return strcmp(a->entry, b->entry) == 0 && strcmp(a->account, b->account) == 0 &&
+	       a->online == b->online && strcmp(a->host, b->host) == 0 && a->port == b->port &&
+	       strcmp(a->hub, b->hub) == 0 && proxy_same(&a->proxy, &b->proxy) &&
+	       a->retry_s == b->retry_s && strcmp(a->user, b->user) == 0 &&
+	       a->has_password == b->has_password && strcmp(a->password, b->password) == 0 &&
+	       memcmp(a->se_hash, b->se_hash, sizeof(a->se_hash)) == 0 &&
+	       memcmp(a->fingerprint, b->fingerprint, sizeof(a->fingerprint)) == 0 &&
+	       memcmp(a->policy.v, b->policy.v, sizeof(a->policy.v)) == 0 &&
+	       strcmp(a->unusable, b->unusable) == 0;
+}
+
 static int parse_message(struct loader *ld, const struct cfg_folder *f, struct conf_hub *h);
 static int parse_certs(struct loader *ld, const struct cfg_folder *f, const struct cfg_folder *db,
 		       struct conf_hub *h);
@@ -663,7 +831,7 @@ static int parse_hub(struct loader *ld, const struct cfg_folder *f, struct conf_
 	    get_fixed_bytes(ld, f, CONFIG_KEY(HUB, SecurePassword), h->admin_secure, SHA0_LEN,
 			    &has_secure) ||
 	    parse_options(ld, f, h) || parse_log(ld, f, h) || parse_access_list(ld, f, h) ||
-	    parse_groups(ld, db, h) || parse_users(ld, db, h))
+	    parse_groups(ld, db, h) || parse_users(ld, db, h) || parse_cascades(ld, f, h))
 		return -1;
 	pick_decoy(h);
 	if (srcacl_load(db, &h->srcacl, &h->nsrcacl, ld->err, ld->errlen) != 0 ||
@@ -988,6 +1156,10 @@ void config_put(struct hub_config *c)
 		free(c->hubs[i].srcacl);
 		free(c->hubs[i].opt_items);
 		free(c->hubs[i].message);
+		if (c->hubs[i].cascades)
+			OPENSSL_cleanse(c->hubs[i].cascades,
+					c->hubs[i].ncascades * sizeof(*c->hubs[i].cascades));
+		free(c->hubs[i].cascades);
 	}
 	report_free(&c->report);
 	free(c->se_cert);

@@ -21,9 +21,11 @@
 #include "congestion.h"
 #include "policy.h"
 #include "proto.h"
+#include "proxy.h"
 #include "report.h"
 #include "sha0.h"
 #include "srcacl.h"
+#include "tls.h"
 
 #define CONF_DEFAULT_PATH "/etc/vpnhub/SoftHUB.cfg"
 #define CONF_LISTEN_MAX 16
@@ -34,6 +36,7 @@
 #define CONF_MESSAGE_MAX 20000
 #define CONF_TEXT_MAX 256
 #define CONF_BRIDGES_MAX 64    /* LocalBridgeList entries */
+#define CONF_CASCADES_MAX 64   /* CascadeList entries per hub */
 #define CONF_IFNAME_MAX 15     /* Linux IFNAMSIZ - 1 */
 #define CONF_TAP_PREFIX "tap_" /* SoftEther's name for a TAP-mode bridge's device */
 
@@ -129,6 +132,29 @@ struct conf_bridge {
 	bool no_promiscuous;  /* NoPromiscuousMode (direct mode) */
 };
 
+/*
+ * One VirtualHUB/<hub>/CascadeList/<entry> (SoftEther's items, and our
+ * required VpnhubFingerprint): the hub logs in to another hub as a client,
+ * and the link is a port of this hub (cascade.h).
+ */
+struct conf_cascade {
+	char entry[PROTO_NAME_MAX + 1]; /* the folder's name: Cascade0 ... */
+	char account[CONF_TEXT_MAX];	/* ClientOption/AccountName: what the console calls it */
+	bool online;			/* Online */
+	char host[256];			/* ClientOption/Hostname */
+	uint16_t port;			/* ClientOption/Port */
+	char hub[PROTO_NAME_MAX + 1];	/* ClientOption/HubName: the remote hub */
+	struct proxy_conf proxy;	/* ClientOption/Proxy*: none, HTTP or SOCKS5 */
+	uint32_t retry_s;		/* ClientOption/RetryInterval: the back-off's base */
+	char user[PROTO_NAME_MAX + 1];	/* ClientAuth/Username */
+	bool has_password;		/* ClientAuth/PlainPassword (AuthType 2) */
+	char password[CONF_TEXT_MAX];
+	uint8_t se_hash[AUTH_SE_HASH_LEN]; /* ClientAuth/HashedPassword (AuthType 1) */
+	uint8_t fingerprint[TLS_FP_LEN];   /* VpnhubFingerprint: the remote hub's certificate */
+	struct policy policy;		   /* Policy: applies to the link's port here */
+	char unusable[200]; /* why the link cannot start (the file still loads); "" = it can */
+};
+
 /* An item of a hub's Option folder as written, for "hub show" (applied or stored only). */
 struct conf_opt_item {
 	char name[64];
@@ -158,6 +184,8 @@ struct conf_hub {
 	size_t nsrcacl;
 	struct certauth certs; /* CertList, CrlList, Vpnhub/TrustedCaFile and CrlFile */
 	uint32_t decoy_iterations, decoy_salt_len; /* shape of unknown users' challenges */
+	struct conf_cascade *cascades;		   /* CascadeList, in folder order */
+	size_t ncascades;
 };
 
 struct hub_config {
@@ -221,6 +249,10 @@ const struct conf_user *config_find_user(const struct conf_hub *h, const char *n
 const struct conf_group *config_find_group(const struct conf_hub *h, const char *name);
 /* The user's effective policy: own Policy, else its group's, else defaults. */
 void config_user_policy(const struct conf_hub *h, const struct conf_user *u, struct policy *out);
+/* Whether two cascade entries describe the same link (a reload keeps it connected). */
+bool config_cascade_same(const struct conf_cascade *a, const struct conf_cascade *b);
+/* A hub's cascade by AccountName (case-insensitive), or NULL. */
+const struct conf_cascade *config_find_cascade(const struct conf_hub *h, const char *account);
 /* Whether two bridge entries describe the same port (a reload keeps it running). */
 bool config_bridge_same(const struct conf_bridge *a, const struct conf_bridge *b);
 

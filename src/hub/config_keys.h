@@ -20,6 +20,9 @@
 #define CONFIG_PATH_GROUP CONFIG_PATH_DB "GroupList/*/"
 #define CONFIG_PATH_USER CONFIG_PATH_DB "UserList/*/"
 #define CONFIG_PATH_BRIDGE "root/LocalBridgeList/*/"
+#define CONFIG_PATH_CASCADE CONFIG_PATH_HUB "CascadeList/*/"
+#define CONFIG_PATH_CASCADE_OPT CONFIG_PATH_CASCADE "ClientOption/"
+#define CONFIG_PATH_CASCADE_AUTH CONFIG_PATH_CASCADE "ClientAuth/"
 #define CONFIG_PATH_HUBVPNHUB CONFIG_PATH_HUB "Vpnhub/"
 #define CONFIG_PATH_CERT CONFIG_PATH_DB "CertList/*/"
 #define CONFIG_PATH_CRL CONFIG_PATH_DB "CrlList/*/"
@@ -37,6 +40,22 @@
 	X(BRIDGE, MonitorMode)                                                                     \
 	X(BRIDGE, LimitBroadcast)                                                                  \
 	X(BRIDGE, NoPromiscuousMode)                                                               \
+	X(CASCADE, Online)                                                                         \
+	X(CASCADE, VpnhubFingerprint)                                                              \
+	X(CASCADE_OPT, AccountName)                                                                \
+	X(CASCADE_OPT, Hostname)                                                                   \
+	X(CASCADE_OPT, Port)                                                                       \
+	X(CASCADE_OPT, HubName)                                                                    \
+	X(CASCADE_OPT, ProxyType)                                                                  \
+	X(CASCADE_OPT, ProxyName)                                                                  \
+	X(CASCADE_OPT, ProxyPort)                                                                  \
+	X(CASCADE_OPT, ProxyUsername)                                                              \
+	X(CASCADE_OPT, ProxyPassword)                                                              \
+	X(CASCADE_OPT, RetryInterval)                                                              \
+	X(CASCADE_AUTH, AuthType)                                                                  \
+	X(CASCADE_AUTH, Username)                                                                  \
+	X(CASCADE_AUTH, HashedPassword)                                                            \
+	X(CASCADE_AUTH, PlainPassword)                                                             \
 	X(SERVER, HashedPassword)                                                                  \
 	X(SERVER, ServerCert)                                                                      \
 	X(SERVER, ServerKey)                                                                       \

@@ -14,6 +14,7 @@
 #include "hub.h"
 #include "hublog.h"
 #include "log.h"
+#include "loopguard.h"
 #include "packet.h"
 #include "rewrite.h"
 #include "session.h"
@@ -159,7 +160,13 @@ static void flood(struct hub *h, struct session *src, struct pkt *p, const struc
 	}
 	list_for_each_entry(s, &h->sessions, hub_link) if (s != src && !s->fw.monitor)
 	{
-		enum queue_push_result r = deliver(h, src, s, p, pi, now_ms, acl_decided);
+		enum queue_push_result r;
+
+		if (loopguard_port_closed(s, now_ms)) {
+			atomic_fetch_add_explicit(&h->stats.drops_loop, 1, memory_order_relaxed);
+			continue;
+		}
+		r = deliver(h, src, s, p, pi, now_ms, acl_decided);
 
 		tried++;
 		refused += queue_refused(r);
@@ -208,6 +215,14 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 		drop_frame(h, src, FW_R_BAD_SOURCE, pi, now_ms);
 		return;
 	}
+	if (loopguard_is_probe(p, pi)) {
+		loopguard_rx(h, src, p, now_ms);
+		return;
+	}
+	if (loopguard_port_closed(src, now_ms)) {
+		atomic_fetch_add_explicit(&h->stats.drops_loop, 1, memory_order_relaxed);
+		return;
+	}
 	why = fw_ingress(&h->fw, &src->fw, pi, p->len, now_ms, &acl_decided);
 	if (why != FW_PASS) {
 		drop_frame(h, src, why, pi, now_ms);
@@ -234,6 +249,10 @@ static void switch_one(struct hub *h, struct session *src, struct pkt *p, const 
 	dst = sess_from_port(port);
 	if (dst == src) {
 		atomic_fetch_add_explicit(&h->stats.drops_local, 1, memory_order_relaxed);
+		return;
+	}
+	if (loopguard_port_closed(dst, now_ms)) {
+		atomic_fetch_add_explicit(&h->stats.drops_loop, 1, memory_order_relaxed);
 		return;
 	}
 	r = deliver(h, src, dst, p, pi, now_ms, acl_decided);

@@ -52,6 +52,7 @@ static struct hub *hub_add(struct hub_server *srv, const struct hub_config *cfg,
 	}
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	h->log = hublog_new(name);
+	loopguard_init(&h->lg);
 	pthread_mutex_init(&h->lock, NULL);
 	list_init(&h->sessions);
 	srv->hubs[srv->nhubs++] = h;
@@ -92,6 +93,7 @@ int hub_server_init(struct hub_server *srv, struct hub_config *cfg)
 
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_mutex_init(&srv->bridge_lock, NULL);
+	pthread_mutex_init(&srv->cascade_lock, NULL);
 	list_init(&srv->all);
 	list_init(&srv->pending);
 	if (backoff_init(&srv->backoff, cfg->backoff_sources) != 0)
@@ -177,8 +179,8 @@ static void apply_to_sessions(struct hub_server *srv, const struct hub_config *c
 		{
 			int why;
 
-			if (s->kind == SESS_BRIDGE)
-				continue; /* bridge_sync decides */
+			if (s->kind != SESS_CLIENT)
+				continue; /* bridge_sync and cascade_sync decide */
 			why = session_verdict(ch, s);
 
 			if (why) {
@@ -296,7 +298,9 @@ void hub_server_free(struct hub_server *srv)
 	free(srv->hubs);
 	srv->hubs = NULL;
 	pthread_mutex_destroy(&srv->bridge_lock);
+	pthread_mutex_destroy(&srv->cascade_lock);
 	SSL_CTX_free(srv->tls);
+	SSL_CTX_free(srv->client_tls);
 	config_put(srv->cfg);
 	srv->cfg = NULL;
 }

@@ -17,9 +17,11 @@
 #include "backoff.h"
 #include "firewall.h"
 #include "list.h"
+#include "loopguard_state.h"
 #include "proto.h"
 
 struct bridge_port;
+struct cascade_link;
 struct conf_hub;
 struct conf_user;
 struct hub_config;
@@ -39,6 +41,7 @@ struct hub_stats {
 	atomic_ullong drops_local;     /* destination is the sender itself */
 	atomic_ullong drops_malformed; /* shorter than an Ethernet header, or a bad source MAC */
 	atomic_ullong drops_nomem;     /* a destination's edited copy could not be allocated */
+	atomic_ullong drops_loop;      /* from or to a port the loop guard holds closed */
 };
 
 struct hub {
@@ -49,8 +52,9 @@ struct hub {
 	struct list_node sessions; /* struct session.hub_link */
 	uint32_t nsessions;
 	struct hub_stats stats;
-	struct fw_hub fw;   /* under lock, like the MAC table */
-	struct hublog *log; /* packet and security logs (hublog.h); NULL if out of memory */
+	struct fw_hub fw;    /* under lock, like the MAC table */
+	struct hublog *log;  /* packet and security logs (hublog.h); NULL if out of memory */
+	struct loopguard lg; /* under lock */
 };
 
 struct hub_server {
@@ -71,9 +75,12 @@ struct hub_server {
 	struct backoff backoff; /* failed logins per source (backoff.h) */
 	bool stopping;
 	atomic_uint next_id;
-	atomic_ullong flood_bytes;   /* flooded bytes in all send queues (queue.h) */
-	pthread_mutex_t bridge_lock; /* guards bridges; taken before lock, never under it */
-	struct bridge_port *bridges; /* the running local bridge ports (bridge.h) */
+	atomic_ullong flood_bytes;     /* flooded bytes in all send queues (queue.h) */
+	pthread_mutex_t bridge_lock;   /* guards bridges; taken before lock, never under it */
+	struct bridge_port *bridges;   /* the running local bridge ports (bridge.h) */
+	pthread_mutex_t cascade_lock;  /* guards cascades; taken before lock, never under it */
+	struct cascade_link *cascades; /* the running cascade links (cascade.h) */
+	SSL_CTX *client_tls;	       /* the links' TLS client context; made by the first */
 };
 
 /* Takes cfg's reference and builds its hubs; 0 or -1. */
@@ -82,7 +89,8 @@ int hub_server_init(struct hub_server *srv, struct hub_config *cfg);
  * Swaps in a new snapshot (taking its reference): creates new hubs, and ends
  * the sessions of removed or offline hubs and of users who were removed or
  * may no longer log in; everyone else stays connected.  The caller then brings
- * the local bridge ports in line with it (bridge_sync), so hub.c needs no bridge.h.
+ * the local bridge ports and the cascade links in line with it (bridge_sync,
+ * cascade_sync), so hub.c needs neither bridge.h nor cascade.h.
  */
 void hub_server_reconfigure(struct hub_server *srv, struct hub_config *cfg);
 /* The current snapshot with a new reference (config_put it). */

@@ -26,7 +26,7 @@ static const char *const known_items[] = {
 /* Folders whose children are named by the administrator. */
 static const char *const name_lists[] = {
     "VirtualHUB",	   "UserList", "GroupList", "AccessList",      "ListenerList",
-    "IPAccessControlList", "CertList", "CrlList",   "LocalBridgeList",
+    "IPAccessControlList", "CertList", "CrlList",   "LocalBridgeList", "CascadeList",
 };
 
 static bool is_name_list(const char *seg, size_t len)
@@ -59,13 +59,13 @@ void known_generalise(const char *path, char *out, size_t cap)
 	}
 }
 
-/* A policy item of a user's or group's Policy folder. */
+/* A policy item of a user's, group's or cascade's Policy folder. */
 static bool is_policy_item(const char *pattern)
 {
-	static const char *const owners[] = {CONFIG_PATH_USER "Policy/",
-					     CONFIG_PATH_GROUP "Policy/"};
+	static const char *const owners[] = {
+	    CONFIG_PATH_USER "Policy/", CONFIG_PATH_GROUP "Policy/", CONFIG_PATH_CASCADE "Policy/"};
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(owners) / sizeof(owners[0]); i++) {
 		size_t n = strlen(owners[i]);
 
 		if (strncasecmp(pattern, owners[i], n) == 0)
@@ -90,6 +90,7 @@ bool known_path(const char *pattern, bool is_folder)
 	if (is_folder)
 		return strcasecmp(pattern, "root") == 0 ||
 		       strcasecmp(pattern, CONFIG_PATH_USER "Policy") == 0 ||
-		       strcasecmp(pattern, CONFIG_PATH_GROUP "Policy") == 0;
+		       strcasecmp(pattern, CONFIG_PATH_GROUP "Policy") == 0 ||
+		       strcasecmp(pattern, CONFIG_PATH_CASCADE "Policy") == 0;
 	return is_policy_item(pattern);
 }

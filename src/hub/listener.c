@@ -21,6 +21,7 @@
 
 #include "hub.h"
 #include "log.h"
+#include "loopguard.h"
 #include "session_loop.h"
 #include "state.h"
 
@@ -226,10 +227,12 @@ static void *accept_main(void *arg)
 		pfd[i] = (struct pollfd){.fd = l->fds[i], .events = POLLIN};
 	pfd[l->nfds] = (struct pollfd){.fd = l->stop_fd, .events = POLLIN};
 	for (;;) {
-		int n = poll(pfd, l->nfds + 1, 1000);
+		/* twice a second: the loop guard's probes are due every second */
+		int n = poll(pfd, l->nfds + 1, LOOPGUARD_PERIOD_MS / 2);
 		uint64_t now = hub_now_ms();
 
 		sess_reap_handshakes(l->srv, now);
+		loopguard_tick_all(l->srv, now);
 		report_preauth(l, now);
 		if (now - last_save >= STATE_SAVE_INTERVAL_MS) {
 			char err[512];

@@ -23,6 +23,7 @@
 #include "admin.h"
 #include "auth.h"
 #include "bridge.h"
+#include "cascade.h"
 #include "config.h"
 #include "hub.h"
 #include "hublog.h"
@@ -234,6 +235,7 @@ static void reload(struct hub_server *srv, const char *path)
 	config_put(old);
 	hub_server_reconfigure(srv, c);
 	bridge_sync(srv);
+	cascade_sync(srv);
 	log_info("reloaded %s: %zu hub(s)", path, c->nhubs);
 	hub_server_security_log(srv, "configuration reloaded from %s", path);
 	save_state(srv);
@@ -349,6 +351,7 @@ static int run(struct hub_server *srv, const struct options *o, const sigset_t *
 	if (admin_start(adm) != 0)
 		fatal("cannot start the admin console thread");
 	bridge_sync(srv); /* its threads inherit the capabilities kept for them */
+	cascade_sync(srv);
 	log_info("vpnhub %s ready: %zu hub(s)", VPN_VERSION, srv->nhubs);
 	daemon_notify("READY=1");
 	hub_server_security_log(srv, "vpnhub %s started", VPN_VERSION);
@@ -363,7 +366,8 @@ static int run(struct hub_server *srv, const struct options *o, const sigset_t *
 	log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	daemon_notify("STOPPING=1");
 	listener_close(l);
-	admin_close(adm); /* its clients use srv */
+	admin_close(adm);      /* its clients use srv */
+	cascade_free_all(srv); /* before the sessions end: a link would reconnect */
 	if (hub_server_stop(srv, PROTO_R_SHUTDOWN, 5000) > 0)
 		return 1; /* threads still use srv: exit without freeing it */
 	bridge_free_all(srv);

@@ -64,8 +64,8 @@ static const struct rule rules[] = {
     {USER "AuthNtUserName", REPORT_INERT, NULL, "NT domain users cannot log in here"},
     /* behaviour */
     {"root/LocalBridgeList/DoNotDisableOffloading", REPORT_INERT, NULL, NO_NEED},
-    {HUB "CascadeList/*/", REPORT_BEHAVIOUR, NULL,
-     "cascade connections are not made: run a vpnclient on the other side instead"},
+    {HUB "CascadeList/*/*", REPORT_INERT, NULL, "not read for a cascade link (docs/cascade.md)"},
+    {HUB "CascadeList/*/*/*", REPORT_INERT, NULL, "not read for a cascade link (docs/cascade.md)"},
     {HUB "SecureNAT/Disabled", REPORT_BEHAVIOUR, "true", NO_SECURENAT},
     {HUB "SecureNAT/*", REPORT_INERT, NULL, NO_SECURENAT},
     {HUB "SecureNAT/*/*", REPORT_INERT, NULL, NO_SECURENAT},

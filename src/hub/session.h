@@ -9,6 +9,7 @@
 
 #include <openssl/ssl.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,8 +32,9 @@ enum sess_state {
 };
 
 enum sess_kind {
-	SESS_CLIENT, /* a client's TLS connection (session_loop.h) */
-	SESS_BRIDGE, /* a local bridge port: a host interface (bridge.h) */
+	SESS_CLIENT,  /* a client's TLS connection (session_loop.h) */
+	SESS_BRIDGE,  /* a local bridge port: a host interface (bridge.h) */
+	SESS_CASCADE, /* a cascade link this hub opened to another hub (cascade.h) */
 };
 
 struct session {
@@ -67,7 +69,9 @@ struct session {
 	struct list_node all_link;     /* in srv->all, under srv->lock */
 	struct list_node pending_link; /* in srv->pending while is_pending, under srv->lock */
 	bool is_pending;
-	uint8_t src_key[16]; /* its source address, IPv6 by /64 (pending handshake bound) */
+	uint8_t src_key[16];	  /* its source address, IPv6 by /64 (pending handshake bound) */
+	atomic_bool loop_blocked; /* the loop guard blocks it (loopguard.h) */
+	uint64_t loop_quarantine_until; /* a new cascade port: probes only until then */
 
 	uint64_t started_ms; /* when accepted: bounds the whole handshake */
 	atomic_bool stop;    /* set by sess_stop, read by the thread */

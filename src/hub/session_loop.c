@@ -26,6 +26,7 @@
 #include "hub.h"
 #include "hublog.h"
 #include "log.h"
+#include "pending.h"
 #include "stream.h"
 
 #define RX_BATCH 256		/* frames switched per hub-lock acquisition */
@@ -286,7 +287,7 @@ static void log_drops(struct session *s)
 		log_info("session %u (%s): firewall drops: %s", s->id, s->user, line);
 }
 
-static void run_established(struct session *s)
+void sess_run_established(struct session *s)
 {
 	struct stream st;
 	struct sess_cong_stats cs;
@@ -325,40 +326,14 @@ static void run_established(struct session *s)
 	stream_free(&st);
 }
 
-/* Off the pending list (srv->lock held): no longer counted as a handshake. */
-static void unpend_locked(struct session *s)
-{
-	if (s->is_pending) {
-		list_del(&s->pending_link);
-		s->srv->npending--;
-		s->is_pending = false;
-	}
-}
-
 void sess_unlist(struct session *s)
 {
 	struct hub_server *srv = s->srv;
 
 	pthread_mutex_lock(&srv->lock);
-	unpend_locked(s);
+	sess_unpend_locked(s);
 	list_del(&s->all_link);
 	pthread_mutex_unlock(&srv->lock);
-}
-
-int sess_promote(struct session *s)
-{
-	struct hub_server *srv = s->srv;
-	int rc = 0;
-
-	pthread_mutex_lock(&srv->lock);
-	if (s->is_pending) {
-		if (srv->nthreads - srv->npending >= srv->cfg->max_sessions)
-			rc = -1;
-		else
-			unpend_locked(s);
-	}
-	pthread_mutex_unlock(&srv->lock);
-	return rc;
 }
 
 static void sess_free(struct session *s)
@@ -386,7 +361,7 @@ static void *sess_main(void *arg)
 
 	stream_socket_handshake(s->fd, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
 	if (sess_handshake(s) == 0)
-		run_established(s);
+		sess_run_established(s);
 	sess_unlist(s);
 	sess_free(s); /* OpenSSL state goes before the server may */
 	/* and this thread's own (error queue, DRBG), which thread exit would free after

@@ -31,12 +31,6 @@ enum sess_refusal {
 enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer);
 
 /*
- * Turns a pending handshake into a session, counted against Vpnhub/MaxSessions;
- * -1 when that many are established.
- */
-int sess_promote(struct session *s);
-
-/*
  * For session threads that sess_spawn does not start (local bridge ports,
  * bridge.h): join the server's list (false when it is stopping or full), leave
  * it (sess_stop can no longer reach s), and the thread's last act (after it,
@@ -45,6 +39,12 @@ int sess_promote(struct session *s);
 bool sess_register(struct hub_server *srv, struct session *s);
 void sess_unlist(struct session *s);
 void sess_thread_done(struct hub_server *srv);
+
+/*
+ * The data phase of an established session with fd and ssl (a client's, or
+ * a cascade port's, cascade.h), then its leaving the hub and the logs.
+ */
+void sess_run_established(struct session *s);
 
 /* Cuts every handshake older than SESS_HANDSHAKE_TIMEOUT_MS (slow or stuck peers). */
 void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms);

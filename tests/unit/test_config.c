@@ -86,6 +86,53 @@ static const char full[] =
     "declare carol\n{\nuint AuthType 1\n" VERIFIER "}\n}\n}\n}\n"
     "declare OTHER\n{\n}\n}\n}\n";
 
+/* CascadeList: a stock entry (hashed password, no fingerprint) loads and is unusable;
+ * one with our fingerprint and a password is ready; its policy subset is read. */
+START_TEST(test_cascades)
+{
+	static const char text[] =
+	    "declare root\n{\n" LISTENER "declare VirtualHUB\n{\ndeclare H\n{\nbool Online true\n"
+	    "declare CascadeList\n{\n"
+	    "declare Cascade0\n{\nbool Online true\nbool CheckServerCert false\n"
+	    "declare ClientOption\n{\nstring AccountName stock\nstring Hostname 192.0.2.1\n"
+	    "uint Port 443\nstring HubName R\nuint ProxyType 0\n}\n"
+	    "declare ClientAuth\n{\nuint AuthType 1\nstring Username link\n"
+	    "byte HashedPassword " ALICE_HASH "\n}\n"
+	    "declare Policy\n{\nbool CheckMac true\nuint MaxUpload 1000\n}\n}\n"
+	    "declare Cascade1\n{\nbool Online false\nstring VpnhubFingerprint "
+	    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
+	    "declare ClientOption\n{\nstring AccountName ours\nstring Hostname h\nuint Port 5555\n"
+	    "string HubName R\nuint RetryInterval 4\nuint ProxyType 3\nstring ProxyName p\n"
+	    "uint ProxyPort 1080\n}\n"
+	    "declare ClientAuth\n{\nuint AuthType 2\nstring Username link\n"
+	    "string PlainPassword pw\n}\n}\n}\n}\n}\n}\n";
+	char err[512];
+	struct hub_config *c = load(text, err, sizeof(err));
+	const struct conf_hub *h;
+	const struct conf_cascade *k;
+
+	ck_assert_msg(c != NULL, "%s", err);
+	h = config_find_hub(c, "H");
+	ck_assert_uint_eq(h->ncascades, 2);
+	k = config_find_cascade(h, "STOCK");
+	ck_assert_ptr_nonnull(k);
+	ck_assert(k->online && !k->has_password);
+	ck_assert_ptr_nonnull(strstr(k->unusable, "VpnhubFingerprint"));
+	ck_assert_uint_eq(k->port, 443);
+	ck_assert_uint_eq(k->policy.v[POL_CHECK_MAC], 1);
+	ck_assert_uint_eq(k->policy.v[POL_MAX_UPLOAD], 1000);
+	k = config_find_cascade(h, "ours");
+	ck_assert_ptr_nonnull(k);
+	ck_assert_str_eq(k->unusable, "");
+	ck_assert(!k->online && k->has_password);
+	ck_assert_str_eq(k->password, "pw");
+	ck_assert_uint_eq(k->retry_s, 4);
+	ck_assert_int_eq(k->proxy.type, PROXY_SOCKS5);
+	ck_assert_uint_eq(k->fingerprint[31], 0x1f);
+	config_put(c);
+}
+END_TEST
+
 START_TEST(test_full_file)
 {
 	char err[1024];
@@ -465,6 +512,7 @@ Suite *config_suite(void)
 	tcase_add_test(t, test_known_paths);
 	tcase_add_test(t, test_missing_file);
 	tcase_add_test(t, test_local_bridges);
+	tcase_add_test(t, test_cascades);
 	suite_add_tcase(s, t);
 	return s;
 }

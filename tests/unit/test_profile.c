@@ -581,12 +581,17 @@ END_TEST
 START_TEST(test_single_valued_keys)
 {
 	static const char *const keys[] = {
-	    "server = h2",	   "hub = h2",
-	    "user = u2",	   "device = vpn9",
-	    "backend = tap",	   "mac = 02:00:00:00:00:09",
-	    "mtu = 1400",	   "reconnect = no",
-	    "reconnect_min = 2",   "reconnect_max = 9",
-	    "connect_timeout = 9", "verify_name = n",
+	    "hub = h2",
+	    "user = u2",
+	    "device = vpn9",
+	    "backend = tap",
+	    "mac = 02:00:00:00:00:09",
+	    "mtu = 1400",
+	    "reconnect = no",
+	    "reconnect_min = 2",
+	    "reconnect_max = 9",
+	    "connect_timeout = 9",
+	    "verify_name = n",
 	    "password = again",
 	};
 	struct profile *p = profile_alloc();
@@ -599,6 +604,14 @@ START_TEST(test_single_valued_keys)
 		ck_assert_msg(strncmp(err, "test.conf:8: ", 13) == 0 && strstr(err, "given twice"),
 			      "\"%s\" twice: %s", keys[i], err);
 	}
+	/* servers are an ordered list: the first is also host/port */
+	ck_assert_int_eq(parse_with("server = h2:1000\nserver = h3", p, err, sizeof(err)), 0);
+	ck_assert_uint_eq(p->nservers, 2);
+	ck_assert_str_eq(p->servers[0].host, "h2");
+	ck_assert_uint_eq(p->servers[0].port, 1000);
+	ck_assert_str_eq(p->servers[1].host, "h3");
+	ck_assert_uint_eq(p->servers[1].port, PROFILE_DEFAULT_PORT);
+	ck_assert_str_eq(p->host, "h2");
 	/* addresses are a list */
 	ck_assert_int_eq(
 	    parse_with("address = 10.0.0.1/8\naddress = 10.0.0.2/8", p, err, sizeof(err)), 0);

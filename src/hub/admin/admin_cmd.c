@@ -40,6 +40,8 @@ static const char *const group_opts[] = {"realname", "note", NULL};
 static const char *const access_opts[] = {"priority", "protocol", "src-ip",   "dst-ip",
 					  "src-port", "dst-port", "src-user", "dst-user",
 					  "note",     "active",	  NULL};
+static const char *const cascade_opts[] = {"server",	  "remote-hub", "user", "password",
+					   "fingerprint", "retry",	NULL};
 static const char *const bridge_opts[] = {
     "hub", "tap", "mac", "monitor", "limit-broadcast", "no-promiscuous", NULL};
 
@@ -111,6 +113,16 @@ static const struct command commands[] = {
      "bridge add DEVICE --hub HUB [--tap yes|no] [--mac 5E-xx-xx-xx-xx-xx] [--monitor yes|no] "
      "[--limit-broadcast yes|no] [--no-promiscuous yes|no]"},
     {"bridge delete", NEED_SERVER, NULL, edit_bridge_delete, 1, 1, no_opts, "bridge delete DEVICE"},
+    {"cascade list", NEED_HUB, cmd_cascade_list, NULL, 0, 0, no_opts, "cascade list [--json]"},
+    {"cascade status", NEED_HUB, cmd_cascade_status, NULL, 1, 1, no_opts,
+     "cascade status NAME [--json]"},
+    {"cascade add", NEED_HUB, NULL, edit_cascade_add, 1, 1, cascade_opts,
+     "cascade add NAME --server HOST:PORT --remote-hub HUB --user USER --password PASSWORD "
+     "--fingerprint SHA256 [--retry SECONDS]"},
+    {"cascade delete", NEED_HUB, NULL, edit_cascade_delete, 1, 1, no_opts, "cascade delete NAME"},
+    {"cascade online", NEED_HUB, NULL, edit_cascade_online, 1, 1, no_opts, "cascade online NAME"},
+    {"cascade offline", NEED_HUB, NULL, edit_cascade_offline, 1, 1, no_opts,
+     "cascade offline NAME"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -43,6 +43,14 @@ int cmd_bridge_list(struct admin_call *c);
 int edit_bridge_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_bridge_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 
+/* admin_cascade.c: cascade links of the selected hub */
+int cmd_cascade_list(struct admin_call *c);
+int cmd_cascade_status(struct admin_call *c);
+int edit_cascade_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_cascade_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_cascade_online(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+int edit_cascade_offline(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
+
 /* admin_edit.c: the changes, run through admin_edit */
 int edit_hub_create(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_hub_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);

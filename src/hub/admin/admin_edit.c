@@ -20,6 +20,7 @@
 #include "admin_cmd_impl.h"
 #include "admin_out.h"
 #include "bridge.h"
+#include "cascade.h"
 #include "hub.h"
 #include "cfg.h"
 #include "hublog.h"
@@ -52,6 +53,7 @@ int admin_edit(struct admin_call *c, admin_edit_fn fn)
 	}
 	hub_server_reconfigure(core->srv, next);
 	bridge_sync(core->srv);
+	cascade_sync(core->srv);
 	log_info("admin console: %s: %s", c->as->peer, done);
 	out_printf(c->out, "%s (saved to %s)\n", done, path);
 	rc = 0;
@@ -850,6 +852,7 @@ int cmd_config_reload(struct admin_call *c)
 	if (next) {
 		hub_server_reconfigure(core->srv, next);
 		bridge_sync(core->srv);
+		cascade_sync(core->srv);
 	}
 	pthread_mutex_unlock(&core->edit_lock);
 	if (!next)

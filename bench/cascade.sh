@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Cascade benchmark: client-to-client throughput, CPU per GB and RTT across one
+# cascade hop, beside the same kind of pair on one hub, in the same run (rounds
+# interleaved, so background noise hits both paths alike).
+#
+#   c1 --TLS--.                                    .-- c3
+#   c2 --TLS--+- hub A ==cascade (TLS, veth l1)== hub B
+#
+#   path "single":  c1 -> c2   both on hub A (one hub on the path)
+#   path "cascade": c1 -> c3   hub A, the cascade, hub B (two hubs, one link)
+#
+# Each round and path: iperf3 one TCP stream for DURATION s; CPU = utime+stime of
+# both hubs and both vpnclients of the pair around the run, per GB of payload; RTT =
+# median of 20 pings (idle).  Medians over REPEAT rounds.  Target: cascade
+# throughput >= 80 % of single (a cascade hop costs about one extra hub).
+# Environment: DURATION (3), REPEAT (3), BUILD (build), P (vcb$$).  Needs root.
+# This is a benchmark: nothing is asserted about the numbers.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-3}
+REPEAT=${REPEAT:-3}
+P=${P:-vcb$$}
+source tests/e2e/lib.sh
+source tests/e2e/cascade_lib.sh
+[ "$(id -u)" = 0 ] || { log "must run as root (network namespaces)"; exit 2; }
+CLK_TCK=$(getconf CLK_TCK)
+trap mh_down EXIT
+
+cpu_ticks() {
+	local s
+	s=$(<"/proc/$1/stat")
+	s=${s##*) }
+	# shellcheck disable=SC2086
+	set -- $s
+	echo $((${12} + ${13}))
+}
+sum_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(cpu_ticks "$p"))); done; echo "$t"; }
+
+mh_hub_folder
+mh_hub A
+mh_hub B
+mh_client 1 A
+mh_client 2 A
+mh_client 3 B
+mh_link 1 A B
+mh_start A
+mh_start B
+mh_cascade A toB 10.198.1.2 B >/dev/null
+wait_for "link up" 15 mh_state_is A toB established
+for i in 1 2; do mh_client_start "$i" A; done
+mh_client_start 3 B
+for i in 1 2 3; do wait_connected "$i"; done
+wait_for "c1 reaches c3" 15 ping_ok c1 10.77.0.3 1 >/dev/null
+wait_for "c1 reaches c2" 15 ping_ok c1 10.77.0.2 1 >/dev/null
+for i in 2 3; do ns "c$i" iperf3 -s -D -p 5201 >/dev/null; done
+sleep 0.5
+
+declare -A GBPS CPU RTT
+run() { # run PATH DST_INDEX
+	local path=$1 dst=$2 t0 t1 bytes secs
+	t0=$(sum_ticks "${HPID[A]}" "${HPID[B]}" "${CLIENT_PID[1]}" "${CLIENT_PID[$dst]}")
+	ns c1 iperf3 -c "10.77.0.$dst" -p 5201 -t "$DURATION" -J >"$WORK/ip.json" 2>/dev/null
+	t1=$(sum_ticks "${HPID[A]}" "${HPID[B]}" "${CLIENT_PID[1]}" "${CLIENT_PID[$dst]}")
+	read -r bytes secs < <(python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["end"]["sum_received"]; print(e["bytes"], e["seconds"])' "$WORK/ip.json")
+	GBPS[$path]+="$(python3 -c "print($bytes*8/$secs/1e9)") "
+	CPU[$path]+="$(python3 -c "print(($t1-$t0)/$CLK_TCK/($bytes/1e9))") "
+	RTT[$path]+="$(ns c1 ping -c 20 -i 0.05 -q "10.77.0.$dst" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p') "
+}
+for ((r = 1; r <= REPEAT; r++)); do
+	run single 2
+	run cascade 3
+done
+median() { python3 -c 'import statistics,sys; print("%.3f" % statistics.median(map(float, sys.argv[1:])))' "$@"; }
+printf '%-8s %12s %14s %10s\n' path Gbit/s "CPU s/GB" "RTT ms"
+for p in single cascade; do
+	# shellcheck disable=SC2086
+	printf '%-8s %12s %14s %10s\n' "$p" "$(median ${GBPS[$p]})" "$(median ${CPU[$p]})" "$(median ${RTT[$p]})"
+done
+# shellcheck disable=SC2086
+echo "cascade/single throughput: $(python3 -c "print('%.2f' % ($(median ${GBPS[cascade]}) / $(median ${GBPS[single]})))") (target >= 0.80)"

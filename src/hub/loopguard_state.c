@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The loop guard's per-hub state (loopguard_state.h). */
+#include "loopguard_state.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+void loopguard_init(struct loopguard *lg)
+{
+	memset(lg, 0, sizeof(*lg));
+	if (RAND_bytes(lg->id, sizeof(lg->id)) != 1)
+		for (size_t i = 0; i < sizeof(lg->id); i++) /* never expected; still distinct */
+			lg->id[i] = (uint8_t)((uintptr_t)lg >> (i * 4));
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The loop guard's per-hub state (loopguard.h acts on it): kept apart so
+ * that struct hub can hold it without depending on the guard's logic.
+ */
+#ifndef VPN_LOOPGUARD_STATE_H
+#define VPN_LOOPGUARD_STATE_H
+
+#include <stdint.h>
+
+#define LOOPGUARD_PERIOD_MS 1000
+#define LOOPGUARD_WINDOW_MS 2500 /* a probe seen on two ports within it: a loop */
+#define LOOPGUARD_CONFIRM_MS 2000
+#define LOOPGUARD_MEMBER_MS 10000 /* a hub seen on a cycle counts for the decision so long */
+#define LOOPGUARD_QUARANTINE_MS 4000
+#define LOOPGUARD_ORIGINS 32 /* other hubs' probes tracked (oldest replaced) */
+#define LOOPGUARD_PORTS 4    /* ports an origin's probes were seen on, per origin */
+
+struct loopguard_origin {
+	uint8_t id[8];
+	uint32_t last_seq;
+	uint64_t seen_ms;  /* the last probe of this origin */
+	uint64_t cycle_ms; /* when it was last on a cycle with us */
+	struct {
+		uint32_t session;
+		uint64_t ms;
+	} port[LOOPGUARD_PORTS]; /* where its probes came in lately */
+};
+
+/* In struct hub, under its lock. */
+struct loopguard {
+	uint8_t id[8];
+	uint32_t seq;
+	uint64_t last_sent_ms;
+	uint64_t loop_since_ms;	 /* first return of our probe in the current loop; 0 = none */
+	uint64_t last_return_ms; /* our probe came back last */
+	uint32_t blocked;	 /* the session we block, 0 = none */
+	struct loopguard_origin origins[LOOPGUARD_ORIGINS];
+	uint64_t probes_in, probes_fwd, probes_sent; /* for the console */
+};
+
+void loopguard_init(struct loopguard *lg);
+
+#endif

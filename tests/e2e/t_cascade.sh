@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Cascade links (docs/cascade.md).
+#
+# Two sites:   c1 -- [hub A] ==cascade over l1== [hub B] -- c2
+#   ping and iperf3 across; the link's veth down and up: it reconnects and traffic
+#   resumes; hub B restarted: the link comes back; the console's view of the link.
+# A triangle:  A ==l1== B ==l2== C ==l3== A (each hub opens one link)
+#   the loop guard blocks one link; a broadcast ping and iperf3 complete with
+#   bounded frame counters; cutting another link unblocks the blocked one.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+. tests/e2e/cascade_lib.sh
+trap mh_down EXIT
+
+# frames the hubs switched in total (stats of hub DEFAULT on each)
+frames_in() {
+	local x sum=0 n
+	for x in "$@"; do
+		n=$(mh_ctl "$x" --json stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["frames_in"])')
+		sum=$((sum + n))
+	done
+	echo "$sum"
+}
+
+# status_has X NAME EXPR: the Python expression EXPR holds for d, the link's JSON status.
+status_has() {
+	mh_ctl "$1" --json cascade status "$2" | python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if ($3) else 1)"
+}
+export -f mh_ctl
+export VPNHUBCTL WORK
+
+mh_hub_folder
+for x in A B C; do mh_hub "$x"; done
+mh_client 1 A
+mh_client 2 B
+mh_client 3 C
+mh_link 1 A B
+mh_link 2 B C
+mh_link 3 C A
+for x in A B; do mh_start "$x"; done
+
+assert "cascade add A -> B" mh_cascade A toB 10.198.1.2 B
+wait_for "link A->B established" 15 mh_state_is A toB established
+assert "cascade A->B established" mh_state_is A toB established
+mh_client_start 1 A
+mh_client_start 2 B
+wait_connected 1 && wait_connected 2
+# the new link carries only loop probes for its first seconds
+wait_for "c1 reaches c2" 10 ping_ok c1 10.77.0.2 1
+assert "ping c1 -> c2 across the cascade" ping_ok c1 10.77.0.2 3
+ns c2 iperf3 -s -D -p 5201 --logfile "$WORK/iperf-s.log"
+wait_for "iperf3 server" 5 ns c2 bash -c "ss -ltn | grep -q :5201"
+assert "iperf3 c1 -> c2 across the cascade (2 s)" \
+	ns c1 iperf3 -c 10.77.0.2 -p 5201 -t 2 -J --logfile "$WORK/iperf1.json"
+moved=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["end"]["sum_received"]["bytes"])' "$WORK/iperf1.json")
+assert "cascade status counts frames both ways and at least iperf3's $moved bytes out" \
+	status_has A toB "d['rx_frames'] > 10 and d['tx_frames'] > 10 and d['tx_bytes'] >= $moved"
+assert "cascade list shows the link" bash -c "mh_ctl A cascade list | grep -q toB"
+
+# the link's transport goes down: the link fails (dead-peer timer), then comes back
+ns hA ip link set l1 down
+wait_for "link A->B no longer established" 20 status_has A toB 'd["state"] != "established"'
+assert "link down: retrying or connecting, with its last error" status_has A toB \
+	'd["state"] in ("retrying", "connecting") and d["last_error"] != ""'
+ns hA ip link set l1 up
+wait_for "link back" 20 mh_state_is A toB established
+wait_for "traffic resumes" 15 ping_ok c1 10.77.0.2 1
+assert "after veth down/up: the link reconnected and ping resumes" ping_ok c1 10.77.0.2 3
+
+# hub B restarts: the link comes back on its own
+mh_stop B
+mh_start B
+wait_connected 2 2
+wait_for "link back after hub B restart" 25 mh_state_is A toB established
+wait_for "traffic after restart" 15 ping_ok c1 10.77.0.2 1
+assert "hub B restarted: the link came back and ping works" ping_ok c1 10.77.0.2 3
+
+# --- a triangle: A -> B (l1), B -> C (l2), C -> A (l3)
+mh_start C
+mh_cascade B toC 10.198.2.2 C
+mh_cascade C toA 10.198.3.2 A
+mh_client_start 3 C
+wait_connected 3
+links_up() { mh_ctl B cascade list | grep -q -e established -e blocked &&
+	mh_ctl C cascade list | grep -q -e established -e blocked; }
+wait_for "links B->C and C->A up" 20 links_up
+# which link the loop guard blocked: "X NAME LINK"
+blocked_link() {
+	local x name l
+	for x in "A toB 1" "B toC 2" "C toA 3"; do
+		read -r x name l <<<"$x"
+		[ "$(mh_state "$x" "$name")" = "blocked (loop)" ] && { echo "$x $name $l"; return 0; }
+	done
+	return 1
+}
+wait_for "the loop guard blocks one link" 20 blocked_link
+read -r BX BNAME BLINK <<<"$(blocked_link)"
+blocked_count() {
+	local n=0 x
+	for x in A B C; do n=$((n + $(mh_ctl "$x" cascade list | grep -c blocked))); done
+	echo "$n"
+}
+assert "exactly one link of the triangle is blocked" test "$(blocked_count)" -eq 1
+assert "the block is logged once" bash -c "[ \$(cat '$WORK'/hub?.log | grep -c 'loop detected') -eq 1 ]"
+for i in 2 3; do ns "c$i" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0; done
+wait_for "c1 reaches c3" 15 ping_ok c1 10.77.0.3 1
+before=$(frames_in A B C)
+assert "broadcast ping in the triangle gets replies" bash -c \
+	"ip netns exec $P-c1 ping -b -c 5 -i 0.2 -W 2 10.77.0.255 2>/dev/null | grep -q 'bytes from'"
+sleep 2
+after=$(frames_in A B C)
+echo "# triangle: frames switched by the 3 hubs during 5 broadcast pings and 2 s: $((after - before))"
+assert "no storm: frames bounded (< 400 for 5 broadcast pings and 2 s of probes)" \
+	test $((after - before)) -lt 400
+ns c3 iperf3 -s -D -p 5201 --logfile "$WORK/iperf-s3.log"
+wait_for "iperf3 server on c3" 5 ns c3 bash -c "ss -ltn | grep -q :5201"
+assert "iperf3 c1 -> c3 in the triangle (2 s)" \
+	ns c1 iperf3 -c 10.77.0.3 -p 5201 -t 2 -J --logfile "$WORK/iperf3.json"
+# cut another link of the triangle: the blocked one takes over
+cut=$(( BLINK % 3 + 1 ))
+case $cut in 1) ns hA ip link set l1 down ;; 2) ns hB ip link set l2 down ;; 3) ns hC ip link set l3 down ;; esac
+wait_for "the blocked link carries traffic again" 20 mh_state_is "$BX" "$BNAME" established
+assert "link $BNAME of hub $BX unblocked after link l$cut was cut" mh_state_is "$BX" "$BNAME" established
+# hubs still holding the dead link's MACs learn the new path from the next ARP
+wait_for "c1 reaches c2 after the cut" 15 ping_ok c1 10.77.0.2 1
+wait_for "c1 reaches c3 after the cut" 15 ping_ok c1 10.77.0.3 1
+wait_for "c2 reaches c3 after the cut" 15 ping_ok c2 10.77.0.3 1
+assert "after the cut: c1 -> c2" ping_ok c1 10.77.0.2 3
+assert "after the cut: c1 -> c3" ping_ok c1 10.77.0.3 3
+assert "after the cut: c2 -> c3" ping_ok c2 10.77.0.3 3
+
+finish
