@@ -15,14 +15,21 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh || exit 1
 total_pass=0
 total_fail=0
+failures=$(mktemp)
+# note SECTION OUTPUT: keeps OUTPUT's failed checks for the summary at the end.
+note() {
+	grep "^not ok - " <<<"$2" | sed "s/^not ok - /not ok - [$1] /" >>"$failures"
+}
 # The system test's guest root file system (debootstrap: mostly downloads and
 # unpacking, about 8 minutes when not cached) is built meanwhile.
 mkdir -p build-test-system
 tests/system/mkroot.sh build-test-system >build-test-system/mkroot.out 2>&1 &
 mkroot_pid=$!
 echo "=== lint"
+section=lint
 out=$(scripts/lint.sh build-test-lint 2>&1)
 echo "$out"
+note "${section:-}" "$out"
 total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
 total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))
 for kind in release asan tsan; do
@@ -30,36 +37,50 @@ for kind in release asan tsan; do
 	echo "=== $kind build"
 	if ! scripts/build.sh "$dir" "$kind"; then
 		echo "not ok - $kind build failed"
+		echo "not ok - [$kind] build failed" >>"$failures"
 		total_fail=$((total_fail + 1))
 		continue
 	fi
 	log=$(mktemp)
 	tests/run "$dir" 2>&1 | tee "$log"
 	read -r p _ f _ <<<"$(tail -n 1 "$log")"
+	sed -n '/^== failed in /,$p' "$log" | grep "^not ok - " | sed "s/^not ok - /not ok - [$kind] /" >>"$failures"
 	rm -f "$log"
 	total_pass=$((total_pass + ${p:-0}))
 	total_fail=$((total_fail + ${f:-1}))
 done
 echo "=== fuzz targets (${FUZZ_SECONDS:-60} s each)"
+section=fuzz
 if scripts/build.sh build-test-fuzz fuzz; then
 	out=$(tests/fuzz/run build-test-fuzz "${FUZZ_SECONDS:-60}")
 	echo "$out"
+	note fuzz "$out"
 	total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
 	total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))
 else
 	echo "not ok - fuzz build failed"
+	echo "not ok - [fuzz] build failed" >>"$failures"
 	total_fail=$((total_fail + 1))
 fi
 echo "=== vpnlan.ko: module builds and qemu (TCG) guest tests"
+section=kmod
 out=$(VPN_BUILD=build-test-release tests/kmod/run build-test-kmod 2>&1)
 echo "$out"
+note "${section:-}" "$out"
 total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
 total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))
 echo "=== Debian packages under a real systemd (tests/system, qemu TCG guest)"
+section=system
 wait "$mkroot_pid" || cat build-test-system/mkroot.out
 out=$(tests/system/run build-test-system 2>&1)
 echo "$out"
+note "${section:-}" "$out"
 total_pass=$((total_pass + $(grep -c '^ok - ' <<<"$out")))
 total_fail=$((total_fail + $(grep -c '^not ok - ' <<<"$out")))
+if [ -s "$failures" ]; then
+	echo "=== failed checks, all sections"
+	cat "$failures"
+fi
+rm -f "$failures"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
