@@ -38,27 +38,51 @@ void drops_start(struct drops *d, const struct vif *v, uint64_t now_ms)
 	};
 }
 
+/* The session's counters so far (a few syscalls: not for every loop). */
+static void sample(const struct drops *d, const struct vif *v, int fd, struct drop_counts *c)
+{
+	struct tcp_info ti = {0};
+	socklen_t len = sizeof(ti);
+
+	getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
+	*c = (struct drop_counts){
+	    .device_refused = v->write_drops - d->write_base,
+	    .kernel_tx = dev_stat(v, "tx_dropped") - d->dev_base[0],
+	    .kernel_rx = dev_stat(v, "rx_dropped") - d->dev_base[1],
+	    .tls_blocked = d->tx_blocked,
+	    .retransmits = ti.tcpi_total_retrans,
+	};
+}
+
+void drops_status(struct drops *d, const struct vif *v, int fd, struct status *s, uint64_t now_ms)
+{
+	struct drop_counts c;
+
+	if (now_ms - d->last_status_ms < DROPS_STATUS_MS)
+		return;
+	d->last_status_ms = now_ms;
+	sample(d, v, fd, &c);
+	status_drops(s, &c);
+}
+
 void drops_log(struct drops *d, const struct vif *v, int fd, uint64_t rx_frames, uint64_t tx_frames,
 	       uint64_t now_ms, bool force)
 {
-	uint64_t refused = v->write_drops - d->write_base, tx_dropped, rx_dropped, sum;
-	struct tcp_info ti = {0};
-	socklen_t len = sizeof(ti);
+	struct drop_counts c;
+	uint64_t sum;
 
 	if (!force && now_ms - d->last_log_ms < DROPS_LOG_MS)
 		return;
 	d->last_log_ms = now_ms;
-	tx_dropped = dev_stat(v, "tx_dropped") - d->dev_base[0];
-	rx_dropped = dev_stat(v, "rx_dropped") - d->dev_base[1];
-	getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len);
-	sum = refused + tx_dropped + rx_dropped + d->tx_blocked + ti.tcpi_total_retrans;
+	sample(d, v, fd, &c);
+	sum = c.device_refused + c.kernel_tx + c.kernel_rx + c.tls_blocked + c.retransmits;
 	if (!force && sum == d->logged_sum)
 		return;
 	d->logged_sum = sum;
 	log_info("%s: frames to hub %" PRIu64 ", from hub %" PRIu64 "; lost: device refused "
 		 "%" PRIu64 " writes, kernel dropped %" PRIu64 " towards us (%s tx_dropped) and "
 		 "%" PRIu64 " from us (rx_dropped); TLS writes blocked (socket buffer full) "
-		 "%" PRIu64 "; hub connection retransmissions %u",
-		 force ? "session end" : "counters", tx_frames, rx_frames, refused, tx_dropped,
-		 v->name, rx_dropped, d->tx_blocked, ti.tcpi_total_retrans);
+		 "%" PRIu64 "; hub connection retransmissions %" PRIu64,
+		 force ? "session end" : "counters", tx_frames, rx_frames, c.device_refused,
+		 c.kernel_tx, v->name, c.kernel_rx, c.tls_blocked, c.retransmits);
 }

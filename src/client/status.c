@@ -89,6 +89,13 @@ void status_traffic(struct status *s, uint64_t session_in, uint64_t session_out,
 	atomic_store_explicit(&s->frames_out, frames_out, memory_order_relaxed);
 }
 
+void status_drops(struct status *s, const struct drop_counts *d)
+{
+	pthread_mutex_lock(&s->lock);
+	s->i.drops = *d;
+	pthread_mutex_unlock(&s->lock);
+}
+
 void status_session_end(struct status *s, uint64_t session_in, uint64_t session_out)
 {
 	s->base_in += session_in;
@@ -217,6 +224,12 @@ static void render_json(const struct snapshot *n, struct out *o)
 	put(o, "],\"bytes_in\":%llu,\"bytes_out\":%llu,\"frames_in\":%llu,\"frames_out\":%llu",
 	    (unsigned long long)n->bytes_in, (unsigned long long)n->bytes_out,
 	    (unsigned long long)n->frames_in, (unsigned long long)n->frames_out);
+	put(o,
+	    ",\"drops\":{\"device_refused\":%llu,\"kernel_tx_dropped\":%llu,"
+	    "\"kernel_rx_dropped\":%llu,\"tls_writes_blocked\":%llu,\"retransmissions\":%llu}",
+	    (unsigned long long)s->drops.device_refused, (unsigned long long)s->drops.kernel_tx,
+	    (unsigned long long)s->drops.kernel_rx, (unsigned long long)s->drops.tls_blocked,
+	    (unsigned long long)s->drops.retransmits);
 	put(o, ",\"uptime_s\":%llu,\"state_for_s\":%llu,\"retry_in_s\":%llu,\"reconnects\":%u}\n",
 	    (unsigned long long)((n->now - s->started_ms) / 1000),
 	    (unsigned long long)((n->now - s->since_ms) / 1000),
@@ -247,6 +260,12 @@ static void render_text(const struct snapshot *n, struct out *o)
 	put(o, "traffic:     in %llu bytes, %llu frames; out %llu bytes, %llu frames\n",
 	    (unsigned long long)n->bytes_in, (unsigned long long)n->frames_in,
 	    (unsigned long long)n->bytes_out, (unsigned long long)n->frames_out);
+	put(o,
+	    "drops:       device refused %llu, kernel tx_dropped %llu rx_dropped %llu, TLS "
+	    "writes blocked %llu, retransmissions %llu (this session)\n",
+	    (unsigned long long)s->drops.device_refused, (unsigned long long)s->drops.kernel_tx,
+	    (unsigned long long)s->drops.kernel_rx, (unsigned long long)s->drops.tls_blocked,
+	    (unsigned long long)s->drops.retransmits);
 	put(o, "uptime:      %llu s, %u reconnects\n",
 	    (unsigned long long)((n->now - s->started_ms) / 1000), s->reconnects);
 }

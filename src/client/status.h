@@ -17,6 +17,15 @@
 
 enum status_state { STATUS_CONNECTING, STATUS_CONNECTED, STATUS_BACKOFF };
 
+/* Where the current session lost or held back frames (see drops.h). */
+struct drop_counts {
+	uint64_t device_refused; /* writes the device refused */
+	uint64_t kernel_tx;	 /* the kernel's tx_dropped: its queue towards us was full */
+	uint64_t kernel_rx;	 /* the kernel's rx_dropped: it dropped what we wrote */
+	uint64_t tls_blocked;	 /* TLS writes that met a full socket buffer */
+	uint64_t retransmits;	 /* TCP retransmissions on the hub connection */
+};
+
 /* Everything but the counters: copied whole under the lock to render it. */
 struct status_info {
 	/* set once before the control thread starts */
@@ -32,6 +41,7 @@ struct status_info {
 	uint32_t session_id;
 	char tls_version[32], tls_cipher[80];
 	uint32_t logins, reconnects; /* reconnects: logins after the first */
+	struct drop_counts drops;    /* this session's, refreshed about once a second */
 };
 
 struct status {
@@ -54,6 +64,8 @@ void status_backoff(struct status *s, const char *err, int wait_ms);
 /* The session's stream byte counts and the tunnel's frame totals. */
 void status_traffic(struct status *s, uint64_t session_in, uint64_t session_out, uint64_t frames_in,
 		    uint64_t frames_out);
+/* The session's drop counters so far. */
+void status_drops(struct status *s, const struct drop_counts *d);
 /* The session ended: its bytes join the base. */
 void status_session_end(struct status *s, uint64_t session_in, uint64_t session_out);
 /* The interface's addresses as space-separated "ADDRESS/LENGTH" words. */

@@ -198,9 +198,11 @@ static enum hubconn_status data_loop(struct tunnel *t, struct stream *st, struct
 		drops_log(dr, t->vif, st->fd, t->rx_frames, t->tx_frames, now, false);
 		if (st->tx_bytes != tx_before)
 			dp.last_tx = now;
-		if (t->status)
+		if (t->status) {
 			status_traffic(t->status, st->rx_bytes, st->tx_bytes, t->rx_frames,
 				       t->tx_frames);
+			drops_status(dr, t->vif, st->fd, t->status, now);
+		}
 		busy = rs == STREAM_MORE || (more && !stream_pending(st));
 		if (dataphase_peer_dead(&dp, now)) {
 			snprintf(err, errlen, "the hub was silent for %u s (dead-peer timeout)",

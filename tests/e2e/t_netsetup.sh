@@ -193,7 +193,9 @@ assert "status: connected, field by field" json_check c1 \
 	"s['backend'] == 'tap'" "s['interface'] == 'vpn0'" "'$IP1/24' in s['addresses']" \
 	"any(a.startswith('fd77::') for a in s['addresses'])" \
 	"s['bytes_in'] > 0" "s['bytes_out'] > 0" "s['frames_in'] > 0" "s['frames_out'] > 0" \
-	"s['reconnects'] == 0" "s['last_error'] == ''" "s['retry_in_s'] == 0" "s['uptime_s'] >= 0"
+	"s['reconnects'] == 0" "s['last_error'] == ''" "s['retry_in_s'] == 0" "s['uptime_s'] >= 0" \
+	"set(s['drops']) == {'device_refused', 'kernel_tx_dropped', 'kernel_rx_dropped', 'tls_writes_blocked', 'retransmissions'}" \
+	"all(v >= 0 for v in s['drops'].values())"
 SID1=$(python3 -c "import json; print(json.load(open('$WORK/status-c1.json'))['session_id'])")
 assert "status: the session id is the hub's" grep -q "session $SID1: alice logged in" "$WORK/hub.log"
 assert "list: one line per running profile" \
