@@ -134,17 +134,15 @@ struct listener *listener_open(struct hub_server *srv, char *err, size_t errlen)
 	return l;
 }
 
-static void accept_failed(struct listener *l)
+/*
+ * errno is EMFILE or ENFILE: at accept, or for the session's own descriptors
+ * right after it (then the accept itself never fails: each connection takes
+ * the last descriptor and gives it back).
+ */
+static void out_of_fds(struct listener *l)
 {
-	uint64_t now;
+	uint64_t now = hub_now_ms();
 
-	if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
-		return;
-	if (errno != EMFILE && errno != ENFILE) {
-		log_warn("accept");
-		return;
-	}
-	now = hub_now_ms();
 	if (now - l->fd_warned_ms >= PREAUTH_REPORT_MS) {
 		log_warnx("accept: out of file descriptors (%s): raise LimitNOFILE= or lower "
 			  "Vpnhub/MaxSessions",
@@ -152,6 +150,17 @@ static void accept_failed(struct listener *l)
 		l->fd_warned_ms = now;
 	}
 	usleep(100 * 1000); /* let sessions end before trying again */
+}
+
+static void accept_failed(struct listener *l)
+{
+	if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+		return;
+	if (errno != EMFILE && errno != ENFILE) {
+		log_warn("accept");
+		return;
+	}
+	out_of_fds(l);
 }
 
 static void accept_one(struct listener *l, int lfd)
@@ -168,6 +177,8 @@ static void accept_one(struct listener *l, int lfd)
 	why = sess_spawn(l->srv, fd, &peer);
 	if (why == SESS_ADMITTED)
 		return;
+	if (why == SESS_REFUSED_NOFD)
+		out_of_fds(l);
 	l->refused[why]++;
 	if (why == SESS_REFUSED_SOURCE) {
 		char host[INET6_ADDRSTRLEN];

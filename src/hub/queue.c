@@ -19,7 +19,10 @@ int queue_init(struct queue *q, uint32_t max_frames, size_t max_bytes)
 		return -1;
 	q->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (q->wake_fd < 0) {
+		int err = errno;
+
 		free(q->ring);
+		errno = err;
 		return -1;
 	}
 	q->cap = max_frames;

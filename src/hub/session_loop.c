@@ -404,9 +404,12 @@ static struct session *sess_new(struct hub_server *srv, int fd)
 	storm_init(&s->storm, 0, false, false);
 	s->ssl = rc == 0 ? SSL_new(srv->tls) : NULL;
 	if (!s->ssl) {
+		int err = rc == 0 ? ENOMEM : errno; /* EMFILE from the queue's eventfd */
+
 		if (rc == 0)
 			queue_destroy(&s->queue);
 		free(s);
+		errno = err;
 		return NULL;
 	}
 	SSL_set_fd(s->ssl, fd);
@@ -509,8 +512,11 @@ enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockad
 	}
 	s = sess_new(srv, fd);
 	if (!s) {
+		int err = errno;
+
 		close(fd);
-		return SESS_REFUSED_NOMEM;
+		errno = err;
+		return err == EMFILE || err == ENFILE ? SESS_REFUSED_NOFD : SESS_REFUSED_NOMEM;
 	}
 	format_peer(peer, s->peer, sizeof(s->peer));
 	s->peer_addr = *peer;

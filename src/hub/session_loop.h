@@ -24,6 +24,7 @@ enum sess_refusal {
 	SESS_REFUSED_BACKOFF,  /* its source failed logins: Vpnhub/LoginBackoff */
 	SESS_REFUSED_STOPPING,
 	SESS_REFUSED_NOMEM,
+	SESS_REFUSED_NOFD, /* its wake-up eventfd: out of file descriptors (errno says which) */
 	SESS_REFUSED_COUNT
 };
 
