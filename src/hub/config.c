@@ -229,6 +229,8 @@ static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 	    get_text(ld, f, CONFIG_KEY(VPNHUB, AdminSocket), c->admin_socket,
 		     sizeof(c->admin_socket), false) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, AdminPort), 0, 0, 65535, &admin_port) ||
+	    get_bool(ld, f, CONFIG_KEY(VPNHUB, DisableSoftEtherProtocol), false,
+		     &c->disable_se_protocol) ||
 	    parse_congestion(ld, f, &c->cong))
 		return -1;
 	c->admin_port = (uint16_t)admin_port;
