@@ -10,6 +10,7 @@
  */
 #include "se_handshake.h"
 
+#include <arpa/inet.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 
 #define SE_RBUF (SEHTTP_HEAD_MAX + SEHTTP_PACK_MAX)
 #define SE_WBUF (SEHTTP_HEAD_MAX + 16384)
+#define SE_HTTP_REQUESTS_MAX 20 /* 19 others, then the signature */
 
 struct se_login {
 	struct session *s;
@@ -48,7 +50,8 @@ bool se_detect(struct session *s)
 {
 	char c;
 
-	return SSL_peek(s->ssl, &c, 1) == 1 && c == 'P';
+	/* ours starts with a length's high byte (0); SoftEther's with POST, or a GET first */
+	return SSL_peek(s->ssl, &c, 1) == 1 && (c == 'P' || c == 'G');
 }
 
 static void refused(struct se_login *l, const char *why)
@@ -98,9 +101,59 @@ static void pack_refuse(struct se_login *l, uint32_t code, const char *why)
 	refused(l, why);
 }
 
+static uint16_t sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)ss;
+
+		inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)len);
+		return ntohs(in->sin_port);
+	}
+	const struct sockaddr_in6 *in6 = (const void *)ss;
+
+	if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+		inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], out, (socklen_t)len);
+	else
+		inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)len);
+	return ntohs(in6->sin6_port);
+}
+
+/*
+ * A GET before the signature: a stock client probes with "GET /" and takes
+ * a 403 page with a body as a SoftEther server's answer; the connection stays.
+ */
+static int answer_get(struct se_login *l, const struct sehttp_head *h)
+{
+	int status = strcmp(h->target, "/") ? 404 : 403;
+	char body[512], head[256], addr[INET6_ADDRSTRLEN] = "?";
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	uint16_t port = 0;
+	int b, n;
+
+	if (getsockname(l->s->fd, (struct sockaddr *)&ss, &sl) == 0)
+		port = sockaddr_text(&ss, addr, sizeof(addr));
+	b = snprintf(body, sizeof(body),
+		     "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\r\n<HTML><HEAD>\r\n"
+		     "<TITLE>%d %s</TITLE>\r\n</HEAD><BODY>\r\n<H1>%s</H1>\r\n"
+		     "You don't have permission to access %s\r\non this server.<P>\r\n<HR>\r\n"
+		     "<ADDRESS>HTTP Server at %s Port %u</ADDRESS>\r\n</BODY></HTML>\r\n",
+		     status, status == 403 ? "Forbidden" : "Not Found",
+		     status == 403 ? "Forbidden" : "Not Found", h->target, addr, port);
+	n = sehttp_html_head(head, sizeof(head), status, (size_t)b);
+	if (n < 0 || b < 0 || (size_t)b >= sizeof(body))
+		return -1;
+	memcpy(l->wbuf, head, (size_t)n);
+	memcpy(l->wbuf + n, body, (size_t)b);
+	if (tls_write_all(l->s->ssl, l->wbuf, (size_t)n + (size_t)b) != 0)
+		return -1;
+	return 1;
+}
+
 /*
  * Reads one whole request (head and Content-Length body) to target; 0 with
- * the body in l->rbuf[*off..*off+*len), or -1 after refusing it.
+ * the body in l->rbuf[*off..*off+*len), 1 for a GET (answered as a stock
+ * server does: 403 for "/", else 404), or -1 after refusing it.
  */
 static int read_request(struct se_login *l, const char *target, uint32_t max_body, size_t *off,
 			size_t *len)
@@ -127,6 +180,9 @@ static int read_request(struct se_login *l, const char *target, uint32_t max_bod
 			continue;
 		if (sehttp_head_parse((const char *)l->rbuf, (size_t)head, &h, &why) != 0)
 			return http_refuse(l, 403, why), -1;
+		if (!h.is_response && !strcmp(h.method, "GET") && !h.has_length &&
+		    have == (size_t)head)
+			return answer_get(l, &h);
 		if (h.is_response || strcmp(h.method, "POST") || strcmp(h.target, target) ||
 		    !h.has_length || h.content_length > max_body)
 			return http_refuse(l, 403, "not the expected POST, or its body too large"),
@@ -143,10 +199,14 @@ static int signature_and_hello(struct se_login *l)
 {
 	struct sepack_out o;
 	size_t off, len;
+	int rc = 1;
 
-	if (read_request(l, SEHTTP_SIG_TARGET, SEHTTP_WATERMARK_LEN + SEHTTP_WATERMARK_PAD_MAX - 1,
-			 &off, &len))
-		return -1;
+	/* a stock server answers up to 19 other requests before the signature */
+	for (int i = 0; rc == 1 && i < SE_HTTP_REQUESTS_MAX; i++)
+		rc = read_request(l, SEHTTP_SIG_TARGET,
+				  SEHTTP_WATERMARK_LEN + SEHTTP_WATERMARK_PAD_MAX - 1, &off, &len);
+	if (rc != 0)
+		return rc < 0 ? -1 : (refused(l, "too many requests before the signature"), -1);
 	if (!sehttp_signature_ok(l->rbuf + off, len))
 		return http_refuse(l, 403, "not a SoftEther signature"), -1;
 	if (l->cfg->disable_se_protocol)
@@ -169,7 +229,7 @@ static int read_login(struct se_login *l)
 	const char *why;
 	char method[32];
 
-	if (read_request(l, SEHTTP_PACK_TARGET, SEHTTP_PACK_MAX, &off, &len))
+	if (read_request(l, SEHTTP_PACK_TARGET, SEHTTP_PACK_MAX, &off, &len) != 0)
 		return -1;
 	if (sepack_decode(l->rbuf + off, len, &l->pack, &why) != 0)
 		return pack_refuse(l, SE_ERR_PROTOCOL, why), -1;

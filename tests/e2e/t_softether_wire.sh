@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A stock SoftEther VPN Client (Debian's softether-vpnclient 5.01, driven by
+# vpncmd) logs in to vpnhub over SoftEther's own protocol, on the listener
+# our clients use:
+#   - alice, imported from a SoftEther config (AuthPassword), with the
+#     standard password type (secure_password);
+#   - carol, who has only our salted verifier, with the RADIUS password type
+#     (the plain password inside TLS);
+# each pings and runs iperf3 both ways with bob, a vpnclient whose TAP device
+# sends GSO super-frames (segmented in software by the hub: no bad checksum
+# reaches the SoftEther client's kernel).  A wrong password, an unknown hub,
+# a user whose policy denies access and DisableSoftEtherProtocol reach the
+# stock client as SoftEther's own error codes.
+#
+#   c1: SoftEther client, vpn_se 10.77.0.1 --TLS:5555-- [hub DEFAULT] --TLS-- c2: bob, vpn0 10.77.0.2
+set -u
+cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh
+SE=/usr/libexec/softether
+SE_PID=
+trap 'se_stop; [ -z "${KEEP_WORK:-}" ] || cp -r "$WORK" "$KEEP_WORK"; topo_down' EXIT
+
+# se_cmd FILE: vpncmd batch against the client in c1 (every parameter given:
+# vpncmd prompts for any that is missing), bounded in time.
+se_cmd() {
+	timeout 30 ip netns exec "$P-c1" "$SE/vpncmd/vpncmd" localhost /CLIENT /IN:"$1" \
+		</dev/null 2>&1 | tr -d '\r'
+}
+
+se_start() {
+	ip netns exec "$P-c1" unshare -m --propagation private tests/e2e/se_wrap.sh \
+		"$WORK/se" "$SE/vpnclient/vpnclient" execsvc >>"$WORK/se-client.log" 2>&1 &
+	SE_PID=$!
+	wait_for "SoftEther client's RPC port" 15 \
+		bash -c "ip netns exec $P-c1 ss -lnt 'sport = :9931' | grep -q LISTEN"
+}
+
+# se_stop: the client's process tree, by PID
+se_stop() {
+	[ -n "$SE_PID" ] || return 0
+	local pids
+	pids="$(pgrep -P "$SE_PID" || true) $SE_PID"
+	kill -TERM $pids 2>/dev/null || true
+	wait "$SE_PID" 2>/dev/null || true
+	kill -KILL $pids 2>/dev/null || true
+	SE_PID=
+}
+
+# se_account NAME HUB USER PASSWORD TYPE: an account on NIC "se", one TCP connection.
+se_account() {
+	cat >"$WORK/acct-$1.in" <<IN
+AccountCreate $1 /SERVER:10.199.1.1:5555 /HUB:$2 /USERNAME:$3 /NICNAME:se
+AccountPasswordSet $1 /PASSWORD:$4 /TYPE:$5
+AccountDetailSet $1 /MAXTCP:1 /INTERVAL:1 /TTL:0 /HALF:no /BRIDGE:no /MONITOR:no /NOTRACK:yes /NOQOS:yes /DISABLEUDP:yes
+AccountRetrySet $1 /NUM:0 /INTERVAL:5
+IN
+	se_cmd "$WORK/acct-$1.in" >>"$WORK/vpncmd.log"
+}
+
+se_status() {
+	printf 'AccountStatusGet %s\n' "$1" >"$WORK/status.in"
+	se_cmd "$WORK/status.in"
+}
+
+se_established() { se_status "$1" | grep -q "Session Established"; }
+
+# se_try NAME: connects, waits for the session or an error, prints AccountStatusGet
+# and AccountConnect's own output, then disconnects.
+se_connect() {
+	printf 'AccountConnect %s\n' "$1" >"$WORK/connect.in"
+	se_cmd "$WORK/connect.in" >>"$WORK/vpncmd.log"
+}
+
+se_disconnect() {
+	printf 'AccountDisconnect %s\n' "$1" >"$WORK/disconnect.in"
+	se_cmd "$WORK/disconnect.in" >>"$WORK/vpncmd.log"
+}
+
+# se_error_logged CODE: the client's log reports that SoftEther error code
+se_error_logged() {
+	cat "$WORK"/se/log/softether/client_log/*.log 2>/dev/null | tr -d '\r' |
+		grep -q "Error code $1"
+}
+
+topo_up 2
+mkdir -p "$WORK/state"
+# hub DEFAULT: alice as a SoftEther server stored her (tests/data/vpn_server.config),
+# carol and bob with our verifiers, dave whose policy denies access; hub OTHER.
+{
+	printf 'declare root\n{\n'
+	printf '\tdeclare ListenerList\n\t{\n\t\tdeclare Listener0\n\t\t{\n'
+	printf '\t\t\tbool Enabled true\n\t\t\tuint Port 5555\n\t\t}\n\t}\n'
+	printf '\tdeclare Vpnhub\n\t{\n\t\tuint KeepAlive 2\n\t\tstring StateDir %s\n' "$WORK/state"
+	printf '\t\tstring AdminSocket %s\n\t\tuint Timeout 8\n\t}\n' "$WORK/admin.sock"
+	printf '\tdeclare VirtualHUB\n\t{\n'
+	hub_folder DEFAULT carol:carol-pw bob:bob-pw dave:dave-pw |
+		python3 -c '
+import sys
+t = sys.stdin.read()
+alice = ("\t\t\t\t\tdeclare alice\n\t\t\t\t\t{\n"
+         "\t\t\t\t\t\tbyte AuthPassword DngtrNt4kY1zAHmZ2oG8QIkG1FE=\n"
+         "\t\t\t\t\t\tuint AuthType 1\n\t\t\t\t\t}\n")
+t = t.replace("\t\t\t\tdeclare UserList\n\t\t\t\t{\n",
+              "\t\t\t\tdeclare UserList\n\t\t\t\t{\n" + alice, 1)
+deny = "\t\t\t\t\t\tdeclare Policy\n\t\t\t\t\t\t{\n\t\t\t\t\t\t\tbool Access false\n\t\t\t\t\t\t}\n"
+i = t.index("\t\t\t\t\tdeclare dave\n\t\t\t\t\t{\n") + len("\t\t\t\t\tdeclare dave\n\t\t\t\t\t{\n")
+sys.stdout.write(t[:i] + deny + t[i:])'
+	printf '\t}\n}\n'
+} >"$WORK/SoftHUB.cfg"
+start_hub
+client_profile 2 DEFAULT bob bob-pw
+start_client 2
+assert "bob (vpnclient) connects" wait_connected 2
+
+mkdir -p "$WORK/se"
+se_start
+printf 'NicCreate se\n' >"$WORK/nic.in"
+se_cmd "$WORK/nic.in" >>"$WORK/vpncmd.log"
+se_account alice DEFAULT alice secret standard
+se_connect alice
+assert "the stock SoftEther client logs in as alice (secure_password)" \
+	wait_for "alice's session" 20 se_established alice
+se_status alice >"$WORK/status-alice.txt"
+ns c1 ip addr add 10.77.0.1/24 dev vpn_se
+ns c1 ip link set vpn_se up
+assert "alice pings bob's vpnclient across the hub" ping_ok c1 10.77.0.2
+ns c2 iperf3 -s -D -1 -p 5201 --logfile "$WORK/iperf-s1.log"
+sleep 0.3
+assert "iperf3 TCP alice -> bob" ns c1 iperf3 -c 10.77.0.2 -p 5201 -t 2
+ns c2 iperf3 -s -D -1 -p 5202 --logfile "$WORK/iperf-s2.log"
+sleep 0.3
+csum_before=$(ns c1 nstat -az TcpInCsumErrors | awk '/TcpInCsumErrors/ {print $2}')
+ns c1 iperf3 -c 10.77.0.2 -p 5202 -t 2 -R -J >"$WORK/iperf-r.json"
+assert "iperf3 TCP bob -> alice (GSO super-frames from vpnclient)" \
+	python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["end"]["sum_received"]["bytes"] > 0 else 1)' "$WORK/iperf-r.json"
+csum_after=$(ns c1 nstat -az TcpInCsumErrors | awk '/TcpInCsumErrors/ {print $2}')
+assert "no segment reached the SoftEther client with a bad TCP checksum" \
+	test "${csum_after:-x}" = "${csum_before:-y}"
+se_disconnect alice
+wait_for "alice's session gone" 10 grep -q "SoftEther client: [1-9][0-9]* super-frames segmented" "$WORK/hub.log"
+assert "the hub segmented super-frames for the SoftEther session, and counted them" \
+	grep -q "SoftEther client: [1-9][0-9]* super-frames segmented into [1-9][0-9]* frames, 0 frames dropped" "$WORK/hub.log"
+
+finish
