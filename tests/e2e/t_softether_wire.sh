@@ -76,11 +76,44 @@ se_disconnect() {
 	se_cmd "$WORK/disconnect.in" >>"$WORK/vpncmd.log"
 }
 
-# se_error_logged CODE: the client's log reports that SoftEther error code
-se_error_logged() {
+# se_failed NAME CODE: the client's log reports the connection of NAME failing
+# with that SoftEther error code ("... Cause: <text> (code N)")
+se_failed() {
 	cat "$WORK"/se/log/softether/client_log/*.log 2>/dev/null | tr -d '\r' |
-		grep -q "Error code $1"
+		grep -q "VPN Connection Setting \"$1\": The connection has been either disconnected or it failed\. Cause: .*(code $2)"
 }
+
+# se_refused NAME CODE: NAME's connection attempt ends with that error code
+se_refused() {
+	se_connect "$1"
+	wait_for "$1 refused with code $2" 20 se_failed "$1" "$2"
+}
+
+# traffic NAME: the stock client's session NAME pings bob and runs iperf3 both ways
+traffic() {
+	local port=$((5200 + RANDOM % 100))
+	assert "$1 pings bob's vpnclient across the hub" ping_ok c1 10.77.0.2
+	ns c2 iperf3 -s -D -1 -p $port --logfile "$WORK/iperf-$1-s1.log"
+	sleep 0.3
+	ns c1 iperf3 -c 10.77.0.2 -p $port -t 2 -J >"$WORK/iperf-$1-up.json"
+	assert "iperf3 TCP $1 -> bob" iperf_moved "$WORK/iperf-$1-up.json"
+	ns c2 iperf3 -s -D -1 -p $((port + 1)) --logfile "$WORK/iperf-$1-s2.log"
+	sleep 0.3
+	ns c1 iperf3 -c 10.77.0.2 -p $((port + 1)) -t 2 -R -J >"$WORK/iperf-$1-down.json"
+	assert "iperf3 TCP bob -> $1 (GSO super-frames from vpnclient)" \
+		iperf_moved "$WORK/iperf-$1-down.json"
+	echo "# $1: $(mbits "$WORK/iperf-$1-up.json") Mbit/s up, $(mbits "$WORK/iperf-$1-down.json") Mbit/s down"
+}
+
+iperf_moved() {
+	python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["end"]["sum_received"]["bytes"] > 0 else 1)' "$1"
+}
+
+mbits() {
+	python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' "$1" 2>/dev/null
+}
+
+csum_errors() { ns c1 nstat -az TcpInCsumErrors | awk '/TcpInCsumErrors/ {print $2}'; }
 
 topo_up 2
 mkdir -p "$WORK/state"
@@ -102,6 +135,9 @@ alice = ("\t\t\t\t\tdeclare alice\n\t\t\t\t\t{\n"
          "\t\t\t\t\t\tuint AuthType 1\n\t\t\t\t\t}\n")
 t = t.replace("\t\t\t\tdeclare UserList\n\t\t\t\t{\n",
               "\t\t\t\tdeclare UserList\n\t\t\t\t{\n" + alice, 1)
+guest = ("\t\t\t\t\tdeclare guest\n\t\t\t\t\t{\n\t\t\t\t\t\tuint AuthType 0\n\t\t\t\t\t}\n")
+t = t.replace("\t\t\t\tdeclare UserList\n\t\t\t\t{\n",
+              "\t\t\t\tdeclare UserList\n\t\t\t\t{\n" + guest, 1)
 deny = "\t\t\t\t\t\tdeclare Policy\n\t\t\t\t\t\t{\n\t\t\t\t\t\t\tbool Access false\n\t\t\t\t\t\t}\n"
 i = t.index("\t\t\t\t\tdeclare dave\n\t\t\t\t\t{\n") + len("\t\t\t\t\tdeclare dave\n\t\t\t\t\t{\n")
 sys.stdout.write(t[:i] + deny + t[i:])'
@@ -123,22 +159,59 @@ assert "the stock SoftEther client logs in as alice (secure_password)" \
 se_status alice >"$WORK/status-alice.txt"
 ns c1 ip addr add 10.77.0.1/24 dev vpn_se
 ns c1 ip link set vpn_se up
-assert "alice pings bob's vpnclient across the hub" ping_ok c1 10.77.0.2
-ns c2 iperf3 -s -D -1 -p 5201 --logfile "$WORK/iperf-s1.log"
-sleep 0.3
-assert "iperf3 TCP alice -> bob" ns c1 iperf3 -c 10.77.0.2 -p 5201 -t 2
-ns c2 iperf3 -s -D -1 -p 5202 --logfile "$WORK/iperf-s2.log"
-sleep 0.3
-csum_before=$(ns c1 nstat -az TcpInCsumErrors | awk '/TcpInCsumErrors/ {print $2}')
-ns c1 iperf3 -c 10.77.0.2 -p 5202 -t 2 -R -J >"$WORK/iperf-r.json"
-assert "iperf3 TCP bob -> alice (GSO super-frames from vpnclient)" \
-	python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["end"]["sum_received"]["bytes"] > 0 else 1)' "$WORK/iperf-r.json"
-csum_after=$(ns c1 nstat -az TcpInCsumErrors | awk '/TcpInCsumErrors/ {print $2}')
-assert "no segment reached the SoftEther client with a bad TCP checksum" \
-	test "${csum_after:-x}" = "${csum_before:-y}"
+csum_before=$(csum_errors)
+traffic alice
+csum_after=$(csum_errors)
+assert "no segment reached the SoftEther client with a bad TCP checksum (TcpInCsumErrors ${csum_before:-?} -> ${csum_after:-?})" \
+	test -n "$csum_before" -a "$csum_before" = "$csum_after"
 se_disconnect alice
-wait_for "alice's session gone" 10 grep -q "SoftEther client: [1-9][0-9]* super-frames segmented" "$WORK/hub.log"
 assert "the hub segmented super-frames for the SoftEther session, and counted them" \
-	grep -q "SoftEther client: [1-9][0-9]* super-frames segmented into [1-9][0-9]* frames, 0 frames dropped" "$WORK/hub.log"
+	wait_for "alice's session summary" 10 grep -q "(alice): SoftEther client: [1-9][0-9]* super-frames segmented into [1-9][0-9]* frames, 0 frames dropped" "$WORK/hub.log"
+
+# carol has only our salted verifier: the RADIUS password type sends the plain password
+se_account carol DEFAULT carol carol-pw radius
+se_connect carol
+assert "carol logs in with the plain password (RADIUS password type)" \
+	wait_for "carol's session" 20 se_established carol
+assert "the hub logged carol's plain_password login" \
+	grep -q "carol logged in to hub DEFAULT .*(SoftEther client, plain_password" "$WORK/hub.log"
+traffic carol
+se_disconnect carol
+
+# guest: AuthType 0, SoftEther's anonymous login
+se_account guest DEFAULT guest unused standard
+printf 'AccountAnonymousSet guest\n' >"$WORK/anon.in"
+se_cmd "$WORK/anon.in" >>"$WORK/vpncmd.log"
+se_connect guest
+assert "guest logs in anonymously (AuthType 0)" wait_for "guest's session" 20 se_established guest
+assert "guest pings bob" ping_ok c1 10.77.0.2
+se_disconnect guest
+
+se_account wrongpw DEFAULT alice not-secret standard
+assert "a wrong password reaches the stock client as error 9 (ERR_AUTH_FAILED)" \
+	se_refused wrongpw 9
+se_account nohub NOSUCHHUB alice secret standard
+assert "an unknown hub reaches the stock client as error 8 (ERR_HUB_NOT_FOUND)" \
+	se_refused nohub 8
+se_account dave DEFAULT dave dave-pw radius
+assert "a policy refusal (Access false) reaches the stock client as error 12 (ERR_ACCESS_DENIED)" \
+	se_refused dave 12
+se_account carolstd DEFAULT carol carol-pw standard
+assert "a verifier-only user with the standard password type is refused (error 9), with a hint in the hub's log" \
+	se_refused carolstd 9
+assert "the hint names the RADIUS password type" \
+	grep -q "carol.*only a salted verifier.*RADIUS" "$WORK/hub.log"
+assert "our own clients still log in beside them" count_ge 1 "connected to hub" "$WORK/c2.log"
+
+# DisableSoftEtherProtocol: the signature is refused with HTTP 403, our clients still log in
+stop_hub
+sed -i 's/^\t\tuint Timeout 8$/\t\tuint Timeout 8\n\t\tbool DisableSoftEtherProtocol true/' "$WORK/SoftHUB.cfg"
+start_hub
+se_account off DEFAULT alice secret standard
+se_connect off
+assert "with DisableSoftEtherProtocol the stock client is refused (error 2, ERR_SERVER_IS_NOT_VPN)" \
+	wait_for "off refused" 20 se_failed off 2
+assert "the hub says why" grep -q "SoftEther login refused: DisableSoftEtherProtocol is set" "$WORK/hub.log"
+assert "and our vpnclient reconnects to the same listener" wait_connected 2 2
 
 finish
