@@ -162,6 +162,12 @@ ns c1 ip link set vpn_se up
 csum_before=$(csum_errors)
 traffic alice
 csum_after=$(csum_errors)
+assert "the console lists alice's session as a SoftEther one (text and JSON)" \
+	bash -c "$BUILD/vpnhubctl -s $WORK/admin.sock session list | grep 'user=alice' | grep -q 'protocol=softether' &&
+		$BUILD/vpnhubctl -s $WORK/admin.sock session list --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if any(s[\"user\"] == \"alice\" and s[\"protocol\"] == \"softether\" for s in d) else 1)'"
 assert "no segment reached the SoftEther client with a bad TCP checksum (TcpInCsumErrors ${csum_before:-?} -> ${csum_after:-?})" \
 	test -n "$csum_before" -a "$csum_before" = "$csum_after"
 se_disconnect alice
@@ -176,6 +182,10 @@ assert "carol logs in with the plain password (RADIUS password type)" \
 assert "the hub logged carol's plain_password login" \
 	grep -q "carol logged in to hub DEFAULT .*(SoftEther client, plain_password" "$WORK/hub.log"
 traffic carol
+# idle for longer than the session timeout (8 s): keepalives both ways keep it
+sleep 10
+assert "carol's idle session outlives its 8 s timeout (keepalives both ways)" se_established carol
+assert "and still carries frames" ping_ok c1 10.77.0.2
 se_disconnect carol
 
 # guest: AuthType 0, SoftEther's anonymous login
