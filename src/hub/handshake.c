@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Server side of the login (docs/protocol.md): TLS accept, HELLO, CHALLENGE,
- * AUTH, then WELCOME or REJECT.  Handshakes that outlast
+ * AUTH, then WELCOME or REJECT.  A stream that starts like HTTP is a stock
+ * SoftEther client: se_handshake.c logs it in instead.  Handshakes that outlast
  * SESS_HANDSHAKE_TIMEOUT_MS are cut by the accept thread (sess_reap_handshakes).  Runs in the
  * session thread on a blocking socket whose timeouts bound every step.  An unknown user gets a
  * decoy challenge and the same rejection as a wrong password, so user names cannot be probed.

@@ -64,7 +64,8 @@ struct sess_view {
 	size_t qbytes;
 	uint32_t nmacs, nips4, nips6;
 	uint64_t fw_drops[FW_R_COUNT]; /* firewall drops by reason (firewall.h) */
-	bool softether;		       /* a stock SoftEther client (se_handshake.h) */
+	const char *protocol; /* "vpnhub", "softether" (se_handshake.h), "bridge", "cascade" */
+	bool softether;
 	uint64_t se_gso_frames, se_segments, se_drops;
 };
 
@@ -98,6 +99,10 @@ static void copy_session(struct session *s, struct sess_view *v)
 		v->fw_drops[r] = atomic_load_explicit(&s->fw.drops[r], memory_order_relaxed);
 	queue_get_stats(&s->queue, &v->qs, &v->qframes, &v->qbytes);
 	v->softether = s->softether; /* set before the session joined the hub */
+	v->protocol = s->kind == SESS_BRIDGE	? "bridge"
+		      : s->kind == SESS_CASCADE ? "cascade"
+		      : s->softether		? "softether"
+						: "vpnhub";
 	v->se_gso_frames = sess_counter(&s->se_gso_frames);
 	v->se_segments = sess_counter(&s->se_segments);
 	v->se_drops = sess_counter(&s->se_drops);
@@ -140,7 +145,7 @@ static void print_session(struct admin_out *o, const struct sess_view *v, const 
 	out_str(o, "hub", hub);
 	out_str(o, "user", v->user);
 	out_str(o, "peer", v->peer);
-	out_str(o, "protocol", v->softether ? "softether" : "vpnhub");
+	out_str(o, "protocol", v->protocol);
 	out_u64(o, "connected_s", (now - v->started_ms) / 1000);
 	out_u64(o, "rx_frames", v->rx_frames);
 	out_u64(o, "tx_frames", v->tx_frames);
