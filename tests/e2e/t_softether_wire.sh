@@ -213,6 +213,17 @@ assert "the hint names the RADIUS password type" \
 	grep -q "carol.*only a salted verifier.*RADIUS" "$WORK/hub.log"
 assert "our own clients still log in beside them" count_ge 1 "connected to hub" "$WORK/c2.log"
 
+# malformed SoftEther logins (tests/e2e/se_probe.py): bounded, answered, the hub unharmed
+probe() { ns c1 python3 tests/e2e/se_probe.py 10.199.1.1 5555 "$1" 2>&1; }
+assert "a signature of the wrong size is answered 403" test "$(probe badsig)" = 403
+assert "a head past 8 KiB is answered 403" test "$(probe bighead)" = 403
+assert "a login PACK announced past 64 KiB is answered 403" test "$(probe bigpack)" = 403
+assert "a truncated login PACK is answered error 4 (ERR_PROTOCOL_ERROR)" test "$(probe badpack)" = "200 4"
+assert "additional_connect is answered error 33 (ERR_NOT_SUPPORTED)" test "$(probe addconn)" = "200 33"
+assert "bob's session was not disturbed (logged in once, still listed)" bash -c \
+	"[ \$(grep -c 'connected to hub' '$WORK/c2.log') -eq 1 ] &&
+	 $BUILD/vpnhubctl -s '$WORK/admin.sock' session list | grep -q 'user=bob'"
+
 # DisableSoftEtherProtocol: the signature is refused with HTTP 403, our clients still log in
 stop_hub
 sed -i 's/^\t\tuint Timeout 8$/\t\tuint Timeout 8\n\t\tbool DisableSoftEtherProtocol true/' "$WORK/SoftHUB.cfg"
