@@ -63,6 +63,7 @@ se_status() {
 }
 
 se_established() { se_status "$1" | grep -q "Session Established"; }
+se_gone() { ! se_established "$1"; }
 
 # se_try NAME: connects, waits for the session or an error, prints AccountStatusGet
 # and AccountConnect's own output, then disconnects.
@@ -195,6 +196,13 @@ se_cmd "$WORK/anon.in" >>"$WORK/vpncmd.log"
 se_connect guest
 assert "guest logs in anonymously (AuthType 0)" wait_for "guest's session" 20 se_established guest
 assert "guest pings bob" ping_ok c1 10.77.0.2
+guest_id=$("$BUILD/vpnhubctl" -s "$WORK/admin.sock" session list --json | python3 -c '
+import json, sys
+print([s["id"] for s in json.load(sys.stdin) if s["user"] == "guest"][0])')
+assert "session kick ends guest's SoftEther session" \
+	"$BUILD/vpnhubctl" -s "$WORK/admin.sock" session kick "$guest_id"
+assert "the stock client sees its session end" \
+	wait_for "guest's session to end" 15 se_gone guest
 se_disconnect guest
 
 se_account wrongpw DEFAULT alice not-secret standard
