@@ -160,6 +160,45 @@ enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn
 	return STREAM_MORE;
 }
 
+/* Hands the buffered bytes to a foreign parser; moves what it left to the front. */
+static enum stream_status deliver_bytes(struct stream *s, stream_bytes_fn fn, void *ctx)
+{
+	long used = fn(ctx, s->rbuf, s->rlen, s->err, sizeof(s->err));
+
+	if (used < 0 || (size_t)used > s->rlen) {
+		if (!s->err[0])
+			snprintf(s->err, sizeof(s->err), "stream parser refused input");
+		return STREAM_ERROR;
+	}
+	if (used > 0) {
+		memmove(s->rbuf, s->rbuf + used, s->rlen - (size_t)used);
+		s->rlen -= (size_t)used;
+	}
+	return STREAM_AGAIN;
+}
+
+enum stream_status stream_read_bytes(struct stream *s, size_t budget, stream_bytes_fn fn, void *ctx)
+{
+	s->read_wants_write = false;
+	while (budget > 0) {
+		size_t n = 0;
+		int ret;
+		enum stream_status st;
+
+		/* the parser consumes every whole item: what stays is below one item */
+		ret = SSL_read_ex(s->ssl, s->rbuf + s->rlen, STREAM_RBUF - s->rlen, &n);
+		if (ret != 1)
+			return ssl_failure(s, ret);
+		s->rlen += n;
+		s->rx_bytes += n;
+		budget = n < budget ? budget - n : 0;
+		st = deliver_bytes(s, fn, ctx);
+		if (st != STREAM_AGAIN)
+			return st;
+	}
+	return STREAM_MORE;
+}
+
 bool stream_put(struct stream *s, uint8_t type, uint8_t flags, const uint8_t *payload, uint32_t len)
 {
 	if (stream_room(s) < PROTO_HDR_LEN + (size_t)len)

@@ -33,5 +33,7 @@ Suite *netcfg_suite(void);
 Suite *srcacl_suite(void);
 Suite *certauth_suite(void);
 Suite *backoff_suite(void);
+Suite *sewire_suite(void);
+Suite *segment_suite(void);
 
 #endif
