@@ -5,6 +5,8 @@
 # Two sites:   c1 -- [hub A] ==cascade over l1== [hub B] -- c2
 #   ping and iperf3 across; the link's veth down and up: it reconnects and traffic
 #   resumes; hub B restarted: the link comes back; the console's view of the link.
+#   From the veth test on, the link logs in with a client certificate (AuthType 3,
+#   ClientCert/ClientKey) as hub B's certificate user; an unknown certificate is refused.
 # A triangle:  A ==l1== B ==l2== C ==l3== A (each hub opens one link)
 #   the loop guard blocks one link; a broadcast ping and iperf3 complete with
 #   bounded frame counters; cutting another link unblocks the blocked one.
@@ -58,6 +60,39 @@ moved=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["end"]["
 assert "cascade status counts frames both ways and at least iperf3's $moved bytes out" \
 	status_has A toB "d['rx_frames'] > 10 and d['tx_frames'] > 10 and d['tx_bytes'] >= $moved"
 assert "cascade list shows the link" bash -c "mh_ctl A cascade list | grep -q toB"
+
+# certificate login (SoftEther's ClientAuth AuthType 3, ClientCert and ClientKey): hub B's
+# user linkcert is a certificate user (AuthType 2); the link A->B logs in as it from here on
+for n in link other; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+		-subj "/CN=$n" -keyout "$WORK/$n.key" -out "$WORK/$n.pem" 2>/dev/null
+done
+assert "hub B: user linkcert logs in with its registered certificate" \
+	mh_ctl B user add linkcert --cert "@$WORK/link.pem"
+cert_cascade() { # cert_cascade NAME CERT: hub A links to hub B as linkcert with CERT
+	mh_ctl A cascade add "$1" --server 10.198.1.2:5555 --remote-hub DEFAULT --user linkcert \
+		--cert "@$WORK/$2.pem" --key "@$WORK/$2.key" --fingerprint "${FP[B]}" --retry 2
+}
+assert "cascade add --cert --key: a key that is not the certificate's is refused" \
+	bash -c "! mh_ctl A cascade add bad --server 10.198.1.2:5555 --remote-hub DEFAULT \
+		--user linkcert --cert @$WORK/link.pem --key @$WORK/other.key --fingerprint ${FP[B]}"
+assert "cascade add with a certificate hub B does not know" cert_cascade toBx other
+wait_for "the unknown certificate refused" 15 status_has A toBx 'd["last_error"] != ""'
+assert "an unknown certificate is refused by hub B ($(mh_ctl A --json cascade status toBx |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["last_error"])'))" \
+	status_has A toBx '"certificate not accepted" in d["last_error"] and d["connects"] == 0'
+mh_ctl A cascade delete toBx >/dev/null
+mh_ctl A cascade delete toB >/dev/null
+assert "cascade add toB with linkcert's certificate and key" cert_cascade toB link
+assert "hub A's file holds SoftEther's items: AuthType 3, ClientCert, ClientKey" bash -c \
+	"grep -q 'uint AuthType 3' '$WORK/A/SoftHUB.cfg' && grep -q 'byte ClientCert ' '$WORK/A/SoftHUB.cfg' &&
+	grep -q 'byte ClientKey ' '$WORK/A/SoftHUB.cfg'"
+wait_for "certificate link A->B established" 15 mh_state_is A toB established
+assert "cascade A->B logged in with its certificate" mh_state_is A toB established
+assert "hub B shows the link's session as user linkcert" bash -c \
+	"mh_ctl B --json session list | python3 -c 'import json,sys; sys.exit(0 if any(e[\"user\"] == \"linkcert\" for e in json.load(sys.stdin)) else 1)'"
+wait_for "c1 reaches c2 over the certificate link" 10 ping_ok c1 10.77.0.2 1
+assert "ping c1 -> c2 across the certificate link" ping_ok c1 10.77.0.2 3
 
 # the link's transport goes down: the link fails (dead-peer timer), then comes back
 ns hA ip link set l1 down
