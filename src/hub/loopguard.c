@@ -268,6 +268,14 @@ void loopguard_tick(struct hub *h, uint64_t now_ms)
 		decide(h, now_ms);
 }
 
+void loopguard_recheck(struct hub *h, uint64_t now_ms)
+{
+	pthread_mutex_lock(&h->lock);
+	if (h->lg.blocked)
+		decide(h, now_ms);
+	pthread_mutex_unlock(&h->lock);
+}
+
 bool loopguard_port_closed(const struct session *s, uint64_t now_ms)
 {
 	return atomic_load_explicit(&s->loop_blocked, memory_order_relaxed) ||

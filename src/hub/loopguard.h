@@ -42,6 +42,11 @@ void loopguard_rx(struct hub *h, struct session *src, const struct pkt *p, uint6
  * gone; caller holds the hub lock.  Session threads call it from their loops.
  */
 void loopguard_tick(struct hub *h, uint64_t now_ms);
+/*
+ * A port of h left (hub_detach forgot its probes): lifts at once a block whose
+ * loop ran through it, instead of at the next tick.  Takes the hub lock.
+ */
+void loopguard_recheck(struct hub *h, uint64_t now_ms);
 /* Every hub's loop guard (loopguard_tick); the accept thread calls it twice a second. */
 void loopguard_tick_all(struct hub_server *srv, uint64_t now_ms);
 /* Whether data frames may not cross port s (blocked, or still in quarantine). */

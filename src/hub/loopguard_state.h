@@ -40,5 +40,11 @@ struct loopguard {
 };
 
 void loopguard_init(struct loopguard *lg);
+/*
+ * A port left the hub: the probes it brought in no longer count, so a loop
+ * that ran through it ends at the next decision (loopguard_recheck), not
+ * LOOPGUARD_WINDOW_MS later.  Caller holds the hub lock.
+ */
+void loopguard_forget_port(struct loopguard *lg, uint32_t session);
 
 #endif

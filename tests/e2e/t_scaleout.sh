@@ -9,8 +9,10 @@
 #   A ==l1== B ==l2== C ==l3== A
 #
 # The clients spread over the hubs; two clients on different hubs ping each other;
-# hub B is killed with SIGKILL: its clients are back (through HAProxy, on A or C)
-# within a time printed here, and the clients of A and C keep their sessions.
+# the hub between the ends of the blocked link is killed with SIGKILL: its clients are
+# back (through HAProxy, on the others) within a time printed here, the clients of the
+# other two keep their sessions, and the ping loss between them across the kill is
+# printed (their direct link, blocked until then, takes over).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
@@ -133,34 +135,50 @@ fails=0
 for ((i = 2; i <= N; i++)); do ns c1 ping -c 1 -W 2 "10.77.0.$i" >/dev/null 2>&1 || fails=$((fails + 1)); done
 assert "client 1 reaches all $((N - 1)) others" test "$fails" -eq 0
 
-# hub B dies: its clients come back through HAProxy on A or C
+# The hub killed is the one between the two ends of the link the loop guard blocked:
+# the traffic between the other two hubs crossed it, and their direct link must take
+# over (the worst case for "others lose nothing").
+blocked_link() {
+	local x name l
+	for x in "A toB C" "B toC A" "C toA B"; do
+		read -r x name l <<<"$x"
+		[ "$(mh_state "$x" "$name")" = "blocked (loop)" ] && { echo "$l"; return 0; }
+	done
+	return 1
+}
+wait_for "the loop guard blocks one link of the triangle" 20 blocked_link
+K=$(blocked_link) || K=B
+read -r X Y <<<"$(echo A B C | tr ' ' '\n' | grep -v "^$K$" | tr '\n' ' ')"
+x=$(pair_on "$X"); y=$(pair_on "$Y")
+echo "# the loop guard blocked the link $X-$Y; hub $K (between them) is killed"
 victims=() others=()
 for ((i = 1; i <= N; i++)); do
-	case ${ON[$i]:-} in B) victims+=("$i") ;; A | C) others+=("$i") ;; esac
+	if [ "${ON[$i]:-}" = "$K" ]; then victims+=("$i"); elif [ -n "${ON[$i]:-}" ]; then others+=("$i"); fi
 done
-ns "c$a" ping -c 50 -i 0.1 -W 1 "10.77.0.$c" >"$WORK/ping-ac.log" 2>&1 &
+ns "c$x" ping -c 50 -i 0.1 -W 1 "10.77.0.$y" >"$WORK/ping-xy.log" 2>&1 &
 ping_pid=$!
 sleep 0.5
 t0=$(date +%s.%N)
-kill -9 "${HPID[B]}"
-wait "${HPID[B]}" 2>/dev/null
-unset "HPID[B]"
+kill -9 "${HPID[$K]}"
+wait "${HPID[$K]}" 2>/dev/null
+unset "HPID[$K]"
 victims_back() {
 	local i
 	for i in "${victims[@]}"; do count_ge 2 'connected to hub' "$WORK/c$i.log" || return 1; done
 }
-wait_for "hub B's clients back" 60 victims_back
+wait_for "hub $K's clients back" 60 victims_back
 t1=$(date +%s.%N)
-assert "hub B's ${#victims[@]} clients logged in again elsewhere" victims_back
-echo "# hub B killed: its ${#victims[@]} clients were all back in $(echo "$t1 - $t0" | awk '{printf "%.2f", $1 - $3}') s"
+assert "hub $K's ${#victims[@]} clients logged in again elsewhere" victims_back
+echo "# hub $K killed: its ${#victims[@]} clients were all back in $(echo "$t1 - $t0" | awk '{printf "%.2f", $1 - $3}') s"
 wait "$ping_pid"
-echo "# ping between clients on A and C across the kill: $(grep -o '[0-9]*% packet loss' "$WORK/ping-ac.log")"
+echo "# ping every 100 ms between clients on $X and $Y (their path crossed hub $K) across the kill:" \
+	"$(grep -o '[0-9]* received, [0-9.]*% packet loss' "$WORK/ping-xy.log")"
 kept=0
 for i in "${others[@]}"; do count_ge 2 'connected to hub' "$WORK/c$i.log" || kept=$((kept + 1)); done
-assert "the ${#others[@]} clients of hubs A and C kept their sessions" test "$kept" -eq "${#others[@]}"
+assert "the ${#others[@]} clients of hubs $X and $Y kept their sessions" test "$kept" -eq "${#others[@]}"
 v=${victims[0]}
-wait_for "client $v reaches client $a" 20 ping_ok "c$v" "10.77.0.$a" 1
-assert "client $v (was on B) pings client $a (hub A) again" ping_ok "c$v" "10.77.0.$a" 3
-assert "client $v (was on B) pings client $c (hub C) again" ping_ok "c$v" "10.77.0.$c" 3
+wait_for "client $v reaches client $x" 20 ping_ok "c$v" "10.77.0.$x" 1
+assert "client $v (was on $K) pings client $x (hub $X) again" ping_ok "c$v" "10.77.0.$x" 3
+assert "client $v (was on $K) pings client $y (hub $Y) again" ping_ok "c$v" "10.77.0.$y" 3
 
 finish
