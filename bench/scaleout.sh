@@ -30,61 +30,9 @@ source tests/e2e/lib.sh
 source tests/e2e/cascade_lib.sh
 [ "$(id -u)" = 0 ] || { log "must run as root (network namespaces)"; exit 2; }
 BADPEER=$BUILD/badpeer
-LB_PID=
-cleanup() { [ -n "$LB_PID" ] && kill "$LB_PID" 2>/dev/null; mh_down; }
-trap cleanup EXIT
+trap mh_down EXIT
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=vpnhub \
-	-keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
-chmod 600 "$WORK/key.pem"
-mh_hub_folder
-ip netns add "$P-lb"
-ns lb ip link set lo up
-ns lb ip link add br0 type bridge
-ns lb ip addr add 10.197.0.1/16 dev br0
-ns lb ip link set br0 up
-n=0
-for x in A B C; do
-	n=$((n + 1))
-	mh_hub "$x"
-	ip link add "$P-b$n" type veth peer name "$P-d$n"
-	ip link set "$P-b$n" netns "$P-lb" name "h$x"
-	ip link set "$P-d$n" netns "$P-h$x" name lb
-	ns lb ip addr add "10.196.$n.1/24" dev "h$x"
-	ns lb ip link set "h$x" up
-	ns "h$x" ip addr add "10.196.$n.2/24" dev lb
-	ns "h$x" ip link set lb up
-	mh_cfg "$x" "string Certificate $WORK/cert.pem" "string Key $WORK/key.pem" \
-		"uint MaxPendingPerSource $((INFLIGHT + 50))" "uint LoginBackoff 0"
-done
-mh_link 1 A B
-mh_link 2 B C
-mh_link 3 C A
-for x in A B C; do mh_start "$x"; done
-mh_cascade A toB 10.198.1.2 B >/dev/null
-mh_cascade B toC 10.198.2.2 C >/dev/null
-mh_cascade C toA 10.198.3.2 A >/dev/null
-
-cat >"$WORK/haproxy.cfg" <<CFG
-global
-	maxconn 4000
-defaults
-	mode tcp
-	timeout connect 2s
-	timeout client 1h
-	timeout server 1h
-frontend vpn
-	bind 10.197.0.1:5555
-	default_backend hubs
-backend hubs
-	balance roundrobin
-	server A 10.196.1.2:5555 check inter 500 fall 2 rise 2
-	server B 10.196.2.2:5555 check inter 500 fall 2 rise 2
-	server C 10.196.3.2:5555 check inter 500 fall 2 rise 2
-CFG
-ip netns exec "$P-lb" haproxy -db -f "$WORK/haproxy.cfg" >>"$WORK/haproxy.log" 2>&1 &
-LB_PID=$!
-wait_for "HAProxy listening" 10 ns lb bash -c "ss -ltn | grep -q 10.197.0.1:5555"
+mh_scaleout "uint MaxPendingPerSource $((INFLIGHT + 50))" "uint LoginBackoff 0"
 sleep 2 # the links are up and HAProxy has seen every hub healthy
 
 # user_sessions: logged-in "user" sessions on the three hubs (cascades log in as "link")

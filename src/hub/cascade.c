@@ -260,26 +260,6 @@ static void link_free(struct cascade_link *l)
 	free(l);
 }
 
-/* A certificate login's own client context: the shared one holds no certificate. */
-static SSL_CTX *cert_tls(const struct conf_cascade *k, char *err, size_t errlen)
-{
-	const struct tls_der_pair der = {
-	    .cert = k->client_cert,
-	    .cert_len = k->client_cert_len,
-	    .key = k->client_key,
-	    .key_len = k->client_key_len,
-	    .cert_item = "ClientCert",
-	    .key_item = "ClientKey",
-	};
-	SSL_CTX *ctx = tls_client_ctx(NULL, err, errlen);
-
-	if (ctx && tls_use_der(ctx, &der, err, errlen) != 0) {
-		SSL_CTX_free(ctx);
-		ctx = NULL;
-	}
-	return ctx;
-}
-
 static void link_start(struct hub_server *srv, const char *hub, const struct conf_cascade *k)
 {
 	struct cascade_link *l = calloc(1, sizeof(*l));
@@ -291,7 +271,8 @@ static void link_start(struct hub_server *srv, const char *hub, const struct con
 		free(l);
 		return;
 	}
-	if (k->cert_login && !(l->own_tls = cert_tls(k, err, sizeof(err)))) {
+	/* a certificate login's own client context: the shared one holds no certificate */
+	if (k->cert_login && !(l->own_tls = config_cascade_tls(k, err, sizeof(err)))) {
 		log_warnx("cascade %s (hub %s): cannot start: %s", k->account, hub, err);
 		close(l->wake_fd);
 		free(l);

@@ -703,8 +703,7 @@ static int get_der(struct loader *ld, const struct cfg_folder *f, const char *na
 	return 0;
 }
 
-/* AuthType 3: ClientCert and ClientKey must be one certificate and its key. */
-static void check_cascade_cert(struct conf_cascade *k)
+SSL_CTX *config_cascade_tls(const struct conf_cascade *k, char *err, size_t errlen)
 {
 	const struct tls_der_pair der = {
 	    .cert = k->client_cert,
@@ -714,6 +713,18 @@ static void check_cascade_cert(struct conf_cascade *k)
 	    .cert_item = "ClientCert",
 	    .key_item = "ClientKey",
 	};
+	SSL_CTX *ctx = tls_client_ctx(NULL, err, errlen);
+
+	if (ctx && tls_use_der(ctx, &der, err, errlen) != 0) {
+		SSL_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+/* AuthType 3: ClientCert and ClientKey must be one certificate and its key. */
+static void check_cascade_cert(struct conf_cascade *k)
+{
 	char err[160];
 	SSL_CTX *ctx;
 
@@ -722,11 +733,11 @@ static void check_cascade_cert(struct conf_cascade *k)
 			 "AuthType 3 without byte ClientCert and byte ClientKey");
 		return;
 	}
-	ctx = tls_client_ctx(NULL, err, sizeof(err));
-	if (!ctx || tls_use_der(ctx, &der, err, sizeof(err)) != 0)
-		snprintf(k->unusable, sizeof(k->unusable), "%.150s", err);
-	else
+	ctx = config_cascade_tls(k, err, sizeof(err));
+	if (ctx)
 		k->cert_login = true;
+	else
+		snprintf(k->unusable, sizeof(k->unusable), "%.150s", err);
 	SSL_CTX_free(ctx);
 }
 

@@ -257,6 +257,8 @@ void config_user_policy(const struct conf_hub *h, const struct conf_user *u, str
 /* Whether two cascade entries describe the same link (a reload keeps it connected). */
 bool config_cascade_same(const struct conf_cascade *a, const struct conf_cascade *b);
 /* A hub's cascade by AccountName (case-insensitive), or NULL. */
+/* A TLS client context holding an AuthType 3 entry's ClientCert and ClientKey, or NULL. */
+SSL_CTX *config_cascade_tls(const struct conf_cascade *k, char *err, size_t errlen);
 const struct conf_cascade *config_find_cascade(const struct conf_hub *h, const char *account);
 /* Whether two bridge entries describe the same port (a reload keeps it running). */
 bool config_bridge_same(const struct conf_bridge *a, const struct conf_bridge *b);

@@ -13,6 +13,7 @@
 #define LOOPGUARD_CONFIRM_MS 2000
 #define LOOPGUARD_MEMBER_MS 10000 /* a hub seen on a cycle counts for the decision so long */
 #define LOOPGUARD_QUARANTINE_MS 4000
+#define LOOPGUARD_TC_MS 3000 /* after an unblock, our probes say "topology changed" so long */
 #define LOOPGUARD_ORIGINS 32 /* other hubs' probes tracked (oldest replaced) */
 #define LOOPGUARD_PORTS 4    /* ports an origin's probes were seen on, per origin */
 
@@ -21,6 +22,7 @@ struct loopguard_origin {
 	uint32_t last_seq;
 	uint64_t seen_ms;  /* the last probe of this origin */
 	uint64_t cycle_ms; /* when it was last on a cycle with us */
+	uint64_t tc_ms;	   /* its last "topology changed" probe that made us flush */
 	struct {
 		uint32_t session;
 		uint64_t ms;
@@ -35,6 +37,7 @@ struct loopguard {
 	uint64_t loop_since_ms;	 /* first return of our probe in the current loop; 0 = none */
 	uint64_t last_return_ms; /* our probe came back last */
 	uint32_t blocked;	 /* the session we block, 0 = none */
+	uint64_t tc_until_ms;	 /* our probes carry PROBE_TC until then */
 	struct loopguard_origin origins[LOOPGUARD_ORIGINS];
 	uint64_t probes_in, probes_fwd, probes_sent; /* for the console */
 };

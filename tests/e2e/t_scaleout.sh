@@ -18,62 +18,10 @@ cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
 . tests/e2e/cascade_lib.sh
 N=${SCALEOUT_CLIENTS:-30}
-LB_PID=
-cleanup() { [ -n "$LB_PID" ] && kill "$LB_PID" 2>/dev/null; mh_down; }
-trap cleanup EXIT
+trap mh_down EXIT
 
-# one certificate for the three hubs: clients pin one fingerprint
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=vpnhub \
-	-keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
-chmod 600 "$WORK/key.pem"
-mh_hub_folder
-ip netns add "$P-lb"
-ns lb ip link set lo up
-ns lb ip link add br0 type bridge
-ns lb ip addr add 10.197.0.1/16 dev br0
-ns lb ip link set br0 up
-n=0
-for x in A B C; do
-	n=$((n + 1))
-	mh_hub "$x"
-	ip link add "$P-b$n" type veth peer name "$P-d$n"
-	ip link set "$P-b$n" netns "$P-lb" name "h$x"
-	ip link set "$P-d$n" netns "$P-h$x" name lb
-	ns lb ip addr add "10.196.$n.1/24" dev "h$x"
-	ns lb ip link set "h$x" up
-	ns "h$x" ip addr add "10.196.$n.2/24" dev lb
-	ns "h$x" ip link set lb up
-	mh_cfg "$x" "string Certificate $WORK/cert.pem" "string Key $WORK/key.pem"
-done
-mh_link 1 A B
-mh_link 2 B C
-mh_link 3 C A
-for x in A B C; do mh_start "$x"; done
+mh_scaleout
 assert "the three hubs share one certificate" test "${FP[A]}" = "${FP[B]}" -a "${FP[B]}" = "${FP[C]}"
-mh_cascade A toB 10.198.1.2 B
-mh_cascade B toC 10.198.2.2 C
-mh_cascade C toA 10.198.3.2 A
-
-cat >"$WORK/haproxy.cfg" <<CFG
-global
-	maxconn 2000
-defaults
-	mode tcp
-	timeout connect 2s
-	timeout client 1h
-	timeout server 1h
-frontend vpn
-	bind 10.197.0.1:5555
-	default_backend hubs
-backend hubs
-	balance roundrobin
-	server A 10.196.1.2:5555 check inter 500 fall 2 rise 2
-	server B 10.196.2.2:5555 check inter 500 fall 2 rise 2
-	server C 10.196.3.2:5555 check inter 500 fall 2 rise 2
-CFG
-ip netns exec "$P-lb" haproxy -db -f "$WORK/haproxy.cfg" >>"$WORK/haproxy.log" 2>&1 &
-LB_PID=$!
-wait_for "HAProxy listening" 10 ns lb bash -c "ss -ltn | grep -q 10.197.0.1:5555"
 
 for ((i = 1; i <= N; i++)); do
 	ip netns add "$P-c$i"
@@ -115,6 +63,9 @@ PY
 	done
 	return 1
 }
+# the triangle settles: its links up and the loop guard's block in place, before any ping
+wait_for "the loop guard blocks one link of the triangle" 30 mh_blocked_link
+assert "the triangle's links are up and one is blocked" mh_blocked_link
 # every client speaks once, so every hub learns where it is
 pings=()
 for ((i = 2; i <= N; i++)); do ns c1 ping -c 1 -W 2 "10.77.0.$i" >/dev/null 2>&1 & pings+=($!); done
@@ -138,16 +89,7 @@ assert "client 1 reaches all $((N - 1)) others" test "$fails" -eq 0
 # The hub killed is the one between the two ends of the link the loop guard blocked:
 # the traffic between the other two hubs crossed it, and their direct link must take
 # over (the worst case for "others lose nothing").
-blocked_link() {
-	local x name l
-	for x in "A toB C" "B toC A" "C toA B"; do
-		read -r x name l <<<"$x"
-		[ "$(mh_state "$x" "$name")" = "blocked (loop)" ] && { echo "$l"; return 0; }
-	done
-	return 1
-}
-wait_for "the loop guard blocks one link of the triangle" 20 blocked_link
-K=$(blocked_link) || K=B
+read -r _ _ _ K <<<"$(mh_blocked_link || echo "- - - B")"
 read -r X Y <<<"$(echo A B C | tr ' ' '\n' | grep -v "^$K$" | tr '\n' ' ')"
 x=$(pair_on "$X"); y=$(pair_on "$Y")
 echo "# the loop guard blocked the link $X-$Y; hub $K (between them) is killed"
