@@ -261,8 +261,9 @@ void loopguard_rx(struct hub *h, struct session *src, const struct pkt *p, uint6
 	o->seen_ms = now_ms;
 	o->last_seq = seq;
 	if (p->len > pkt_frame_off(p) + OFF_FLAGS && (f[OFF_FLAGS] & PROBE_TC) &&
-	    now_ms - o->tc_ms > LOOPGUARD_TC_MS) {
-		o->tc_ms = now_ms; /* once per change: later copies would only flood again */
+	    now_ms - lg->tc_flush_ms > LOOPGUARD_TC_MS) {
+		/* once per change, and at most so often whoever sends (forged probes) */
+		lg->tc_flush_ms = now_ms;
 		flush_hub_facing(h);
 	}
 	copy = pkt_new(p->data, p->len, p->flags);

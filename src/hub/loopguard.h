@@ -14,7 +14,10 @@
  * its own cascade links when it has one).  A blocked port carries probes
  * only, so the loop stays visible; when no probe has come in twice for
  * LOOPGUARD_WINDOW_MS (another link of the cycle failed), the port is
- * unblocked.  A new cascade port carries only probes for
+ * unblocked, at once when a port of the cycle leaves the hub.  The hub that
+ * unblocks flags its probes "topology changed" for LOOPGUARD_TC_MS: every hub
+ * forgets the MACs learned on its ports toward other hubs, which may point at
+ * a cut link not yet timed out.  A new cascade port carries only probes for
  * LOOPGUARD_QUARANTINE_MS, long enough for that decision, so a link that
  * closes a loop never starts a storm.  One log line each way.
  */

@@ -22,7 +22,6 @@ struct loopguard_origin {
 	uint32_t last_seq;
 	uint64_t seen_ms;  /* the last probe of this origin */
 	uint64_t cycle_ms; /* when it was last on a cycle with us */
-	uint64_t tc_ms;	   /* its last "topology changed" probe that made us flush */
 	struct {
 		uint32_t session;
 		uint64_t ms;
@@ -38,6 +37,7 @@ struct loopguard {
 	uint64_t last_return_ms; /* our probe came back last */
 	uint32_t blocked;	 /* the session we block, 0 = none */
 	uint64_t tc_until_ms;	 /* our probes carry PROBE_TC until then */
+	uint64_t tc_flush_ms;	 /* we last flushed for another hub's PROBE_TC */
 	struct loopguard_origin origins[LOOPGUARD_ORIGINS];
 	uint64_t probes_in, probes_fwd, probes_sent; /* for the console */
 };
