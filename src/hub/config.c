@@ -683,9 +683,12 @@ static int parse_cascade_proxy(struct loader *ld, const struct cfg_folder *o,
 	return 0;
 }
 
-/* A DER byte item of at most CONF_CASCADE_DER_MAX bytes; *len 0 when absent. */
+/*
+ * A DER byte item of at most CONF_CASCADE_DER_MAX bytes; *len 0 when absent.  A
+ * longer one makes the entry unusable (a stock file still loads).
+ */
 static int get_der(struct loader *ld, const struct cfg_folder *f, const char *name, uint8_t *dst,
-		   size_t *len)
+		   size_t *len, struct conf_cascade *k)
 {
 	const uint8_t *p;
 	size_t n;
@@ -695,9 +698,11 @@ static int get_der(struct loader *ld, const struct cfg_folder *f, const char *na
 		return -1;
 	if (!p)
 		return 0;
-	if (n > CONF_CASCADE_DER_MAX)
-		return fail(ld, f, cfg_find_item(f, name), "%s: %zu bytes, at most %d", name, n,
-			    CONF_CASCADE_DER_MAX);
+	if (n > CONF_CASCADE_DER_MAX) {
+		snprintf(k->unusable, sizeof(k->unusable), "%s: %zu bytes, more than %d", name, n,
+			 CONF_CASCADE_DER_MAX);
+		return 0;
+	}
 	memcpy(dst, p, n);
 	*len = n;
 	return 0;
@@ -755,8 +760,9 @@ static int parse_cascade_auth(struct loader *ld, const struct cfg_folder *a, str
 	    get_fixed_bytes(ld, a, CONFIG_KEY(CASCADE_AUTH, HashedPassword), k->se_hash,
 			    sizeof(k->se_hash), &has_hash) ||
 	    get_der(ld, a, CONFIG_KEY(CASCADE_AUTH, ClientCert), k->client_cert,
-		    &k->client_cert_len) ||
-	    get_der(ld, a, CONFIG_KEY(CASCADE_AUTH, ClientKey), k->client_key, &k->client_key_len))
+		    &k->client_cert_len, k) ||
+	    get_der(ld, a, CONFIG_KEY(CASCADE_AUTH, ClientKey), k->client_key, &k->client_key_len,
+		    k))
 		return -1;
 	if (cfg_find_item(a, CONFIG_KEY(CASCADE_AUTH, PlainPassword))) {
 		if (get_text(ld, a, CONFIG_KEY(CASCADE_AUTH, PlainPassword), k->password,
@@ -764,6 +770,8 @@ static int parse_cascade_auth(struct loader *ld, const struct cfg_folder *a, str
 			return -1;
 		k->has_password = k->password[0] != '\0';
 	}
+	if (k->unusable[0])
+		return 0; /* a ClientCert or ClientKey too long */
 	if (!k->user[0])
 		snprintf(k->unusable, sizeof(k->unusable), "ClientAuth/Username is missing");
 	else if (type == 2 && !k->has_password)

@@ -185,20 +185,28 @@ END_TEST
 	"declare ClientOption\n{\nstring AccountName nokey\nstring Hostname h\n"                   \
 	"string HubName R\n}\n"                                                                    \
 	"declare ClientAuth\n{\nuint AuthType 3\nstring Username link\n"                           \
-	"byte ClientCert %s\n}\n}\n}\n}\n}\n}\n"
+	"byte ClientCert %s\n}\n}\n"                                                               \
+	"declare Cascade3\n{\nbool Online true\n"                                                  \
+	"declare ClientOption\n{\nstring AccountName toolong\nstring Hostname h\n"                 \
+	"string HubName R\n}\n"                                                                    \
+	"declare ClientAuth\n{\nuint AuthType 3\nstring Username link\n"                           \
+	"byte ClientCert %s\nbyte ClientKey %s\n}\n}\n}\n}\n}\n}\n"
 
 /* CascadeList AuthType 3 (SoftEther's certificate login): ClientCert and ClientKey as DER
- * bytes; a key that is not the certificate's, or a missing one, makes the entry unusable. */
+ * bytes; a key that is not the certificate's, a missing one or a too long certificate
+ * makes the entry unusable (the file still loads). */
 START_TEST(test_cascade_cert)
 {
-	char c1[1024], k1[1024], c2[1024], k2[1024], text[8192], err[512];
+	char c1[1024], k1[1024], c2[1024], k2[1024], big[5600], text[16384], err[512];
 	struct hub_config *c;
 	const struct conf_hub *h;
 	const struct conf_cascade *k;
 
 	make_cert_pair(c1, k1);
 	make_cert_pair(c2, k2);
-	snprintf(text, sizeof(text), CASCADE_CERT_CFG, c1, k1, c1, k2, c1);
+	memset(big, 'A', 5480); /* 4110 bytes of DER: more than CONF_CASCADE_DER_MAX */
+	big[5480] = '\0';
+	snprintf(text, sizeof(text), CASCADE_CERT_CFG, c1, k1, c1, k2, c1, big, k1);
 	c = load(text, err, sizeof(err));
 	ck_assert_msg(c != NULL, "%s", err);
 	h = config_find_hub(c, "H");
@@ -211,6 +219,8 @@ START_TEST(test_cascade_cert)
 	ck_assert(!k->cert_login);
 	k = config_find_cascade(h, "nokey");
 	ck_assert_msg(strstr(k->unusable, "AuthType 3 without"), "%s", k->unusable);
+	k = config_find_cascade(h, "toolong");
+	ck_assert_msg(strstr(k->unusable, "ClientCert: 4110 bytes"), "%s", k->unusable);
 	config_put(c);
 }
 END_TEST
