@@ -71,6 +71,15 @@ mh_hub_folder() {
 		sed '/^\t*declare link$/,/^\t*}$/ s/^\(\t*\)}$/\1\tdeclare Policy\n\1\t{\n\1\t\tbool Access true\n\1\t\tbool CheckMac false\n\1\t}\n\1}/')
 }
 
+# mh_link_policy X USER: on hub X, USER (a cascade's user) gets a Policy without the
+# secure defaults' checks (console "policy set" writes the effective policy for the rest).
+mh_link_policy() {
+	local it
+	for it in CheckMac CheckIP CheckIPv6 RAFilter DHCPNoServer DHCPv6NoServer; do
+		mh_ctl "$1" policy set user "$2" "$it" false >/dev/null || return 1
+	done
+}
+
 mh_start() {
 	local x=$1 n
 	[ -f "$WORK/$x/SoftHUB.cfg" ] || mh_cfg "$x"

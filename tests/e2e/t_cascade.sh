@@ -69,7 +69,7 @@ for n in link other; do
 done
 assert "hub B: user linkcert logs in with its registered certificate" \
 	mh_ctl B user add linkcert --cert "@$WORK/link.pem"
-mh_ctl B policy set user linkcert CheckMac false >/dev/null # a link's user: see mh_hub_folder
+assert "hub B: linkcert, a link's user, gets a policy without CheckMac/CheckIP" mh_link_policy B linkcert
 cert_cascade() { # cert_cascade NAME CERT: hub A links to hub B as linkcert with CERT
 	mh_ctl A cascade add "$1" --server 10.198.1.2:5555 --remote-hub DEFAULT --user linkcert \
 		--cert "@$WORK/$2.pem" --key "@$WORK/$2.key" --fingerprint "${FP[B]}" --retry 2
