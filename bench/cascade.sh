@@ -15,7 +15,9 @@
 # both hubs and both vpnclients of the pair around the run, per GB of payload; RTT =
 # median of 20 pings (idle).  Medians over REPEAT rounds.  Target: cascade
 # throughput >= 80 % of single (a cascade hop costs about one extra hub).
-# Environment: DURATION (3), REPEAT (3), BUILD (build), P (vcb$$).  Needs root.
+# PROFILE=1: then one more run of each path with perf (cpu-clock) on both hubs, each
+# hub's CPU s/GB split into costs by bench/perfcat.py (needs perf).
+# Environment: DURATION (3), REPEAT (3), BUILD (build), P (vcb$$), PROFILE.  Needs root.
 # This is a benchmark: nothing is asserted about the numbers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -80,3 +82,30 @@ for p in single cascade; do
 done
 # shellcheck disable=SC2086
 echo "cascade/single throughput: $(python3 -c "print('%.2f' % ($(median ${GBPS[cascade]}) / $(median ${GBPS[single]})))") (target >= 0.80)"
+
+[ "${PROFILE:-0}" = 1 ] || exit 0
+# profile PATH DST: one more run with perf on both hubs; each hub's costs per GB
+profile() {
+	local path=$1 dst=$2 k bytes pids=()
+	declare -A T0 T1
+	for k in A B; do
+		perf record -q -e cpu-clock -F 999 -g -p "${HPID[$k]}" -o "$WORK/$path-$k.data" \
+			>/dev/null 2>&1 &
+		pids+=($!)
+	done
+	sleep 0.5
+	for k in A B; do T0[$k]=$(cpu_ticks "${HPID[$k]}"); done
+	ns c1 iperf3 -c "10.77.0.$dst" -p 5201 -t "$DURATION" -J >"$WORK/ip.json" 2>/dev/null
+	for k in A B; do T1[$k]=$(cpu_ticks "${HPID[$k]}"); done
+	kill -INT "${pids[@]}"
+	wait "${pids[@]}"
+	bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["end"]["sum_received"]["bytes"])' "$WORK/ip.json")
+	for k in A B; do
+		perf report -i "$WORK/$path-$k.data" --no-children --sort dso,sym -g none --stdio -q \
+			2>/dev/null >"$WORK/$path-$k.txt"
+		python3 bench/perfcat.py "$path: hub $k" \
+			"$(python3 -c "print(($((T1[$k] - T0[$k])))/$CLK_TCK/($bytes/1e9))")" <"$WORK/$path-$k.txt"
+	done
+}
+profile single 2
+profile cascade 3

@@ -262,48 +262,53 @@ static bool wants_password(int argc, char **argv)
 		strcasecmp(argv[1], "password") == 0);
 }
 
-/*
- * "--cert @FILE": the hub takes the certificate itself (DER in Base64), and a
- * PEM file's body is exactly that: the lines between BEGIN and END, joined.
- */
-static int inline_cert(int argc, char **argv, char *b64, size_t cap)
+/* The Base64 body of the first PEM block of path (between BEGIN and END); 0 or -1. */
+static int pem_body(const char *path, char *b64, size_t cap)
 {
 	char row[256];
 	size_t n = 0;
 	bool in = false, done = false;
-	FILE *f;
+	FILE *f = fopen(path, "r");
 
+	if (!f) {
+		fprintf(stderr, "vpnhubctl: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (!done && fgets(row, sizeof(row), f)) {
+		size_t len = strcspn(row, "\r\n");
+
+		if (!in && strncmp(row, "-----BEGIN ", 11) == 0)
+			in = true;
+		else if (in && strncmp(row, "-----END", 8) == 0)
+			done = true;
+		else if (in && n + len < cap) {
+			memcpy(b64 + n, row, len);
+			n += len;
+		} else if (in) {
+			break;
+		}
+	}
+	fclose(f);
+	explicit_bzero(row, sizeof(row));
+	if (!done || n == 0) {
+		fprintf(stderr, "vpnhubctl: %s holds no PEM block (or a too long one)\n", path);
+		return -1;
+	}
+	b64[n] = '\0';
+	return 0;
+}
+
+/*
+ * "--cert @FILE" and "--key @FILE": the hub takes the certificate (or key)
+ * itself, DER in Base64, and a PEM file's body is exactly that.
+ */
+static int inline_pem(int argc, char **argv, const char *opt, char *b64, size_t cap)
+{
 	for (int i = 0; i + 1 < argc; i++) {
-		if (strcmp(argv[i], "--cert") != 0 || argv[i + 1][0] != '@')
+		if (strcmp(argv[i], opt) != 0 || argv[i + 1][0] != '@')
 			continue;
-		f = fopen(argv[i + 1] + 1, "r");
-		if (!f) {
-			fprintf(stderr, "vpnhubctl: cannot open %s: %s\n", argv[i + 1] + 1,
-				strerror(errno));
+		if (pem_body(argv[i + 1] + 1, b64, cap) != 0)
 			return -1;
-		}
-		while (!done && fgets(row, sizeof(row), f)) {
-			size_t len = strcspn(row, "\r\n");
-
-			if (strncmp(row, "-----BEGIN CERTIFICATE-----", 27) == 0)
-				in = true;
-			else if (in && strncmp(row, "-----END", 8) == 0)
-				done = true;
-			else if (in && n + len < cap) {
-				memcpy(b64 + n, row, len);
-				n += len;
-			} else if (in) {
-				break;
-			}
-		}
-		fclose(f);
-		if (!done || n == 0) {
-			fprintf(stderr,
-				"vpnhubctl: %s holds no PEM certificate (or a too long one)\n",
-				argv[i + 1] + 1);
-			return -1;
-		}
-		b64[n] = '\0';
 		argv[i + 1] = b64;
 	}
 	return 0;
@@ -311,13 +316,15 @@ static int inline_cert(int argc, char **argv, char *b64, size_t cap)
 
 static int one_command(struct ctl *c, int argc, char **argv)
 {
-	char line[ADMIN_LINE_MAX + 1], pw[PASSWORD_MAX], cert[ADMIN_LINE_MAX];
+	char line[ADMIN_LINE_MAX + 1], pw[PASSWORD_MAX], cert[ADMIN_LINE_MAX], key[ADMIN_LINE_MAX];
 	size_t len = 0;
 	int rc;
 
-	if (inline_cert(argc, argv, cert, sizeof(cert)) != 0)
-		return 2;
-	if (quote_words(line, sizeof(line), &len, argv, argc, true) != 0)
+	rc = inline_pem(argc, argv, "--cert", cert, sizeof(cert)) ||
+	     inline_pem(argc, argv, "--key", key, sizeof(key)) ||
+	     quote_words(line, sizeof(line), &len, argv, argc, true);
+	explicit_bzero(key, sizeof(key));
+	if (rc != 0)
 		return 2;
 	if (wants_password(argc, argv)) {
 		char *w[1] = {pw};

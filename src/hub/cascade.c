@@ -35,6 +35,7 @@ struct cascade_link {
 	char hub[PROTO_NAME_MAX + 1]; /* the local hub */
 	struct conf_cascade conf;     /* a copy: the snapshot may go */
 	pthread_t tid;
+	SSL_CTX *own_tls;	       /* certificate login: its ClientCert and ClientKey */
 	int wake_fd;		       /* eventfd: written when the link must end */
 	atomic_bool stop;	       /* the link ends (offline, deleted, changed, shutdown) */
 	pthread_mutex_t lock;	       /* guards what follows */
@@ -187,6 +188,7 @@ static void *link_main(void *arg)
 	    .port = k->port,
 	    .hub = k->hub,
 	    .user = k->user,
+	    .cert_login = k->cert_login,
 	    .password = k->has_password ? k->password : NULL,
 	    .se_hash = k->se_hash,
 	    .proxy = &k->proxy,
@@ -195,6 +197,7 @@ static void *link_main(void *arg)
 	    .connect_timeout_s = CONNECT_TIMEOUT_S,
 	};
 	const struct hubconn_cancel cancel = {.fd = l->wake_fd, .stop = link_stopping, .ctx = l};
+	SSL_CTX *tls = l->own_tls ? l->own_tls : l->srv->client_tls;
 	uint32_t backoff = BACKOFF_FIRST_S;
 	char err[512];
 
@@ -204,7 +207,7 @@ static void *link_main(void *arg)
 		int wait;
 
 		set_state(l, CASCADE_CONNECTING, NULL);
-		st = hubconn_open(&target, l->srv->client_tls, &cancel, &hc, err, sizeof(err));
+		st = hubconn_open(&target, tls, &cancel, &hc, err, sizeof(err));
 		if (st == HUBCONN_STOPPED)
 			break;
 		if (st == HUBCONN_OK) {
@@ -250,6 +253,7 @@ static void link_stop(struct cascade_link *l)
 
 static void link_free(struct cascade_link *l)
 {
+	SSL_CTX_free(l->own_tls);
 	close(l->wake_fd);
 	pthread_mutex_destroy(&l->lock);
 	OPENSSL_cleanse(&l->conf, sizeof(l->conf));
@@ -259,10 +263,18 @@ static void link_free(struct cascade_link *l)
 static void link_start(struct hub_server *srv, const char *hub, const struct conf_cascade *k)
 {
 	struct cascade_link *l = calloc(1, sizeof(*l));
+	char err[256] = "out of memory";
 
 	if (!l || (l->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
 		log_warnx("cascade %s (hub %s): cannot start: %s", k->account, hub,
-			  l ? strerror(errno) : "out of memory");
+			  l ? strerror(errno) : err);
+		free(l);
+		return;
+	}
+	/* a certificate login's own client context: the shared one holds no certificate */
+	if (k->cert_login && !(l->own_tls = config_cascade_tls(k, err, sizeof(err)))) {
+		log_warnx("cascade %s (hub %s): cannot start: %s", k->account, hub, err);
+		close(l->wake_fd);
 		free(l);
 		return;
 	}

@@ -691,7 +691,73 @@ static int parse_cascade_proxy(struct loader *ld, const struct cfg_folder *o,
 	return 0;
 }
 
-/* ClientAuth: AuthType 1 (SoftEther's HashedPassword) or 2 (PlainPassword). */
+/*
+ * A DER byte item of at most CONF_CASCADE_DER_MAX bytes; *len 0 when absent.  A
+ * longer one makes the entry unusable (a stock file still loads).
+ */
+static int get_der(struct loader *ld, const struct cfg_folder *f, const char *name, uint8_t *dst,
+		   size_t *len, struct conf_cascade *k)
+{
+	const uint8_t *p;
+	size_t n;
+
+	*len = 0;
+	if (cfg_get_byte(f, name, &p, &n, ld->err, ld->errlen) != 0)
+		return -1;
+	if (!p)
+		return 0;
+	if (n > CONF_CASCADE_DER_MAX) {
+		snprintf(k->unusable, sizeof(k->unusable), "%s: %zu bytes, more than %d", name, n,
+			 CONF_CASCADE_DER_MAX);
+		return 0;
+	}
+	memcpy(dst, p, n);
+	*len = n;
+	return 0;
+}
+
+SSL_CTX *config_cascade_tls(const struct conf_cascade *k, char *err, size_t errlen)
+{
+	const struct tls_der_pair der = {
+	    .cert = k->client_cert,
+	    .cert_len = k->client_cert_len,
+	    .key = k->client_key,
+	    .key_len = k->client_key_len,
+	    .cert_item = "ClientCert",
+	    .key_item = "ClientKey",
+	};
+	SSL_CTX *ctx = tls_client_ctx(NULL, err, errlen);
+
+	if (ctx && tls_use_der(ctx, &der, err, errlen) != 0) {
+		SSL_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+/* AuthType 3: ClientCert and ClientKey must be one certificate and its key. */
+static void check_cascade_cert(struct conf_cascade *k)
+{
+	char err[160];
+	SSL_CTX *ctx;
+
+	if (!k->client_cert_len || !k->client_key_len) {
+		snprintf(k->unusable, sizeof(k->unusable),
+			 "AuthType 3 without byte ClientCert and byte ClientKey");
+		return;
+	}
+	ctx = config_cascade_tls(k, err, sizeof(err));
+	if (ctx)
+		k->cert_login = true;
+	else
+		snprintf(k->unusable, sizeof(k->unusable), "%.150s", err);
+	SSL_CTX_free(ctx);
+}
+
+/*
+ * ClientAuth: AuthType 1 (SoftEther's HashedPassword), 2 (PlainPassword) or
+ * 3 (ClientCert and ClientKey: DER bytes, as SoftEther writes them).
+ */
 static int parse_cascade_auth(struct loader *ld, const struct cfg_folder *a, struct conf_cascade *k)
 {
 	uint32_t type;
@@ -700,7 +766,11 @@ static int parse_cascade_auth(struct loader *ld, const struct cfg_folder *a, str
 	if (get_uint(ld, a, CONFIG_KEY(CASCADE_AUTH, AuthType), 0, 0, 255, &type) ||
 	    get_text(ld, a, CONFIG_KEY(CASCADE_AUTH, Username), k->user, sizeof(k->user), true) ||
 	    get_fixed_bytes(ld, a, CONFIG_KEY(CASCADE_AUTH, HashedPassword), k->se_hash,
-			    sizeof(k->se_hash), &has_hash))
+			    sizeof(k->se_hash), &has_hash) ||
+	    get_der(ld, a, CONFIG_KEY(CASCADE_AUTH, ClientCert), k->client_cert,
+		    &k->client_cert_len, k) ||
+	    get_der(ld, a, CONFIG_KEY(CASCADE_AUTH, ClientKey), k->client_key, &k->client_key_len,
+		    k))
 		return -1;
 	if (cfg_find_item(a, CONFIG_KEY(CASCADE_AUTH, PlainPassword))) {
 		if (get_text(ld, a, CONFIG_KEY(CASCADE_AUTH, PlainPassword), k->password,
@@ -708,6 +778,8 @@ static int parse_cascade_auth(struct loader *ld, const struct cfg_folder *a, str
 			return -1;
 		k->has_password = k->password[0] != '\0';
 	}
+	if (k->unusable[0])
+		return 0; /* a ClientCert or ClientKey too long */
 	if (!k->user[0])
 		snprintf(k->unusable, sizeof(k->unusable), "ClientAuth/Username is missing");
 	else if (type == 2 && !k->has_password)
@@ -716,9 +788,12 @@ static int parse_cascade_auth(struct loader *ld, const struct cfg_folder *a, str
 			 "EncryptedPassword is not read)");
 	else if (type == 1 && !has_hash && !k->has_password)
 		snprintf(k->unusable, sizeof(k->unusable), "AuthType 1 without HashedPassword");
+	else if (type == 3)
+		check_cascade_cert(k);
 	else if (type != 1 && type != 2)
 		snprintf(k->unusable, sizeof(k->unusable),
-			 "AuthType %u: only password logins (1 and 2) are served", type);
+			 "AuthType %u: only password (1, 2) and certificate (3) logins are served",
+			 type);
 	return 0;
 }
 
@@ -816,6 +891,10 @@ bool config_cascade_same(const struct conf_cascade *a, const struct conf_cascade
 	       a->retry_s == b->retry_s && strcmp(a->user, b->user) == 0 &&
 	       a->has_password == b->has_password && strcmp(a->password, b->password) == 0 &&
 	       memcmp(a->se_hash, b->se_hash, sizeof(a->se_hash)) == 0 &&
+	       a->cert_login == b->cert_login && a->client_cert_len == b->client_cert_len &&
+	       a->client_key_len == b->client_key_len &&
+	       memcmp(a->client_cert, b->client_cert, a->client_cert_len) == 0 &&
+	       memcmp(a->client_key, b->client_key, a->client_key_len) == 0 &&
 	       memcmp(a->fingerprint, b->fingerprint, sizeof(a->fingerprint)) == 0 &&
 	       memcmp(a->policy.v, b->policy.v, sizeof(a->policy.v)) == 0 &&
 	       strcmp(a->unusable, b->unusable) == 0;

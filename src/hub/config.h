@@ -35,10 +35,11 @@
 #define CONF_ACCESS_MAX 32768 /* SoftEther's MAX_ACCESSLISTS */
 #define CONF_MESSAGE_MAX 20000
 #define CONF_TEXT_MAX 256
-#define CONF_BRIDGES_MAX 64    /* LocalBridgeList entries */
-#define CONF_CASCADES_MAX 64   /* CascadeList entries per hub */
-#define CONF_IFNAME_MAX 15     /* Linux IFNAMSIZ - 1 */
-#define CONF_TAP_PREFIX "tap_" /* SoftEther's name for a TAP-mode bridge's device */
+#define CONF_BRIDGES_MAX 64	  /* LocalBridgeList entries */
+#define CONF_CASCADES_MAX 64	  /* CascadeList entries per hub */
+#define CONF_CASCADE_DER_MAX 4096 /* a cascade's ClientCert, its ClientKey (RSA-4096 fits) */
+#define CONF_IFNAME_MAX 15	  /* Linux IFNAMSIZ - 1 */
+#define CONF_TAP_PREFIX "tap_"	  /* SoftEther's name for a TAP-mode bridge's device */
 
 struct conf_listen {
 	char host[256]; /* "" = every address, IPv6 and IPv4 */
@@ -150,8 +151,12 @@ struct conf_cascade {
 	bool has_password;		/* ClientAuth/PlainPassword (AuthType 2) */
 	char password[CONF_TEXT_MAX];
 	uint8_t se_hash[AUTH_SE_HASH_LEN]; /* ClientAuth/HashedPassword (AuthType 1) */
-	uint8_t fingerprint[TLS_FP_LEN];   /* VpnhubFingerprint: the remote hub's certificate */
-	struct policy policy;		   /* Policy: applies to the link's port here */
+	bool cert_login;		   /* AuthType 3: ClientCert and ClientKey (DER) */
+	uint8_t client_cert[CONF_CASCADE_DER_MAX];
+	uint8_t client_key[CONF_CASCADE_DER_MAX];
+	size_t client_cert_len, client_key_len;
+	uint8_t fingerprint[TLS_FP_LEN]; /* VpnhubFingerprint: the remote hub's certificate */
+	struct policy policy;		 /* Policy: applies to the link's port here */
 	char unusable[200]; /* why the link cannot start (the file still loads); "" = it can */
 };
 
@@ -253,6 +258,8 @@ void config_user_policy(const struct conf_hub *h, const struct conf_user *u, str
 /* Whether two cascade entries describe the same link (a reload keeps it connected). */
 bool config_cascade_same(const struct conf_cascade *a, const struct conf_cascade *b);
 /* A hub's cascade by AccountName (case-insensitive), or NULL. */
+/* A TLS client context holding an AuthType 3 entry's ClientCert and ClientKey, or NULL. */
+SSL_CTX *config_cascade_tls(const struct conf_cascade *k, char *err, size_t errlen);
 const struct conf_cascade *config_find_cascade(const struct conf_hub *h, const char *account);
 /* Whether two bridge entries describe the same port (a reload keeps it running). */
 bool config_bridge_same(const struct conf_bridge *a, const struct conf_bridge *b);

@@ -56,6 +56,8 @@
 	X(CASCADE_AUTH, Username)                                                                  \
 	X(CASCADE_AUTH, HashedPassword)                                                            \
 	X(CASCADE_AUTH, PlainPassword)                                                             \
+	X(CASCADE_AUTH, ClientCert)                                                                \
+	X(CASCADE_AUTH, ClientKey)                                                                 \
 	X(SERVER, HashedPassword)                                                                  \
 	X(SERVER, ServerCert)                                                                      \
 	X(SERVER, ServerKey)                                                                       \

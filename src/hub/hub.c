@@ -376,5 +376,6 @@ void hub_detach(struct hub *h, struct session *s)
 	h->fw.nmonitors -= s->fw.monitor;
 	sw_forget_port(h->macs, &s->port);
 	ipt_forget_port(h->fw.ips, &s->fw.ips);
+	loopguard_forget_port(&h->lg, s->id);
 	pthread_mutex_unlock(&h->lock);
 }

@@ -20,6 +20,8 @@
 #define OFF_MAGIC 14
 #define OFF_ID 19
 #define OFF_SEQ 27
+#define OFF_FLAGS 31
+#define PROBE_TC 0x01 /* topology changed: forget the MACs learned from other hubs */
 
 /* 03-...: multicast, locally administered; "vpnhb" */
 static const uint8_t probe_dst[6] = {0x03, 0x76, 0x70, 0x6e, 0x68, 0x62};
@@ -160,6 +162,34 @@ static struct session *pick_victim(struct hub *h, uint64_t now_ms)
 	return pick;
 }
 
+/* Whether other hubs' probes came in on port session: a port toward other hubs. */
+static bool hub_facing(const struct loopguard *lg, uint32_t session)
+{
+	for (size_t i = 0; i < LOOPGUARD_ORIGINS; i++)
+		for (size_t j = 0; j < LOOPGUARD_PORTS; j++)
+			if (lg->origins[i].port[j].session == session)
+				return true;
+	return false;
+}
+
+/*
+ * The paths between hubs changed: the MACs learned on ports toward other hubs
+ * may point at a dead path (a cut link is only noticed at its dead-peer
+ * timeout), so they go; frames to them flood until the hosts speak again.
+ */
+static void flush_hub_facing(struct hub *h)
+{
+	struct session *s;
+
+	list_for_each_entry(s, &h->sessions, hub_link)
+	{
+		if (hub_facing(&h->lg, s->id))
+			sw_forget_port(h->macs, &s->port);
+	}
+}
+
+static void send_probe(struct hub *h, uint64_t now_ms);
+
 static void block(struct hub *h, struct session *victim)
 {
 	h->lg.blocked = victim->id;
@@ -170,7 +200,8 @@ static void block(struct hub *h, struct session *victim)
 		  h->name, victim->id, victim->user, victim->peer);
 }
 
-static void unblock(struct hub *h, struct session *s)
+/* Lifts the block, and tells the other hubs at once that the paths changed. */
+static void unblock(struct hub *h, struct session *s, uint64_t now_ms)
 {
 	if (s) {
 		atomic_store_explicit(&s->loop_blocked, false, memory_order_relaxed);
@@ -178,6 +209,9 @@ static void unblock(struct hub *h, struct session *s)
 			  h->name, s->id, s->user, s->peer);
 	}
 	h->lg.blocked = 0;
+	h->lg.tc_until_ms = now_ms + LOOPGUARD_TC_MS;
+	flush_hub_facing(h);
+	send_probe(h, now_ms);
 }
 
 /* Blocks one port of a loop that lasted LOOPGUARD_CONFIRM_MS, unblocks when it is gone. */
@@ -190,7 +224,7 @@ static void decide(struct hub *h, uint64_t now_ms)
 	if (!loop) {
 		lg->loop_since_ms = 0;
 		if (lg->blocked)
-			unblock(h, find_session(h, lg->blocked));
+			unblock(h, find_session(h, lg->blocked), now_ms);
 		return;
 	}
 	if (!lg->loop_since_ms)
@@ -226,6 +260,12 @@ void loopguard_rx(struct hub *h, struct session *src, const struct pkt *p, uint6
 	}
 	o->seen_ms = now_ms;
 	o->last_seq = seq;
+	if (p->len > pkt_frame_off(p) + OFF_FLAGS && (f[OFF_FLAGS] & PROBE_TC) &&
+	    now_ms - lg->tc_flush_ms > LOOPGUARD_TC_MS) {
+		/* once per change, and at most so often whoever sends (forged probes) */
+		lg->tc_flush_ms = now_ms;
+		flush_hub_facing(h);
+	}
 	copy = pkt_new(p->data, p->len, p->flags);
 	if (!copy)
 		return;
@@ -253,6 +293,7 @@ static void send_probe(struct hub *h, uint64_t now_ms)
 	p->data[OFF_MAGIC + 4] = 1; /* version */
 	memcpy(p->data + OFF_ID, lg->id, 8);
 	put_be32(p->data + OFF_SEQ, ++lg->seq);
+	p->data[OFF_FLAGS] = now_ms < lg->tc_until_ms ? PROBE_TC : 0;
 	p->cls = PKT_CLASS_CONTROL;
 	flood_probe(h, NULL, p, now_ms);
 	pkt_put(p);
@@ -266,6 +307,14 @@ void loopguard_tick(struct hub *h, uint64_t now_ms)
 		send_probe(h, now_ms);
 	if (h->lg.blocked)
 		decide(h, now_ms);
+}
+
+void loopguard_recheck(struct hub *h, uint64_t now_ms)
+{
+	pthread_mutex_lock(&h->lock);
+	if (h->lg.blocked)
+		decide(h, now_ms);
+	pthread_mutex_unlock(&h->lock);
 }
 
 bool loopguard_port_closed(const struct session *s, uint64_t now_ms)

@@ -14,7 +14,10 @@
  * its own cascade links when it has one).  A blocked port carries probes
  * only, so the loop stays visible; when no probe has come in twice for
  * LOOPGUARD_WINDOW_MS (another link of the cycle failed), the port is
- * unblocked.  A new cascade port carries only probes for
+ * unblocked, at once when a port of the cycle leaves the hub.  The hub that
+ * unblocks flags its probes "topology changed" for LOOPGUARD_TC_MS: every hub
+ * forgets the MACs learned on its ports toward other hubs, which may point at
+ * a cut link not yet timed out.  A new cascade port carries only probes for
  * LOOPGUARD_QUARANTINE_MS, long enough for that decision, so a link that
  * closes a loop never starts a storm.  One log line each way.
  */
@@ -42,6 +45,11 @@ void loopguard_rx(struct hub *h, struct session *src, const struct pkt *p, uint6
  * gone; caller holds the hub lock.  Session threads call it from their loops.
  */
 void loopguard_tick(struct hub *h, uint64_t now_ms);
+/*
+ * A port of h left (hub_detach forgot its probes): lifts at once a block whose
+ * loop ran through it, instead of at the next tick.  Takes the hub lock.
+ */
+void loopguard_recheck(struct hub *h, uint64_t now_ms);
 /* Every hub's loop guard (loopguard_tick); the accept thread calls it twice a second. */
 void loopguard_tick_all(struct hub_server *srv, uint64_t now_ms);
 /* Whether data frames may not cross port s (blocked, or still in quarantine). */

@@ -14,3 +14,13 @@ void loopguard_init(struct loopguard *lg)
 		for (size_t i = 0; i < sizeof(lg->id); i++) /* never expected; still distinct */
 			lg->id[i] = (uint8_t)((uintptr_t)lg >> (i * 4));
 }
+
+void loopguard_forget_port(struct loopguard *lg, uint32_t session)
+{
+	for (size_t i = 0; i < LOOPGUARD_ORIGINS; i++)
+		for (size_t j = 0; j < LOOPGUARD_PORTS; j++)
+			if (lg->origins[i].port[j].session == session) {
+				lg->origins[i].port[j].session = 0;
+				lg->origins[i].port[j].ms = 0;
+			}
+}

@@ -13,6 +13,7 @@
 #define LOOPGUARD_CONFIRM_MS 2000
 #define LOOPGUARD_MEMBER_MS 10000 /* a hub seen on a cycle counts for the decision so long */
 #define LOOPGUARD_QUARANTINE_MS 4000
+#define LOOPGUARD_TC_MS 3000 /* after an unblock, our probes say "topology changed" so long */
 #define LOOPGUARD_ORIGINS 32 /* other hubs' probes tracked (oldest replaced) */
 #define LOOPGUARD_PORTS 4    /* ports an origin's probes were seen on, per origin */
 
@@ -35,10 +36,18 @@ struct loopguard {
 	uint64_t loop_since_ms;	 /* first return of our probe in the current loop; 0 = none */
 	uint64_t last_return_ms; /* our probe came back last */
 	uint32_t blocked;	 /* the session we block, 0 = none */
+	uint64_t tc_until_ms;	 /* our probes carry PROBE_TC until then */
+	uint64_t tc_flush_ms;	 /* we last flushed for another hub's PROBE_TC */
 	struct loopguard_origin origins[LOOPGUARD_ORIGINS];
 	uint64_t probes_in, probes_fwd, probes_sent; /* for the console */
 };
 
 void loopguard_init(struct loopguard *lg);
+/*
+ * A port left the hub: the probes it brought in no longer count, so a loop
+ * that ran through it ends at the next decision (loopguard_recheck), not
+ * LOOPGUARD_WINDOW_MS later.  Caller holds the hub lock.
+ */
+void loopguard_forget_port(struct loopguard *lg, uint32_t session);
 
 #endif

@@ -154,10 +154,17 @@ static void setup_tls(struct hub_server *srv, struct hub_config *cfg)
 	char err[1024];
 
 	if (!cfg->cert_file[0] && cfg->se_cert) {
+		const struct tls_der_pair der = {
+		    .cert = cfg->se_cert,
+		    .cert_len = cfg->se_cert_len,
+		    .key = cfg->se_key,
+		    .key_len = cfg->se_key_len,
+		    .cert_item = "ServerCert",
+		    .key_item = "ServerKey",
+		};
+
 		srv->tls = tls_server_ctx(NULL, NULL, err, sizeof(err));
-		if (!srv->tls ||
-		    tls_server_use_der(srv->tls, cfg->se_cert, cfg->se_cert_len, cfg->se_key,
-				       cfg->se_key_len, err, sizeof(err)) != 0)
+		if (!srv->tls || tls_use_der(srv->tls, &der, err, sizeof(err)) != 0)
 			fatalx("%s: %s", cfg->path, err);
 		if (tls_der_fingerprint(cfg->se_cert, cfg->se_cert_len, fp) != 0)
 			fatalx("%s: ServerCert is not a certificate", cfg->path);

@@ -26,6 +26,7 @@
 #include "hub.h"
 #include "hublog.h"
 #include "log.h"
+#include "loopguard.h"
 #include "pending.h"
 #include "se_dataphase.h"
 #include "stream.h"
@@ -323,6 +324,7 @@ void sess_run_established(struct session *s)
 	reason = data_loop(s, &st, why, sizeof(why));
 	s->state = SESS_CLOSING;
 	hub_detach(s->hub, s);
+	loopguard_recheck(s->hub, hub_now_ms());
 	/* a SoftEther client has no goodbye message: the TLS close says it */
 	if (reason != PROTO_R_CLIENT_EXIT && reason != PROTO_R_PROTOCOL && !s->softether)
 		stream_close(&st, reason, 1000);

@@ -36,9 +36,14 @@ int tls_client_use_cert(SSL_CTX *ctx, const char *cert_file, const char *key_fil
 			const char *passphrase, char *err, size_t errlen);
 /* The hub asks every client for a certificate; none, or any, passes the handshake. */
 void tls_server_request_client_cert(SSL_CTX *ctx);
-/* The hub's certificate and key from DER bytes (SoftEther's ServerCert, ServerKey). */
-int tls_server_use_der(SSL_CTX *ctx, const uint8_t *cert, size_t cert_len, const uint8_t *key,
-		       size_t key_len, char *err, size_t errlen);
+/* A certificate and its private key as DER bytes, named by their config items. */
+struct tls_der_pair {
+	const uint8_t *cert, *key;
+	size_t cert_len, key_len;
+	const char *cert_item, *key_item; /* ServerCert/ServerKey, ClientCert/ClientKey */
+};
+/* The context's own certificate and key from DER bytes (SoftEther's config items). */
+int tls_use_der(SSL_CTX *ctx, const struct tls_der_pair *d, char *err, size_t errlen);
 int tls_der_fingerprint(const uint8_t *der, size_t len, uint8_t fp[TLS_FP_LEN]);
 
 int tls_fingerprint(X509 *cert, uint8_t fp[TLS_FP_LEN]);

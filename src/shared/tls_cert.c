@@ -114,31 +114,33 @@ void tls_server_request_client_cert(SSL_CTX *ctx)
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, accept_any);
 }
 
-int tls_server_use_der(SSL_CTX *ctx, const uint8_t *cert, size_t cert_len, const uint8_t *key,
-		       size_t key_len, char *err, size_t errlen)
+int tls_use_der(SSL_CTX *ctx, const struct tls_der_pair *d, char *err, size_t errlen)
 {
-	const uint8_t *p = cert;
-	X509 *x = cert_len <= LONG_MAX ? d2i_X509(NULL, &p, (long)cert_len) : NULL;
+	const uint8_t *p = d->cert;
+	X509 *x = d->cert_len <= LONG_MAX ? d2i_X509(NULL, &p, (long)d->cert_len) : NULL;
 	EVP_PKEY *k = NULL;
+	char what[128];
 	int rc = -1;
 
-	if (!x || p != cert + cert_len) {
-		set_err(err, errlen, "ServerCert is not one DER X.509 certificate");
+	if (!x || p != d->cert + d->cert_len) {
+		snprintf(what, sizeof(what), "%s is not one DER X.509 certificate", d->cert_item);
 		goto out;
 	}
-	p = key;
-	k = key_len <= LONG_MAX ? d2i_AutoPrivateKey(NULL, &p, (long)key_len) : NULL;
-	if (!k || p != key + key_len) {
-		set_err(err, errlen, "ServerKey is not one DER private key");
+	p = d->key;
+	k = d->key_len <= LONG_MAX ? d2i_AutoPrivateKey(NULL, &p, (long)d->key_len) : NULL;
+	if (!k || p != d->key + d->key_len) {
+		snprintf(what, sizeof(what), "%s is not one DER private key", d->key_item);
 		goto out;
 	}
 	if (SSL_CTX_use_certificate(ctx, x) != 1 || SSL_CTX_use_PrivateKey(ctx, k) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
-		set_err(err, errlen, "ServerKey does not match ServerCert");
+		snprintf(what, sizeof(what), "%s does not match %s", d->key_item, d->cert_item);
 		goto out;
 	}
 	rc = 0;
 out:
+	if (rc != 0)
+		set_err(err, errlen, what);
 	X509_free(x);
 	EVP_PKEY_free(k);
 	return rc;

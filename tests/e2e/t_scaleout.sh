@@ -9,69 +9,19 @@
 #   A ==l1== B ==l2== C ==l3== A
 #
 # The clients spread over the hubs; two clients on different hubs ping each other;
-# hub B is killed with SIGKILL: its clients are back (through HAProxy, on A or C)
-# within a time printed here, and the clients of A and C keep their sessions.
+# the hub between the ends of the blocked link is killed with SIGKILL: its clients are
+# back (through HAProxy, on the others) within a time printed here, the clients of the
+# other two keep their sessions, and the ping loss between them across the kill is
+# printed (their direct link, blocked until then, takes over).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
 . tests/e2e/cascade_lib.sh
 N=${SCALEOUT_CLIENTS:-30}
-LB_PID=
-cleanup() { [ -n "$LB_PID" ] && kill "$LB_PID" 2>/dev/null; mh_down; }
-trap cleanup EXIT
+trap mh_down EXIT
 
-# one certificate for the three hubs: clients pin one fingerprint
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=vpnhub \
-	-keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
-chmod 600 "$WORK/key.pem"
-mh_hub_folder
-ip netns add "$P-lb"
-ns lb ip link set lo up
-ns lb ip link add br0 type bridge
-ns lb ip addr add 10.197.0.1/16 dev br0
-ns lb ip link set br0 up
-n=0
-for x in A B C; do
-	n=$((n + 1))
-	mh_hub "$x"
-	ip link add "$P-b$n" type veth peer name "$P-d$n"
-	ip link set "$P-b$n" netns "$P-lb" name "h$x"
-	ip link set "$P-d$n" netns "$P-h$x" name lb
-	ns lb ip addr add "10.196.$n.1/24" dev "h$x"
-	ns lb ip link set "h$x" up
-	ns "h$x" ip addr add "10.196.$n.2/24" dev lb
-	ns "h$x" ip link set lb up
-	mh_cfg "$x" "string Certificate $WORK/cert.pem" "string Key $WORK/key.pem"
-done
-mh_link 1 A B
-mh_link 2 B C
-mh_link 3 C A
-for x in A B C; do mh_start "$x"; done
+mh_scaleout
 assert "the three hubs share one certificate" test "${FP[A]}" = "${FP[B]}" -a "${FP[B]}" = "${FP[C]}"
-mh_cascade A toB 10.198.1.2 B
-mh_cascade B toC 10.198.2.2 C
-mh_cascade C toA 10.198.3.2 A
-
-cat >"$WORK/haproxy.cfg" <<CFG
-global
-	maxconn 2000
-defaults
-	mode tcp
-	timeout connect 2s
-	timeout client 1h
-	timeout server 1h
-frontend vpn
-	bind 10.197.0.1:5555
-	default_backend hubs
-backend hubs
-	balance roundrobin
-	server A 10.196.1.2:5555 check inter 500 fall 2 rise 2
-	server B 10.196.2.2:5555 check inter 500 fall 2 rise 2
-	server C 10.196.3.2:5555 check inter 500 fall 2 rise 2
-CFG
-ip netns exec "$P-lb" haproxy -db -f "$WORK/haproxy.cfg" >>"$WORK/haproxy.log" 2>&1 &
-LB_PID=$!
-wait_for "HAProxy listening" 10 ns lb bash -c "ss -ltn | grep -q 10.197.0.1:5555"
 
 for ((i = 1; i <= N; i++)); do
 	ip netns add "$P-c$i"
@@ -113,6 +63,9 @@ PY
 	done
 	return 1
 }
+# the triangle settles: its links up and the loop guard's block in place, before any ping
+wait_for "the loop guard blocks one link of the triangle" 30 mh_blocked_link
+assert "the triangle's links are up and one is blocked" mh_blocked_link
 # every client speaks once, so every hub learns where it is
 pings=()
 for ((i = 2; i <= N; i++)); do ns c1 ping -c 1 -W 2 "10.77.0.$i" >/dev/null 2>&1 & pings+=($!); done
@@ -133,34 +86,41 @@ fails=0
 for ((i = 2; i <= N; i++)); do ns c1 ping -c 1 -W 2 "10.77.0.$i" >/dev/null 2>&1 || fails=$((fails + 1)); done
 assert "client 1 reaches all $((N - 1)) others" test "$fails" -eq 0
 
-# hub B dies: its clients come back through HAProxy on A or C
+# The hub killed is the one between the two ends of the link the loop guard blocked:
+# the traffic between the other two hubs crossed it, and their direct link must take
+# over (the worst case for "others lose nothing").
+read -r _ _ _ K <<<"$(mh_blocked_link || echo "- - - B")"
+read -r X Y <<<"$(echo A B C | tr ' ' '\n' | grep -v "^$K$" | tr '\n' ' ')"
+x=$(pair_on "$X"); y=$(pair_on "$Y")
+echo "# the loop guard blocked the link $X-$Y; hub $K (between them) is killed"
 victims=() others=()
 for ((i = 1; i <= N; i++)); do
-	case ${ON[$i]:-} in B) victims+=("$i") ;; A | C) others+=("$i") ;; esac
+	if [ "${ON[$i]:-}" = "$K" ]; then victims+=("$i"); elif [ -n "${ON[$i]:-}" ]; then others+=("$i"); fi
 done
-ns "c$a" ping -c 50 -i 0.1 -W 1 "10.77.0.$c" >"$WORK/ping-ac.log" 2>&1 &
+ns "c$x" ping -c 50 -i 0.1 -W 1 "10.77.0.$y" >"$WORK/ping-xy.log" 2>&1 &
 ping_pid=$!
 sleep 0.5
 t0=$(date +%s.%N)
-kill -9 "${HPID[B]}"
-wait "${HPID[B]}" 2>/dev/null
-unset "HPID[B]"
+kill -9 "${HPID[$K]}"
+wait "${HPID[$K]}" 2>/dev/null
+unset "HPID[$K]"
 victims_back() {
 	local i
 	for i in "${victims[@]}"; do count_ge 2 'connected to hub' "$WORK/c$i.log" || return 1; done
 }
-wait_for "hub B's clients back" 60 victims_back
+wait_for "hub $K's clients back" 60 victims_back
 t1=$(date +%s.%N)
-assert "hub B's ${#victims[@]} clients logged in again elsewhere" victims_back
-echo "# hub B killed: its ${#victims[@]} clients were all back in $(echo "$t1 - $t0" | awk '{printf "%.2f", $1 - $3}') s"
+assert "hub $K's ${#victims[@]} clients logged in again elsewhere" victims_back
+echo "# hub $K killed: its ${#victims[@]} clients were all back in $(echo "$t1 - $t0" | awk '{printf "%.2f", $1 - $3}') s"
 wait "$ping_pid"
-echo "# ping between clients on A and C across the kill: $(grep -o '[0-9]*% packet loss' "$WORK/ping-ac.log")"
+echo "# ping every 100 ms between clients on $X and $Y (their path crossed hub $K) across the kill:" \
+	"$(grep -o '[0-9]* received, [0-9.]*% packet loss' "$WORK/ping-xy.log")"
 kept=0
 for i in "${others[@]}"; do count_ge 2 'connected to hub' "$WORK/c$i.log" || kept=$((kept + 1)); done
-assert "the ${#others[@]} clients of hubs A and C kept their sessions" test "$kept" -eq "${#others[@]}"
+assert "the ${#others[@]} clients of hubs $X and $Y kept their sessions" test "$kept" -eq "${#others[@]}"
 v=${victims[0]}
-wait_for "client $v reaches client $a" 20 ping_ok "c$v" "10.77.0.$a" 1
-assert "client $v (was on B) pings client $a (hub A) again" ping_ok "c$v" "10.77.0.$a" 3
-assert "client $v (was on B) pings client $c (hub C) again" ping_ok "c$v" "10.77.0.$c" 3
+wait_for "client $v reaches client $x" 20 ping_ok "c$v" "10.77.0.$x" 1
+assert "client $v (was on $K) pings client $x (hub $X) again" ping_ok "c$v" "10.77.0.$x" 3
+assert "client $v (was on $K) pings client $y (hub $Y) again" ping_ok "c$v" "10.77.0.$y" 3
 
 finish

@@ -12,11 +12,45 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "cfg.h"
 #include "config.h"
 #include "known.h"
 #include "policy.h"
 #include "suites.h"
+
+/* Base64 DER of a fresh self-signed P-256 certificate and of its key (cap >= 1024). */
+static void make_cert_pair(char *cert_b64, char *key_b64)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	unsigned char *der = NULL;
+	int n;
+
+	ck_assert(k && x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_set_pubkey(x, k);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+				   (const unsigned char *)"link", -1, -1, 0);
+	X509_set_issuer_name(x, X509_get_subject_name(x));
+	ck_assert(X509_sign(x, k, EVP_sha256()) > 0);
+	n = i2d_X509(x, &der);
+	ck_assert(n > 0 && n < 700);
+	EVP_EncodeBlock((unsigned char *)cert_b64, der, n);
+	OPENSSL_free(der);
+	der = NULL;
+	n = i2d_PrivateKey(k, &der);
+	ck_assert(n > 0 && n < 700);
+	EVP_EncodeBlock((unsigned char *)key_b64, der, n);
+	OPENSSL_free(der);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
 
 static char tmpdir[64];
 static char path[128];
@@ -129,6 +163,64 @@ START_TEST(test_cascades)
 	ck_assert_uint_eq(k->retry_s, 4);
 	ck_assert_int_eq(k->proxy.type, PROXY_SOCKS5);
 	ck_assert_uint_eq(k->fingerprint[31], 0x1f);
+	config_put(c);
+}
+END_TEST
+
+#define CASCADE_CERT_CFG                                                                           \
+	"declare root\n{\n" LISTENER "declare VirtualHUB\n{\ndeclare H\n{\nbool Online true\n"     \
+	"declare CascadeList\n{\n"                                                                 \
+	"declare Cascade0\n{\nbool Online true\nstring VpnhubFingerprint "                         \
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"                       \
+	"declare ClientOption\n{\nstring AccountName good\nstring Hostname h\nstring HubName "     \
+	"R\n}\n"                                                                                   \
+	"declare ClientAuth\n{\nuint AuthType 3\nstring Username link\n"                           \
+	"byte ClientCert %s\nbyte ClientKey %s\n}\n}\n"                                            \
+	"declare Cascade1\n{\nbool Online true\n"                                                  \
+	"declare ClientOption\n{\nstring AccountName mismatch\nstring Hostname h\n"                \
+	"string HubName R\n}\n"                                                                    \
+	"declare ClientAuth\n{\nuint AuthType 3\nstring Username link\n"                           \
+	"byte ClientCert %s\nbyte ClientKey %s\n}\n}\n"                                            \
+	"declare Cascade2\n{\nbool Online true\n"                                                  \
+	"declare ClientOption\n{\nstring AccountName nokey\nstring Hostname h\n"                   \
+	"string HubName R\n}\n"                                                                    \
+	"declare ClientAuth\n{\nuint AuthType 3\nstring Username link\n"                           \
+	"byte ClientCert %s\n}\n}\n"                                                               \
+	"declare Cascade3\n{\nbool Online true\n"                                                  \
+	"declare ClientOption\n{\nstring AccountName toolong\nstring Hostname h\n"                 \
+	"string HubName R\n}\n"                                                                    \
+	"declare ClientAuth\n{\nuint AuthType 3\nstring Username link\n"                           \
+	"byte ClientCert %s\nbyte ClientKey %s\n}\n}\n}\n}\n}\n}\n"
+
+/* CascadeList AuthType 3 (SoftEther's certificate login): ClientCert and ClientKey as DER
+ * bytes; a key that is not the certificate's, a missing one or a too long certificate
+ * makes the entry unusable (the file still loads). */
+START_TEST(test_cascade_cert)
+{
+	char c1[1024], k1[1024], c2[1024], k2[1024], big[5600], text[16384], err[512];
+	struct hub_config *c;
+	const struct conf_hub *h;
+	const struct conf_cascade *k;
+
+	make_cert_pair(c1, k1);
+	make_cert_pair(c2, k2);
+	memset(big, 'A', 5480); /* 4110 bytes of DER: more than CONF_CASCADE_DER_MAX */
+	big[5480] = '\0';
+	snprintf(text, sizeof(text), CASCADE_CERT_CFG, c1, k1, c1, k2, c1, big, k1);
+	c = load(text, err, sizeof(err));
+	ck_assert_msg(c != NULL, "%s", err);
+	h = config_find_hub(c, "H");
+	k = config_find_cascade(h, "good");
+	ck_assert_str_eq(k->unusable, "");
+	ck_assert(k->cert_login && k->client_cert_len > 0 && k->client_key_len > 0);
+	k = config_find_cascade(h, "mismatch");
+	ck_assert_msg(strstr(k->unusable, "ClientKey does not match ClientCert"), "%s",
+		      k->unusable);
+	ck_assert(!k->cert_login);
+	k = config_find_cascade(h, "nokey");
+	ck_assert_msg(strstr(k->unusable, "AuthType 3 without"), "%s", k->unusable);
+	k = config_find_cascade(h, "toolong");
+	ck_assert_msg(strstr(k->unusable, "ClientCert: 4110 bytes"), "%s", k->unusable);
 	config_put(c);
 }
 END_TEST
@@ -502,6 +594,7 @@ Suite *config_suite(void)
 	TCase *t = tcase_create("softhub");
 
 	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_test(t, test_cascade_cert);
 	tcase_add_test(t, test_full_file);
 	tcase_add_test(t, test_access_list_order);
 	tcase_add_test(t, test_policy_resolution);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
 #include "admin_cmd_impl.h"
 #include "admin_out.h"
 #include "cascade.h"
@@ -168,9 +170,63 @@ static int split_server(struct admin_call *c, const char *v, char *host, size_t 
 	return admin_parse_uint(c, "--server port", colon + 1, 65535, port);
 }
 
+/* --cert and --key (Base64 DER, as vpnhubctl sends @FILE): AuthType 3 items, checked. */
+static int set_cert_auth(struct admin_call *c, struct cfg_folder *a, const char *cert_b64,
+			 const char *key_b64)
+{
+	uint8_t cert[CONF_CASCADE_DER_MAX], key[CONF_CASCADE_DER_MAX];
+	int cert_len = admin_b64_decode(cert_b64, cert, sizeof(cert));
+	int key_len = admin_b64_decode(key_b64, key, sizeof(key));
+	struct tls_der_pair der = {
+	    .cert = cert, .key = key, .cert_item = "--cert", .key_item = "--key"};
+	SSL_CTX *ctx = NULL;
+	int rc = -1;
+
+	if (cert_len <= 0 || key_len <= 0) {
+		admin_fail(c,
+			   "--cert and --key: a PEM certificate and an unencrypted PEM key "
+			   "(give @FILE to vpnhubctl), at most %d bytes each",
+			   CONF_CASCADE_DER_MAX);
+		goto out;
+	}
+	der.cert_len = (size_t)cert_len;
+	der.key_len = (size_t)key_len;
+	if (!(ctx = tls_client_ctx(NULL, c->err, c->errlen)) ||
+	    tls_use_der(ctx, &der, c->err, c->errlen) != 0)
+		goto out;
+	rc = cfg_set_uint(a, "AuthType", 3, c->err, c->errlen) ||
+		     cfg_set_byte(a, "ClientCert", cert, der.cert_len, c->err, c->errlen) ||
+		     cfg_set_byte(a, "ClientKey", key, der.key_len, c->err, c->errlen)
+		 ? -1
+		 : 0;
+out:
+	SSL_CTX_free(ctx);
+	OPENSSL_cleanse(key, sizeof(key));
+	return rc;
+}
+
+/* --password PW (AuthType 2), or --cert @FILE --key @FILE (AuthType 3). */
+static int set_auth(struct admin_call *c, struct cfg_folder *a)
+{
+	const char *pw = admin_opt_get(c->cl, "password");
+	const char *cert = admin_opt_get(c->cl, "cert"), *key = admin_opt_get(c->cl, "key");
+
+	if (cert || key) {
+		if (pw || !cert || !key)
+			return admin_fail(c, "cascade add takes --password, or --cert and --key");
+		return set_cert_auth(c, a, cert, key);
+	}
+	if (!pw || !pw[0])
+		return admin_fail(c, "cascade add needs --password, or --cert and --key");
+	return cfg_set_uint(a, "AuthType", 2, c->err, c->errlen) ||
+		       cfg_set_string(a, "PlainPassword", pw, strlen(pw), c->err, c->errlen)
+		   ? -1
+		   : 0;
+}
+
 int edit_cascade_add(struct admin_call *c, struct cfg_folder *root, char *done, size_t n)
 {
-	const char *name = admin_arg(c, 0), *server, *rhub, *user, *pw, *fp;
+	const char *name = admin_arg(c, 0), *server, *rhub, *user, *fp;
 	const char *retry = admin_opt_get(c->cl, "retry");
 	struct cfg_folder *list, *f, *o, *a;
 	uint8_t fpb[TLS_FP_LEN];
@@ -179,8 +235,7 @@ int edit_cascade_add(struct admin_call *c, struct cfg_folder *root, char *done, 
 	unsigned k = 0;
 
 	if (need_opt(c, "server", &server) || need_opt(c, "remote-hub", &rhub) ||
-	    need_opt(c, "user", &user) || need_opt(c, "password", &pw) ||
-	    need_opt(c, "fingerprint", &fp) ||
+	    need_opt(c, "user", &user) || need_opt(c, "fingerprint", &fp) ||
 	    split_server(c, server, host, sizeof(host), &port) != 0 ||
 	    (retry && admin_parse_uint(c, "--retry", retry, 3600, &retry_s) != 0))
 		return -1;
@@ -203,9 +258,7 @@ int edit_cascade_add(struct admin_call *c, struct cfg_folder *root, char *done, 
 	    cfg_set_string(o, "HubName", rhub, strlen(rhub), c->err, c->errlen) ||
 	    cfg_set_uint(o, "RetryInterval", retry_s ? retry_s : 1, c->err, c->errlen) ||
 	    !(a = cfg_add_folder(f, "ClientAuth", c->err, c->errlen)) ||
-	    cfg_set_uint(a, "AuthType", 2, c->err, c->errlen) ||
-	    cfg_set_string(a, "Username", user, strlen(user), c->err, c->errlen) ||
-	    cfg_set_string(a, "PlainPassword", pw, strlen(pw), c->err, c->errlen))
+	    cfg_set_string(a, "Username", user, strlen(user), c->err, c->errlen) || set_auth(c, a))
 		return -1;
 	snprintf(done, n, "cascade %s added (to hub %s on %s)", name, rhub, server);
 	return 0;

@@ -40,8 +40,8 @@ static const char *const group_opts[] = {"realname", "note", NULL};
 static const char *const access_opts[] = {"priority", "protocol", "src-ip",   "dst-ip",
 					  "src-port", "dst-port", "src-user", "dst-user",
 					  "note",     "active",	  NULL};
-static const char *const cascade_opts[] = {"server",	  "remote-hub", "user", "password",
-					   "fingerprint", "retry",	NULL};
+static const char *const cascade_opts[] = {"server", "remote-hub",  "user",  "password", "cert",
+					   "key",    "fingerprint", "retry", NULL};
 static const char *const bridge_opts[] = {
     "hub", "tap", "mac", "monitor", "limit-broadcast", "no-promiscuous", NULL};
 
@@ -117,8 +117,8 @@ static const struct command commands[] = {
     {"cascade status", NEED_HUB, cmd_cascade_status, NULL, 1, 1, no_opts,
      "cascade status NAME [--json]"},
     {"cascade add", NEED_HUB, NULL, edit_cascade_add, 1, 1, cascade_opts,
-     "cascade add NAME --server HOST:PORT --remote-hub HUB --user USER --password PASSWORD "
-     "--fingerprint SHA256 [--retry SECONDS]"},
+     "cascade add NAME --server HOST:PORT --remote-hub HUB --user USER (--password PASSWORD | "
+     "--cert @FILE.pem --key @FILE.key) --fingerprint SHA256 [--retry SECONDS]"},
     {"cascade delete", NEED_HUB, NULL, edit_cascade_delete, 1, 1, no_opts, "cascade delete NAME"},
     {"cascade online", NEED_HUB, NULL, edit_cascade_online, 1, 1, no_opts, "cascade online NAME"},
     {"cascade offline", NEED_HUB, NULL, edit_cascade_offline, 1, 1, no_opts,

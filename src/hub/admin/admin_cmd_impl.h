@@ -52,6 +52,8 @@ int edit_cascade_online(struct admin_call *c, struct cfg_folder *root, char *don
 int edit_cascade_offline(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 
 /* admin_edit.c: the changes, run through admin_edit */
+/* Base64 (a PEM body, as vpnhubctl sends @FILE) into out: its length, or -1. */
+int admin_b64_decode(const char *b64, uint8_t *out, size_t cap);
 int edit_hub_create(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_hub_delete(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);
 int edit_hub_online(struct admin_call *c, struct cfg_folder *root, char *done, size_t n);

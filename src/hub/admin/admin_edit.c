@@ -165,19 +165,24 @@ static const char *const password_items[] = {
 static const char *const cert_items[] = {"AuthUserCert", "AuthCommonName", "AuthSerial", NULL};
 
 /* --cert BASE64: one DER certificate (vpnhubctl turns --cert @FILE.pem into it). */
+int admin_b64_decode(const char *b64, uint8_t *out, size_t cap)
+{
+	size_t n = strlen(b64);
+	int len = n > 0 && n % 4 == 0 && n / 4 * 3 <= cap
+		      ? EVP_DecodeBlock(out, (const unsigned char *)b64, (int)n)
+		      : -1;
+
+	/* DecodeBlock counts the padding as data */
+	len -= len > 0 && b64[n - 1] == '=' ? 1 + (b64[n - 2] == '=') : 0;
+	return len;
+}
+
 static int set_user_cert(struct admin_call *c, struct cfg_folder *u, const char *b64)
 {
 	uint8_t der[ADMIN_LINE_MAX];
 	const uint8_t *p = der;
-	size_t n = strlen(b64);
-	int len = n > 0 && n % 4 == 0 && n / 4 * 3 <= sizeof(der)
-		      ? EVP_DecodeBlock(der, (const unsigned char *)b64, (int)n)
-		      : -1;
-	X509 *x;
-
-	/* DecodeBlock counts the padding as data */
-	len -= len > 0 && b64[n - 1] == '=' ? 1 + (b64[n - 2] == '=') : 0;
-	x = len > 0 ? d2i_X509(NULL, &p, len) : NULL;
+	int len = admin_b64_decode(b64, der, sizeof(der));
+	X509 *x = len > 0 ? d2i_X509(NULL, &p, len) : NULL;
 
 	X509_free(x);
 	if (!x || p != der + len)
