@@ -26,6 +26,7 @@
 #include "hubconn.h"
 #include "hubmsg.h"
 #include "log.h"
+#include "se_data.h"
 #include "stream.h"
 
 #define RX_BUDGET (512 * 1024)
@@ -69,6 +70,11 @@ static bool got_signal(struct tunnel *t, int timeout_ms)
 			t->stopping = true;
 	}
 	return t->stopping;
+}
+
+bool tunnel_signalled(struct tunnel *t)
+{
+	return got_signal(t, 0);
 }
 
 /* hubconn's cancel check: a stop signal arrived (a SIGHUP is consumed). */
@@ -241,12 +247,18 @@ static enum hubconn_status run_session(struct tunnel *t, const struct profile_se
 		return HUBCONN_LOCAL;
 	}
 	t->vif->ops->set_carrier(t->vif, true);
-	log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up", t->p->hub,
-		 srv->host, srv->port, t->p->user, t->session_id, SSL_get_version(ssl),
-		 t->vif->name);
+	if (t->p->protocol == HUBCONN_SOFTETHER)
+		log_info("connected to hub %s on %s:%u as %s (SoftEther session %s, %s); %s is up",
+			 t->p->hub, srv->host, srv->port, t->p->user, t->session_name,
+			 SSL_get_version(ssl), t->vif->name);
+	else
+		log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up",
+			 t->p->hub, srv->host, srv->port, t->p->user, t->session_id,
+			 SSL_get_version(ssl), t->vif->name);
 	report_login(t, ssl, fd);
 	drops_start(&dr, t->vif, now_ms());
-	a = data_loop(t, &st, &dr, err, errlen);
+	a = t->p->protocol == HUBCONN_SOFTETHER ? se_data_loop(t, &st, &dr, err, errlen)
+						: data_loop(t, &st, &dr, err, errlen);
 	drops_log(&dr, t->vif, fd, t->rx_frames, t->tx_frames, now_ms(), true);
 	t->vif->ops->set_carrier(t->vif, false);
 	if (t->status)
@@ -261,6 +273,7 @@ static enum hubconn_status attempt(struct tunnel *t, const struct profile_server
 {
 	const struct profile *p = t->p;
 	const struct hubconn_target target = {
+	    .protocol = p->protocol,
 	    .host = srv->host,
 	    .port = srv->port,
 	    .hub = p->hub,
@@ -289,6 +302,7 @@ static enum hubconn_status attempt(struct tunnel *t, const struct profile_server
 	t->session_id = hc.session_id;
 	t->keepalive_s = hc.keepalive_s;
 	t->timeout_s = hc.timeout_s;
+	snprintf(t->session_name, sizeof(t->session_name), "%s", hc.session_name);
 	/* a stop signal during the (bounded) login is honoured now */
 	a = got_signal(t, 0) ? HUBCONN_STOPPED : run_session(t, srv, hc.ssl, hc.fd, err, errlen);
 	hubconn_close(&hc);

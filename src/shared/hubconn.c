@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "policy.h"
+#include "seclient.h"
 #include "stream.h"
 
 struct attempt {
@@ -446,7 +447,8 @@ enum hubconn_status hubconn_open(const struct hubconn_target *t, SSL_CTX *ctx,
 	tick(cancel);
 	ssl = tls_connect(t, ctx, fd, &st, err, errlen);
 	tick(cancel);
-	if (ssl && login(t, ssl, hc, &st, err, errlen) == 0) {
+	if (ssl && (t->protocol == HUBCONN_SOFTETHER ? seclient_login(t, ssl, hc, &st, err, errlen)
+						     : login(t, ssl, hc, &st, err, errlen)) == 0) {
 		hc->fd = fd;
 		hc->ssl = ssl;
 		return HUBCONN_OK;

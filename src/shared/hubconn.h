@@ -29,6 +29,12 @@ enum hubconn_verify {
 	VERIFY_NONE,	    /* explicit, warned about loudly */
 };
 
+/* The wire protocol spoken to the hub. */
+enum hubconn_protocol {
+	HUBCONN_VPNHUB,	   /* our own (proto.h) */
+	HUBCONN_SOFTETHER, /* a stock SoftEther VPN Server's (seclient.h) */
+};
+
 /* How an attempt ended. */
 enum hubconn_status {
 	HUBCONN_OK,	 /* logged in: the data phase may start */
@@ -39,6 +45,7 @@ enum hubconn_status {
 };
 
 struct hubconn_target {
+	enum hubconn_protocol protocol;
 	const char *host; /* the hub's name or address */
 	uint16_t port;
 	const char *hub, *user;
@@ -71,6 +78,7 @@ struct hubconn {
 	SSL *ssl;
 	uint32_t session_id;
 	uint16_t keepalive_s, timeout_s;
+	char session_name[64]; /* SoftEther: the server's name for the session */
 };
 
 /*

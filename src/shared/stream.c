@@ -111,34 +111,56 @@ static enum stream_status ssl_failure(struct stream *s, int ret)
 	}
 }
 
-/* Hands out every whole message in rbuf; moves the partial tail to the front. */
-static enum stream_status deliver(struct stream *s, stream_msg_fn fn, void *ctx)
+/* stream_read's parser: hands every whole protocol message to the caller's fn. */
+struct msg_parser {
+	struct stream *s;
+	stream_msg_fn fn;
+	void *ctx;
+};
+
+static long parse_msgs(void *vctx, const uint8_t *buf, size_t len)
 {
+	struct msg_parser *mp = vctx;
 	size_t off = 0, used;
 	struct proto_msg m;
 	const char *err;
 	int rc;
 
-	while ((rc = proto_next(s->rbuf + off, s->rlen - off, &m, &used, &err)) == 1) {
-		if (fn(ctx, &m) != 0) {
-			if (!s->err[0])
-				snprintf(s->err, sizeof(s->err), "message handler refused input");
-			return STREAM_ERROR;
+	while ((rc = proto_next(buf + off, len - off, &m, &used, &err)) == 1) {
+		if (mp->fn(mp->ctx, &m) != 0) {
+			if (!mp->s->err[0])
+				snprintf(mp->s->err, sizeof(mp->s->err),
+					 "message handler refused input");
+			return -1;
 		}
 		off += used;
 	}
 	if (rc < 0) {
-		snprintf(s->err, sizeof(s->err), "bad message: %s", err);
+		snprintf(mp->s->err, sizeof(mp->s->err), "bad message: %s", err);
+		return -1;
+	}
+	return (long)off;
+}
+
+/* Lets parse consume what it can of rbuf; moves the partial tail to the front. */
+static enum stream_status deliver(struct stream *s, stream_parse_fn parse, void *ctx)
+{
+	long off = parse(ctx, s->rbuf, s->rlen);
+
+	if (off < 0) {
+		if (!s->err[0])
+			snprintf(s->err, sizeof(s->err), "bad input");
 		return STREAM_ERROR;
 	}
 	if (off > 0) {
-		memmove(s->rbuf, s->rbuf + off, s->rlen - off);
-		s->rlen -= off;
+		memmove(s->rbuf, s->rbuf + off, s->rlen - (size_t)off);
+		s->rlen -= (size_t)off;
 	}
 	return STREAM_AGAIN;
 }
 
-enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn, void *ctx)
+enum stream_status stream_read_with(struct stream *s, size_t budget, stream_parse_fn parse,
+				    void *ctx)
 {
 	s->read_wants_write = false;
 	while (budget > 0) {
@@ -146,18 +168,25 @@ enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn
 		int ret;
 		enum stream_status st;
 
-		/* proto_next bounds every message to STREAM_MSG_ROOM < STREAM_RBUF */
+		/* every parser bounds its items far below STREAM_RBUF */
 		ret = SSL_read_ex(s->ssl, s->rbuf + s->rlen, STREAM_RBUF - s->rlen, &n);
 		if (ret != 1)
 			return ssl_failure(s, ret);
 		s->rlen += n;
 		s->rx_bytes += n;
 		budget = n < budget ? budget - n : 0;
-		st = deliver(s, fn, ctx);
+		st = deliver(s, parse, ctx);
 		if (st != STREAM_AGAIN)
 			return st;
 	}
 	return STREAM_MORE;
+}
+
+enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn, void *ctx)
+{
+	struct msg_parser mp = {.s = s, .fn = fn, .ctx = ctx};
+
+	return stream_read_with(s, budget, parse_msgs, &mp);
 }
 
 bool stream_put(struct stream *s, uint8_t type, uint8_t flags, const uint8_t *payload, uint32_t len)

@@ -67,6 +67,15 @@ void stream_free(struct stream *s);
 /* Reads up to budget bytes of plaintext and hands each whole message to fn. */
 enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn, void *ctx);
 
+/*
+ * Another framing's parser (SoftEther's blocks): consumes whole items from
+ * buf[0..len) and returns the bytes used, or -1 to end the stream (a reason
+ * in the stream's err, or "bad input").  Items must fit in STREAM_RBUF.
+ */
+typedef long (*stream_parse_fn)(void *ctx, const uint8_t *buf, size_t len);
+enum stream_status stream_read_with(struct stream *s, size_t budget, stream_parse_fn parse,
+				    void *ctx);
+
 /* Free bytes at the end of the send buffer, and a pointer to them. */
 static inline size_t stream_room(const struct stream *s)
 {
