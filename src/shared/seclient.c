@@ -16,14 +16,13 @@
 #include "log.h"
 #include "sehttp.h"
 #include "sepack.h"
-#include "sha0.h"
 #include "tls.h"
 
 /* The protocol version we speak: SoftEther 5.01's (the Debian packages' build) */
 #define SECLIENT_VER 501
 #define SECLIENT_BUILD 9674
 #define SECLIENT_STR "vpnhub vpnclient"
-#define SE_RANDOM_LEN 20
+#define SE_RANDOM_LEN AUTH_SE_RANDOM_LEN
 #define SE_AUTHTYPE_PASSWORD 1 /* CLIENT_AUTHTYPE_PASSWORD: the hashed proof */
 
 /* Cedar.h error codes a login can end with, in words */
@@ -141,28 +140,23 @@ static int read_pack(SSL *ssl, const char *what, uint8_t *buf, size_t cap, struc
 
 /* SHA-0(SHA-0(password || USER) || random): SoftEther's secure_password. */
 static void secure_password(const struct hubconn_target *t, const uint8_t random[SE_RANDOM_LEN],
-			    uint8_t out[SHA0_LEN])
+			    uint8_t out[AUTH_SE_HASH_LEN])
 {
 	uint8_t hash[AUTH_SE_HASH_LEN];
-	struct sha0_ctx c;
 
 	if (t->password)
 		auth_softether_hash(t->password, t->user, hash);
 	else
 		memcpy(hash, t->se_hash, sizeof(hash));
-	sha0_init(&c);
-	sha0_update(&c, hash, sizeof(hash));
-	sha0_update(&c, random, SE_RANDOM_LEN);
-	sha0_final(&c, out);
+	auth_softether_secure_password(hash, random, out);
 	OPENSSL_cleanse(hash, sizeof(hash));
-	OPENSSL_cleanse(&c, sizeof(c));
 }
 
 /* The login PACK (Protocol.c PackLoginWithPassword + the client's session options). */
 static long login_pack(const struct hubconn_target *t, const uint8_t random[SE_RANDOM_LEN],
 		       uint8_t *buf, size_t cap)
 {
-	uint8_t proof[SHA0_LEN], unique[20];
+	uint8_t proof[AUTH_SE_HASH_LEN], unique[20];
 	struct sepack_out o;
 	long n;
 
@@ -192,9 +186,6 @@ static long login_pack(const struct hubconn_target *t, const uint8_t random[SE_R
 	sepack_add_bool(&o, "use_udp_acceleration", false);
 	sepack_add_data(&o, "unique_id", unique, sizeof(unique));
 	sepack_add_str(&o, "ClientProductName", SECLIENT_STR);
-	sepack_add_int(&o, "ClientProductVer", SECLIENT_VER);
-	sepack_add_int(&o, "ClientProductBuild", SECLIENT_BUILD);
-	sepack_add_str(&o, "HubName", t->hub);
 	sepack_add_pencore(&o);
 	n = sepack_out_finish(&o);
 	OPENSSL_cleanse(proof, sizeof(proof));

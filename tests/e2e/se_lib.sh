@@ -110,6 +110,8 @@ se_client_up() {
 		AccountPasswordSet acct /PASSWORD:$pw /TYPE:standard
 		AccountDetailSet acct /MAXTCP:1 /INTERVAL:1 /TTL:0 /HALF:no /BRIDGE:no /MONITOR:no /NOTRACK:yes /NOQOS:yes /DISABLEUDP:yes
 		AccountEncryptEnable acct
+		AccountRetrySet acct /NUM:999 /INTERVAL:5
+		AccountStartupSet acct
 		AccountConnect acct
 	EOF
 	wait_for "SoftEther client $key tap" 30 ns "$n" ip link show vpn_se >/dev/null
@@ -119,4 +121,12 @@ se_client_up() {
 se_fingerprint() {
 	ns "$1" openssl s_client -connect 127.0.0.1:5555 </dev/null 2>/dev/null |
 		openssl x509 -noout -fingerprint -sha256 | sed 's/.*=//'
+}
+
+# se_client_established NS: the stock client's account "acct" has its session up
+se_client_established() {
+	local f=$WORK/se/status.in
+	printf 'AccountStatusGet acct\n' >"$f"
+	timeout 30 ip netns exec "$P-$1" "$SE/vpncmd/vpncmd" localhost /CLIENT /IN:"$f" </dev/null |
+		tr -d '\r' | grep -Eq '^Session Status +\|.*Session Established'
 }
