@@ -244,6 +244,31 @@ void auth_softether_signature(const uint8_t hash[AUTH_SE_HASH_LEN],
 	se_mac(hash, "server", transcript, sig);
 }
 
+void auth_softether_secure_password(const uint8_t hash[AUTH_SE_HASH_LEN],
+				    const uint8_t random[AUTH_SE_RANDOM_LEN],
+				    uint8_t out[AUTH_SE_HASH_LEN])
+{
+	struct sha0_ctx c;
+
+	sha0_init(&c);
+	sha0_update(&c, hash, AUTH_SE_HASH_LEN);
+	sha0_update(&c, random, AUTH_SE_RANDOM_LEN);
+	sha0_final(&c, out);
+}
+
+bool auth_softether_secure_password_ok(const uint8_t hash[AUTH_SE_HASH_LEN],
+				       const uint8_t random[AUTH_SE_RANDOM_LEN],
+				       const uint8_t proof[AUTH_SE_HASH_LEN])
+{
+	uint8_t want[AUTH_SE_HASH_LEN];
+	bool ok;
+
+	auth_softether_secure_password(hash, random, want);
+	ok = CRYPTO_memcmp(want, proof, AUTH_SE_HASH_LEN) == 0;
+	OPENSSL_cleanse(want, sizeof(want));
+	return ok;
+}
+
 void auth_server_signature(const uint8_t server_key[AUTH_KEY_LEN],
 			   const uint8_t transcript[AUTH_KEY_LEN], uint8_t sig[AUTH_KEY_LEN])
 {

@@ -79,6 +79,19 @@ bool auth_softether_proof_ok(const uint8_t hash[AUTH_SE_HASH_LEN],
 void auth_softether_signature(const uint8_t hash[AUTH_SE_HASH_LEN],
 			      const uint8_t transcript[AUTH_KEY_LEN], uint8_t sig[AUTH_KEY_LEN]);
 
+/*
+ * SoftEther's own login proof (Sam.c SecurePassword), for its wire protocol
+ * only: secure_password = SHA-0(hash || random), random being the 20 bytes
+ * of the server's Hello.  _ok compares in constant time.
+ */
+#define AUTH_SE_RANDOM_LEN 20
+void auth_softether_secure_password(const uint8_t hash[AUTH_SE_HASH_LEN],
+				    const uint8_t random[AUTH_SE_RANDOM_LEN],
+				    uint8_t out[AUTH_SE_HASH_LEN]);
+bool auth_softether_secure_password_ok(const uint8_t hash[AUTH_SE_HASH_LEN],
+				       const uint8_t random[AUTH_SE_RANDOM_LEN],
+				       const uint8_t proof[AUTH_SE_HASH_LEN]);
+
 /* Base64 helpers (standard alphabet, padded).  decode returns length or -1. */
 int auth_b64_encode(const uint8_t *in, size_t len, char *out, size_t cap);
 int auth_b64_decode(const char *in, uint8_t *out, size_t cap);

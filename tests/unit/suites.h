@@ -33,5 +33,6 @@ Suite *netcfg_suite(void);
 Suite *srcacl_suite(void);
 Suite *certauth_suite(void);
 Suite *backoff_suite(void);
+Suite *sewire_suite(void);
 
 #endif
