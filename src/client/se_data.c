@@ -30,7 +30,6 @@ struct se_rx {
 	struct seblock_rx blk;
 	uint64_t oversize; /* frames over 1600 bytes from the server, dropped */
 	bool device_failed;
-	char err[160];
 };
 
 static uint64_t now_ms(void)
@@ -41,8 +40,8 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* stream_parse_fn: every whole block onto the device; keep-alives only prove the server alive. */
-static long parse_blocks(void *ctx, const uint8_t *buf, size_t len)
+/* stream_bytes_fn: every whole block onto the device; keep-alives only prove the server alive. */
+static long parse_blocks(void *ctx, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
 	static const uint8_t zero_hdr[PROTO_VNET_HDR_LEN];
 	struct se_rx *rx = ctx;
@@ -62,8 +61,7 @@ static long parse_blocks(void *ctx, const uint8_t *buf, size_t len)
 			if (it.len < PROTO_FRAME_MIN)
 				continue; /* a runt carries nothing to deliver */
 			if (rx->t->vif->ops->write(rx->t->vif, zero_hdr, it.data, it.len) != 0) {
-				snprintf(rx->err, sizeof(rx->err), "device write: %s",
-					 strerror(errno));
+				snprintf(err, errlen, "device write: %s", strerror(errno));
 				rx->device_failed = true;
 				return -1;
 			}
@@ -75,7 +73,7 @@ static long parse_blocks(void *ctx, const uint8_t *buf, size_t len)
 		case SEBLOCK_KEEPALIVE:
 			continue;
 		case SEBLOCK_ERROR:
-			snprintf(rx->err, sizeof(rx->err), "bad SoftEther block: %s", it.why);
+			snprintf(err, errlen, "bad SoftEther block: %s", it.why);
 			return -1;
 		}
 	}
@@ -192,13 +190,13 @@ static enum hubconn_status pump(struct tunnel *t, struct stream *st, struct drop
 			se_close(st, 1000);
 			return HUBCONN_STOPPED;
 		}
-		rs = stream_read_with(st, SE_RX_BUDGET, parse_blocks, rx);
+		rs = stream_read_bytes(st, SE_RX_BUDGET, parse_blocks, rx);
 		if (rs == STREAM_EOF) {
 			snprintf(err, errlen, "the SoftEther server closed the connection");
 			return HUBCONN_RETRY;
 		}
 		if (rs == STREAM_ERROR) {
-			snprintf(err, errlen, "connection lost: %s", rx->err[0] ? rx->err : st->err);
+			snprintf(err, errlen, "connection lost: %s", st->err);
 			return rx->device_failed ? HUBCONN_LOCAL : HUBCONN_RETRY;
 		}
 		if (st->rx_bytes != rx_before)

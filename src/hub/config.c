@@ -229,6 +229,8 @@ static int parse_vpnhub(struct loader *ld, const struct cfg_folder *root)
 	    get_text(ld, f, CONFIG_KEY(VPNHUB, AdminSocket), c->admin_socket,
 		     sizeof(c->admin_socket), false) ||
 	    get_uint(ld, f, CONFIG_KEY(VPNHUB, AdminPort), 0, 0, 65535, &admin_port) ||
+	    get_bool(ld, f, CONFIG_KEY(VPNHUB, DisableSoftEtherProtocol), false,
+		     &c->disable_se_protocol) ||
 	    parse_congestion(ld, f, &c->cong))
 		return -1;
 	c->admin_port = (uint16_t)admin_port;
@@ -590,6 +592,12 @@ static int parse_user(struct loader *ld, const struct conf_hub *h, const struct 
 		     "certificate of a trusted CA logs in as %s (as in SoftEther); do: vpnhubctl "
 		     "user set %s --signed --cn NAME",
 		     h->name, u->name, u->name, u->name);
+	else if (u->auth_type == 0 && !ld->c->disable_se_protocol)
+		note(ld->c, REPORT_SECURITY,
+		     "hub %s: user %s is anonymous (AuthType 0): any stock SoftEther client may "
+		     "log in as %s without a password; do: give it a password, or set "
+		     "DisableSoftEtherProtocol",
+		     h->name, u->name, u->name);
 	else if (u->auth_type == 0 || u->auth_type > 3)
 		note(ld->c, REPORT_SECURITY,
 		     "hub %s: user %s has AuthType %u (%s), which this release does not serve: "

@@ -225,6 +225,7 @@ struct hub_config {
 	bool log_to_stderr;	      /* server and security logs to stderr (journal), no files */
 	char admin_socket[108];	      /* AdminSocket: the console's Unix socket; "" = none */
 	uint16_t admin_port;	      /* AdminPort: loopback TCP console (telnet); 0 = none */
+	bool disable_se_protocol;     /* DisableSoftEtherProtocol: refuse stock SoftEther clients */
 	/* ServerConfiguration/ServerCert and ServerKey (DER), used without Certificate/Key */
 	uint8_t *se_cert, *se_key;
 	size_t se_cert_len, se_key_len;

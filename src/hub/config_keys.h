@@ -89,6 +89,7 @@
 	X(VPNHUB, LogToStderr)                                                                     \
 	X(VPNHUB, AdminSocket)                                                                     \
 	X(VPNHUB, AdminPort)                                                                       \
+	X(VPNHUB, DisableSoftEtherProtocol)                                                        \
 	X(HUB, Online)                                                                             \
 	X(HUB, HashedPassword)                                                                     \
 	X(HUB, SecurePassword)                                                                     \

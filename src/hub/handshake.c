@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Server side of the login (docs/protocol.md): TLS accept, HELLO, CHALLENGE,
- * AUTH, then WELCOME or REJECT.  Handshakes that outlast
+ * AUTH, then WELCOME or REJECT.  A stream that starts like HTTP is a stock
+ * SoftEther client: se_handshake.c logs it in instead.  Handshakes that outlast
  * SESS_HANDSHAKE_TIMEOUT_MS are cut by the accept thread (sess_reap_handshakes).  Runs in the
  * session thread on a blocking socket whose timeouts bound every step.  An unknown user gets a
  * decoy challenge and the same rejection as a wrong password, so user names cannot be probed.
@@ -14,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admit.h"
 #include "auth.h"
 #include "hub.h"
 #include "hublog.h"
 #include "log.h"
 #include "pending.h"
+#include "se_handshake.h"
 #include "session.h"
 #include "state.h"
 #include "tls.h"
@@ -221,74 +224,22 @@ static int authenticate(struct session *s, struct login *l, uint8_t *buf)
 	return 0;
 }
 
-/*
- * How many MAC addresses the session may own: policy MaxMac (at least 3, as
- * in SoftEther), 3 under NoBridge, else the server's per-session bound, so
- * no one session can fill the hub's table.
- */
-static uint32_t session_max_macs(const struct login *l, const struct policy *pol)
-{
-	if (pol->v[POL_MAX_MAC])
-		return pol->v[POL_MAX_MAC] < 3 ? 3 : pol->v[POL_MAX_MAC];
-	if (pol->v[POL_NO_BRIDGE])
-		return 3;
-	return l->cfg->session_max_macs;
-}
-
-/* Whether the user or its group has a Policy folder (else the defaults apply). */
-static bool has_own_policy(const struct login *l)
-{
-	const struct conf_group *g =
-	    l->user->group[0] ? config_find_group(l->hub, l->user->group) : NULL;
-
-	return l->user->has_policy || (g && g->has_policy);
-}
-
 /* The policy items a client acts on or reports, sent in WELCOME. */
 static const enum policy_item client_items[] = {
     POL_TIMEOUT,      POL_AUTO_DISCONNECT, POL_MAX_UPLOAD,	 POL_MAX_DOWNLOAD,
     POL_MONITOR_PORT, POL_VLAN_ID,	   POL_NO_SAVE_PASSWORD, POL_FIX_PASSWORD,
 };
 
-static void session_policy(struct session *s, const struct login *l, struct proto_welcome *w)
+static void welcome_policy(const struct session *s, const struct policy *pol,
+			   struct proto_welcome *w)
 {
-	struct policy pol;
-
-	config_user_policy(l->hub, l->user, &pol);
-	fw_session_init(&s->fw, &pol, l->user->name, l->user->group,
-			s->peer[0] == '[' && strncmp(s->peer, "[::ffff:", 8) != 0);
-	s->port.max_macs = session_max_macs(l, &pol);
-	s->port.exclusive_ms = pol.v[POL_CHECK_MAC] ? SW_EXCLUSIVE_MS : 0;
-	s->keepalive_s = l->cfg->keepalive_s;
-	s->timeout_s = l->cfg->timeout_s;
-	if (has_own_policy(l)) {
-		/* SoftEther: 0 means 30 s, and the value is clamped to 5..60 s */
-		s->timeout_s = pol.v[POL_TIMEOUT] ? pol.v[POL_TIMEOUT] : 30;
-		if (s->keepalive_s * 2 > s->timeout_s)
-			s->keepalive_s = s->timeout_s / 2;
-	}
-	s->auto_disconnect_s = pol.v[POL_AUTO_DISCONNECT];
 	w->keepalive_s = (uint16_t)s->keepalive_s;
 	w->timeout_s = (uint16_t)s->timeout_s;
 	w->npolicy = 0;
 	for (size_t i = 0; i < sizeof(client_items) / sizeof(client_items[0]); i++) {
 		w->policy[w->npolicy].id = (uint16_t)client_items[i];
-		w->policy[w->npolicy++].value = pol.v[client_items[i]];
+		w->policy[w->npolicy++].value = pol->v[client_items[i]];
 	}
-	s->max_logins = pol.v[POL_MULTI_LOGINS];
-}
-
-/* Congestion parameters and the storm limiter from the snapshot, the hub and the user's policy. */
-static void cong_session_setup(struct session *s, const struct login *l)
-{
-	struct policy pol;
-
-	config_user_policy(l->hub, l->user, &pol);
-	s->cong = l->cfg->cong;
-	if (l->hub->opt.flooding_quota) /* 0: SoftEther's default */
-		s->cong.flood_quota = l->hub->opt.flooding_quota;
-	storm_init(&s->storm, l->hub->opt.storm_threshold, l->hub->opt.storm_strict,
-		   pol.v[POL_NO_BROADCAST_LIMITER] != 0);
 }
 
 /* The hub message right after WELCOME (checked when the configuration was read). */
@@ -309,14 +260,12 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 	    .session_id = s->id,
 	    .caps = l->hello.caps & PROTO_CAP_VNET,
 	};
-	uint32_t max = l->cfg->hub_max_sessions;
+	struct policy pol;
 	size_t n;
 	int reason;
 
-	if (l->hub->opt.max_session && l->hub->opt.max_session < max)
-		max = l->hub->opt.max_session;
-	session_policy(s, l, &w);
-	cong_session_setup(s, l);
+	sess_apply_policy(s, l->cfg, l->hub, l->user, &pol);
+	welcome_policy(s, &pol, &w);
 	/* certificate logins: the client trusts the hub by its TLS certificate alone */
 	if (l->hello.method == PROTO_AUTH_CERT)
 		memset(w.server_sig, 0, sizeof(w.server_sig));
@@ -326,25 +275,15 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 		auth_server_signature(l->user->verifier.server_key, l->transcript, w.server_sig);
 	if ((l->hello.caps & PROTO_CAP_MESSAGE) && l->hub->message_ok)
 		w.caps |= PROTO_CAP_MESSAGE;
-	reason = hub_user_admissible(l->hub, l->user);
-	if (!reason && sess_promote(s) != 0)
-		reason = PROTO_R_SERVER_FULL;
-	if (!reason)
-		reason = hub_attach(s->hub, s, max, s->max_logins);
-	/* a reload between our snapshot and the attach must not be missed */
-	if (!reason && (reason = hub_recheck(s->srv, l->cfg, s)) != 0)
-		hub_detach(s->hub, s);
+	reason = sess_admit(s, l->cfg, l->hub, l->user);
 	if (reason) {
 		reject(s, (uint16_t)reason, proto_reason_str((uint16_t)reason));
 		return -1;
 	}
-	s->established_ms = hub_now_ms();
-	s->state = SESS_ESTABLISHED;
 	n = proto_enc_welcome(buf, PROTO_HDR_LEN + PROTO_CTRL_MAX, &w);
 	if (!n || tls_write_all(s->ssl, buf, n) != 0 ||
 	    ((w.caps & PROTO_CAP_MESSAGE) && send_message(s, l->hub->message) != 0)) {
-		hub_detach(s->hub, s);
-		s->state = SESS_HANDSHAKE;
+		sess_unadmit(s);
 		return -1;
 	}
 	s->caps = w.caps & ~(uint32_t)PROTO_CAP_MESSAGE;
@@ -365,6 +304,8 @@ static int login(struct session *s, struct login *l)
 			  tls_error(s->ssl, ebuf, sizeof(ebuf)));
 		return -1;
 	}
+	if (se_detect(s))
+		return se_login(s, l->cfg);
 	if (read_msg(s, buf, &m) != 0)
 		return -1;
 	if (proto_dec_hello(&m, &l->hello, &err) != 0) {

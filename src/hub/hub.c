@@ -131,6 +131,14 @@ int hub_user_admissible(const struct conf_hub *h, const struct conf_user *u)
 	return 0;
 }
 
+/* The user can still log in the way the session did. */
+static bool login_method_holds(const struct conf_user *u, const struct session *s)
+{
+	if (s->anonymous) /* SoftEther's anonymous login (se_handshake.h) */
+		return u->auth_type == 0;
+	return conf_user_method(u) == (s->cert ? PROTO_AUTH_CERT : PROTO_AUTH_PASSWORD);
+}
+
 /* Why an established session may not stay under the new snapshot, or 0. */
 static int session_verdict(const struct conf_hub *ch, const struct session *s)
 {
@@ -144,7 +152,7 @@ static int session_verdict(const struct conf_hub *ch, const struct session *s)
 	if (!srcacl_admits(ch->srcacl, ch->nsrcacl, (const struct sockaddr *)&s->peer_addr))
 		return PROTO_R_SOURCE_DENIED;
 	u = config_find_user(ch, s->user);
-	if (!u || conf_user_method(u) != (s->cert ? PROTO_AUTH_CERT : PROTO_AUTH_PASSWORD))
+	if (!u || !login_method_holds(u, s))
 		return PROTO_R_ACCOUNT_REMOVED;
 	if (s->cert && certauth_check(&ch->certs, &u->cert, u->auth_type, s->cert, s->chain,
 				      (time_t)(wallclock_ms() / 1000), why, sizeof(why)) != 0)

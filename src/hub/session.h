@@ -82,6 +82,12 @@ struct session {
 	_Atomic uint64_t drops_nomem; /* received frames lost to a failed allocation */
 	_Atomic uint64_t rx_holds;    /* its reads paused for a destination's hold mark */
 	_Atomic uint64_t tx_blocked;  /* TLS writes to it that met a full socket buffer */
+	/* a stock SoftEther client (se_handshake.h, se_dataphase.h) */
+	bool softether;			/* speaks SoftEther's protocol, not ours */
+	bool anonymous;			/* logged in with SoftEther's anonymous method */
+	_Atomic uint64_t se_gso_frames; /* super-frames segmented in software for it */
+	_Atomic uint64_t se_segments;	/* the frames they became */
+	_Atomic uint64_t se_drops;	/* frames it cannot take: over 1600 bytes, bad offload */
 };
 
 /* One writer: a relaxed load and store, no locked read-modify-write per frame. */

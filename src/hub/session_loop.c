@@ -27,6 +27,7 @@
 #include "hublog.h"
 #include "log.h"
 #include "pending.h"
+#include "se_dataphase.h"
 #include "stream.h"
 
 #define RX_BATCH 256		/* frames switched per hub-lock acquisition */
@@ -60,13 +61,27 @@ static void rx_flush(struct rx_ctx *rx)
 	rx->n = 0;
 }
 
+/* One received frame into the batch, switched when the batch is full. */
+static void rx_push(struct rx_ctx *rx, const uint8_t *data, uint32_t len, uint8_t flags)
+{
+	struct pkt *p = pkt_new(data, len, flags);
+
+	if (!p) {
+		sess_count(&rx->s->drops_nomem, 1); /* lose this frame, not the session */
+		return;
+	}
+	rx->batch[rx->n++] = p;
+	sess_count(&rx->s->rx_frames, 1);
+	sess_count(&rx->s->rx_frame_bytes, len);
+	if (rx->n == RX_BATCH)
+		rx_flush(rx);
+}
+
 /* The data phase's frame handler (dataphase.h): checked, batched, switched per batch. */
 static int rx_frame(void *ctx, const struct proto_msg *m, char *err, size_t errlen)
 {
-	struct rx_ctx *rx = ctx;
 	struct vnet_hdr vh;
 	const char *why;
-	struct pkt *p;
 
 	if (m->flags & PROTO_F_VNET) {
 		vnet_decode(m->payload, &vh);
@@ -76,17 +91,14 @@ static int rx_frame(void *ctx, const struct proto_msg *m, char *err, size_t errl
 			return -1;
 		}
 	}
-	p = pkt_new(m->payload, m->len, m->flags);
-	if (!p) {
-		sess_count(&rx->s->drops_nomem, 1); /* lose this frame, not the session */
-		return 0;
-	}
-	rx->batch[rx->n++] = p;
-	sess_count(&rx->s->rx_frames, 1);
-	sess_count(&rx->s->rx_frame_bytes, m->len);
-	if (rx->n == RX_BATCH)
-		rx_flush(rx);
+	rx_push(ctx, m->payload, m->len, m->flags);
 	return 0;
+}
+
+/* A SoftEther client's frame (se_dataphase.h): plain Ethernet, no virtio header. */
+static void rx_se_frame(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	rx_push(ctx, frame, len, 0);
 }
 
 /* Packs queued frames into the stream buffer until it or the queue runs out. */
@@ -127,7 +139,7 @@ static int tx_step(struct session *s, struct stream *st)
 			return rc < 0 ? -1 : 0; /* blocked: POLLOUT will wake us */
 		if (!more)
 			return 0;
-		more = tx_fill(s, st);
+		more = s->softether ? se_tx_fill(s, st) : tx_fill(s, st);
 		if (!stream_pending(st))
 			return 0;
 	}
@@ -188,13 +200,15 @@ static int sleep_ms(const struct session *s, const struct dataphase *dp, const s
 static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_t whylen)
 {
 	struct rx_ctx rx = {.s = s};
+	struct se_rx se_rx = {.s = s, .frame = rx_se_frame, .ctx = &rx};
 	uint64_t now = hub_now_ms();
 	struct rx_hold hold = {0};
 	struct dataphase dp;
 	int busy = 0;
 	bool rx_more = false; /* the last read stopped at its budget: more may be buffered */
 
-	dataphase_init(&dp, rx_frame, &rx, "in data phase", s->keepalive_s, s->timeout_s, now);
+	dataphase_init(&dp, rx_frame, &rx, "in data phase",
+		       s->softether ? se_keepalive_s(s) : s->keepalive_s, s->timeout_s, now);
 
 	for (;;) {
 		/* a paced source (congestion.h) reads no more than its allowance per period */
@@ -227,8 +241,10 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		rx.now_ms = now;
 		rs = STREAM_AGAIN;
 		if (allow) {
-			rs =
-			    stream_read(st, allow < budget ? allow : budget, dataphase_on_msg, &dp);
+			size_t b = allow < budget ? allow : budget;
+
+			rs = s->softether ? stream_read_bytes(st, b, se_rx_parse, &se_rx)
+					  : stream_read(st, b, dataphase_on_msg, &dp);
 			rx_more = rs == STREAM_MORE;
 		}
 		rx_flush(&rx);
@@ -237,7 +253,8 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		cong_src_read(&s->csrc, st->rx_bytes - rx_before);
 		if (rs == STREAM_EOF || dp.got_bye) {
 			if (!dp.got_bye)
-				snprintf(why, whylen, "connection closed without a goodbye");
+				snprintf(why, whylen, "connection closed%s",
+					 s->softether ? "" : " without a goodbye");
 			else if (dp.bye_reason != PROTO_R_CLIENT_EXIT)
 				snprintf(why, whylen, "goodbye: %s",
 					 proto_reason_str(dp.bye_reason));
@@ -249,8 +266,12 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		}
 		if (st->rx_bytes != rx_before)
 			dp.last_rx = now;
-		if (dataphase_keepalive_due(&dp, st, now))
-			stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
+		if (dataphase_keepalive_due(&dp, st, now)) {
+			if (s->softether)
+				dp.keepalive_s = se_put_keepalive(s, st);
+			else
+				stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
+		}
 		busy = tx_step(s, st);
 		if (busy < 0) {
 			snprintf(why, whylen, "%s", st->err);
@@ -302,7 +323,8 @@ void sess_run_established(struct session *s)
 	reason = data_loop(s, &st, why, sizeof(why));
 	s->state = SESS_CLOSING;
 	hub_detach(s->hub, s);
-	if (reason != PROTO_R_CLIENT_EXIT && reason != PROTO_R_PROTOCOL)
+	/* a SoftEther client has no goodbye message: the TLS close says it */
+	if (reason != PROTO_R_CLIENT_EXIT && reason != PROTO_R_PROTOCOL && !s->softether)
 		stream_close(&st, reason, 1000);
 	sess_get_cong_stats(s, &cs);
 	log_info("session %u (%s@%s from %s) closed: %s%s%s; frames in %llu (%llu bytes), "
@@ -317,6 +339,12 @@ void sess_run_established(struct session *s)
 		 (unsigned long long)sess_counter(&s->drops_nomem), cs.q.hwm_frames,
 		 cs.q.hwm_bytes);
 	log_drops(s);
+	if (s->softether)
+		log_info("session %u (%s): SoftEther client: %llu super-frames segmented into "
+			 "%llu frames, %llu frames dropped (over 1600 bytes or bad offload)",
+			 s->id, s->user, (unsigned long long)sess_counter(&s->se_gso_frames),
+			 (unsigned long long)sess_counter(&s->se_segments),
+			 (unsigned long long)sess_counter(&s->se_drops));
 	sess_log_cong(s, &cs);
 	hublog_session(s->hub->log, s,
 		       "logged out: %s%s%s; frames in %llu (%llu bytes), out %llu (%llu bytes)",

@@ -244,6 +244,20 @@ void auth_softether_signature(const uint8_t hash[AUTH_SE_HASH_LEN],
 	se_mac(hash, "server", transcript, sig);
 }
 
+bool auth_password_ok(const struct auth_verifier *v, const char *password)
+{
+	uint8_t client_key[AUTH_KEY_LEN], server_key[AUTH_KEY_LEN], stored[AUTH_KEY_LEN];
+	bool ok;
+
+	if (auth_derive(password, v->salt, v->salt_len, v->iterations, client_key, server_key))
+		return false;
+	SHA256(client_key, sizeof(client_key), stored);
+	ok = CRYPTO_memcmp(stored, v->stored_key, AUTH_KEY_LEN) == 0;
+	OPENSSL_cleanse(client_key, sizeof(client_key));
+	OPENSSL_cleanse(server_key, sizeof(server_key));
+	return ok;
+}
+
 void auth_softether_secure_password(const uint8_t hash[AUTH_SE_HASH_LEN],
 				    const uint8_t random[AUTH_SE_RANDOM_LEN],
 				    uint8_t out[AUTH_SE_HASH_LEN])

@@ -59,6 +59,9 @@ void auth_client_proof(const uint8_t client_key[AUTH_KEY_LEN],
 bool auth_proof_ok(const struct auth_verifier *v, const uint8_t transcript[AUTH_KEY_LEN],
 		   const uint8_t proof[AUTH_KEY_LEN]);
 
+/* Checks a password sent in clear (inside TLS) against a verifier, in constant time. */
+bool auth_password_ok(const struct auth_verifier *v, const char *password);
+
 void auth_server_signature(const uint8_t server_key[AUTH_KEY_LEN],
 			   const uint8_t transcript[AUTH_KEY_LEN], uint8_t sig[AUTH_KEY_LEN]);
 

@@ -16,14 +16,11 @@
 #include "log.h"
 #include "sehttp.h"
 #include "sepack.h"
+#include "seproto.h"
 #include "tls.h"
 
-/* The protocol version we speak: SoftEther 5.01's (the Debian packages' build) */
-#define SECLIENT_VER 501
-#define SECLIENT_BUILD 9674
 #define SECLIENT_STR "vpnhub vpnclient"
 #define SE_RANDOM_LEN AUTH_SE_RANDOM_LEN
-#define SE_AUTHTYPE_PASSWORD 1 /* CLIENT_AUTHTYPE_PASSWORD: the hashed proof */
 
 /* Cedar.h error codes a login can end with, in words */
 static const struct {
@@ -33,16 +30,21 @@ static const struct {
 } se_errors[] = {
     {2, "the server is not a SoftEther VPN server", true},
     {3, "disconnected by the server", false},
-    {4, "protocol error", false},
-    {7, "the server does not accept this authentication method", true},
-    {8, "no such virtual hub on the server", true},
-    {9, "authentication failed: wrong user name or password", true},
-    {10, "the virtual hub is stopping", false},
-    {11, "the session was removed by the server", false},
-    {12, "access denied", true},
-    {13, "session timed out", false},
-    {15, "too many connections", false},
-    {16, "the virtual hub is busy", false},
+    {SE_ERR_PROTOCOL, "protocol error", false},
+    {SE_ERR_AUTHTYPE_NOT_SUPPORTED, "the server does not accept this authentication method",
+     true},
+    {SE_ERR_HUB_NOT_FOUND, "no such virtual hub on the server", true},
+    {SE_ERR_AUTH_FAILED, "authentication failed: wrong user name or password", true},
+    {SE_ERR_HUB_STOPPING, "the virtual hub is stopping", false},
+    {SE_ERR_SESSION_REMOVED, "the session was removed by the server", false},
+    {SE_ERR_ACCESS_DENIED, "access denied", true},
+    {SE_ERR_SESSION_TIMEOUT, "session timed out", false},
+    {SE_ERR_TOO_MANY_CONNECTION, "too many connections", false},
+    {SE_ERR_HUB_IS_BUSY, "the virtual hub is busy", false},
+    {SE_ERR_TOO_MANY_USER_SESSION, "too many sessions of this user", false},
+    {SE_ERR_INTERNAL, "internal error on the server", false},
+    {SE_ERR_NOT_SUPPORTED, "not supported by the server", true},
+    {SE_ERR_IP_ADDRESS_DENIED, "the server refuses this client's address", true},
 };
 
 const char *seclient_error_str(uint32_t code)
@@ -166,14 +168,14 @@ static long login_pack(const struct hubconn_target *t, const uint8_t random[SE_R
 	sepack_add_str(&o, "method", "login");
 	sepack_add_str(&o, "hubname", t->hub);
 	sepack_add_str(&o, "username", t->user);
-	sepack_add_int(&o, "authtype", SE_AUTHTYPE_PASSWORD);
+	sepack_add_int(&o, "authtype", SE_AUTH_PASSWORD);
 	sepack_add_data(&o, "secure_password", proof, sizeof(proof));
 	sepack_add_str(&o, "hello", SECLIENT_STR);
-	sepack_add_int(&o, "version", SECLIENT_VER);
-	sepack_add_int(&o, "build", SECLIENT_BUILD);
+	sepack_add_int(&o, "version", SE_VERSION);
+	sepack_add_int(&o, "build", SE_BUILD);
 	sepack_add_str(&o, "client_str", SECLIENT_STR);
-	sepack_add_int(&o, "client_ver", SECLIENT_VER);
-	sepack_add_int(&o, "client_build", SECLIENT_BUILD);
+	sepack_add_int(&o, "client_ver", SE_VERSION);
+	sepack_add_int(&o, "client_build", SE_BUILD);
 	sepack_add_int(&o, "client_id", 0);
 	sepack_add_int(&o, "protocol", 0); /* CONNECTION_TCP */
 	sepack_add_int(&o, "max_connection", 1);
@@ -220,9 +222,11 @@ static int welcome(const struct hubconn_target *t, const struct sepack *p, struc
 	}
 	if (sepack_get_str(p, "session_name", hc->session_name, sizeof(hc->session_name)) != 0)
 		snprintf(hc->session_name, sizeof(hc->session_name), "(unnamed)");
-	/* SoftEther's policy timeout (default 20 s), 5..600 s here */
+	/* SoftEther's policy timeout (default 20 s; its policy allows up to 600 s) */
 	timeout_ms = sepack_get_int(p, "timeout");
-	timeout_ms = timeout_ms < 5000 ? 5000 : timeout_ms > 600000 ? 600000 : timeout_ms;
+	timeout_ms = timeout_ms < SE_TIMEOUT_MIN_MS   ? SE_TIMEOUT_MIN_MS
+		     : timeout_ms > 600000 ? 600000
+					   : timeout_ms;
 	hc->timeout_s = (uint16_t)(timeout_ms / 1000);
 	/* SoftEther sends one in [timeout/5, timeout/2); the lower end here */
 	hc->keepalive_s = (uint16_t)(hc->timeout_s / 5);

@@ -191,12 +191,28 @@ int sehttp_ok_head(char *out, size_t cap, size_t body_len)
 		      cap);
 }
 
+static const char *reason_of(int status)
+{
+	return status == 403 ? "Forbidden" : status == 404 ? "Not Found" : "Error";
+}
+
+int sehttp_html_head(char *out, size_t cap, int status, size_t body_len)
+{
+	return fitted(snprintf(out, cap,
+			       "HTTP/1.1 %d %s\r\nConnection: Keep-Alive\r\nContent-Length: %zu\r\n"
+			       "Content-Type: text/html; charset=iso-8859-1\r\n"
+			       "Keep-Alive: timeout=15; max=19\r\n\r\n",
+			       status, reason_of(status), body_len),
+		      cap);
+}
+
 int sehttp_error_head(char *out, size_t cap, int status)
 {
-	const char *reason = status == 403 ? "Forbidden" : status == 404 ? "Not Found" : "Error";
+	const char *reason = reason_of(status);
 
-	return fitted(snprintf(out, cap,
-			       "HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-			       status, reason),
-		      cap);
+	return fitted(
+	    snprintf(out, cap,
+		     "HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: Keep-Alive\r\n\r\n",
+		     status, reason),
+	    cap);
 }

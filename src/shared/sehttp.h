@@ -59,5 +59,7 @@ int sehttp_post_head(char *out, size_t cap, const char *target, const char *host
 		     const char *content_type, size_t body_len);
 int sehttp_ok_head(char *out, size_t cap, size_t body_len);
 int sehttp_error_head(char *out, size_t cap, int status);
+/* A stock server's answer to a GET: status, an HTML body of body_len bytes, kept alive. */
+int sehttp_html_head(char *out, size_t cap, int status, size_t body_len);
 
 #endif

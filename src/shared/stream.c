@@ -111,56 +111,34 @@ static enum stream_status ssl_failure(struct stream *s, int ret)
 	}
 }
 
-/* stream_read's parser: hands every whole protocol message to the caller's fn. */
-struct msg_parser {
-	struct stream *s;
-	stream_msg_fn fn;
-	void *ctx;
-};
-
-static long parse_msgs(void *vctx, const uint8_t *buf, size_t len)
+/* Hands out every whole message in rbuf; moves the partial tail to the front. */
+static enum stream_status deliver(struct stream *s, stream_msg_fn fn, void *ctx)
 {
-	struct msg_parser *mp = vctx;
 	size_t off = 0, used;
 	struct proto_msg m;
 	const char *err;
 	int rc;
 
-	while ((rc = proto_next(buf + off, len - off, &m, &used, &err)) == 1) {
-		if (mp->fn(mp->ctx, &m) != 0) {
-			if (!mp->s->err[0])
-				snprintf(mp->s->err, sizeof(mp->s->err),
-					 "message handler refused input");
-			return -1;
+	while ((rc = proto_next(s->rbuf + off, s->rlen - off, &m, &used, &err)) == 1) {
+		if (fn(ctx, &m) != 0) {
+			if (!s->err[0])
+				snprintf(s->err, sizeof(s->err), "message handler refused input");
+			return STREAM_ERROR;
 		}
 		off += used;
 	}
 	if (rc < 0) {
-		snprintf(mp->s->err, sizeof(mp->s->err), "bad message: %s", err);
-		return -1;
-	}
-	return (long)off;
-}
-
-/* Lets parse consume what it can of rbuf; moves the partial tail to the front. */
-static enum stream_status deliver(struct stream *s, stream_parse_fn parse, void *ctx)
-{
-	long off = parse(ctx, s->rbuf, s->rlen);
-
-	if (off < 0) {
-		if (!s->err[0])
-			snprintf(s->err, sizeof(s->err), "bad input");
+		snprintf(s->err, sizeof(s->err), "bad message: %s", err);
 		return STREAM_ERROR;
 	}
 	if (off > 0) {
-		memmove(s->rbuf, s->rbuf + off, s->rlen - (size_t)off);
-		s->rlen -= (size_t)off;
+		memmove(s->rbuf, s->rbuf + off, s->rlen - off);
+		s->rlen -= off;
 	}
 	return STREAM_AGAIN;
 }
 
-enum stream_status stream_read_with(struct stream *s, size_t budget, stream_parse_fn parse,
-				    void *ctx)
+enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn, void *ctx)
 {
 	s->read_wants_write = false;
 	while (budget > 0) {
@@ -168,25 +146,57 @@ enum stream_status stream_read_with(struct stream *s, size_t budget, stream_pars
 		int ret;
 		enum stream_status st;
 
-		/* every parser bounds its items far below STREAM_RBUF */
+		/* proto_next bounds every message to STREAM_MSG_ROOM < STREAM_RBUF */
 		ret = SSL_read_ex(s->ssl, s->rbuf + s->rlen, STREAM_RBUF - s->rlen, &n);
 		if (ret != 1)
 			return ssl_failure(s, ret);
 		s->rlen += n;
 		s->rx_bytes += n;
 		budget = n < budget ? budget - n : 0;
-		st = deliver(s, parse, ctx);
+		st = deliver(s, fn, ctx);
 		if (st != STREAM_AGAIN)
 			return st;
 	}
 	return STREAM_MORE;
 }
 
-enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn, void *ctx)
+/* Hands the buffered bytes to a foreign parser; moves what it left to the front. */
+static enum stream_status deliver_bytes(struct stream *s, stream_bytes_fn fn, void *ctx)
 {
-	struct msg_parser mp = {.s = s, .fn = fn, .ctx = ctx};
+	long used = fn(ctx, s->rbuf, s->rlen, s->err, sizeof(s->err));
 
-	return stream_read_with(s, budget, parse_msgs, &mp);
+	if (used < 0 || (size_t)used > s->rlen) {
+		if (!s->err[0])
+			snprintf(s->err, sizeof(s->err), "stream parser refused input");
+		return STREAM_ERROR;
+	}
+	if (used > 0) {
+		memmove(s->rbuf, s->rbuf + used, s->rlen - (size_t)used);
+		s->rlen -= (size_t)used;
+	}
+	return STREAM_AGAIN;
+}
+
+enum stream_status stream_read_bytes(struct stream *s, size_t budget, stream_bytes_fn fn, void *ctx)
+{
+	s->read_wants_write = false;
+	while (budget > 0) {
+		size_t n = 0;
+		int ret;
+		enum stream_status st;
+
+		/* the parser consumes every whole item: what stays is below one item */
+		ret = SSL_read_ex(s->ssl, s->rbuf + s->rlen, STREAM_RBUF - s->rlen, &n);
+		if (ret != 1)
+			return ssl_failure(s, ret);
+		s->rlen += n;
+		s->rx_bytes += n;
+		budget = n < budget ? budget - n : 0;
+		st = deliver_bytes(s, fn, ctx);
+		if (st != STREAM_AGAIN)
+			return st;
+	}
+	return STREAM_MORE;
 }
 
 bool stream_put(struct stream *s, uint8_t type, uint8_t flags, const uint8_t *payload, uint32_t len)

@@ -64,17 +64,20 @@ int stream_init(struct stream *s, SSL *ssl, int fd);
 void stream_socket_handshake(int fd, int timeout_s);
 void stream_free(struct stream *s);
 
+/*
+ * A foreign framing's parser (SoftEther's blocks): takes what the receive
+ * buffer holds, returns how many bytes it consumed (whole items only), or -1
+ * with stream.err set to end the stream.
+ */
+typedef long (*stream_bytes_fn)(void *ctx, const uint8_t *buf, size_t len, char *err,
+				size_t errlen);
+
+/* As stream_read, for a foreign framing: fn sees the buffered bytes after each read. */
+enum stream_status stream_read_bytes(struct stream *s, size_t budget, stream_bytes_fn fn,
+				     void *ctx);
+
 /* Reads up to budget bytes of plaintext and hands each whole message to fn. */
 enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn, void *ctx);
-
-/*
- * Another framing's parser (SoftEther's blocks): consumes whole items from
- * buf[0..len) and returns the bytes used, or -1 to end the stream (a reason
- * in the stream's err, or "bad input").  Items must fit in STREAM_RBUF.
- */
-typedef long (*stream_parse_fn)(void *ctx, const uint8_t *buf, size_t len);
-enum stream_status stream_read_with(struct stream *s, size_t budget, stream_parse_fn parse,
-				    void *ctx);
 
 /* Free bytes at the end of the send buffer, and a pointer to them. */
 static inline size_t stream_room(const struct stream *s)

@@ -4,8 +4,10 @@
  * HTTP head framer and parser, the signature check, the PACK decoder (every
  * element's values walked, every getter tried, a decoded PACK re-encoded and
  * decoded again to the same element count) and the block framer fed in two
- * pieces.  Checked: a head length ends on a line end, a frame never exceeds
- * 1600 bytes nor a keepalive 512, the framer never consumes past its input.
+ * pieces; then, read as a virtio_net_hdr and a frame that the hub accepted
+ * (vnet_check), through software segmentation.  Checked: a head length ends
+ * on a line end, a frame never exceeds 1600 bytes nor a keepalive 512, the
+ * framer never consumes past its input, segments fit what was allocated.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,7 +15,9 @@
 
 #include "seblock.h"
 #include "sehttp.h"
+#include "segment.h"
 #include "sepack.h"
+#include "vnet.h"
 
 static struct sepack pk, pk2;
 static uint8_t out[SEHTTP_BODY_MAX + 4096];
@@ -121,10 +125,39 @@ static void blocks(const uint8_t *data, size_t size)
 	}
 }
 
+struct seg_sink {
+	size_t used;
+};
+
+static uint8_t *seg_alloc(void *ctx, size_t len)
+{
+	struct seg_sink *k = ctx;
+
+	if (len > SEBLOCK_FRAME_MAX || k->used + len > sizeof(out))
+		return NULL;
+	k->used += len;
+	return out + k->used - len;
+}
+
+static void segment(const uint8_t *data, size_t size)
+{
+	struct seg_sink k = {0};
+	struct vnet_hdr h;
+	unsigned nseg;
+
+	if (size < 10)
+		return;
+	vnet_decode(data, &h);
+	if (vnet_check(&h, size - 10) != NULL)
+		return;
+	(void)seg_frame(&h, data + 10, size - 10, seg_alloc, &k, &nseg);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	http(data, size);
 	pack(data, size);
 	blocks(data, size);
+	segment(data, size);
 	return 0;
 }

@@ -34,5 +34,6 @@ Suite *srcacl_suite(void);
 Suite *certauth_suite(void);
 Suite *backoff_suite(void);
 Suite *sewire_suite(void);
+Suite *segment_suite(void);
 
 #endif

@@ -64,6 +64,9 @@ struct sess_view {
 	size_t qbytes;
 	uint32_t nmacs, nips4, nips6;
 	uint64_t fw_drops[FW_R_COUNT]; /* firewall drops by reason (firewall.h) */
+	const char *protocol; /* "vpnhub", "softether" (se_handshake.h), "bridge", "cascade" */
+	bool softether;
+	uint64_t se_gso_frames, se_segments, se_drops;
 };
 
 /* The live hub called name, or NULL. */
@@ -95,6 +98,14 @@ static void copy_session(struct session *s, struct sess_view *v)
 	for (int r = 0; r < FW_R_COUNT; r++)
 		v->fw_drops[r] = atomic_load_explicit(&s->fw.drops[r], memory_order_relaxed);
 	queue_get_stats(&s->queue, &v->qs, &v->qframes, &v->qbytes);
+	v->softether = s->softether; /* set before the session joined the hub */
+	v->protocol = s->kind == SESS_BRIDGE	? "bridge"
+		      : s->kind == SESS_CASCADE ? "cascade"
+		      : s->softether		? "softether"
+						: "vpnhub";
+	v->se_gso_frames = sess_counter(&s->se_gso_frames);
+	v->se_segments = sess_counter(&s->se_segments);
+	v->se_drops = sess_counter(&s->se_drops);
 }
 
 /* Copies the hub's sessions (all, or only id when id != 0); *n set; NULL if none or no memory. */
@@ -134,6 +145,7 @@ static void print_session(struct admin_out *o, const struct sess_view *v, const 
 	out_str(o, "hub", hub);
 	out_str(o, "user", v->user);
 	out_str(o, "peer", v->peer);
+	out_str(o, "protocol", v->protocol);
 	out_u64(o, "connected_s", (now - v->started_ms) / 1000);
 	out_u64(o, "rx_frames", v->rx_frames);
 	out_u64(o, "tx_frames", v->tx_frames);
@@ -161,6 +173,14 @@ static void print_session(struct admin_out *o, const struct sess_view *v, const 
 		out_u64(o, "tls_writes_blocked", v->tx_blocked);
 		out_obj_end(o);
 		print_fw_drops(o, v->fw_drops);
+		if (v->softether) {
+			/* frames it cannot take whole: segmented or dropped (segment.h) */
+			out_obj_begin(o, "softether");
+			out_u64(o, "superframes_segmented", v->se_gso_frames);
+			out_u64(o, "segments", v->se_segments);
+			out_u64(o, "dropped", v->se_drops);
+			out_obj_end(o);
+		}
 	}
 	out_obj_end(o);
 }
