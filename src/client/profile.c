@@ -287,12 +287,13 @@ static int check_softether(const struct profile *p, const char *name, char *err,
 	const char *bad = p->protocol != HUBCONN_SOFTETHER ? NULL
 			  : p->cert_file[0]		   ? "cert (certificate login)"
 			  : p->backend == BACKEND_KMOD	   ? "backend = kmod"
+			  : p->mtu > 1500		   ? "an mtu over 1500"
 							   : NULL;
 
 	if (bad) {
 		snprintf(err, errlen,
-			 "%s: protocol = softether does not support %s; use a password and the "
-			 "TAP backend",
+			 "%s: protocol = softether does not support %s (SoftEther's protocol: a "
+			 "password, a TAP device, frames of at most 1514 bytes)",
 			 name, bad);
 		return -1;
 	}
