@@ -28,8 +28,8 @@ struct parse_ctx {
 };
 
 static const char *const single_keys[] = {
-    "hub",	   "user",	    "password",	     "password_file",	"ca",  "verify_name",
-    "fingerprint", "verify",	    "device",	     "backend",		"mac", "mtu",
+    "hub",	   "user",	    "password",	     "password_file",	"ca",	    "verify_name",
+    "fingerprint", "verify",	    "device",	     "backend",		"mac",	    "mtu",
     "reconnect",   "reconnect_min", "reconnect_max", "connect_timeout", "protocol",
 };
 

@@ -22,11 +22,12 @@
 
 #define SE_RX_BUDGET (512 * 1024)
 #define SE_STOP_GRACE_MS 20000
-/* a device read: the virtio header, the largest frame SoftEther carries, slack to see a bigger one */
+/* a device read: the virtio header, the largest frame SoftEther carries, slack to see a bigger one
+ */
 #define SE_READ_CAP (PROTO_VNET_HDR_LEN + SEBLOCK_FRAME_MAX + 64)
 
 struct se_rx {
-	struct tunnel *t;
+	struct se_port *t;
 	struct seblock_rx blk;
 	uint64_t oversize; /* frames over 1600 bytes from the server, dropped */
 	bool device_failed;
@@ -83,7 +84,7 @@ static long parse_blocks(void *ctx, const uint8_t *buf, size_t len, char *err, s
  * Reads device frames into one batch at the end of the send buffer until the
  * device is drained or the buffer holds STREAM_FLUSH_AT; -1 on device error.
  */
-static int fill_batch(struct tunnel *t, struct stream *st, uint64_t *dropped, bool *more)
+static int fill_batch(struct se_port *t, struct stream *st, uint64_t *dropped, bool *more)
 {
 	size_t count_at = st->wlen;
 	uint32_t n = 0;
@@ -122,12 +123,12 @@ static int fill_batch(struct tunnel *t, struct stream *st, uint64_t *dropped, bo
 }
 
 /* A keep-alive when nothing was sent for the interval SoftEther would wait. */
-static void keepalive(struct stream *st, uint64_t now, uint64_t *last_tx, uint32_t *interval_ms,
+static void keepalive(struct stream *st, uint64_t now, uint64_t last_tx, uint32_t *interval_ms,
 		      uint32_t timeout_ms)
 {
 	size_t n;
 
-	if (stream_pending(st) || now - *last_tx < *interval_ms)
+	if (stream_pending(st) || now - last_tx < *interval_ms)
 		return;
 	n = seblock_put_keepalive(stream_tail(st), stream_room(st));
 	stream_commit(st, n);
@@ -156,7 +157,7 @@ static int wait_ms(uint64_t now, uint64_t last_tx, uint32_t interval_ms, uint64_
 	return every && ms > every ? every : ms;
 }
 
-static enum hubconn_status pump(struct tunnel *t, struct stream *st, struct drops *dr,
+static enum hubconn_status pump(struct se_port *t, struct stream *st, struct drops *dr,
 				struct se_rx *rx, uint64_t *dropped, char *err, size_t errlen)
 {
 	uint32_t timeout_ms = t->timeout_s * 1000u;
@@ -181,7 +182,7 @@ static enum hubconn_status pump(struct tunnel *t, struct stream *st, struct drop
 		poll(pfd, 4, stop_at && wait > 100 ? 100 : wait);
 		now = now_ms();
 		daemon_watchdog_kick();
-		if (pfd[1].revents & POLLIN && tunnel_signalled(t) && !stop_at) {
+		if (pfd[1].revents & POLLIN && t->signalled(t->tunnel) && !stop_at) {
 			/* the teardown (down hooks, DHCP release) still needs the link */
 			done_fd = t->on_stop ? t->on_stop(t->arg) : -1;
 			stop_at = now + SE_STOP_GRACE_MS;
@@ -205,7 +206,7 @@ static enum hubconn_status pump(struct tunnel *t, struct stream *st, struct drop
 			snprintf(err, errlen, "device read: %s", strerror(errno));
 			return HUBCONN_LOCAL;
 		}
-		keepalive(st, now, &last_tx, &interval_ms, timeout_ms);
+		keepalive(st, now, last_tx, &interval_ms, timeout_ms);
 		switch (stream_flush(st)) {
 		case -1:
 			snprintf(err, errlen, "connection lost: %s", st->err);
@@ -230,7 +231,7 @@ static enum hubconn_status pump(struct tunnel *t, struct stream *st, struct drop
 	}
 }
 
-enum hubconn_status se_data_loop(struct tunnel *t, struct stream *st, struct drops *dr, char *err,
+enum hubconn_status se_data_loop(struct se_port *t, struct stream *st, struct drops *dr, char *err,
 				 size_t errlen)
 {
 	struct se_rx rx = {.t = t};

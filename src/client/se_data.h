@@ -13,10 +13,25 @@
 
 #include "drops.h"
 #include "hubconn.h"
+#include "status.h"
 #include "stream.h"
-#include "tunnel.h"
+#include "vif.h"
 
-enum hubconn_status se_data_loop(struct tunnel *t, struct stream *st, struct drops *dr, char *err,
+/* What the loop needs of the tunnel that runs it (tunnel.c). */
+struct se_port {
+	struct vif *vif;
+	struct status *status; /* NULL: not reported */
+	uint64_t rx_frames, tx_frames;
+	uint16_t timeout_s;		 /* the server's timeout (Welcome) */
+	int sig_fd;			 /* readable: a signal for the tunnel */
+	bool (*signalled)(void *tunnel); /* it was a stop signal (consumes it) */
+	void *tunnel;
+	/* starts the teardown that needs the link: an fd readable when done, or -1 */
+	int (*on_stop)(void *arg);
+	void *arg;
+};
+
+enum hubconn_status se_data_loop(struct se_port *t, struct stream *st, struct drops *dr, char *err,
 				 size_t errlen);
 
 #endif

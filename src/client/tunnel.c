@@ -72,11 +72,6 @@ static bool got_signal(struct tunnel *t, int timeout_ms)
 	return t->stopping;
 }
 
-bool tunnel_signalled(struct tunnel *t)
-{
-	return got_signal(t, 0);
-}
-
 /* hubconn's cancel check: a stop signal arrived (a SIGHUP is consumed). */
 static bool stop_requested(void *ctx)
 {
@@ -235,6 +230,29 @@ static void report_login(struct tunnel *t, SSL *ssl, int fd)
 		t->on_login(t->arg, (struct sockaddr *)&ss, t->session_id);
 }
 
+/* The data phase with a stock SoftEther server (se_data.h). */
+static enum hubconn_status se_session(struct tunnel *t, struct stream *st, struct drops *dr,
+				      char *err, size_t errlen)
+{
+	struct se_port port = {
+	    .vif = t->vif,
+	    .status = t->status,
+	    .rx_frames = t->rx_frames,
+	    .tx_frames = t->tx_frames,
+	    .timeout_s = t->timeout_s,
+	    .sig_fd = t->sig_fd,
+	    .signalled = stop_requested,
+	    .tunnel = t,
+	    .on_stop = t->on_stop,
+	    .arg = t->arg,
+	};
+	enum hubconn_status a = se_data_loop(&port, st, dr, err, errlen);
+
+	t->rx_frames = port.rx_frames;
+	t->tx_frames = port.tx_frames;
+	return a;
+}
+
 static enum hubconn_status run_session(struct tunnel *t, const struct profile_server *srv, SSL *ssl,
 				       int fd, char *err, size_t errlen)
 {
@@ -252,12 +270,12 @@ static enum hubconn_status run_session(struct tunnel *t, const struct profile_se
 			 t->p->hub, srv->host, srv->port, t->p->user, t->session_name,
 			 SSL_get_version(ssl), t->vif->name);
 	else
-		log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up",
-			 t->p->hub, srv->host, srv->port, t->p->user, t->session_id,
-			 SSL_get_version(ssl), t->vif->name);
+		log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up", t->p->hub,
+			 srv->host, srv->port, t->p->user, t->session_id, SSL_get_version(ssl),
+			 t->vif->name);
 	report_login(t, ssl, fd);
 	drops_start(&dr, t->vif, now_ms());
-	a = t->p->protocol == HUBCONN_SOFTETHER ? se_data_loop(t, &st, &dr, err, errlen)
+	a = t->p->protocol == HUBCONN_SOFTETHER ? se_session(t, &st, &dr, err, errlen)
 						: data_loop(t, &st, &dr, err, errlen);
 	drops_log(&dr, t->vif, fd, t->rx_frames, t->tx_frames, now_ms(), true);
 	t->vif->ops->set_carrier(t->vif, false);

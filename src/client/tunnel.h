@@ -46,9 +46,6 @@ struct tunnel {
 	void *arg;
 };
 
-/* A stop signal (SIGINT, SIGTERM) arrived; a SIGHUP is consumed and logged. */
-bool tunnel_signalled(struct tunnel *t);
-
 /* Runs until a signal or a permanent failure; returns an enum client_exit. */
 int tunnel_run(struct tunnel *t);
 

@@ -31,8 +31,7 @@ static const struct {
     {2, "the server is not a SoftEther VPN server", true},
     {3, "disconnected by the server", false},
     {SE_ERR_PROTOCOL, "protocol error", false},
-    {SE_ERR_AUTHTYPE_NOT_SUPPORTED, "the server does not accept this authentication method",
-     true},
+    {SE_ERR_AUTHTYPE_NOT_SUPPORTED, "the server does not accept this authentication method", true},
     {SE_ERR_HUB_NOT_FOUND, "no such virtual hub on the server", true},
     {SE_ERR_AUTH_FAILED, "authentication failed: wrong user name or password", true},
     {SE_ERR_HUB_STOPPING, "the virtual hub is stopping", false},
@@ -104,8 +103,9 @@ static int read_pack(SSL *ssl, const char *what, uint8_t *buf, size_t cap, struc
 
 	while (hl == 0) {
 		if (len >= cap || len >= SEHTTP_HEAD_MAX || read_exact(ssl, buf + len, 1) != 0) {
-			snprintf(err, errlen, "login failed: the server closed the connection "
-					      "before its %s",
+			snprintf(err, errlen,
+				 "login failed: the server closed the connection "
+				 "before its %s",
 				 what);
 			return -1;
 		}
@@ -141,7 +141,7 @@ static int read_pack(SSL *ssl, const char *what, uint8_t *buf, size_t cap, struc
 }
 
 /* SHA-0(SHA-0(password || USER) || random): SoftEther's secure_password. */
-static void secure_password(const struct hubconn_target *t, const uint8_t random[SE_RANDOM_LEN],
+static void secure_password(const struct seclient_account *t, const uint8_t random[SE_RANDOM_LEN],
 			    uint8_t out[AUTH_SE_HASH_LEN])
 {
 	uint8_t hash[AUTH_SE_HASH_LEN];
@@ -155,7 +155,7 @@ static void secure_password(const struct hubconn_target *t, const uint8_t random
 }
 
 /* The login PACK (Protocol.c PackLoginWithPassword + the client's session options). */
-static long login_pack(const struct hubconn_target *t, const uint8_t random[SE_RANDOM_LEN],
+static long login_pack(const struct seclient_account *t, const uint8_t random[SE_RANDOM_LEN],
 		       uint8_t *buf, size_t cap)
 {
 	uint8_t proof[AUTH_SE_HASH_LEN], unique[20];
@@ -194,48 +194,44 @@ static long login_pack(const struct hubconn_target *t, const uint8_t random[SE_R
 	return n;
 }
 
-/* The Welcome's error, or its session parameters into hc. */
-static int welcome(const struct hubconn_target *t, const struct sepack *p, struct hubconn *hc,
-		   enum hubconn_status *why, char *err, size_t errlen)
+/* The Welcome's error, or its session parameters into s. */
+static enum seclient_status welcome(const struct seclient_account *t, const struct sepack *p,
+				    struct seclient_session *s, char *err, size_t errlen)
 {
 	uint32_t code = sepack_get_int(p, "error"), timeout_ms;
 
 	if (code != 0) {
-		snprintf(err, errlen, "the SoftEther server refused the login of %s to hub %s: %s "
-				      "(SoftEther error %u)",
+		snprintf(err, errlen,
+			 "the SoftEther server refused the login of %s to hub %s: %s "
+			 "(SoftEther error %u)",
 			 t->user, t->hub, seclient_error_str(code), code);
-		*why = se_error_fatal(code) ? HUBCONN_FATAL : HUBCONN_RETRY;
-		return -1;
+		return se_error_fatal(code) ? SECLIENT_FATAL : SECLIENT_RETRY;
 	}
 	if (sepack_get_bool(p, "Redirect")) {
-		snprintf(err, errlen, "the SoftEther server redirects to a cluster member, which "
-				      "this client does not follow");
-		*why = HUBCONN_FATAL;
-		return -1;
+		snprintf(err, errlen,
+			 "the SoftEther server redirects to a cluster member, which "
+			 "this client does not follow");
+		return SECLIENT_FATAL;
 	}
 	if (sepack_get_int(p, "max_connection") > 1 || sepack_get_bool(p, "use_compress") ||
 	    sepack_get_bool(p, "half_connection") || !sepack_get_bool(p, "use_encrypt")) {
-		snprintf(err, errlen, "the SoftEther server set session options this client did "
-				      "not ask for (more connections, compression or no encryption)");
-		*why = HUBCONN_FATAL;
-		return -1;
+		snprintf(err, errlen,
+			 "the SoftEther server set session options this client did "
+			 "not ask for (more connections, compression or no encryption)");
+		return SECLIENT_FATAL;
 	}
-	if (sepack_get_str(p, "session_name", hc->session_name, sizeof(hc->session_name)) != 0)
-		snprintf(hc->session_name, sizeof(hc->session_name), "(unnamed)");
+	if (sepack_get_str(p, "session_name", s->name, sizeof(s->name)) != 0)
+		snprintf(s->name, sizeof(s->name), "(unnamed)");
 	/* SoftEther's policy timeout (default 20 s; its policy allows up to 600 s) */
 	timeout_ms = sepack_get_int(p, "timeout");
-	timeout_ms = timeout_ms < SE_TIMEOUT_MIN_MS   ? SE_TIMEOUT_MIN_MS
-		     : timeout_ms > 600000 ? 600000
-					   : timeout_ms;
-	hc->timeout_s = (uint16_t)(timeout_ms / 1000);
-	/* SoftEther sends one in [timeout/5, timeout/2); the lower end here */
-	hc->keepalive_s = (uint16_t)(hc->timeout_s / 5);
-	hc->session_id = 0;
-	return 0;
+	s->timeout_ms = timeout_ms < SE_TIMEOUT_MIN_MS ? SE_TIMEOUT_MIN_MS
+			: timeout_ms > 600000	       ? 600000
+						       : timeout_ms;
+	return SECLIENT_OK;
 }
 
-int seclient_login(const struct hubconn_target *t, SSL *ssl, struct hubconn *hc,
-		   enum hubconn_status *why, char *err, size_t errlen)
+enum seclient_status seclient_login(SSL *ssl, const struct seclient_account *t,
+				    struct seclient_session *s, char *err, size_t errlen)
 {
 	static const char sig[] = SEHTTP_SIG_VPNCONNECT;
 	struct work {
@@ -245,14 +241,12 @@ int seclient_login(const struct hubconn_target *t, SSL *ssl, struct hubconn *hc,
 	struct sepack *p = w ? &w->p : NULL;
 	uint8_t *buf = w ? w->buf : NULL, random[SE_RANDOM_LEN];
 	char hello[64] = "";
+	enum seclient_status rc = SECLIENT_RETRY;
 	long n;
-	int rc = -1;
 
-	*why = HUBCONN_RETRY;
 	if (!w) {
 		snprintf(err, errlen, "out of memory");
-		*why = HUBCONN_LOCAL;
-		return -1;
+		return SECLIENT_LOCAL;
 	}
 	if (post(ssl, t->host, SEHTTP_SIG_TARGET, "image/jpeg", (const uint8_t *)sig,
 		 sizeof(sig) - 1) != 0) {
@@ -277,7 +271,7 @@ int seclient_login(const struct hubconn_target *t, SSL *ssl, struct hubconn *hc,
 	OPENSSL_cleanse(buf, (size_t)(n > 0 ? n : 0));
 	if (read_pack(ssl, "Welcome", buf, sizeof(w->buf), p, err, errlen) != 0)
 		goto out;
-	rc = welcome(t, p, hc, why, err, errlen);
+	rc = welcome(t, p, s, err, errlen);
 out:
 	free(w);
 	return rc;

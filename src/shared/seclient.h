@@ -13,16 +13,32 @@
 
 #include <openssl/ssl.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include "hubconn.h"
+/* Who logs in where. */
+struct seclient_account {
+	const char *host; /* the server's name, for the HTTP Host header */
+	const char *hub, *user;
+	const char *password;	/* or NULL when only se_hash is known */
+	const uint8_t *se_hash; /* SoftEther's SHA-0(password, USER), 20 bytes */
+};
 
-/*
- * Logs in on ssl (blocking, bounded by the socket's timeouts).  0 fills hc's
- * timers and session name; -1 sets *why (HUBCONN_FATAL for a refusal that
- * retrying cannot change) and err.
- */
-int seclient_login(const struct hubconn_target *t, SSL *ssl, struct hubconn *hc,
-		   enum hubconn_status *why, char *err, size_t errlen);
+/* What the Welcome settled. */
+struct seclient_session {
+	char name[64];	     /* the server's name for the session */
+	uint32_t timeout_ms; /* its timeout, clamped to 5 s .. 600 s */
+};
+
+enum seclient_status {
+	SECLIENT_OK,
+	SECLIENT_RETRY, /* network trouble or a refusal that may pass */
+	SECLIENT_FATAL, /* a refusal retrying cannot change */
+	SECLIENT_LOCAL, /* this machine failed (memory) */
+};
+
+/* Logs in on ssl (blocking, bounded by the socket's timeouts); err says why not. */
+enum seclient_status seclient_login(SSL *ssl, const struct seclient_account *a,
+				    struct seclient_session *s, char *err, size_t errlen);
 
 /* SoftEther's error code in words (Cedar.h ERR_*); "error N" when unknown. */
 const char *seclient_error_str(uint32_t code);
