@@ -12,13 +12,17 @@
 #   inner LANs (client 1 .1, client 2 .2), L2-switched by each server:
 #     vpnhub 10.77.0.0/24 (vpn0)   softether 10.78.0.0/24 (vpn_se)
 #     openvpn-tcp 10.79.0.0/24 (ovt)   openvpn-udp 10.80.0.0/24 (ovu)
+#     se-vpnhub 10.81.0.0/24 (vpn_sh): the stock SoftEther clients of peer softether,
+#       each with a second NIC and account, logged in to vpnhub in SoftEther's protocol
+#       (docs/softether-protocol.md); its server is vpnhub, its clients SoftEther's
 #
 # The namespaces have no default route (nothing can leave the machine).  SoftEther's
 # DDNS, NAT traversal, VPN Azure, keep-alive, web API and extra listeners are turned
 # off, and it runs in a private mount namespace so its state stays under $WORK.
 #
 # usage: bench/compare.sh [-t SECONDS] [-r REPS] [-p PINGS] [-b BUILD] [-c REPS] [PEER...]
-#   PEER: vpnhub softether openvpn-tcp openvpn-udp (default: all four)
+#   PEER: vpnhub softether openvpn-tcp openvpn-udp se-vpnhub (default: all five;
+#         se-vpnhub needs vpnhub and softether before it)
 #   -t   iperf3 seconds per run (10)          -r  repetitions (2)
 #   -p   pings per ping measurement (200, 10 ms apart)
 #   -b   build directory with vpnhub and vpnclient (build)
@@ -44,7 +48,7 @@ while getopts "t:r:p:b:c:h" o; do
 done
 shift $((OPTIND - 1))
 PEERS=("$@")
-[ ${#PEERS[@]} -gt 0 ] || PEERS=(vpnhub softether openvpn-tcp openvpn-udp)
+[ ${#PEERS[@]} -gt 0 ] || PEERS=(vpnhub softether openvpn-tcp openvpn-udp se-vpnhub)
 P=${P:-vcmp$$}
 export BUILD P
 # shellcheck source=tests/e2e/lib.sh
@@ -55,8 +59,10 @@ RAW=$WORK/raw.jsonl
 PORT=5201
 SE=/usr/libexec/softether
 CLK_TCK=$(getconf CLK_TCK)
-declare -A NET=([vpnhub]=10.77.0 [softether]=10.78.0 [openvpn-tcp]=10.79.0 [openvpn-udp]=10.80.0)
-declare -A DEV=([vpnhub]=vpn0 [softether]=vpn_se [openvpn-tcp]=ovt [openvpn-udp]=ovu)
+declare -A NET=([vpnhub]=10.77.0 [softether]=10.78.0 [openvpn-tcp]=10.79.0 [openvpn-udp]=10.80.0
+	[se-vpnhub]=10.81.0)
+declare -A DEV=([vpnhub]=vpn0 [softether]=vpn_se [openvpn-tcp]=ovt [openvpn-udp]=ovu
+	[se-vpnhub]=vpn_sh)
 declare -A ROOTS=() # "peer role" -> PID of the process tree's root (server, c1, c2)
 STRESS_PID=
 
@@ -205,6 +211,30 @@ up_softether() {
 	done
 }
 
+# the SoftEther clients of peer softether, on a second NIC, logged in to vpnhub (the
+# plain-password type: the hub's users have salted verifiers); the processes are
+# shared with those peers, their CPU counted per run as for every peer
+up_se_vpnhub() {
+	local i user
+	[ -n "${ROOTS[vpnhub server]:-}" ] && [ -n "${ROOTS[softether c1]:-}" ] ||
+		{ log "se-vpnhub needs peers vpnhub and softether before it"; exit 2; }
+	for i in 1 2; do
+		user=$([ "$i" = 1 ] && echo alice || echo bob)
+		se_cmd "c$i" localhost /CLIENT <<-EOF
+			NicCreate sh
+			AccountCreate hub /SERVER:10.199.$i.1:5443 /HUB:DEFAULT /USERNAME:$user /NICNAME:sh
+			AccountPasswordSet hub /PASSWORD:$user-pw /TYPE:radius
+			AccountDetailSet hub /MAXTCP:1 /INTERVAL:1 /TTL:0 /HALF:no /BRIDGE:no /MONITOR:no /NOTRACK:yes /NOQOS:yes /DISABLEUDP:yes
+			AccountConnect hub
+		EOF
+		wait_for "SoftEther tap vpn_sh $i" 30 has_link "c$i" vpn_sh
+		ns "c$i" ip addr add "${NET[se-vpnhub]}.$i/24" dev vpn_sh
+		ns "c$i" ip link set vpn_sh up
+		ROOTS["se-vpnhub c$i"]=${ROOTS[softether c$i]}
+	done
+	ROOTS["se-vpnhub server"]=${ROOTS[vpnhub server]}
+}
+
 # throwaway PKI for OpenVPN (EC P-256, valid 2 days)
 ovpn_pki() {
 	local d=$WORK/ovpn n
@@ -305,7 +335,7 @@ counters() {
 	local i
 	{
 		for i in 1 2; do ns "c$i" ip -s -j link show "${DEV[$1]}"; done
-		if [ "$1" = vpnhub ]; then
+		if [ "$1" = vpnhub ] || [ "$1" = se-vpnhub ]; then
 			ns hub "$BUILD/vpnhubctl" -s "$WORK/admin.sock" stats --json 2>/dev/null || echo '{}'
 		else
 			echo '{}'
@@ -338,6 +368,7 @@ for peer in "${PEERS[@]}"; do
 	case $peer in
 	vpnhub) up_vpnhub ;;
 	softether) up_softether ;;
+	se-vpnhub) up_se_vpnhub ;;
 	openvpn-*) up_openvpn "${peer#openvpn-}" ;;
 	esac
 	wait_for "$peer tunnel" 30 ns c1 ping -c1 -W1 -q "${NET[$peer]}.2" >/dev/null

@@ -124,7 +124,7 @@ static uint16_t sockaddr_text(const struct sockaddr_storage *ss, char *out, size
  */
 static int answer_get(struct se_login *l, const struct sehttp_head *h)
 {
-	int status = strcmp(h->target, "/") ? 404 : 403;
+	int status = strcmp(h->target, "/") != 0 ? 404 : 403;
 	char body[512], head[256], addr[INET6_ADDRSTRLEN] = "?";
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
@@ -158,7 +158,7 @@ static int answer_get(struct se_login *l, const struct sehttp_head *h)
 static int read_request(struct se_login *l, const char *target, uint32_t max_body, size_t *off,
 			size_t *len)
 {
-	struct sehttp_head h;
+	struct sehttp_head h = {0};
 	size_t have = 0;
 	const char *why;
 	int head = 0;
@@ -180,11 +180,11 @@ static int read_request(struct se_login *l, const char *target, uint32_t max_bod
 			continue;
 		if (sehttp_head_parse((const char *)l->rbuf, (size_t)head, &h, &why) != 0)
 			return http_refuse(l, 403, why), -1;
-		if (!h.is_response && !strcmp(h.method, "GET") && !h.has_length &&
+		if (!h.is_response && strcmp(h.method, "GET") == 0 && !h.has_length &&
 		    have == (size_t)head)
 			return answer_get(l, &h);
-		if (h.is_response || strcmp(h.method, "POST") || strcmp(h.target, target) ||
-		    !h.has_length || h.content_length > max_body)
+		if (h.is_response || strcmp(h.method, "POST") != 0 ||
+		    strcmp(h.target, target) != 0 || !h.has_length || h.content_length > max_body)
 			return http_refuse(l, 403, "not the expected POST, or its body too large"),
 			       -1;
 	}

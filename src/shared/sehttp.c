@@ -12,15 +12,17 @@
 
 int sehttp_head_len(const char *buf, size_t len)
 {
-	size_t n = len < SEHTTP_HEAD_MAX ? len : SEHTTP_HEAD_MAX;
+	const char *p = buf, *end = buf + (len < SEHTTP_HEAD_MAX ? len : SEHTTP_HEAD_MAX), *nl;
 
-	for (size_t i = 0; i < n; i++) {
-		if (buf[i] != '\n')
-			continue;
-		if (i + 1 < n && buf[i + 1] == '\n')
-			return (int)(i + 2);
-		if (i + 2 < n && buf[i + 1] == '\r' && buf[i + 2] == '\n')
-			return (int)(i + 3);
+	/* the head ends at the first empty line: "\n\n" or "\n\r\n" */
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		size_t rest = (size_t)(end - nl) - 1;
+
+		if (rest >= 1 && nl[1] == '\n')
+			return (int)(nl + 2 - buf);
+		if (rest >= 2 && nl[1] == '\r' && nl[2] == '\n')
+			return (int)(nl + 3 - buf);
+		p = nl + 1;
 	}
 	return len >= SEHTTP_HEAD_MAX ? -1 : 0;
 }

@@ -87,8 +87,8 @@ static size_t raw_elem(uint8_t *p, uint32_t name_len1, const char *name, uint32_
 
 	put_be32(p, name_len1);
 	n += 4;
-	memcpy(p + n, name, strlen(name));
-	n += strlen(name);
+	for (const char *c = name; *c; c++)
+		p[n++] = (uint8_t)*c;
 	put_be32(p + n, type);
 	put_be32(p + n + 4, nvals);
 	return n + 8;
@@ -267,7 +267,7 @@ START_TEST(http_signature_bodies)
 
 	ck_assert(sehttp_signature_ok((const uint8_t *)"VPNCONNECT", 10));
 	ck_assert(!sehttp_signature_ok((const uint8_t *)"VPNCONNECX", 10));
-	memcpy(wm, "GIF89a", 6);
+	memcpy(wm, (const uint8_t[]){'G', 'I', 'F', '8', '9', 'a'}, 6);
 	ck_assert(sehttp_signature_ok(wm, SEHTTP_WATERMARK_LEN));
 	ck_assert(sehttp_signature_ok(wm, SEHTTP_WATERMARK_LEN + 1999));
 	ck_assert(!sehttp_signature_ok(wm, SEHTTP_WATERMARK_LEN + 2000));
