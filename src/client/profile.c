@@ -281,7 +281,7 @@ static int parse_protocol(struct profile *p, const char *key, const char *v, cha
 	return 0;
 }
 
-/* What a SoftEther server's session cannot carry: certificate login, the vpnlan rings. */
+/* What a SoftEther session cannot carry: certificate login, vpnlan rings, frames > 1514 B. */
 static int check_softether(const struct profile *p, const char *name, char *err, size_t errlen)
 {
 	const char *bad = p->protocol != HUBCONN_SOFTETHER ? NULL

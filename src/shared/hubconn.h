@@ -6,7 +6,9 @@
  * (CA and host name, or a pinned certificate fingerprint), HELLO, the
  * password proof for either scheme or a certificate login (the context holds
  * the client certificate), WELCOME with the hub's own proof, and the hub's
- * message when the caller can show one.
+ * message when the caller can show one.  With protocol HUBCONN_SOFTETHER the
+ * same connection and verification lead to SoftEther's login instead
+ * (seclient.h), for a stock SoftEther VPN Server.
  * Every wait is bounded by connect_timeout_s and ends early when the
  * caller's cancel fd becomes readable and its stop() says so.
  */
