@@ -22,8 +22,7 @@
 
 #define SE_RX_BUDGET (512 * 1024)
 #define SE_STOP_GRACE_MS 20000
-/* a device read: the virtio header, the largest frame SoftEther carries, slack to see a bigger one
- */
+/* one device read: virtio header, SoftEther's largest frame, slack to see a bigger one */
 #define SE_READ_CAP (PROTO_VNET_HDR_LEN + SEBLOCK_FRAME_MAX + 64)
 
 struct se_rx {
