@@ -15,14 +15,17 @@
 #     se-vpnhub 10.81.0.0/24 (vpn_sh): the stock SoftEther clients of peer softether,
 #       each with a second NIC and account, logged in to vpnhub in SoftEther's protocol
 #       (docs/softether-protocol.md); its server is vpnhub, its clients SoftEther's
+#     vc-softether 10.82.0.0/24 (vpn_vs): two vpnclients with "protocol = softether"
+#       logged in to the stock SoftEther server of peer softether (users u1, u2): its
+#       server is SoftEther's, its clients vpnhub's
 #
 # The namespaces have no default route (nothing can leave the machine).  SoftEther's
 # DDNS, NAT traversal, VPN Azure, keep-alive, web API and extra listeners are turned
 # off, and it runs in a private mount namespace so its state stays under $WORK.
 #
 # usage: bench/compare.sh [-t SECONDS] [-r REPS] [-p PINGS] [-b BUILD] [-c REPS] [PEER...]
-#   PEER: vpnhub softether openvpn-tcp openvpn-udp se-vpnhub (default: all five;
-#         se-vpnhub needs vpnhub and softether before it)
+#   PEER: vpnhub softether openvpn-tcp openvpn-udp se-vpnhub vc-softether (default:
+#         all six; se-vpnhub needs vpnhub and softether before it, vc-softether softether)
 #   -t   iperf3 seconds per run (10)          -r  repetitions (2)
 #   -p   pings per ping measurement (200, 10 ms apart)
 #   -b   build directory with vpnhub and vpnclient (build)
@@ -48,7 +51,7 @@ while getopts "t:r:p:b:c:h" o; do
 done
 shift $((OPTIND - 1))
 PEERS=("$@")
-[ ${#PEERS[@]} -gt 0 ] || PEERS=(vpnhub softether openvpn-tcp openvpn-udp se-vpnhub)
+[ ${#PEERS[@]} -gt 0 ] || PEERS=(vpnhub softether openvpn-tcp openvpn-udp se-vpnhub vc-softether)
 P=${P:-vcmp$$}
 export BUILD P
 # shellcheck source=tests/e2e/lib.sh
@@ -60,9 +63,9 @@ PORT=5201
 SE=/usr/libexec/softether
 CLK_TCK=$(getconf CLK_TCK)
 declare -A NET=([vpnhub]=10.77.0 [softether]=10.78.0 [openvpn-tcp]=10.79.0 [openvpn-udp]=10.80.0
-	[se-vpnhub]=10.81.0)
+	[se-vpnhub]=10.81.0 [vc-softether]=10.82.0)
 declare -A DEV=([vpnhub]=vpn0 [softether]=vpn_se [openvpn-tcp]=ovt [openvpn-udp]=ovu
-	[se-vpnhub]=vpn_sh)
+	[se-vpnhub]=vpn_sh [vc-softether]=vpn_vs)
 declare -A ROOTS=() # "peer role" -> PID of the process tree's root (server, c1, c2)
 STRESS_PID=
 
@@ -235,6 +238,27 @@ up_se_vpnhub() {
 	ROOTS["se-vpnhub server"]=${ROOTS[vpnhub server]}
 }
 
+# vpnclient with protocol = softether in both client namespaces, on the SoftEther server's
+# hub BENCH (its certificate pinned), beside the stock clients of peer softether
+up_vc_softether() {
+	local i fp
+	[ -n "${ROOTS[softether server]:-}" ] ||
+		{ log "vc-softether needs peer softether before it"; exit 2; }
+	fp=$(ns hub openssl s_client -connect 127.0.0.1:5555 </dev/null 2>/dev/null |
+		openssl x509 -noout -fingerprint -sha256 | sed 's/.*=//')
+	for i in 1 2; do
+		printf '%s\n' "server = 10.199.$i.1:5555" "protocol = softether" "hub = BENCH" \
+			"user = u$i" "password = pw$i" "fingerprint = $fp" "device = vpn_vs" \
+			"address = ${NET[vc-softether]}.$i/24" >"$WORK/vcse$i.conf"
+		chmod 600 "$WORK/vcse$i.conf"
+		bg "c$i" "vc-softether c$i" "$VPNCLIENT" connect "$WORK/vcse$i.conf"
+	done
+	for i in 1 2; do
+		wait_for "vc-softether client $i" 30 grep -q "connected to hub" "$WORK/vc-softether-c$i.log"
+	done
+	ROOTS["vc-softether server"]=${ROOTS[softether server]}
+}
+
 # throwaway PKI for OpenVPN (EC P-256, valid 2 days)
 ovpn_pki() {
 	local d=$WORK/ovpn n
@@ -369,6 +393,7 @@ for peer in "${PEERS[@]}"; do
 	vpnhub) up_vpnhub ;;
 	softether) up_softether ;;
 	se-vpnhub) up_se_vpnhub ;;
+	vc-softether) up_vc_softether ;;
 	openvpn-*) up_openvpn "${peer#openvpn-}" ;;
 	esac
 	wait_for "$peer tunnel" 30 ns c1 ping -c1 -W1 -q "${NET[$peer]}.2" >/dev/null

@@ -28,9 +28,9 @@ struct parse_ctx {
 };
 
 static const char *const single_keys[] = {
-    "hub",	   "user",	    "password",	     "password_file",	"ca",  "verify_name",
-    "fingerprint", "verify",	    "device",	     "backend",		"mac", "mtu",
-    "reconnect",   "reconnect_min", "reconnect_max", "connect_timeout",
+    "hub",	   "user",	    "password",	     "password_file",	"ca",	    "verify_name",
+    "fingerprint", "verify",	    "device",	     "backend",		"mac",	    "mtu",
+    "reconnect",   "reconnect_min", "reconnect_max", "connect_timeout", "protocol",
 };
 
 /* Refuses a second occurrence of a single-valued key, and mixed modes. */
@@ -267,6 +267,39 @@ static int add_server(struct profile *p, const char *key, const char *v, char *e
 	return 0;
 }
 
+static int parse_protocol(struct profile *p, const char *key, const char *v, char *err,
+			  size_t errlen)
+{
+	if (strcmp(v, "vpnhub") == 0)
+		p->protocol = HUBCONN_VPNHUB;
+	else if (strcmp(v, "softether") == 0)
+		p->protocol = HUBCONN_SOFTETHER;
+	else {
+		snprintf(err, errlen, "%s: expected vpnhub or softether, got \"%.64s\"", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* What a SoftEther session cannot carry: certificate login, vpnlan rings, frames > 1514 B. */
+static int check_softether(const struct profile *p, const char *name, char *err, size_t errlen)
+{
+	const char *bad = p->protocol != HUBCONN_SOFTETHER ? NULL
+			  : p->cert_file[0]		   ? "cert (certificate login)"
+			  : p->backend == BACKEND_KMOD	   ? "backend = kmod"
+			  : p->mtu > 1500		   ? "an mtu over 1500"
+							   : NULL;
+
+	if (bad) {
+		snprintf(err, errlen,
+			 "%s: protocol = softether does not support %s (SoftEther's protocol: a "
+			 "password, a TAP device, frames of at most 1514 bytes)",
+			 name, bad);
+		return -1;
+	}
+	return 0;
+}
+
 static int on_item(void *vctx, const char *key, const char *v, char *err, size_t errlen)
 {
 	struct parse_ctx *ctx = vctx;
@@ -335,6 +368,8 @@ static int on_item(void *vctx, const char *key, const char *v, char *err, size_t
 		return kv_uint(key, v, 1, 300, &p->connect_timeout_s, err, errlen);
 	if (strcmp(key, "proxy") == 0 || strcmp(key, "proxy_password_file") == 0)
 		return parse_proxy_key(ctx, key, v, err, errlen);
+	if (strcmp(key, "protocol") == 0)
+		return parse_protocol(p, key, v, err, errlen);
 	snprintf(err, errlen, "unknown key \"%.64s\"", key);
 	return -1;
 }
@@ -408,7 +443,8 @@ static int check_whole(struct profile *p, const char *name, char *err, size_t er
 		snprintf(err, errlen, "%s: missing \"%s\"", name, missing);
 		return -1;
 	}
-	if (profile_cert_check(p, name, err, errlen) != 0)
+	if (profile_cert_check(p, name, err, errlen) != 0 ||
+	    check_softether(p, name, err, errlen) != 0)
 		return -1;
 	if (p->reconnect_min_s > p->reconnect_max_s) {
 		snprintf(err, errlen, "%s: reconnect_min is larger than reconnect_max", name);

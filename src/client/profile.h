@@ -47,7 +47,8 @@ struct profile {
 	uint16_t port;
 	struct profile_server servers[PROFILE_SERVERS_MAX];
 	size_t nservers;
-	bool verify_name_given; /* else each server is checked against its own name */
+	bool verify_name_given;		/* else each server is checked against its own name */
+	enum hubconn_protocol protocol; /* "protocol = vpnhub|softether" */
 	char hub[PROTO_NAME_MAX + 1];
 	char user[PROTO_NAME_MAX + 1];
 	char password[PROFILE_PASSWORD_MAX + 1];

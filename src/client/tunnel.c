@@ -26,6 +26,7 @@
 #include "hubconn.h"
 #include "hubmsg.h"
 #include "log.h"
+#include "se_data.h"
 #include "stream.h"
 
 #define RX_BUDGET (512 * 1024)
@@ -231,6 +232,29 @@ static void report_login(struct tunnel *t, SSL *ssl, int fd)
 		t->on_login(t->arg, (struct sockaddr *)&ss, t->session_id);
 }
 
+/* The data phase with a stock SoftEther server (se_data.h). */
+static enum hubconn_status se_session(struct tunnel *t, struct stream *st, struct drops *dr,
+				      char *err, size_t errlen)
+{
+	struct se_port port = {
+	    .vif = t->vif,
+	    .status = t->status,
+	    .rx_frames = t->rx_frames,
+	    .tx_frames = t->tx_frames,
+	    .timeout_s = t->timeout_s,
+	    .sig_fd = t->sig_fd,
+	    .signalled = stop_requested,
+	    .tunnel = t,
+	    .on_stop = t->on_stop,
+	    .arg = t->arg,
+	};
+	enum hubconn_status a = se_data_loop(&port, st, dr, err, errlen);
+
+	t->rx_frames = port.rx_frames;
+	t->tx_frames = port.tx_frames;
+	return a;
+}
+
 static enum hubconn_status run_session(struct tunnel *t, const struct profile_server *srv, SSL *ssl,
 				       int fd, char *err, size_t errlen)
 {
@@ -243,12 +267,18 @@ static enum hubconn_status run_session(struct tunnel *t, const struct profile_se
 		return HUBCONN_LOCAL;
 	}
 	t->vif->ops->set_carrier(t->vif, true);
-	log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up", t->p->hub,
-		 srv->host, srv->port, t->p->user, t->session_id, SSL_get_version(ssl),
-		 t->vif->name);
+	if (t->p->protocol == HUBCONN_SOFTETHER)
+		log_info("connected to hub %s on %s:%u as %s (SoftEther session %s, %s); %s is up",
+			 t->p->hub, srv->host, srv->port, t->p->user, t->session_name,
+			 SSL_get_version(ssl), t->vif->name);
+	else
+		log_info("connected to hub %s on %s:%u as %s (session %u, %s); %s is up", t->p->hub,
+			 srv->host, srv->port, t->p->user, t->session_id, SSL_get_version(ssl),
+			 t->vif->name);
 	report_login(t, ssl, fd);
 	drops_start(&dr, t->vif, now_ms());
-	a = data_loop(t, &st, &dr, err, errlen);
+	a = t->p->protocol == HUBCONN_SOFTETHER ? se_session(t, &st, &dr, err, errlen)
+						: data_loop(t, &st, &dr, err, errlen);
 	drops_log(&dr, t->vif, fd, t->rx_frames, t->tx_frames, now_ms(), true);
 	t->vif->ops->set_carrier(t->vif, false);
 	if (t->status)
@@ -263,6 +293,7 @@ static enum hubconn_status attempt(struct tunnel *t, const struct profile_server
 {
 	const struct profile *p = t->p;
 	const struct hubconn_target target = {
+	    .protocol = p->protocol,
 	    .host = srv->host,
 	    .port = srv->port,
 	    .hub = p->hub,
@@ -291,6 +322,7 @@ static enum hubconn_status attempt(struct tunnel *t, const struct profile_server
 	t->session_id = hc.session_id;
 	t->keepalive_s = hc.keepalive_s;
 	t->timeout_s = hc.timeout_s;
+	snprintf(t->session_name, sizeof(t->session_name), "%s", hc.session_name);
 	/* a stop signal during the (bounded) login is honoured now */
 	a = got_signal(t, 0) ? HUBCONN_STOPPED : run_session(t, srv, hc.ssl, hc.fd, err, errlen);
 	hubconn_close(&hc);

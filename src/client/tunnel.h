@@ -32,6 +32,7 @@ struct tunnel {
 	bool stopping; /* SIGINT or SIGTERM seen */
 	uint32_t session_id;
 	uint16_t keepalive_s, timeout_s;
+	char session_name[64]; /* protocol = softether: the server's name for the session */
 	uint64_t rx_frames, tx_frames;
 	struct status *status; /* "vpnclient status" (status.h); NULL: not reported */
 	/* after each login, in this thread: the hub's address and the session */

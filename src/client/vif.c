@@ -54,6 +54,8 @@ int vif_open(struct vif *v, const struct profile *p, char *err, size_t errlen)
 	case BACKEND_AUTO:
 		break;
 	}
+	if (p->protocol == HUBCONN_SOFTETHER)
+		return open_with(v, &vif_tap_ops, p, err, errlen); /* frames, not rings */
 	if (access(VPNLAN_DEVICE, F_OK) != 0) {
 		log_info("backend auto: %s is absent, using TAP", VPNLAN_DEVICE);
 		return open_with(v, &vif_tap_ops, p, err, errlen);

@@ -18,7 +18,10 @@ static int tap_vif_open(struct vif *v, const struct profile *p, char *err, size_
 	v->fd = tap_open(p->device, v->name, err, errlen);
 	if (v->fd < 0)
 		return -1;
-	if (vif_configure(v, p, err, errlen) != 0) {
+	/* a SoftEther server carries frames of at most 1600 bytes, checksummed */
+	if ((p->protocol == HUBCONN_SOFTETHER &&
+	     tap_disable_offloads(v->fd, v->name, err, errlen) != 0) ||
+	    vif_configure(v, p, err, errlen) != 0) {
 		close(v->fd);
 		v->fd = -1;
 		return -1;

@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "policy.h"
+#include "seclient.h"
 #include "stream.h"
 
 struct attempt {
@@ -421,6 +422,38 @@ static int login(const struct hubconn_target *t, SSL *ssl, struct hubconn *hc,
 	return 0;
 }
 
+/* SoftEther's login (seclient.h); the timers from the server's timeout. */
+static int se_login(const struct hubconn_target *t, SSL *ssl, struct hubconn *hc,
+		    enum hubconn_status *why, char *err, size_t errlen)
+{
+	const struct seclient_account a = {.host = t->host,
+					   .hub = t->hub,
+					   .user = t->user,
+					   .password = t->password,
+					   .se_hash = t->se_hash};
+	struct seclient_session s;
+
+	switch (seclient_login(ssl, &a, &s, err, errlen)) {
+	case SECLIENT_OK:
+		break;
+	case SECLIENT_RETRY:
+		*why = HUBCONN_RETRY;
+		return -1;
+	case SECLIENT_FATAL:
+		*why = HUBCONN_FATAL;
+		return -1;
+	case SECLIENT_LOCAL:
+		*why = HUBCONN_LOCAL;
+		return -1;
+	}
+	snprintf(hc->session_name, sizeof(hc->session_name), "%s", s.name);
+	hc->session_id = 0;
+	hc->timeout_s = (uint16_t)(s.timeout_ms / 1000);
+	/* SoftEther sends one after [timeout/5, timeout/2) of silence; the lower end here */
+	hc->keepalive_s = (uint16_t)(hc->timeout_s / 5);
+	return 0;
+}
+
 static void tick(const struct hubconn_cancel *c)
 {
 	if (c && c->tick)
@@ -446,7 +479,8 @@ enum hubconn_status hubconn_open(const struct hubconn_target *t, SSL_CTX *ctx,
 	tick(cancel);
 	ssl = tls_connect(t, ctx, fd, &st, err, errlen);
 	tick(cancel);
-	if (ssl && login(t, ssl, hc, &st, err, errlen) == 0) {
+	if (ssl && (t->protocol == HUBCONN_SOFTETHER ? se_login(t, ssl, hc, &st, err, errlen)
+						     : login(t, ssl, hc, &st, err, errlen)) == 0) {
 		hc->fd = fd;
 		hc->ssl = ssl;
 		return HUBCONN_OK;

@@ -6,7 +6,9 @@
  * (CA and host name, or a pinned certificate fingerprint), HELLO, the
  * password proof for either scheme or a certificate login (the context holds
  * the client certificate), WELCOME with the hub's own proof, and the hub's
- * message when the caller can show one.
+ * message when the caller can show one.  With protocol HUBCONN_SOFTETHER the
+ * same connection and verification lead to SoftEther's login instead
+ * (seclient.h), for a stock SoftEther VPN Server.
  * Every wait is bounded by connect_timeout_s and ends early when the
  * caller's cancel fd becomes readable and its stop() says so.
  */
@@ -29,6 +31,12 @@ enum hubconn_verify {
 	VERIFY_NONE,	    /* explicit, warned about loudly */
 };
 
+/* The wire protocol spoken to the hub. */
+enum hubconn_protocol {
+	HUBCONN_VPNHUB,	   /* our own (proto.h) */
+	HUBCONN_SOFTETHER, /* a stock SoftEther VPN Server's (seclient.h) */
+};
+
 /* How an attempt ended. */
 enum hubconn_status {
 	HUBCONN_OK,	 /* logged in: the data phase may start */
@@ -39,6 +47,7 @@ enum hubconn_status {
 };
 
 struct hubconn_target {
+	enum hubconn_protocol protocol;
 	const char *host; /* the hub's name or address */
 	uint16_t port;
 	const char *hub, *user;
@@ -71,6 +80,7 @@ struct hubconn {
 	SSL *ssl;
 	uint32_t session_id;
 	uint16_t keepalive_s, timeout_s;
+	char session_name[64]; /* SoftEther: the server's name for the session */
 };
 
 /*

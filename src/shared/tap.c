@@ -68,6 +68,15 @@ int tap_open(const char *name, char out[IFNAMSIZ], char *err, size_t errlen)
 	return fd;
 }
 
+int tap_disable_offloads(int fd, const char *name, char *err, size_t errlen)
+{
+	if (ioctl(fd, TUNSETOFFLOAD, 0u) != 0) {
+		snprintf(err, errlen, "%s: cannot disable offloads: %s", name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int tap_set_carrier(int fd, bool up)
 {
 	int on = up;

@@ -23,6 +23,11 @@
  * message (hints for a missing module, a missing CAP_NET_ADMIN, a busy name).
  */
 int tap_open(const char *name, char out[IFNAMSIZ], char *err, size_t errlen);
+/*
+ * No checksum or segmentation offload: every frame read is one finished
+ * Ethernet frame of at most the MTU (a peer that cannot take super-frames).
+ */
+int tap_disable_offloads(int fd, const char *name, char *err, size_t errlen);
 /* Carrier on or off (TUNSETCARRIER); 0 or -1 with errno. */
 int tap_set_carrier(int fd, bool up);
 

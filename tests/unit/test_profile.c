@@ -287,6 +287,30 @@ START_TEST(test_mtu)
 }
 END_TEST
 
+START_TEST(test_protocol)
+{
+	struct profile *p = profile_alloc();
+	char err[512];
+
+	ck_assert_int_eq(parse(MINIMAL, p, err, sizeof(err)), 0);
+	ck_assert_int_eq(p->protocol, HUBCONN_VPNHUB);
+	ck_assert_int_eq(parse_with("protocol = softether", p, err, sizeof(err)), 0);
+	ck_assert_int_eq(p->protocol, HUBCONN_SOFTETHER);
+	ck_assert_int_eq(parse_with("protocol = vpnhub", p, err, sizeof(err)), 0);
+	ck_assert_int_eq(p->protocol, HUBCONN_VPNHUB);
+	refuse_line6("protocol = SoftEther2", "protocol");
+	refuse_line6("protocol =", "protocol");
+	/* what SoftEther's protocol cannot carry is refused for the whole profile */
+	ck_assert_int_ne(parse_with("protocol = softether\nmtu = 9000", p, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "mtu over 1500"));
+	ck_assert_int_ne(parse_with("protocol = softether\nbackend = kmod", p, err, sizeof(err)),
+			 0);
+	ck_assert_ptr_nonnull(strstr(err, "backend = kmod"));
+	ck_assert_int_eq(parse_with("protocol = softether\nmtu = 1500", p, err, sizeof(err)), 0);
+	free(p);
+}
+END_TEST
+
 START_TEST(test_address)
 {
 	struct profile *p = profile_alloc();
@@ -730,6 +754,7 @@ Suite *profile_suite(void)
 	suite_add_tcase(s, pw);
 
 	tcase_add_test(cross, test_single_valued_keys);
+	tcase_add_test(cross, test_protocol);
 	tcase_add_test(cross, test_one_verification_mode);
 	tcase_add_test(cross, test_password_from_one_place);
 	suite_add_tcase(s, cross);
