@@ -234,6 +234,8 @@ static void *accept_main(void *arg)
 		sess_reap_handshakes(l->srv, now);
 		loopguard_tick_all(l->srv, now);
 		report_preauth(l, now);
+		authfail_report(&l->srv->authfail, now);
+		hub_report_mac_moves(l->srv, now);
 		if (now - last_save >= STATE_SAVE_INTERVAL_MS) {
 			char err[512];
 
@@ -270,6 +272,9 @@ void listener_close(struct listener *l)
 	if (l->started) {
 		(void)!write(l->stop_fd, &one, sizeof(one));
 		pthread_join(l->thread, NULL);
+		/* the failed logins and MAC moves not summed up yet, while the logs still run */
+		authfail_report(&l->srv->authfail, UINT64_MAX);
+		hub_report_mac_moves(l->srv, UINT64_MAX);
 	}
 	for (size_t i = 0; i < l->nfds; i++)
 		close(l->fds[i]);
