@@ -77,6 +77,22 @@ def ra(iface):
         time.sleep(0.3)
 
 
+def na(iface, target):
+    """An unsolicited, overriding Neighbor Advertisement to all nodes: target is
+    at this interface's MAC."""
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
+    with open("/sys/class/net/%s/address" % iface) as f:
+        mac = bytes.fromhex(f.read().strip().replace(":", ""))
+    # type 136, code 0, checksum (kernel), flags: override; target; option 2 (TLL)
+    msg = struct.pack("!BBHI", 136, 0, 0, 0x20000000)
+    msg += socket.inet_pton(socket.AF_INET6, target) + bytes([2, 1]) + mac
+    idx = socket.if_nametoindex(iface)
+    for _ in range(3):
+        s.sendto(msg, ("ff02::1", 0, 0, idx))
+        time.sleep(0.3)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "hold":
         hold(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
@@ -84,5 +100,7 @@ if __name__ == "__main__":
         garp(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "ra":
         ra(sys.argv[2])
+    elif sys.argv[1] == "na":
+        na(sys.argv[2], sys.argv[3])
     else:
         sys.exit(2)

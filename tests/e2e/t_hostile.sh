@@ -7,8 +7,10 @@
 #     line counts them, and logins from another source still go through;
 #   - impersonation under default settings (no policy): carol on c3 spoofing bob's
 #     MAC, a gratuitous ARP for bob's address and a rogue router advertisement
-#     are dropped and logged; with Option/SoftEtherPolicyDefaults the MAC spoof
-#     passes (SoftEther's behaviour);
+#     are dropped and logged, and so is a neighbour advertisement for bob's IPv6
+#     address; with Option/SoftEtherPolicyDefaults the MAC spoof passes
+#     (SoftEther's behaviour), a MAC flapping between two sessions logged once
+#     and summed up;
 #   - wrong passwords from one source are slowed down (per-source back-off) while
 #     another source logs in at once;
 #   - TLS 1.2 session tickets are not issued;
@@ -104,6 +106,13 @@ ns c3 python3 "$HOSTILE" ra vpn0
 assert "rogue router advertisement refused (RAFilter by default) and logged" \
 	wait_for "RAFilter" 5 grep -q "(carol): dropping frames (RAFilter)" "$WORK/hub.log"
 refute "c1 learned no default route from carol" ns c1 bash -c "ip -6 route | grep -q '^default'"
+bob_ll=$(ns c2 ip -6 -o addr show dev vpn0 scope link | awk '{ sub("/.*", "", $4); print $4 }')
+ns c1 ping -6 -c 2 -i 0.2 -W 2 "$bob_ll%vpn0" >/dev/null 2>&1 # bob's address is fresh in the table
+ns c3 python3 "$HOSTILE" na vpn0 "$bob_ll"
+assert "a neighbour advertisement for bob's IPv6 address refused (CheckIPv6) and logged" \
+	wait_for "CheckIPv6" 5 grep -q "(carol): dropping frames (CheckIPv6)" "$WORK/hub.log"
+assert "c1 still has bob's MAC for $bob_ll" ns c1 bash -c \
+	"ip -6 neigh show dev vpn0 '$bob_ll' | grep -qi '$bob_mac'"
 
 # ---- the one switch back to SoftEther: Option/SoftEtherPolicyDefaults
 sed -i '0,/bool Online true/s//bool Online true\n\t\t\tdeclare Option\n\t\t\t{\n\t\t\t\tbool SoftEtherPolicyDefaults true\n\t\t\t}/' \
@@ -117,7 +126,18 @@ ns c3 ping -c 5 -i 0.2 -W 1 10.77.0.1 >/dev/null 2>&1
 assert "with SoftEtherPolicyDefaults, bob's MAC moves to carol (logged)" \
 	wait_for "MAC moved" 5 grep -qE "$(echo "$bob_mac" | tr a-f: A-F-).*moved to session .*carol" \
 	"$WORK/hub.log"
+# bob and carol both send from bob's MAC: it flaps between them, logged once, summed up
+for k in 1 2 3; do
+	ns c2 ping -c 1 -W 1 10.77.0.1 >/dev/null 2>&1
+	ns c3 ping -c 1 -W 1 10.77.0.1 >/dev/null 2>&1
+done
 ns c3 ip link set dev vpn0 address 02:00:00:00:33:33
+bob_mac_log=$(echo "$bob_mac" | tr a-f: A-F-)
+assert "the flapping is summed up in one line when it ends" wait_for "MAC summary" 20 \
+	grep -qE "MAC $bob_mac_log \(VLAN 0\) moved [1-9][0-9]* more times in [0-9]+ s, to sessions .*which has ended" \
+	"$WORK/hub.log"
+moves=$(grep -c "MAC $bob_mac_log (VLAN 0) moved to session" "$WORK/hub.log")
+assert "one line for the start of the flapping, not one per move ($moves)" test "$moves" -eq 1
 
 # ---- the guesses counted: the first failure of each episode (a source quiet for
 # 10 s ends one) has its own line, the rest are summed up per source (authfail.h);
@@ -144,13 +164,20 @@ mkfifo "$WORK/fifo.cfg"
 rc=0; timeout 20 ip netns exec "$P-hub" "$VPNHUB" -c "$WORK/fifo.cfg" >"$WORK/fifo.log" 2>&1 || rc=$?
 assert "a FIFO config path is refused at once (exit 2, not hung: $rc)" test "$rc" -eq 2
 assert "the FIFO refusal names the cause" grep -q "not a regular file" "$WORK/fifo.log"
+# SIGTERM as soon as vpnhub's main has blocked it (its first act, before any thread,
+# file or configuration): start-up goes on, then stops in order (exit 0)
 ip netns exec "$P-hub" "$VPNHUB" -c "$WORK/SoftHUB.cfg" >"$WORK/early.log" 2>&1 &
 early=$!
-sleep 0.05
+sigterm_blocked() { # SigBlk in /proc/PID/status has bit 15 (SIGTERM) set
+	local blk
+	blk=$(sed -n 's/^SigBlk:\t*//p' "/proc/$early/status" 2>/dev/null)
+	[ -n "$blk" ] && (((0x$blk >> 14) & 1))
+}
+for ((k = 0; k < 2000; k++)); do sigterm_blocked && break; done
 kill -TERM "$early"
 rc=0; wait_exit "$early" 30 || rc=$?
-assert "SIGTERM right after start ends the hub (not hung, no SIGKILL after 30 s: $rc)" \
-	test "$rc" -ne 137
+assert "SIGTERM right after start ends the hub in order (exit 0, not killed: $rc)" test "$rc" -eq 0
+assert "the early SIGTERM was acted on" grep -q "SIGTERM: shutting down" "$WORK/early.log"
 
 # ---- a low file descriptor limit: warned at start, named when reached
 hub_conf "$WORK/SoftHUB.cfg" "uint MaxPendingPerSource 200"
