@@ -350,8 +350,8 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 	if ((l->hello.caps & PROTO_CAP_MESSAGE) && l->hub->message_ok)
 		w.caps |= PROTO_CAP_MESSAGE;
 	reason = hub_user_admissible(l->hub, l->user);
-	if (!reason && sess_promote(s) != 0)
-		reason = PROTO_R_SERVER_FULL;
+	if (!reason)
+		reason = sess_promote(s, l->cfg);
 	if (!reason)
 		reason = hub_attach(s->hub, s, max, s->max_logins);
 	/* a reload between our snapshot and the attach must not be missed */
