@@ -40,6 +40,14 @@ struct listener {
 	char last_source[INET6_ADDRSTRLEN]; /* the last source refused at its own bound */
 	uint64_t last_report_ms, fd_warned_ms;
 	bool episode; /* the last report had something to say */
+	/*
+	 * Connections admitted but silent so far: polled here, given a thread
+	 * once they send something (an idle one costs its session, no stack).
+	 * pfd: the listeners, stop_fd, then one per parked session.
+	 */
+	struct session **parked;
+	struct pollfd *pfd;
+	size_t nparked, cap;
 };
 
 #define PREAUTH_REPORT_MS 10000
@@ -154,20 +162,77 @@ static void accept_failed(struct listener *l)
 	usleep(100 * 1000); /* let sessions end before trying again */
 }
 
+/* Room for one more parked session (and its pollfd); -1 when out of memory. */
+static int park_room(struct listener *l)
+{
+	size_t cap = l->cap ? 2 * l->cap : 64;
+	struct session **v;
+	struct pollfd *p;
+
+	if (l->nparked < l->cap)
+		return 0;
+	v = realloc(l->parked, cap * sizeof(*v));
+	if (!v)
+		return -1;
+	l->parked = v;
+	p = realloc(l->pfd, (LISTEN_FD_MAX + 1 + cap) * sizeof(*p));
+	if (!p)
+		return -1;
+	l->pfd = p;
+	l->cap = cap;
+	return 0;
+}
+
+/* Parks s until its first bytes; or, if there is no room, starts its thread now. */
+static void park(struct listener *l, struct session *s)
+{
+	if (park_room(l) == 0)
+		l->parked[l->nparked++] = s;
+	else if (sess_start(s) != 0)
+		l->refused[SESS_REFUSED_NOMEM]++;
+}
+
+/*
+ * Parked sessions with an event: one that spoke gets its thread; one the
+ * reaper or a stop cut (shutdown) is ended here, without one.
+ */
+static void wake_parked(struct listener *l, const struct pollfd *pfd)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < l->nparked; i++) {
+		struct session *s = l->parked[i];
+
+		if (!pfd[i].revents) {
+			l->parked[kept++] = s;
+			continue;
+		}
+		/* acquire: pairs with the release store of stop in sess_stop */
+		if (atomic_load_explicit(&s->stop, memory_order_acquire))
+			sess_discard(s);
+		else if (sess_start(s) != 0)
+			l->refused[SESS_REFUSED_NOMEM]++;
+	}
+	l->nparked = kept;
+}
+
 static void accept_one(struct listener *l, int lfd)
 {
 	struct sockaddr_storage peer;
 	socklen_t plen = sizeof(peer);
 	int fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
 	enum sess_refusal why;
+	struct session *s;
 
 	if (fd < 0) {
 		accept_failed(l);
 		return;
 	}
-	why = sess_spawn(l->srv, fd, &peer);
-	if (why == SESS_ADMITTED)
+	why = sess_admit(l->srv, fd, &peer, &s);
+	if (why == SESS_ADMITTED) {
+		park(l, s);
 		return;
+	}
 	l->refused[why]++;
 	if (why == SESS_REFUSED_SOURCE) {
 		char host[INET6_ADDRSTRLEN];
@@ -220,16 +285,22 @@ static void report_preauth(struct listener *l, uint64_t now)
 static void *accept_main(void *arg)
 {
 	struct listener *l = arg;
-	struct pollfd pfd[LISTEN_FD_MAX + 1];
 	uint64_t last_save = hub_now_ms();
+	size_t fixed = l->nfds + 1;
 
-	for (size_t i = 0; i < l->nfds; i++)
-		pfd[i] = (struct pollfd){.fd = l->fds[i], .events = POLLIN};
-	pfd[l->nfds] = (struct pollfd){.fd = l->stop_fd, .events = POLLIN};
 	for (;;) {
+		struct pollfd *pfd = l->pfd;
+		uint64_t now;
+		int n;
+
+		for (size_t i = 0; i < l->nfds; i++)
+			pfd[i] = (struct pollfd){.fd = l->fds[i], .events = POLLIN};
+		pfd[l->nfds] = (struct pollfd){.fd = l->stop_fd, .events = POLLIN};
+		for (size_t i = 0; i < l->nparked; i++)
+			pfd[fixed + i] = (struct pollfd){.fd = l->parked[i]->fd, .events = POLLIN};
 		/* twice a second: the loop guard's probes are due every second */
-		int n = poll(pfd, l->nfds + 1, LOOPGUARD_PERIOD_MS / 2);
-		uint64_t now = hub_now_ms();
+		n = poll(pfd, fixed + l->nparked, LOOPGUARD_PERIOD_MS / 2);
+		now = hub_now_ms();
 
 		sess_reap_handshakes(l->srv, now);
 		loopguard_tick_all(l->srv, now);
@@ -251,6 +322,8 @@ static void *accept_main(void *arg)
 		}
 		if (pfd[l->nfds].revents)
 			return NULL;
+		if (n > 0)
+			wake_parked(l, pfd + fixed);
 		for (size_t i = 0; i < l->nfds; i++)
 			if (pfd[i].revents & POLLIN)
 				accept_one(l, l->fds[i]);
@@ -259,7 +332,8 @@ static void *accept_main(void *arg)
 
 int listener_start(struct listener *l)
 {
-	if (pthread_create(&l->thread, NULL, accept_main, l) != 0)
+	l->pfd = calloc(LISTEN_FD_MAX + 1, sizeof(*l->pfd));
+	if (!l->pfd || pthread_create(&l->thread, NULL, accept_main, l) != 0)
 		return -1;
 	l->started = true;
 	return 0;
@@ -272,6 +346,8 @@ void listener_close(struct listener *l)
 	if (l->started) {
 		(void)!write(l->stop_fd, &one, sizeof(one));
 		pthread_join(l->thread, NULL);
+		for (size_t i = 0; i < l->nparked; i++) /* they never got a thread */
+			sess_discard(l->parked[i]);
 		/* the failed logins and MAC moves not summed up yet, while the logs still run */
 		authfail_report(&l->srv->authfail, UINT64_MAX);
 		hub_report_mac_moves(l->srv, UINT64_MAX);
@@ -279,5 +355,7 @@ void listener_close(struct listener *l)
 	for (size_t i = 0; i < l->nfds; i++)
 		close(l->fds[i]);
 	close(l->stop_fd);
+	free(l->parked);
+	free(l->pfd);
 	free(l);
 }

@@ -524,14 +524,12 @@ static enum sess_refusal register_session(struct hub_server *srv, struct session
 	return r;
 }
 
-enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer)
+enum sess_refusal sess_admit(struct hub_server *srv, int fd, const struct sockaddr_storage *peer,
+			     struct session **out)
 {
 	struct session *s;
 	enum sess_refusal why;
-	pthread_attr_t attr;
 	uint8_t key[16];
-	pthread_t tid;
-	int rc;
 
 	source_key(peer, key);
 	if (backoff_wait_ms(&srv->backoff, key, hub_now_ms()) > 0) {
@@ -551,18 +549,45 @@ enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockad
 		sess_free(s);
 		return why;
 	}
+	*out = s;
+	return SESS_ADMITTED;
+}
+
+void sess_discard(struct session *s)
+{
+	struct hub_server *srv = s->srv;
+
+	sess_unlist(s);
+	sess_free(s);
+	sess_thread_done(srv);
+}
+
+int sess_start(struct session *s)
+{
+	pthread_attr_t attr;
+	pthread_t tid;
+	int rc;
+
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
 	rc = pthread_create(&tid, &attr, sess_main, s);
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
-		sess_unlist(s);
-		sess_free(s);
-		sess_thread_done(srv);
-		return SESS_REFUSED_NOMEM;
+		sess_discard(s);
+		return -1;
 	}
-	return SESS_ADMITTED;
+	return 0;
+}
+
+enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer)
+{
+	struct session *s;
+	enum sess_refusal why = sess_admit(srv, fd, peer, &s);
+
+	if (why != SESS_ADMITTED)
+		return why;
+	return sess_start(s) == 0 ? SESS_ADMITTED : SESS_REFUSED_NOMEM;
 }
 
 void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms)

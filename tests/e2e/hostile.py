@@ -30,7 +30,9 @@ def count(conns):
     return len(conns) - closed, closed
 
 
-def hold(host, port, n, secs):
+def hold(host, port, n, secs, trickle=True):
+    """n connections held secs: silent, or (trickle) every other one sending a
+    byte a second."""
     conns = []
     for _ in range(n):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -43,7 +45,7 @@ def hold(host, port, n, secs):
     end = time.time() + secs
     while time.time() < end:
         for i, c in enumerate(conns):
-            if i % 2:
+            if trickle and i % 2:
                 try:
                     c.send(b"\x16")
                 except OSError:  # closed, or its buffer is full
@@ -95,7 +97,8 @@ def na(iface, target):
 
 if __name__ == "__main__":
     if sys.argv[1] == "hold":
-        hold(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+        hold(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]),
+             sys.argv[6:7] != ["silent"])
     elif sys.argv[1] == "garp":
         garp(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "ra":
