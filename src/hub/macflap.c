@@ -16,8 +16,10 @@ static void note_session(struct macflap_entry *e, const struct session *to)
 	for (unsigned i = 0; i < e->nids; i++)
 		if (e->ids[i] == to->id)
 			return;
-	if (e->nids == 2)
+	if (e->nids == 2) {
+		e->more_ids = true;
 		return;
+	}
 	e->ids[e->nids] = to->id;
 	snprintf(e->users[e->nids++], sizeof(e->users[0]), "%s", to->user);
 }
@@ -38,14 +40,15 @@ static void summary(struct macflap_entry *e, const char *hub, struct hublog *hl,
 			 "MAC %02X-%02X-%02X-%02X-%02X-%02X (VLAN %u) moved %llu more times in "
 			 "%llu s, to sessions %s%s; %llu moves in this episode, %s session %u",
 			 e->mac[0], e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5], e->vlan,
-			 (unsigned long long)e->moves, secs, with,
-			 e->nids == 2 ? " and others" : "", (unsigned long long)e->total,
-			 ended ? "which has ended on" : "now on", e->last_id);
+			 (unsigned long long)e->moves, secs, with, e->more_ids ? " and others" : "",
+			 (unsigned long long)e->total, ended ? "which has ended on" : "now on",
+			 e->last_id);
 		log_info("security: hub %s: %s", hub, text);
 		hublog_security(hl, "%s", text);
 	}
 	e->moves = 0;
 	e->nids = 0;
+	e->more_ids = false;
 	e->reported_ms = now_ms;
 	if (ended)
 		e->used = false;

@@ -32,6 +32,7 @@ struct macflap_entry {
 	uint32_t ids[2]; /* the sessions it went to since the last line (two kept) */
 	char users[2][PROTO_NAME_MAX + 1];
 	unsigned nids;
+	bool more_ids;	  /* and to others */
 	uint32_t last_id; /* where it is now */
 };
 
