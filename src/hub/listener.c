@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -41,8 +42,9 @@ struct listener {
 	uint64_t last_report_ms, fd_warned_ms;
 	bool episode; /* the last report had something to say */
 	/*
-	 * Connections admitted but silent so far: polled here, given a thread
-	 * once they send something (an idle one costs its session, no stack).
+	 * Connections admitted whose first TLS record has not all come: polled
+	 * here, given a thread once it has (until then one costs its session, no
+	 * stack, no TLS state).
 	 * pfd: the listeners, stop_fd, then one per parked session.
 	 */
 	struct session **parked;
@@ -192,9 +194,37 @@ static void park(struct listener *l, struct session *s)
 		l->refused[SESS_REFUSED_NOMEM]++;
 }
 
+/* A TLS record: a 5-byte header and up to 2^14 + 2048 bytes (RFC 8446 5.2). */
+#define TLS_RECORD_MAX (5 + 16384 + 2048)
+
 /*
- * Parked sessions with an event: one that spoke gets its thread; one the
- * reaper or a stop cut (shutdown) is ended here, without one.
+ * Whether a parked client has sent its whole first TLS record (its
+ * ClientHello).  Until then it stays parked, with SO_RCVLOWAT set to what the
+ * record needs so that poll waits for all of it: a client trickling bytes
+ * holds no thread either.  Anything else (not a TLS handshake record, closed)
+ * goes to the thread, whose TLS accept refuses it at once.
+ */
+static bool first_record_in(int fd)
+{
+	uint8_t h[5] = {0};
+	ssize_t n = recv(fd, h, sizeof(h), MSG_PEEK | MSG_DONTWAIT);
+	int want, avail = 0, one = 1;
+
+	if (n <= 0)
+		return true;
+	want = n < 5 ? 5 : 5 + (h[3] << 8 | h[4]);
+	if (h[0] == 0x16 && (n < 2 || h[1] == 3) && want <= TLS_RECORD_MAX &&
+	    ioctl(fd, FIONREAD, &avail) == 0 && avail < want &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &want, sizeof(want)) == 0)
+		return false;
+	/* the thread reads with blocking calls: they must not wait for a low mark */
+	setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &one, sizeof(one));
+	return true;
+}
+
+/*
+ * Parked sessions with an event: one that sent its first TLS record gets its
+ * thread; one the reaper or a stop cut (shutdown) is ended here, without one.
  */
 static void wake_parked(struct listener *l, const struct pollfd *pfd)
 {
@@ -202,13 +232,16 @@ static void wake_parked(struct listener *l, const struct pollfd *pfd)
 
 	for (size_t i = 0; i < l->nparked; i++) {
 		struct session *s = l->parked[i];
+		/* acquire: pairs with the release store of stop in sess_stop */
+		bool stop = atomic_load_explicit(&s->stop, memory_order_acquire);
 
-		if (!pfd[i].revents) {
+		if (!pfd[i].revents ||
+		    (!stop && !(pfd[i].revents & (POLLHUP | POLLERR | POLLRDHUP)) &&
+		     !first_record_in(s->fd))) {
 			l->parked[kept++] = s;
 			continue;
 		}
-		/* acquire: pairs with the release store of stop in sess_stop */
-		if (atomic_load_explicit(&s->stop, memory_order_acquire))
+		if (stop)
 			sess_discard(s);
 		else if (sess_start(s) != 0)
 			l->refused[SESS_REFUSED_NOMEM]++;
@@ -297,7 +330,8 @@ static void *accept_main(void *arg)
 			pfd[i] = (struct pollfd){.fd = l->fds[i], .events = POLLIN};
 		pfd[l->nfds] = (struct pollfd){.fd = l->stop_fd, .events = POLLIN};
 		for (size_t i = 0; i < l->nparked; i++)
-			pfd[fixed + i] = (struct pollfd){.fd = l->parked[i]->fd, .events = POLLIN};
+			pfd[fixed + i] =
+			    (struct pollfd){.fd = l->parked[i]->fd, .events = POLLIN | POLLRDHUP};
 		/* twice a second: the loop guard's probes are due every second */
 		n = poll(pfd, fixed + l->nparked, LOOPGUARD_PERIOD_MS / 2);
 		now = hub_now_ms();

@@ -30,9 +30,13 @@ def count(conns):
     return len(conns) - closed, closed
 
 
+# what a slow TLS client trickles: the header of a 512-byte handshake record, then its body
+TRICKLE = b"\x16\x03\x01\x02\x00" + b"\x01" * 512
+
+
 def hold(host, port, n, secs, trickle=True):
-    """n connections held secs: silent, or (trickle) every other one sending a
-    byte a second."""
+    """n connections held secs: silent, or (trickle) every other one sending
+    the next byte of a TLS record (TRICKLE) each second."""
     conns = []
     for _ in range(n):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -43,13 +47,15 @@ def hold(host, port, n, secs, trickle=True):
     time.sleep(2)
     print("open %d closed %d" % count(conns), flush=True)
     end = time.time() + secs
+    sent = 0
     while time.time() < end:
         for i, c in enumerate(conns):
             if trickle and i % 2:
                 try:
-                    c.send(b"\x16")
+                    c.send(TRICKLE[sent:sent + 1])
                 except OSError:  # closed, or its buffer is full
                     pass
+        sent = min(sent + 1, len(TRICKLE) - 1)
         time.sleep(1)
     print("open %d closed %d" % count(conns), flush=True)
 
