@@ -56,11 +56,17 @@ for i in 1 2 3; do wait_connected "$i"; done
 wait_for "IPv6 ready" 10 no_tentative c3
 
 # ---- pre-authentication: one source holds its share, nobody else notices
+hub_threads() { sed -n 's/^Threads:[[:space:]]*//p' "/proc/$HUB_PID/status"; }
+threads_before=$(hub_threads)
 ns c3 python3 "$HOSTILE" hold 10.199.3.1 5555 40 8 >"$WORK/hold.out" 2>&1 &
 holder=$!
 wait_for "attack in place" 10 grep -q "^open" "$WORK/hold.out"
 read -r _ held _ refused < <(head -1 "$WORK/hold.out")
 echo "# c3 opened 40 connections: $held held, $refused closed by the hub at once"
+sleep 3 # half of them trickle a TLS record, a byte a second
+threads_during=$(hub_threads)
+assert "silent and trickling connections wait without a thread ($threads_before -> $threads_during)" \
+	test "$threads_during" -le "$threads_before"
 assert "c3 holds at most $PER_SOURCE pending handshakes ($held)" test "${held:-99}" -le "$PER_SOURCE"
 assert "the rest of c3's connections were refused ($refused)" test "${refused:-0}" -ge 32
 assert "a login from c1's address goes through meanwhile" login_from 1
