@@ -3,7 +3,8 @@
 # bench/logins.sh [BUILD] [PENDING] [SESSIONS]: what logins and idle connections cost
 # the hub, measured on its resident memory (VmRSS) in one run:
 #   - memory per pending handshake: PENDING idle TCP connections (no TLS) from one
-#     namespace, VmRSS before and while they are held;
+#     namespace, VmRSS before and while they are held: all silent, then half of
+#     them trickling a byte a second (each of those has its thread and TLS state);
 #   - logins per second and memory per idle session: SESSIONS idle sessions (badpeer
 #     idle, 50 at a time), time to log them all in, VmRSS before and after;
 #   - memory after the attack: VmRSS once they have all gone.
@@ -26,15 +27,27 @@ start_hub
 sleep 1
 base=$(rss_kb)
 
-ns c3 python3 tests/e2e/hostile.py hold 10.199.3.1 5555 "$PENDING" 4 >"$WORK/hold.out" 2>&1 &
-holder=$!
-wait_for "held" 60 grep -q "^open" "$WORK/hold.out"
-held_rss=$(rss_kb)
-read -r _ held _ _ < <(head -1 "$WORK/hold.out")
-wait "$holder"
-sleep 22 # reaped at 10 s; the heap trimmed when the episode ends (up to 20 s)
-echo "pending handshakes: $held held; VmRSS $base -> $held_rss kB:" \
-	"$(((held_rss - base) * 1024 / (held > 0 ? held : 1))) bytes each"
+# hold_pending MODE: PENDING connections from c3, silent or half of them trickling a
+# byte a second (trickle), measured once they are all open and again 3 s later
+hold_pending() {
+	local mode=$1 held rss1 rss2 before
+	before=$(rss_kb)
+	ns c3 python3 tests/e2e/hostile.py hold 10.199.3.1 5555 "$PENDING" 4 "$mode" \
+		>"$WORK/hold.out" 2>&1 &
+	holder=$!
+	wait_for "held" 60 grep -q "^open" "$WORK/hold.out"
+	rss1=$(rss_kb)
+	sleep 3
+	rss2=$(rss_kb)
+	read -r _ held _ _ < <(head -1 "$WORK/hold.out")
+	wait "$holder"
+	sleep 22 # reaped at 10 s; the heap trimmed when the episode ends (up to 20 s)
+	echo "pending handshakes ($mode): $held held; VmRSS $before -> $rss1 kB:" \
+		"$(((rss1 - before) * 1024 / (held > 0 ? held : 1))) bytes each; 3 s later" \
+		"$rss2 kB: $(((rss2 - before) * 1024 / (held > 0 ? held : 1))) bytes each"
+}
+hold_pending silent
+hold_pending trickle
 
 before=$(rss_kb)
 start=$(date +%s%N)

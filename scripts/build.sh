@@ -14,5 +14,5 @@ fuzz) export CC=clang; args=(-DCMAKE_BUILD_TYPE=Debug -DSANITIZE=address -DFUZZ=
 esac
 cmake -S "$(dirname "$0")/.." -B "$dir" "${args[@]}" >/dev/null
 targets=()
-[ "$kind" = fuzz ] && targets=(--target fuzz_proto fuzz_profile fuzz_cfg fuzz_packet fuzz_proxy fuzz_control fuzz_sewire)
+[ "$kind" = fuzz ] && targets=(--target fuzz_proto fuzz_profile fuzz_cfg fuzz_packet fuzz_proxy fuzz_control fuzz_sewire fuzz_login)
 cmake --build "$dir" -j"$(nproc)" "${targets[@]}"

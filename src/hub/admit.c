@@ -67,8 +67,8 @@ int sess_admit(struct session *s, const struct hub_config *cfg, const struct con
 	if (hub->opt.max_session && hub->opt.max_session < max)
 		max = hub->opt.max_session;
 	reason = hub_user_admissible(hub, user);
-	if (!reason && sess_promote(s) != 0)
-		reason = PROTO_R_SERVER_FULL;
+	if (!reason)
+		reason = sess_promote(s, cfg);
 	if (!reason)
 		reason = hub_attach(s->hub, s, max, s->max_logins);
 	/* a reload between our snapshot and the attach must not be missed */

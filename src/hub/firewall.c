@@ -284,6 +284,31 @@ static bool learns_v6(const struct pkt_info *pi)
 	       pi->l7 != PKT_L7_DHCPV6;
 }
 
+/*
+ * Neighbour discovery claims addresses too: a Neighbor Advertisement its
+ * target, for the MAC in its target link-layer option; a solicitation pairs
+ * its source with its source link-layer option, multicast as it is.  Under
+ * CheckIPv6 an advertised target is held like a source address, and the
+ * option must name the frame's own MAC (the Ethernet source CheckMac holds).
+ */
+static enum fw_reason nd_claims(struct fw_hub *fh, struct fw_session *fs, const struct pkt_info *pi,
+				uint64_t now_ms)
+{
+	if (!fs->ips.exclusive6 || pi->l3 != PKT_L3_IPV6)
+		return FW_PASS;
+	if (is_icmpv6_type(pi, PKT_ICMPV6_NA)) {
+		if (pi->nd_has_tll && memcmp(pi->nd_tll, pi->src, 6) != 0)
+			return fw_policy(POL_CHECK_IPV6);
+		if (ipt_manageable(pi->nd_target, true, true) &&
+		    ipt_learn(fh->ips, pi->nd_target, true, &fs->ips, now_ms) == IPT_EXCLUSIVE)
+			return fw_policy(POL_CHECK_IPV6);
+	} else if (is_icmpv6_type(pi, PKT_ICMPV6_NS) && pi->nd_has_sll &&
+		   memcmp(pi->nd_sll, pi->src, 6) != 0) {
+		return fw_policy(POL_CHECK_IPV6);
+	}
+	return FW_PASS;
+}
+
 static enum fw_reason ip_table(struct fw_hub *fh, struct fw_session *fs, const struct pkt_info *pi,
 			       uint64_t now_ms)
 {
@@ -311,7 +336,7 @@ static enum fw_reason ip_table(struct fw_hub *fh, struct fw_session *fs, const s
 			return fw_policy(fs->pol.v[POL_MAX_IPV6] ? POL_MAX_IPV6
 								 : POL_NO_ROUTING_V6);
 	}
-	return FW_PASS;
+	return nd_claims(fh, fs, pi, now_ms);
 }
 
 /* Counts an access-list discard against its entry; returns the reason. */

@@ -191,8 +191,9 @@ static bool learn(struct hub *h, struct session *src, const struct pkt_info *pi,
 	case SW_TABLE_FULL:
 		drop_frame(h, src, FW_R_MAC_TABLE, pi, now_ms);
 		return false;
-	case SW_MOVED:
-		hublog_mac_moved(h->log, pi->src, pi->vlan_id, src);
+	case SW_MOVED: /* logged once per episode of moves of the address */
+		if (macflap_moved(&h->flap, h->name, h->log, pi->src, pi->vlan_id, src, now_ms))
+			hublog_mac_moved(h->log, pi->src, pi->vlan_id, src);
 		return true;
 	default:
 		return true;

@@ -17,6 +17,7 @@
 
 #include "admit.h"
 #include "auth.h"
+#include "authfail.h"
 #include "hub.h"
 #include "hublog.h"
 #include "log.h"
@@ -36,7 +37,8 @@ struct login {
 	uint8_t transcript[AUTH_KEY_LEN];
 };
 
-static void reject(struct session *s, uint16_t reason, const char *why)
+/* The REJECT message alone (the caller logs, or counts, the refusal). */
+static void send_reject(struct session *s, uint16_t reason)
 {
 	struct proto_reject r = {.reason = reason};
 	uint8_t buf[PROTO_HDR_LEN + PROTO_CTRL_MAX];
@@ -46,10 +48,32 @@ static void reject(struct session *s, uint16_t reason, const char *why)
 	n = proto_enc_reject(buf, sizeof(buf), &r);
 	if (n)
 		(void)tls_write_all(s->ssl, buf, n);
+}
+
+static void reject(struct session *s, uint16_t reason, const char *why)
+{
+	send_reject(s, reason);
 	log_info("session %u from %s (user %s): rejected: %s", s->id, s->peer,
 		 s->user[0] ? s->user : "?", why);
 	hublog_session(s->hub ? s->hub->log : NULL, s, "login refused: %s (%s)",
 		       proto_reason_str(reason), why);
+}
+
+/*
+ * A wrong password or an unknown user: the first of an episode from its
+ * source is logged in full, the rest are summed up by authfail.h.
+ */
+static void reject_password(struct session *s, const struct login *l)
+{
+	const char *why = l->user ? "wrong password" : "no such user in this hub";
+
+	if (authfail_note(&s->srv->authfail, s->src_key, s->hub->name, s->hub->log, s->user,
+			  hub_now_ms())) {
+		reject(s, PROTO_R_AUTH_FAILED, why);
+		return;
+	}
+	send_reject(s, PROTO_R_AUTH_FAILED);
+	log_debug("session %u from %s (user %s): rejected: %s", s->id, s->peer, s->user, why);
 }
 
 static int read_msg(struct session *s, uint8_t *buf, struct proto_msg *m)
@@ -217,8 +241,7 @@ static int authenticate(struct session *s, struct login *l, uint8_t *buf)
 	if (!proof_ok(l, a.proof)) {
 		backoff_failed(&s->srv->backoff, s->src_key, hub_now_ms(), l->cfg->backoff_ms,
 			       l->cfg->backoff_max_ms);
-		reject(s, PROTO_R_AUTH_FAILED,
-		       l->user ? "wrong password" : "no such user in this hub");
+		reject_password(s, l);
 		return -1;
 	}
 	return 0;

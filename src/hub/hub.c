@@ -98,6 +98,7 @@ int hub_server_init(struct hub_server *srv, struct hub_config *cfg)
 	list_init(&srv->pending);
 	if (backoff_init(&srv->backoff, cfg->backoff_sources) != 0)
 		return -1;
+	authfail_init(&srv->authfail);
 	pthread_cond_init(&srv->idle, NULL);
 	atomic_init(&srv->next_id, 1);
 	srv->cfg = cfg;
@@ -296,6 +297,7 @@ void hub_server_log_stats(struct hub_server *srv)
 void hub_server_free(struct hub_server *srv)
 {
 	backoff_free(&srv->backoff);
+	authfail_destroy(&srv->authfail);
 	for (size_t i = 0; i < srv->nhubs; i++) {
 		sw_free(srv->hubs[i]->macs);
 		hublog_free(srv->hubs[i]->log);
@@ -378,4 +380,17 @@ void hub_detach(struct hub *h, struct session *s)
 	ipt_forget_port(h->fw.ips, &s->fw.ips);
 	loopguard_forget_port(&h->lg, s->id);
 	pthread_mutex_unlock(&h->lock);
+}
+
+void hub_report_mac_moves(struct hub_server *srv, uint64_t now_ms)
+{
+	pthread_mutex_lock(&srv->lock);
+	for (size_t i = 0; i < srv->nhubs; i++) {
+		struct hub *h = srv->hubs[i];
+
+		pthread_mutex_lock(&h->lock);
+		macflap_report(&h->flap, h->name, h->log, now_ms);
+		pthread_mutex_unlock(&h->lock);
+	}
+	pthread_mutex_unlock(&srv->lock);
 }

@@ -14,10 +14,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "authfail.h"
 #include "backoff.h"
 #include "firewall.h"
 #include "list.h"
 #include "loopguard_state.h"
+#include "macflap.h"
 #include "proto.h"
 
 struct bridge_port;
@@ -55,6 +57,7 @@ struct hub {
 	struct fw_hub fw;    /* under lock, like the MAC table */
 	struct hublog *log;  /* packet and security logs (hublog.h); NULL if out of memory */
 	struct loopguard lg; /* under lock */
+	struct macflap flap; /* MAC moves between its sessions, under lock (macflap.h) */
 };
 
 struct hub_server {
@@ -72,7 +75,8 @@ struct hub_server {
 	uint32_t npending;
 	/* pre-authentication events, reported in one line per episode (listener.c) */
 	atomic_uint tls_failed, hs_reaped;
-	struct backoff backoff; /* failed logins per source (backoff.h) */
+	struct backoff backoff;	  /* failed logins per source (backoff.h) */
+	struct authfail authfail; /* their log lines, one per source and episode */
 	bool stopping;
 	atomic_uint next_id;
 	atomic_ullong flood_bytes;     /* flooded bytes in all send queues (queue.h) */
@@ -132,5 +136,8 @@ int hub_attach(struct hub *h, struct session *s, uint32_t max_sessions, uint32_t
 void hub_detach(struct hub *h, struct session *s);
 
 uint64_t hub_now_ms(void);
+
+/* Every hub's MAC-move summaries that are due (macflap.h); UINT64_MAX: all of them. */
+void hub_report_mac_moves(struct hub_server *srv, uint64_t now_ms);
 
 #endif

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -40,6 +41,15 @@ struct listener {
 	char last_source[INET6_ADDRSTRLEN]; /* the last source refused at its own bound */
 	uint64_t last_report_ms, fd_warned_ms;
 	bool episode; /* the last report had something to say */
+	/*
+	 * Connections admitted whose first TLS record has not all come: polled
+	 * here, given a thread once it has (until then one costs its session, no
+	 * stack, no TLS state).
+	 * pfd: the listeners, stop_fd, then one per parked session.
+	 */
+	struct session **parked;
+	struct pollfd *pfd;
+	size_t nparked, cap;
 };
 
 #define PREAUTH_REPORT_MS 10000
@@ -134,15 +144,17 @@ struct listener *listener_open(struct hub_server *srv, char *err, size_t errlen)
 	return l;
 }
 
-/*
- * errno is EMFILE or ENFILE: at accept, or for the session's own descriptors
- * right after it (then the accept itself never fails: each connection takes
- * the last descriptor and gives it back).
- */
-static void out_of_fds(struct listener *l)
+static void accept_failed(struct listener *l)
 {
-	uint64_t now = hub_now_ms();
+	uint64_t now;
 
+	if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+		return;
+	if (errno != EMFILE && errno != ENFILE) {
+		log_warn("accept");
+		return;
+	}
+	now = hub_now_ms();
 	if (now - l->fd_warned_ms >= PREAUTH_REPORT_MS) {
 		log_warnx("accept: out of file descriptors (%s): raise LimitNOFILE= or lower "
 			  "Vpnhub/MaxSessions",
@@ -152,15 +164,89 @@ static void out_of_fds(struct listener *l)
 	usleep(100 * 1000); /* let sessions end before trying again */
 }
 
-static void accept_failed(struct listener *l)
+/* Room for one more parked session (and its pollfd); -1 when out of memory. */
+static int park_room(struct listener *l)
 {
-	if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
-		return;
-	if (errno != EMFILE && errno != ENFILE) {
-		log_warn("accept");
-		return;
+	size_t cap = l->cap ? 2 * l->cap : 64;
+	struct session **v;
+	struct pollfd *p;
+
+	if (l->nparked < l->cap)
+		return 0;
+	v = realloc(l->parked, cap * sizeof(*v));
+	if (!v)
+		return -1;
+	l->parked = v;
+	p = realloc(l->pfd, (LISTEN_FD_MAX + 1 + cap) * sizeof(*p));
+	if (!p)
+		return -1;
+	l->pfd = p;
+	l->cap = cap;
+	return 0;
+}
+
+/* Parks s until its first bytes; or, if there is no room, starts its thread now. */
+static void park(struct listener *l, struct session *s)
+{
+	if (park_room(l) == 0)
+		l->parked[l->nparked++] = s;
+	else if (sess_start(s) != 0)
+		l->refused[SESS_REFUSED_NOMEM]++;
+}
+
+/* A TLS record: a 5-byte header and up to 2^14 + 2048 bytes (RFC 8446 5.2). */
+#define TLS_RECORD_MAX (5 + 16384 + 2048)
+
+/*
+ * Whether a parked client has sent its whole first TLS record (its
+ * ClientHello).  Until then it stays parked, with SO_RCVLOWAT set to what the
+ * record needs so that poll waits for all of it: a client trickling bytes
+ * holds no thread either.  Anything else (not a TLS handshake record, closed)
+ * goes to the thread, whose TLS accept refuses it at once.
+ */
+static bool first_record_in(int fd)
+{
+	uint8_t h[5] = {0};
+	ssize_t n = recv(fd, h, sizeof(h), MSG_PEEK | MSG_DONTWAIT);
+	int want, avail = 0, one = 1;
+
+	if (n <= 0)
+		return true;
+	want = n < 5 ? 5 : 5 + (h[3] << 8 | h[4]);
+	if (h[0] == 0x16 && (n < 2 || h[1] == 3) && want <= TLS_RECORD_MAX &&
+	    ioctl(fd, FIONREAD, &avail) == 0 && avail < want &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &want, sizeof(want)) == 0)
+		return false;
+	/* the thread reads with blocking calls: they must not wait for a low mark */
+	setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &one, sizeof(one));
+	return true;
+}
+
+/*
+ * Parked sessions with an event: one that sent its first TLS record gets its
+ * thread; one the reaper or a stop cut (shutdown) is ended here, without one.
+ */
+static void wake_parked(struct listener *l, const struct pollfd *pfd)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < l->nparked; i++) {
+		struct session *s = l->parked[i];
+		/* acquire: pairs with the release store of stop in sess_stop */
+		bool stop = atomic_load_explicit(&s->stop, memory_order_acquire);
+
+		if (!pfd[i].revents ||
+		    (!stop && !(pfd[i].revents & (POLLHUP | POLLERR | POLLRDHUP)) &&
+		     !first_record_in(s->fd))) {
+			l->parked[kept++] = s;
+			continue;
+		}
+		if (stop)
+			sess_discard(s);
+		else if (sess_start(s) != 0)
+			l->refused[SESS_REFUSED_NOMEM]++;
 	}
-	out_of_fds(l);
+	l->nparked = kept;
 }
 
 static void accept_one(struct listener *l, int lfd)
@@ -169,16 +255,17 @@ static void accept_one(struct listener *l, int lfd)
 	socklen_t plen = sizeof(peer);
 	int fd = accept4(lfd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
 	enum sess_refusal why;
+	struct session *s;
 
 	if (fd < 0) {
 		accept_failed(l);
 		return;
 	}
-	why = sess_spawn(l->srv, fd, &peer);
-	if (why == SESS_ADMITTED)
+	why = sess_accept(l->srv, fd, &peer, &s);
+	if (why == SESS_ADMITTED) {
+		park(l, s);
 		return;
-	if (why == SESS_REFUSED_NOFD)
-		out_of_fds(l);
+	}
 	l->refused[why]++;
 	if (why == SESS_REFUSED_SOURCE) {
 		char host[INET6_ADDRSTRLEN];
@@ -231,20 +318,29 @@ static void report_preauth(struct listener *l, uint64_t now)
 static void *accept_main(void *arg)
 {
 	struct listener *l = arg;
-	struct pollfd pfd[LISTEN_FD_MAX + 1];
 	uint64_t last_save = hub_now_ms();
+	size_t fixed = l->nfds + 1;
 
-	for (size_t i = 0; i < l->nfds; i++)
-		pfd[i] = (struct pollfd){.fd = l->fds[i], .events = POLLIN};
-	pfd[l->nfds] = (struct pollfd){.fd = l->stop_fd, .events = POLLIN};
 	for (;;) {
+		struct pollfd *pfd = l->pfd;
+		uint64_t now;
+		int n;
+
+		for (size_t i = 0; i < l->nfds; i++)
+			pfd[i] = (struct pollfd){.fd = l->fds[i], .events = POLLIN};
+		pfd[l->nfds] = (struct pollfd){.fd = l->stop_fd, .events = POLLIN};
+		for (size_t i = 0; i < l->nparked; i++)
+			pfd[fixed + i] =
+			    (struct pollfd){.fd = l->parked[i]->fd, .events = POLLIN | POLLRDHUP};
 		/* twice a second: the loop guard's probes are due every second */
-		int n = poll(pfd, l->nfds + 1, LOOPGUARD_PERIOD_MS / 2);
-		uint64_t now = hub_now_ms();
+		n = poll(pfd, fixed + l->nparked, LOOPGUARD_PERIOD_MS / 2);
+		now = hub_now_ms();
 
 		sess_reap_handshakes(l->srv, now);
 		loopguard_tick_all(l->srv, now);
 		report_preauth(l, now);
+		authfail_report(&l->srv->authfail, now);
+		hub_report_mac_moves(l->srv, now);
 		if (now - last_save >= STATE_SAVE_INTERVAL_MS) {
 			char err[512];
 
@@ -260,6 +356,8 @@ static void *accept_main(void *arg)
 		}
 		if (pfd[l->nfds].revents)
 			return NULL;
+		if (n > 0)
+			wake_parked(l, pfd + fixed);
 		for (size_t i = 0; i < l->nfds; i++)
 			if (pfd[i].revents & POLLIN)
 				accept_one(l, l->fds[i]);
@@ -268,7 +366,8 @@ static void *accept_main(void *arg)
 
 int listener_start(struct listener *l)
 {
-	if (pthread_create(&l->thread, NULL, accept_main, l) != 0)
+	l->pfd = calloc(LISTEN_FD_MAX + 1, sizeof(*l->pfd));
+	if (!l->pfd || pthread_create(&l->thread, NULL, accept_main, l) != 0)
 		return -1;
 	l->started = true;
 	return 0;
@@ -281,9 +380,16 @@ void listener_close(struct listener *l)
 	if (l->started) {
 		(void)!write(l->stop_fd, &one, sizeof(one));
 		pthread_join(l->thread, NULL);
+		for (size_t i = 0; i < l->nparked; i++) /* they never got a thread */
+			sess_discard(l->parked[i]);
+		/* the failed logins and MAC moves not summed up yet, while the logs still run */
+		authfail_report(&l->srv->authfail, UINT64_MAX);
+		hub_report_mac_moves(l->srv, UINT64_MAX);
 	}
 	for (size_t i = 0; i < l->nfds; i++)
 		close(l->fds[i]);
 	close(l->stop_fd);
+	free(l->parked);
+	free(l->pfd);
 	free(l);
 }

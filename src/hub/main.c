@@ -252,6 +252,7 @@ struct options {
 	struct daemon_opts d; /* --user: drop root for this user once listening */
 	const char *config_path;
 	bool check_only;
+	bool hash_only;		/* --hash-password */
 	const char *test_clock; /* --test-clock FILE (wallclock.h) */
 };
 
@@ -326,8 +327,9 @@ static int wait_signal(const sigset_t *set)
 }
 
 /*
- * SIGTERM, SIGINT and SIGHUP wait for run()'s sigwait from the very start,
- * so one arriving during start-up still ends in an orderly stop.
+ * SIGTERM, SIGINT and SIGHUP wait for run()'s sigwait from the first line of
+ * main, before any thread or file: one arriving during start-up still ends in
+ * an orderly stop.
  */
 static void block_signals(sigset_t *set)
 {
@@ -410,7 +412,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->check_only = true;
 			break;
 		case 'H':
-			return hash_password();
+			o->hash_only = true;
+			break;
 		case 'T':
 			o->test_clock = optarg;
 			break;
@@ -498,11 +501,16 @@ int main(int argc, char **argv)
 	struct hub_config *cfg;
 	sigset_t set;
 	char err[1024];
-	int rc = parse_args(argc, argv, &o);
+	int rc;
 
+	block_signals(&set);
+	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	block_signals(&set);
+	if (o.hash_only) { /* a terminal prompt: Ctrl-C must work */
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+		return hash_password();
+	}
 	log_init("vpnhub", o.d.verbosity);
 	if (o.test_clock && wallclock_use_file(o.test_clock) != 0) {
 		log_warnx("--test-clock %s: cannot read it", o.test_clock);

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 
+#include "config.h"
 #include "hub.h"
 #include "list.h"
 
@@ -17,7 +18,7 @@ void sess_unpend_locked(struct session *s)
 	}
 }
 
-int sess_promote(struct session *s)
+int sess_promote(struct session *s, const struct hub_config *cfg)
 {
 	struct hub_server *srv = s->srv;
 	int rc = 0;
@@ -25,9 +26,14 @@ int sess_promote(struct session *s)
 	pthread_mutex_lock(&srv->lock);
 	if (s->is_pending) {
 		if (srv->nthreads - srv->npending >= srv->cfg->max_sessions)
-			rc = -1;
+			rc = PROTO_R_SERVER_FULL;
+		/* under the lock: sess_stop wakes the queue */
+		else if (!s->queue.ring &&
+			 queue_init(&s->queue, cfg->queue_frames, cfg->queue_bytes) != 0)
+			rc = PROTO_R_INTERNAL;
 		else
 			sess_unpend_locked(s);
+		s->queue.flood_bytes = &srv->flood_bytes;
 	}
 	pthread_mutex_unlock(&srv->lock);
 	return rc;

@@ -13,9 +13,11 @@
 /* Off the pending list (srv->lock held): no longer counted as a handshake. */
 void sess_unpend_locked(struct session *s);
 /*
- * Turns a pending handshake into a session, counted against Vpnhub/MaxSessions;
- * -1 when that many are established.
+ * Turns a pending handshake into a session, counted against Vpnhub/MaxSessions,
+ * with its send queue (cfg's bounds); 0, PROTO_R_SERVER_FULL when that many are
+ * established, or PROTO_R_INTERNAL when out of memory.
  */
-int sess_promote(struct session *s);
+struct hub_config;
+int sess_promote(struct session *s, const struct hub_config *cfg);
 
 #endif

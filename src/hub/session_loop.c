@@ -372,7 +372,8 @@ static void sess_free(struct session *s)
 	X509_free(s->cert);
 	sk_X509_pop_free(s->chain, X509_free);
 	close(s->fd);
-	queue_destroy(&s->queue);
+	if (s->queue.ring) /* made when the login succeeded (sess_promote) */
+		queue_destroy(&s->queue);
 	free(s);
 }
 
@@ -384,14 +385,56 @@ void sess_thread_done(struct hub_server *srv)
 	pthread_mutex_unlock(&srv->lock);
 }
 
+/*
+ * Until the client's first bytes (or the handshake's end, or a stop): an idle
+ * connection holds no TLS state, only its session and its thread's stack.
+ */
+static bool first_bytes(struct session *s)
+{
+	/* the reaper (sess_reap_handshakes) stops it at the timeout; this is a backstop */
+	uint64_t end = s->started_ms + SESS_HANDSHAKE_TIMEOUT_MS + 2000, now;
+	struct pollfd p = {.fd = s->fd, .events = POLLIN};
+	int n;
+
+	for (;;) {
+		now = hub_now_ms();
+		/* acquire: pairs with the release store of stop in sess_stop */
+		if (now >= end || atomic_load_explicit(&s->stop, memory_order_acquire))
+			return false;
+		n = poll(&p, 1, (int)(end - now));
+		if (n > 0)
+			return !(p.revents & POLLNVAL);
+		if (n < 0 && errno != EINTR)
+			return false;
+	}
+}
+
+/*
+ * Its SSL object, once there is something to read; during the handshake it
+ * gives its record buffers back whenever they are empty (SSL_MODE_RELEASE_BUFFERS,
+ * cleared after the login: the data phase keeps them).
+ */
+static bool sess_tls(struct session *s)
+{
+	SSL *ssl;
+
+	if (!first_bytes(s) || !(ssl = SSL_new(s->srv->tls)))
+		return false;
+	SSL_set_mode(ssl, SSL_MODE_RELEASE_BUFFERS);
+	s->ssl = ssl; /* this thread's alone, as before */
+	return SSL_set_fd(ssl, s->fd) == 1;
+}
+
 static void *sess_main(void *arg)
 {
 	struct session *s = arg;
 	struct hub_server *srv = s->srv;
 
 	stream_socket_handshake(s->fd, SESS_HANDSHAKE_TIMEOUT_MS / 1000);
-	if (sess_handshake(s) == 0)
+	if (sess_tls(s) && sess_handshake(s) == 0) {
+		SSL_clear_mode(s->ssl, SSL_MODE_RELEASE_BUFFERS);
 		sess_run_established(s);
+	}
 	sess_unlist(s);
 	sess_free(s); /* OpenSSL state goes before the server may */
 	/* and this thread's own (error queue, DRBG), which thread exit would free after
@@ -418,31 +461,16 @@ static void format_peer(const struct sockaddr_storage *ss, char *out, size_t len
 	}
 }
 
+/* A pending handshake: no send queue (sess_promote) and no TLS state (sess_tls) yet. */
 static struct session *sess_new(struct hub_server *srv, int fd)
 {
 	struct session *s = calloc(1, sizeof(*s));
-	struct hub_config *cfg;
-	int rc;
 
 	if (!s)
 		return NULL;
-	cfg = hub_config_get(srv);
-	rc = queue_init(&s->queue, cfg->queue_frames, cfg->queue_bytes);
-	config_put(cfg);
-	s->queue.flood_bytes = &srv->flood_bytes;
+	s->queue.wake_fd = -1;
 	cong_params_default(&s->cong); /* the login sets the snapshot's */
 	storm_init(&s->storm, 0, false, false);
-	s->ssl = rc == 0 ? SSL_new(srv->tls) : NULL;
-	if (!s->ssl) {
-		int err = rc == 0 ? ENOMEM : errno; /* EMFILE from the queue's eventfd */
-
-		if (rc == 0)
-			queue_destroy(&s->queue);
-		free(s);
-		errno = err;
-		return NULL;
-	}
-	SSL_set_fd(s->ssl, fd);
 	s->srv = srv;
 	s->fd = fd;
 	atomic_init(&s->state, SESS_HANDSHAKE);
@@ -526,14 +554,12 @@ static enum sess_refusal register_session(struct hub_server *srv, struct session
 	return r;
 }
 
-enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer)
+enum sess_refusal sess_accept(struct hub_server *srv, int fd, const struct sockaddr_storage *peer,
+			     struct session **out)
 {
 	struct session *s;
 	enum sess_refusal why;
-	pthread_attr_t attr;
 	uint8_t key[16];
-	pthread_t tid;
-	int rc;
 
 	source_key(peer, key);
 	if (backoff_wait_ms(&srv->backoff, key, hub_now_ms()) > 0) {
@@ -542,11 +568,8 @@ enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockad
 	}
 	s = sess_new(srv, fd);
 	if (!s) {
-		int err = errno;
-
 		close(fd);
-		errno = err;
-		return err == EMFILE || err == ENFILE ? SESS_REFUSED_NOFD : SESS_REFUSED_NOMEM;
+		return SESS_REFUSED_NOMEM;
 	}
 	format_peer(peer, s->peer, sizeof(s->peer));
 	s->peer_addr = *peer;
@@ -556,18 +579,45 @@ enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockad
 		sess_free(s);
 		return why;
 	}
+	*out = s;
+	return SESS_ADMITTED;
+}
+
+void sess_discard(struct session *s)
+{
+	struct hub_server *srv = s->srv;
+
+	sess_unlist(s);
+	sess_free(s);
+	sess_thread_done(srv);
+}
+
+int sess_start(struct session *s)
+{
+	pthread_attr_t attr;
+	pthread_t tid;
+	int rc;
+
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
 	rc = pthread_create(&tid, &attr, sess_main, s);
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
-		sess_unlist(s);
-		sess_free(s);
-		sess_thread_done(srv);
-		return SESS_REFUSED_NOMEM;
+		sess_discard(s);
+		return -1;
 	}
-	return SESS_ADMITTED;
+	return 0;
+}
+
+enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer)
+{
+	struct session *s;
+	enum sess_refusal why = sess_accept(srv, fd, peer, &s);
+
+	if (why != SESS_ADMITTED)
+		return why;
+	return sess_start(s) == 0 ? SESS_ADMITTED : SESS_REFUSED_NOMEM;
 }
 
 void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms)

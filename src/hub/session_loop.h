@@ -24,12 +24,21 @@ enum sess_refusal {
 	SESS_REFUSED_BACKOFF,  /* its source failed logins: Vpnhub/LoginBackoff */
 	SESS_REFUSED_STOPPING,
 	SESS_REFUSED_NOMEM,
-	SESS_REFUSED_NOFD, /* its wake-up eventfd: out of file descriptors (errno says which) */
 	SESS_REFUSED_COUNT
 };
 
 /* Takes ownership of fd and starts the session thread, or closes fd and says why not. */
 enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockaddr_storage *peer);
+/*
+ * sess_spawn in two steps, for the accept thread, which holds a connection
+ * until its first bytes (listener.c): sess_accept takes fd and makes the pending
+ * session (*out) without a thread; sess_start starts its thread (-1: it could
+ * not, and s is gone); sess_discard ends one that never got a thread.
+ */
+enum sess_refusal sess_accept(struct hub_server *srv, int fd, const struct sockaddr_storage *peer,
+			     struct session **out);
+int sess_start(struct session *s);
+void sess_discard(struct session *s);
 
 /*
  * For session threads that sess_spawn does not start (local bridge ports,

@@ -30,7 +30,13 @@ def count(conns):
     return len(conns) - closed, closed
 
 
-def hold(host, port, n, secs):
+# what a slow TLS client trickles: the header of a 512-byte handshake record, then its body
+TRICKLE = b"\x16\x03\x01\x02\x00" + b"\x01" * 512
+
+
+def hold(host, port, n, secs, trickle=True):
+    """n connections held secs: silent, or (trickle) every other one sending
+    the next byte of a TLS record (TRICKLE) each second."""
     conns = []
     for _ in range(n):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -41,13 +47,15 @@ def hold(host, port, n, secs):
     time.sleep(2)
     print("open %d closed %d" % count(conns), flush=True)
     end = time.time() + secs
+    sent = 0
     while time.time() < end:
         for i, c in enumerate(conns):
-            if i % 2:
+            if trickle and i % 2:
                 try:
-                    c.send(b"\x16")
+                    c.send(TRICKLE[sent:sent + 1])
                 except OSError:  # closed, or its buffer is full
                     pass
+        sent = min(sent + 1, len(TRICKLE) - 1)
         time.sleep(1)
     print("open %d closed %d" % count(conns), flush=True)
 
@@ -77,12 +85,31 @@ def ra(iface):
         time.sleep(0.3)
 
 
+def na(iface, target):
+    """An unsolicited, overriding Neighbor Advertisement to all nodes: target is
+    at this interface's MAC."""
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)
+    with open("/sys/class/net/%s/address" % iface) as f:
+        mac = bytes.fromhex(f.read().strip().replace(":", ""))
+    # type 136, code 0, checksum (kernel), flags: override; target; option 2 (TLL)
+    msg = struct.pack("!BBHI", 136, 0, 0, 0x20000000)
+    msg += socket.inet_pton(socket.AF_INET6, target) + bytes([2, 1]) + mac
+    idx = socket.if_nametoindex(iface)
+    for _ in range(3):
+        s.sendto(msg, ("ff02::1", 0, 0, idx))
+        time.sleep(0.3)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "hold":
-        hold(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+        hold(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]),
+             sys.argv[6:7] != ["silent"])
     elif sys.argv[1] == "garp":
         garp(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "ra":
         ra(sys.argv[2])
+    elif sys.argv[1] == "na":
+        na(sys.argv[2], sys.argv[3])
     else:
         sys.exit(2)

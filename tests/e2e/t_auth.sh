@@ -44,6 +44,11 @@ kill "${CLIENT_PID[2]}"; wait "${CLIENT_PID[2]}" 2>/dev/null; : >"$WORK/c2.log"
 client_profile 2 DEFAULT mallory whatever
 run_client 2
 assert "unknown user: same answer as a wrong password" expect 3 "wrong user name or password"
+# a failure soon after another from the same source is summed up, name kept (authfail.h);
+# one 10 s or more after it starts an episode of its own, logged in full
+assert "the second failure from c2 is logged, with the name tried" wait_for "mallory" 15 \
+	grep -qE "\(user mallory\): rejected: no such user|failed logins from 10\.199\.2\.2 to hub DEFAULT: 1 more in [0-9]+ s \(users mallory\)" \
+	"$WORK/hub.log"
 
 client_profile 2 NOSUCHHUB bob bob-pw
 run_client 2

@@ -300,6 +300,25 @@ static void tcp6_frame(struct fb *f, int src, int dst, uint8_t flags)
 	ip6_done(f, at);
 }
 
+/* A Neighbor Advertisement from src to all nodes for fd00::target, with a target link-layer option.
+ */
+static void na_frame(struct fb *f, int src, int target, const uint8_t tll[6])
+{
+	size_t at;
+
+	eth(f, (uint8_t[6]){0x33, 0x33, 0, 0, 0, 1}, src, 0x86dd);
+	at = ip6(f, src, 0, 58);
+	put8(f, PKT_ICMPV6_NA);
+	put8(f, 0);
+	put16(f, 0x1234);
+	put32(f, 0x20000000); /* override */
+	put(f, (uint8_t[16]){0xfd, [15] = (uint8_t)target}, 16);
+	put8(f, 2); /* target link-layer address, 8 bytes */
+	put8(f, 1);
+	put(f, tll, 6);
+	ip6_done(f, at);
+}
+
 /* ---- a hub with sessions ---- */
 
 #define NS 5
@@ -690,6 +709,35 @@ START_TEST(test_ipv6_rules)
 	send_from(3, &f);
 	ck_assert_uint_eq(dropped(3, fw_policy(POL_CHECK_IPV6)), 1);
 	ck_assert_uint_eq(got(2, NULL), 1);
+	hub_down();
+}
+END_TEST
+
+/* CheckIPv6 holds what neighbour discovery claims: an NA's target and its link-layer option. */
+START_TEST(test_check_ipv6_neighbor_advertisements)
+{
+	static const uint8_t mac2[6] = {2, 0, 0, 0, 0, 2}, mac3[6] = {2, 0, 0, 0, 0, 3};
+	struct fb f;
+
+	hub_with(3, POL_CHECK_IPV6, 1);
+	introduce(1, 2);
+	tcp6_frame(&f, 2, 1, PKT_TCP_ACK); /* 2 uses fd00::2 */
+	send_from(2, &f);
+	got(1, NULL);
+	na_frame(&f, 3, 2, mac3); /* 3 claims fd00::2 for its own MAC */
+	send_from(3, &f);
+	ck_assert_uint_eq(dropped(3, fw_policy(POL_CHECK_IPV6)), 1);
+	ck_assert_uint_eq(got(1, NULL), 0);
+	na_frame(&f, 3, 3, mac2); /* its own address, for 2's MAC */
+	send_from(3, &f);
+	ck_assert_uint_eq(dropped(3, fw_policy(POL_CHECK_IPV6)), 2);
+	na_frame(&f, 3, 3, mac3); /* its own address and MAC: fine */
+	send_from(3, &f);
+	ck_assert_uint_eq(dropped(3, fw_policy(POL_CHECK_IPV6)), 2);
+	ck_assert_uint_eq(got(1, NULL), 1);
+	na_frame(&f, 2, 3, mac2); /* 2 has no CheckIPv6: its claims pass */
+	send_from(2, &f);
+	ck_assert_uint_eq(got(1, NULL), 1);
 	hub_down();
 }
 END_TEST
@@ -1110,6 +1158,7 @@ Suite *firewall_suite(void)
 	tcase_add_test(tc, test_check_mac);
 	tcase_add_test(tc, test_ip_rules);
 	tcase_add_test(tc, test_ipv6_rules);
+	tcase_add_test(tc, test_check_ipv6_neighbor_advertisements);
 	tcase_add_test(tc, test_arp_dhcp_only);
 	tcase_add_test(tc, test_privacy_filter);
 	tcase_add_test(tc, test_no_server);

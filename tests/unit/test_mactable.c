@@ -3,13 +3,18 @@
  * MAC learning table tests: learn, refresh and move with the per-port
  * counters, aging (lookups stop at aging_ms, sw_age purges), the per-port and
  * hub-wide bounds including reclaiming aged entries when full, forgetting a
- * port, VLAN separation, walking, and 10,000 entries with every count checked.
+ * port, VLAN separation, walking, and 10,000 entries with every count checked;
+ * and macflap.c: moves between sessions logged once per episode.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "suites.h"
+#include "log.h"
+#include "macflap.h"
 #include "mactable.h"
+#include "session.h"
+#include "suites.h"
 
 /* A locally administered unicast MAC numbered i. */
 static void mac_of(uint32_t i, uint8_t mac[6])
@@ -378,6 +383,47 @@ START_TEST(test_stress_10k)
 }
 END_TEST
 
+static char flap_lines[2048];
+static unsigned nflap;
+
+static void flap_sink(const char *level, const char *msg, size_t len)
+{
+	size_t n = strlen(flap_lines);
+
+	(void)level;
+	snprintf(flap_lines + n, sizeof(flap_lines) - n, "%.*s\n", (int)len, msg);
+	nflap++;
+}
+
+/* A MAC flapping between two sessions: one line as it starts, one summary as it settles. */
+START_TEST(test_flapping_logged_once)
+{
+	static struct macflap f;
+	static struct session a = {.id = 3, .user = "bob"}, b = {.id = 5, .user = "carol"};
+	const uint8_t mac[6] = {2, 0, 0, 0, 0, 0x42}, other[6] = {2, 0, 0, 0, 0, 0x43};
+	uint64_t now = 1000000;
+
+	flap_lines[0] = '\0';
+	nflap = 0;
+	log_set_sink(flap_sink);
+	ck_assert(macflap_moved(&f, "H", NULL, mac, 0, &b, now));
+	for (int i = 1; i <= 6; i++)
+		ck_assert(!macflap_moved(&f, "H", NULL, mac, 0, i % 2 ? &a : &b, now + 500ull * i));
+	ck_assert(macflap_moved(&f, "H", NULL, other, 0, &a, now + 3000)); /* its own episode */
+	macflap_report(&f, "H", NULL, now + 3000 + 5000); /* still within 10 s: nothing */
+	ck_assert_uint_eq(nflap, 0);
+	macflap_report(&f, "H", NULL, now + 3000 + FW_EPISODE_GAP_MS);
+	ck_assert_uint_eq(nflap, 1); /* the other moved once: nothing to sum up */
+	ck_assert_ptr_nonnull(strstr(flap_lines,
+				     "MAC 02-00-00-00-00-42 (VLAN 0) moved 6 more times "
+				     "in 3 s, to sessions 3 (bob), 5 (carol); 7 moves "
+				     "in this episode, which has ended on session 5"));
+	/* a move long after starts a new episode */
+	ck_assert(macflap_moved(&f, "H", NULL, mac, 0, &a, now + 60000));
+	log_set_sink(NULL);
+}
+END_TEST
+
 Suite *mactable_suite(void)
 {
 	Suite *s = suite_create("mactable");
@@ -391,6 +437,7 @@ Suite *mactable_suite(void)
 	tcase_add_test(tc, test_table_full);
 	tcase_add_test(tc, test_full_reclaim_relinks);
 	tcase_add_test(tc, test_forget_port);
+	tcase_add_test(tc, test_flapping_logged_once);
 	tcase_add_test(tc, test_vlans_are_separate);
 	tcase_add_test(tc, test_walk);
 	tcase_add_test(tc, test_stress_10k);
