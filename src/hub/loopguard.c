@@ -239,6 +239,20 @@ static void decide(struct hub *h, uint64_t now_ms)
 		block(h, victim);
 }
 
+/*
+ * Callers read their clocks before they take the hub lock (a session thread
+ * once per batch), so their times can arrive out of order.  An older time than
+ * one already recorded would make a fresh probe look 2^64 ms old, the loop
+ * gone and the block lifted: a storm.  So time here never goes back.
+ */
+static uint64_t lg_clock(struct loopguard *lg, uint64_t now_ms)
+{
+	if (now_ms < lg->clock_ms)
+		return lg->clock_ms;
+	lg->clock_ms = now_ms;
+	return now_ms;
+}
+
 void loopguard_rx(struct hub *h, struct session *src, const struct pkt *p, uint64_t now_ms)
 {
 	struct loopguard *lg = &h->lg;
@@ -247,6 +261,7 @@ void loopguard_rx(struct hub *h, struct session *src, const struct pkt *p, uint6
 	struct loopguard_origin *o;
 	struct pkt *copy;
 
+	now_ms = lg_clock(lg, now_ms);
 	lg->probes_in++;
 	if (memcmp(f + OFF_ID, lg->id, 8) == 0)
 		return; /* ours, back through a port that does not dedupe (not a hub) */
@@ -302,6 +317,7 @@ static void send_probe(struct hub *h, uint64_t now_ms)
 
 void loopguard_tick(struct hub *h, uint64_t now_ms)
 {
+	now_ms = lg_clock(&h->lg, now_ms);
 	/* a loop needs two ports; a lone client gets no probes */
 	if (h->nsessions >= 2 && now_ms - h->lg.last_sent_ms >= LOOPGUARD_PERIOD_MS)
 		send_probe(h, now_ms);
@@ -313,7 +329,7 @@ void loopguard_recheck(struct hub *h, uint64_t now_ms)
 {
 	pthread_mutex_lock(&h->lock);
 	if (h->lg.blocked)
-		decide(h, now_ms);
+		decide(h, lg_clock(&h->lg, now_ms));
 	pthread_mutex_unlock(&h->lock);
 }
 

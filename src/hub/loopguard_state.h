@@ -40,6 +40,7 @@ struct loopguard {
 	uint64_t tc_flush_ms;	 /* we last flushed for another hub's PROBE_TC */
 	struct loopguard_origin origins[LOOPGUARD_ORIGINS];
 	uint64_t probes_in, probes_fwd, probes_sent; /* for the console */
+	uint64_t clock_ms; /* the latest time a caller brought (see lg_clock) */
 };
 
 void loopguard_init(struct loopguard *lg);
