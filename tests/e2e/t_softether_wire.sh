@@ -173,7 +173,7 @@ assert "no segment reached the SoftEther client with a bad TCP checksum (TcpInCs
 	test -n "$csum_before" -a "$csum_before" = "$csum_after"
 se_disconnect alice
 assert "the hub segmented super-frames for the SoftEther session, and counted them" \
-	wait_for "alice's session summary" 10 grep -q "(alice): SoftEther client: [1-9][0-9]* super-frames segmented into [1-9][0-9]* frames, 0 frames dropped" "$WORK/hub.log"
+	wait_for "alice's session summary" 10 grep -q "(alice): SoftEther peer: [1-9][0-9]* super-frames segmented into [1-9][0-9]* frames, 0 frames dropped" "$WORK/hub.log"
 
 # carol has only our salted verifier: the RADIUS password type sends the plain password
 se_account carol DEFAULT carol carol-pw radius
