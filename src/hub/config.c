@@ -905,7 +905,8 @@ bool config_cascade_same(const struct conf_cascade *a, const struct conf_cascade
 	       memcmp(a->client_cert, b->client_cert, a->client_cert_len) == 0 &&
 	       memcmp(a->client_key, b->client_key, a->client_key_len) == 0 &&
 	       memcmp(a->fingerprint, b->fingerprint, sizeof(a->fingerprint)) == 0 &&
-	       a->softether == b->softether && memcmp(a->policy.v, b->policy.v, sizeof(a->policy.v)) == 0 &&
+	       a->softether == b->softether &&
+	       memcmp(a->policy.v, b->policy.v, sizeof(a->policy.v)) == 0 &&
 	       strcmp(a->unusable, b->unusable) == 0;
 }
 

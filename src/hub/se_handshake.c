@@ -31,7 +31,8 @@
 #include "wallclock.h"
 
 #define SE_RBUF (SEHTTP_HEAD_MAX + SEHTTP_PACK_MAX)
-#define SE_WBUF (SEHTTP_HEAD_MAX + 16384 + PROTO_MESSAGE_MAX) /* Welcome with the hub message */
+/* the Welcome: its PACK and the hub message */
+#define SE_WBUF (SEHTTP_HEAD_MAX + 16384 + PROTO_MESSAGE_MAX)
 #define SE_HTTP_REQUESTS_MAX 20 /* 19 others, then the signature */
 
 struct se_login {

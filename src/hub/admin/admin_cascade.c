@@ -246,7 +246,8 @@ int edit_cascade_add(struct admin_call *c, struct cfg_folder *root, char *done, 
 	if (proto && strcmp(proto, "vpnhub") != 0 && strcmp(proto, "softether") != 0)
 		return admin_fail(c, "--protocol: vpnhub or softether");
 	if (proto && strcmp(proto, "softether") == 0 && admin_opt_get(c->cl, "cert"))
-		return admin_fail(c, "--protocol softether takes --password (no certificate login)");
+		return admin_fail(c,
+				  "--protocol softether takes --password (no certificate login)");
 	if (!(list = cascade_list(c, root, true)))
 		return -1;
 	if (find_entry(list, name))
