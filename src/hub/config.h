@@ -135,8 +135,9 @@ struct conf_bridge {
 
 /*
  * One VirtualHUB/<hub>/CascadeList/<entry> (SoftEther's items, and our
- * required VpnhubFingerprint and optional Protocol): the hub logs in to another hub as a client,
- * and the link is a port of this hub (cascade.h).
+ * required VpnhubFingerprint and optional Protocol): the hub logs in to
+ * another hub (or a stock SoftEther server) as a client, and the link is a
+ * port of this hub (cascade.h).
  */
 struct conf_cascade {
 	char entry[PROTO_NAME_MAX + 1]; /* the folder's name: Cascade0 ... */

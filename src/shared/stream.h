@@ -117,7 +117,7 @@ void stream_close(struct stream *s, uint16_t reason, int timeout_ms);
 /*
  * Best-effort end of a stream with no goodbye message (SoftEther's): what is
  * buffered (bounded by timeout_ms), a TLS close_notify and the TCP FIN, so
- * the peer sees the end at once rather than at its dead-peer timeout.
+ * a peer that watches its socket sees the end before its dead-peer timeout.
  */
 void stream_finish(struct stream *s, int timeout_ms);
 
