@@ -240,7 +240,8 @@ assert "the stock client sees its session end" \
 # the hub ends it with a TLS close_notify and a FIN; how long the stock client took
 # to report it (information: SoftEther's client reports a lost connection as code 13)
 echo "# kick at $kick_at, the stock client's report: $(cat "$WORK"/se/log/softether/client_log/*.log |
-	tr -d '\r' | grep 'VPN Connection Setting "guest": The connection has been' | tail -1 | cut -c1-23,200-)"
+	tr -d '\r' | grep 'VPN Connection Setting "guest": The connection has been' | tail -1 |
+	sed -E 's/^(.{23}).*(\(code [0-9]+\))$/\1 \2/')"
 se_disconnect guest
 
 se_account wrongpw DEFAULT alice not-secret standard
