@@ -134,17 +134,6 @@ static void keepalive(struct stream *st, uint64_t now, uint64_t last_tx, uint32_
 	*interval_ms = seblock_keepalive_interval_ms(timeout_ms);
 }
 
-/* Best effort: what is buffered, then a TLS close_notify, bounded by timeout_ms. */
-static void se_close(struct stream *st, int timeout_ms)
-{
-	struct pollfd p = {.fd = st->fd, .events = POLLOUT};
-
-	for (int waited = 0; waited < timeout_ms && stream_flush(st) > 0; waited += 50)
-		(void)poll(&p, 1, 50);
-	SSL_shutdown(st->ssl);
-	(void)stream_flush(st);
-}
-
 static int wait_ms(uint64_t now, uint64_t last_tx, uint32_t interval_ms, uint64_t last_rx,
 		   uint32_t timeout_ms)
 {
@@ -187,7 +176,7 @@ static enum hubconn_status pump(struct se_port *t, struct stream *st, struct dro
 			stop_at = now + SE_STOP_GRACE_MS;
 		}
 		if (stop_at && (done_fd < 0 || pfd[3].revents || now >= stop_at)) {
-			se_close(st, 1000);
+			stream_finish(st, 1000);
 			return HUBCONN_STOPPED;
 		}
 		rs = stream_read_bytes(st, SE_RX_BUDGET, parse_blocks, rx);

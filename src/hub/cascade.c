@@ -101,7 +101,9 @@ static struct session *port_session(struct cascade_link *l, struct hub *h, struc
 	s->hub = h;
 	s->fd = hc->fd;
 	s->ssl = hc->ssl;
-	s->caps = PROTO_CAP_VNET;
+	/* a SoftEther server takes plain frames: super-frames are segmented (se_dataphase.h) */
+	s->softether = l->conf.softether;
+	s->caps = l->conf.softether ? 0 : PROTO_CAP_VNET;
 	s->id = atomic_fetch_add_explicit(&l->srv->next_id, 1, memory_order_relaxed);
 	snprintf(s->user, sizeof(s->user), "%s", LINK_USER);
 	snprintf(s->peer, sizeof(s->peer), "%.40s:%u", l->conf.host, l->conf.port);
@@ -184,6 +186,7 @@ static void *link_main(void *arg)
 	struct cascade_link *l = arg;
 	const struct conf_cascade *k = &l->conf;
 	const struct hubconn_target target = {
+	    .protocol = k->softether ? HUBCONN_SOFTETHER : HUBCONN_VPNHUB,
 	    .host = k->host,
 	    .port = k->port,
 	    .hub = k->hub,
@@ -192,6 +195,7 @@ static void *link_main(void *arg)
 	    .password = k->has_password ? k->password : NULL,
 	    .se_hash = k->se_hash,
 	    .proxy = &k->proxy,
+	    .bridge = true,
 	    .verify = VERIFY_FINGERPRINT,
 	    .fingerprint = k->fingerprint,
 	    .connect_timeout_s = CONNECT_TIMEOUT_S,

@@ -6,7 +6,10 @@
  * named LINK, whose data phase is the one client sessions run
  * (session_loop.h), so the switch, the firewall (the entry's Policy), the
  * congestion control, the logs and the console treat it as one.  A link
- * owns as many MACs as its far side has (MaxMac does not apply).
+ * owns as many MACs as its far side has (MaxMac does not apply).  With
+ * Protocol softether the far end is a stock SoftEther server: the login is
+ * SoftEther's (seclient.h) and the port runs the data phase of SoftEther
+ * sessions (se_dataphase.h), super-frames segmented in software.
  *
  * One thread per link connects, runs the data phase, and after a failure
  * waits a back-off with jitter (1 s doubling up to RetryInterval) before

@@ -802,7 +802,7 @@ static int parse_cascade(struct loader *ld, const struct conf_hub *h, const stru
 {
 	const struct cfg_folder *o = cfg_find_folder(f, "ClientOption");
 	const struct cfg_folder *a = cfg_find_folder(f, "ClientAuth");
-	char fp[TLS_FP_STR_LEN + 8] = "";
+	char fp[TLS_FP_STR_LEN + 8] = "", proto[16] = "";
 	uint32_t port;
 	bool has_policy;
 
@@ -810,6 +810,7 @@ static int parse_cascade(struct loader *ld, const struct conf_hub *h, const stru
 	snprintf(k->entry, sizeof(k->entry), "%s", f->name);
 	if (get_bool(ld, f, CONFIG_KEY(CASCADE, Online), false, &k->online) ||
 	    get_text(ld, f, CONFIG_KEY(CASCADE, VpnhubFingerprint), fp, sizeof(fp), false) ||
+	    get_text(ld, f, CONFIG_KEY(CASCADE, Protocol), proto, sizeof(proto), false) ||
 	    get_text(ld, o, CONFIG_KEY(CASCADE_OPT, AccountName), k->account, sizeof(k->account),
 		     true) ||
 	    get_text(ld, o, CONFIG_KEY(CASCADE_OPT, Hostname), k->host, sizeof(k->host), false) ||
@@ -831,6 +832,14 @@ static int parse_cascade(struct loader *ld, const struct conf_hub *h, const stru
 		return fail(ld, f, cfg_find_item(f, CONFIG_KEY(CASCADE, VpnhubFingerprint)),
 			    "VpnhubFingerprint: not a SHA-256 fingerprint (64 hex digits, "
 			    "colons allowed)");
+	if (proto[0] && strcasecmp(proto, "softether") != 0 && strcasecmp(proto, "vpnhub") != 0)
+		return fail(ld, f, cfg_find_item(f, CONFIG_KEY(CASCADE, Protocol)),
+			    "Protocol: expected vpnhub or softether");
+	k->softether = strcasecmp(proto, "softether") == 0;
+	if (k->softether && k->cert_login)
+		snprintf(k->unusable, sizeof(k->unusable),
+			 "Protocol softether with a certificate login (AuthType 3): only "
+			 "password logins are spoken to a SoftEther server");
 	if (!fp[0] && !k->unusable[0])
 		snprintf(k->unusable, sizeof(k->unusable),
 			 "no VpnhubFingerprint: the remote hub's certificate must be pinned "
@@ -896,6 +905,7 @@ bool config_cascade_same(const struct conf_cascade *a, const struct conf_cascade
 	       memcmp(a->client_cert, b->client_cert, a->client_cert_len) == 0 &&
 	       memcmp(a->client_key, b->client_key, a->client_key_len) == 0 &&
 	       memcmp(a->fingerprint, b->fingerprint, sizeof(a->fingerprint)) == 0 &&
+	       a->softether == b->softether &&
 	       memcmp(a->policy.v, b->policy.v, sizeof(a->policy.v)) == 0 &&
 	       strcmp(a->unusable, b->unusable) == 0;
 }

@@ -135,8 +135,9 @@ struct conf_bridge {
 
 /*
  * One VirtualHUB/<hub>/CascadeList/<entry> (SoftEther's items, and our
- * required VpnhubFingerprint): the hub logs in to another hub as a client,
- * and the link is a port of this hub (cascade.h).
+ * required VpnhubFingerprint and optional Protocol): the hub logs in to
+ * another hub (or a stock SoftEther server) as a client, and the link is a
+ * port of this hub (cascade.h).
  */
 struct conf_cascade {
 	char entry[PROTO_NAME_MAX + 1]; /* the folder's name: Cascade0 ... */
@@ -156,8 +157,9 @@ struct conf_cascade {
 	uint8_t client_key[CONF_CASCADE_DER_MAX];
 	size_t client_cert_len, client_key_len;
 	uint8_t fingerprint[TLS_FP_LEN]; /* VpnhubFingerprint: the remote hub's certificate */
-	struct policy policy;		 /* Policy: applies to the link's port here */
-	char unusable[200]; /* why the link cannot start (the file still loads); "" = it can */
+	bool softether;	      /* Protocol softether: the far end is a stock SoftEther server */
+	struct policy policy; /* Policy: applies to the link's port here */
+	char unusable[200];   /* why the link cannot start (the file still loads); "" = it can */
 };
 
 /* An item of a hub's Option folder as written, for "hub show" (applied or stored only). */

@@ -42,6 +42,7 @@
 	X(BRIDGE, NoPromiscuousMode)                                                               \
 	X(CASCADE, Online)                                                                         \
 	X(CASCADE, VpnhubFingerprint)                                                              \
+	X(CASCADE, Protocol)                                                                       \
 	X(CASCADE_OPT, AccountName)                                                                \
 	X(CASCADE_OPT, Hostname)                                                                   \
 	X(CASCADE_OPT, Port)                                                                       \

@@ -31,7 +31,8 @@
 #include "wallclock.h"
 
 #define SE_RBUF (SEHTTP_HEAD_MAX + SEHTTP_PACK_MAX)
-#define SE_WBUF (SEHTTP_HEAD_MAX + 16384)
+/* the Welcome: its PACK and the hub message */
+#define SE_WBUF (SEHTTP_HEAD_MAX + 16384 + PROTO_MESSAGE_MAX)
 #define SE_HTTP_REQUESTS_MAX 20 /* 19 others, then the signature */
 
 struct se_login {
@@ -414,6 +415,9 @@ static int welcome(struct se_login *l)
 	sepack_add_bool(&o, "use_udp_acceleration", false);
 	sepack_add_bool(&o, "enable_bulk_on_rudp", false);
 	sepack_add_bool(&o, "enable_udp_recovery", false);
+	/* the hub message: UTF-8 without a NUL, shown by the client after the login */
+	if (l->hub->message_ok)
+		sepack_add_data(&o, "Msg", l->hub->message, strlen(l->hub->message));
 	sepack_add_pencore(&o);
 	if (send_pack(l, &o) != 0) {
 		sess_unadmit(s);

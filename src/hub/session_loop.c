@@ -325,9 +325,13 @@ void sess_run_established(struct session *s)
 	s->state = SESS_CLOSING;
 	hub_detach(s->hub, s);
 	loopguard_recheck(s->hub, hub_now_ms());
-	/* a SoftEther client has no goodbye message: the TLS close says it */
-	if (reason != PROTO_R_CLIENT_EXIT && reason != PROTO_R_PROTOCOL && !s->softether)
-		stream_close(&st, reason, 1000);
+	/* SoftEther's protocol has no goodbye message: the TLS close and the FIN say it */
+	if (reason != PROTO_R_CLIENT_EXIT && reason != PROTO_R_PROTOCOL) {
+		if (s->softether)
+			stream_finish(&st, 1000);
+		else
+			stream_close(&st, reason, 1000);
+	}
 	sess_get_cong_stats(s, &cs);
 	log_info("session %u (%s@%s from %s) closed: %s%s%s; frames in %llu (%llu bytes), "
 		 "out %llu (%llu bytes), dropped %llu (queue full) %llu (no memory), "
@@ -342,7 +346,7 @@ void sess_run_established(struct session *s)
 		 cs.q.hwm_bytes);
 	log_drops(s);
 	if (s->softether)
-		log_info("session %u (%s): SoftEther client: %llu super-frames segmented into "
+		log_info("session %u (%s): SoftEther peer: %llu super-frames segmented into "
 			 "%llu frames, %llu frames dropped (over 1600 bytes or bad offload)",
 			 s->id, s->user, (unsigned long long)sess_counter(&s->se_gso_frames),
 			 (unsigned long long)sess_counter(&s->se_segments),

@@ -430,7 +430,8 @@ static int se_login(const struct hubconn_target *t, SSL *ssl, struct hubconn *hc
 					   .hub = t->hub,
 					   .user = t->user,
 					   .password = t->password,
-					   .se_hash = t->se_hash};
+					   .se_hash = t->se_hash,
+					   .bridge = t->bridge};
 	struct seclient_session s;
 
 	switch (seclient_login(ssl, &a, &s, err, errlen)) {

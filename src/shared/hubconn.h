@@ -55,6 +55,7 @@ struct hubconn_target {
 	const char *password;	/* the password, or NULL when only se_hash is known */
 	const uint8_t *se_hash; /* SoftEther's SHA-0(password, USER), used when password is NULL */
 	const struct proxy_conf *proxy; /* NULL or type PROXY_NONE: straight to the hub */
+	bool bridge; /* SoftEther: asks for bridge/routing mode (a cascade: many MACs behind) */
 	enum hubconn_verify verify;
 	const char *verify_name;    /* VERIFY_CA: the name the certificate must carry */
 	const uint8_t *fingerprint; /* VERIFY_FINGERPRINT: TLS_FP_LEN bytes */

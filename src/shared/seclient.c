@@ -183,7 +183,7 @@ static long login_pack(const struct seclient_account *t, const uint8_t random[SE
 	sepack_add_bool(&o, "use_compress", false);
 	sepack_add_bool(&o, "half_connection", false);
 	sepack_add_bool(&o, "qos", false);
-	sepack_add_bool(&o, "require_bridge_routing_mode", false);
+	sepack_add_bool(&o, "require_bridge_routing_mode", t->bridge);
 	sepack_add_bool(&o, "require_monitor_mode", false);
 	sepack_add_bool(&o, "use_udp_acceleration", false);
 	sepack_add_data(&o, "unique_id", unique, sizeof(unique));

@@ -12,6 +12,7 @@
 #define VPN_SECLIENT_H
 
 #include <openssl/ssl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,7 @@ struct seclient_account {
 	const char *hub, *user;
 	const char *password;	/* or NULL when only se_hash is known */
 	const uint8_t *se_hash; /* SoftEther's SHA-0(password, USER), 20 bytes */
+	bool bridge;		/* a whole site behind it (a cascade): bridge/routing mode */
 };
 
 /* What the Welcome settled. */

@@ -285,19 +285,21 @@ void stream_close(struct stream *s, uint16_t reason, int timeout_ms)
 {
 	uint8_t bye[PROTO_HDR_LEN + 2];
 	size_t n = proto_enc_bye(bye, sizeof(bye), reason);
-	struct pollfd p = {.fd = s->fd, .events = POLLOUT};
 
 	if (stream_room(s) >= n) {
 		memcpy(stream_tail(s), bye, n);
 		stream_commit(s, n);
 	}
-	for (int waited = 0; waited < timeout_ms; waited += 50) {
-		int rc = stream_flush(s);
+	stream_finish(s, timeout_ms);
+}
 
-		if (rc <= 0)
-			break;
+void stream_finish(struct stream *s, int timeout_ms)
+{
+	struct pollfd p = {.fd = s->fd, .events = POLLOUT};
+
+	for (int waited = 0; waited < timeout_ms && stream_flush(s) > 0; waited += 50)
 		(void)poll(&p, 1, 50);
-	}
 	if (s->wlen == 0)
 		SSL_shutdown(s->ssl);
+	(void)shutdown(s->fd, SHUT_WR);
 }

@@ -111,7 +111,14 @@ static inline bool stream_pending(const struct stream *s)
 /* poll(2) events this stream needs on its socket. */
 short stream_poll_events(const struct stream *s);
 
-/* Best-effort orderly close: one BYE and a TLS close_notify, bounded by timeout_ms. */
+/* Best-effort orderly close: one BYE, then stream_finish. */
 void stream_close(struct stream *s, uint16_t reason, int timeout_ms);
+
+/*
+ * Best-effort end of a stream with no goodbye message (SoftEther's): what is
+ * buffered (bounded by timeout_ms), a TLS close_notify and the TCP FIN, so
+ * a peer that watches its socket sees the end before its dead-peer timeout.
+ */
+void stream_finish(struct stream *s, int timeout_ms);
 
 #endif

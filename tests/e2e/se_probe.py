@@ -9,6 +9,8 @@ absent), or "closed".  CASE:
   bigpack    a valid signature, then a login POST announcing 70000 bytes
   badpack    a valid signature, then a login POST whose PACK is truncated
   addconn    a valid signature, then an additional_connect PACK
+  anon HUB USER  an anonymous login (authtype 0); prints "200 ERROR" and, when
+             the Welcome carries the hub message (element "Msg"), "msg=TEXT"
 """
 import socket
 import ssl
@@ -29,6 +31,12 @@ def pack(items):
 
 def error_of(body):
     """The INT element "error" of a PACK (0 when absent)."""
+    return elements(body).get("error", 0)
+
+
+def elements(body):
+    """Each element's first value: an int, or the bytes of a data/string value."""
+    out = {}
     n, = struct.unpack_from(">I", body, 0)
     off = 4
     for _ in range(n):
@@ -41,14 +49,15 @@ def error_of(body):
             if kind in (0,):
                 v, = struct.unpack_from(">I", body, off)
                 off += 4
-                if name == "error":
-                    return v
             elif kind == 4:
+                v, = struct.unpack_from(">Q", body, off)
                 off += 8
             else:
                 sz, = struct.unpack_from(">I", body, off)
+                v = body[off + 4:off + 4 + sz]
                 off += 4 + sz
-    return 0
+            out.setdefault(name, v)
+    return out
 
 
 def read_answer(s):
@@ -101,6 +110,11 @@ def main():
             post(s, b"/vpnsvc/vpn.cgi", pack([("method", "str", "login")])[:-3])
         elif case == "addconn":
             post(s, b"/vpnsvc/vpn.cgi", pack([("method", "str", "additional_connect")]))
+        elif case == "anon":
+            post(s, b"/vpnsvc/vpn.cgi", pack([("method", "str", "login"),
+                                              ("hubname", "str", sys.argv[4]),
+                                              ("username", "str", sys.argv[5]),
+                                              ("authtype", "int", 0)]))
     try:
         status, body = read_answer(s)
     except (ConnectionError, ssl.SSLError):
@@ -108,7 +122,8 @@ def main():
     if status is None:
         print("closed")
     elif status == 200:
-        print(200, error_of(body))
+        msg = elements(body).get("Msg")
+        print(200, error_of(body), *(["msg=" + msg.decode()] if msg else []))
     else:
         print(status)
 

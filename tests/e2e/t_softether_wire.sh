@@ -114,7 +114,37 @@ mbits() {
 	python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' "$1" 2>/dev/null
 }
 
-csum_errors() { ns c1 nstat -az TcpInCsumErrors | awk '/TcpInCsumErrors/ {print $2}'; }
+# csum_errors: the stock client's namespace's TCP, UDP and UDPv6 checksum error counters
+csum_errors() {
+	ns c1 nstat -az TcpInCsumErrors UdpInCsumErrors Udp6InCsumErrors |
+		awk '/InCsumErrors/ {n++; s += $2} END {if (n == 3) print s}'
+}
+
+# udp_ok FILE: an iperf3 UDP run whose receiver got datagrams
+udp_ok() {
+	python3 -c 'import json,sys
+r = json.load(open(sys.argv[1]))["end"]["sum"]
+print(r["bytes"], "bytes,", r["lost_percent"], "% lost")
+sys.exit(0 if r["bytes"] > 0 and r["lost_percent"] < 100 else 1)' "$1"
+}
+
+# ipv6_and_udp: alice's session carries IPv6 TCP, and UDP datagrams over the MTU
+# (IPv4 and IPv6: fragments, or super-frames the hub segments) from bob's vpnclient
+ipv6_and_udp() {
+	local port=$((5300 + RANDOM % 100)) f
+	ns c1 ip addr add fd77::1/64 dev vpn_se nodad
+	wait_for "IPv6 to bob" 10 ns c1 ping -6 -c 1 -W 1 fd77::2 >/dev/null
+	ns c2 iperf3 -s -D -p $port --logfile "$WORK/iperf-v6-s.log"
+	wait_for "iperf3 server" 5 ns c2 bash -c "ss -ltn | grep -q :$port"
+	ns c1 timeout 30 iperf3 -6 -c fd77::2 -p $port -t 2 -R -J >"$WORK/iperf-v6.json"
+	assert "iperf3 -6 TCP bob -> alice over IPv6" iperf_moved "$WORK/iperf-v6.json"
+	for f in 10.77.0.2 fd77::2; do
+		ns c1 timeout 30 iperf3 -c "$f" -p $port -u -b 100M -l 3000 -t 2 -R -J \
+			>"$WORK/iperf-udp-$f.json"
+		assert "iperf3 UDP bob -> alice, 3000-byte datagrams to $f ($(udp_ok "$WORK/iperf-udp-$f.json" 2>/dev/null))" \
+			udp_ok "$WORK/iperf-udp-$f.json"
+	done
+}
 
 topo_up 2
 mkdir -p "$WORK/state"
@@ -141,7 +171,9 @@ t = t.replace("\t\t\t\tdeclare UserList\n\t\t\t\t{\n",
               "\t\t\t\tdeclare UserList\n\t\t\t\t{\n" + guest, 1)
 deny = "\t\t\t\t\t\tdeclare Policy\n\t\t\t\t\t\t{\n\t\t\t\t\t\t\tbool Access false\n\t\t\t\t\t\t}\n"
 i = t.index("\t\t\t\t\tdeclare dave\n\t\t\t\t\t{\n") + len("\t\t\t\t\tdeclare dave\n\t\t\t\t\t{\n")
-sys.stdout.write(t[:i] + deny + t[i:])'
+msg = "\t\t\tdeclare Message\n\t\t\t{\n\t\t\t\tstring MessageText Welcome$20to$20DEFAULT\n\t\t\t}\n"
+t = t.replace("\t\t\tbool Online true\n", "\t\t\tbool Online true\n" + msg, 1)
+sys.stdout.write(t[:i + len(msg)] + deny + t[i + len(msg):])'
 	printf '\t}\n}\n'
 } >"$WORK/SoftHUB.cfg"
 start_hub
@@ -162,6 +194,7 @@ ns c1 ip addr add 10.77.0.1/24 dev vpn_se
 ns c1 ip link set vpn_se up
 csum_before=$(csum_errors)
 traffic alice
+ipv6_and_udp
 csum_after=$(csum_errors)
 assert "the console lists alice's session as a SoftEther one (text and JSON)" \
 	bash -c "$BUILD/vpnhubctl -s $WORK/admin.sock session list | grep 'user=alice' | grep -q 'protocol=softether' &&
@@ -169,11 +202,11 @@ assert "the console lists alice's session as a SoftEther one (text and JSON)" \
 import json, sys
 d = json.load(sys.stdin)
 sys.exit(0 if any(s[\"user\"] == \"alice\" and s[\"protocol\"] == \"softether\" for s in d) else 1)'"
-assert "no segment reached the SoftEther client with a bad TCP checksum (TcpInCsumErrors ${csum_before:-?} -> ${csum_after:-?})" \
+assert "no frame reached the SoftEther client with a bad TCP or UDP checksum (Tcp/Udp/Udp6InCsumErrors ${csum_before:-?} -> ${csum_after:-?})" \
 	test -n "$csum_before" -a "$csum_before" = "$csum_after"
 se_disconnect alice
 assert "the hub segmented super-frames for the SoftEther session, and counted them" \
-	wait_for "alice's session summary" 10 grep -q "(alice): SoftEther client: [1-9][0-9]* super-frames segmented into [1-9][0-9]* frames, 0 frames dropped" "$WORK/hub.log"
+	wait_for "alice's session summary" 10 grep -q "(alice): SoftEther peer: [1-9][0-9]* super-frames segmented into [1-9][0-9]* frames, 0 frames dropped" "$WORK/hub.log"
 
 # carol has only our salted verifier: the RADIUS password type sends the plain password
 se_account carol DEFAULT carol carol-pw radius
@@ -199,10 +232,16 @@ assert "guest pings bob" ping_ok c1 10.77.0.2
 guest_id=$("$BUILD/vpnhubctl" -s "$WORK/admin.sock" session list --json | python3 -c '
 import json, sys
 print([s["id"] for s in json.load(sys.stdin) if s["user"] == "guest"][0])')
+kick_at=$(date '+%F %T.%3N')
 assert "session kick ends guest's SoftEther session" \
 	"$BUILD/vpnhubctl" -s "$WORK/admin.sock" session kick "$guest_id"
 assert "the stock client sees its session end" \
 	wait_for "guest's session to end" 15 se_gone guest
+# the hub ends it with a TLS close_notify and a FIN; how long the stock client took
+# to report it (information: SoftEther's client reports a lost connection as code 13)
+echo "# kick at $kick_at, the stock client's report: $(cat "$WORK"/se/log/softether/client_log/*.log |
+	tr -d '\r' | grep 'VPN Connection Setting "guest": The connection has been' | tail -1 |
+	sed -E 's/^(.{23}).*(\(code [0-9]+\))$/\1 \2/')"
 se_disconnect guest
 
 se_account wrongpw DEFAULT alice not-secret standard
@@ -222,12 +261,14 @@ assert "the hint names the RADIUS password type" \
 assert "our own clients still log in beside them" count_ge 1 "connected to hub" "$WORK/c2.log"
 
 # malformed SoftEther logins (tests/e2e/se_probe.py): bounded, answered, the hub unharmed
-probe() { ns c1 python3 tests/e2e/se_probe.py 10.199.1.1 5555 "$1" 2>&1; }
+probe() { ns c1 python3 tests/e2e/se_probe.py 10.199.1.1 5555 "$@" 2>&1; }
 assert "a signature of the wrong size is answered 403" test "$(probe badsig)" = 403
 assert "a head past 8 KiB is answered 403" test "$(probe bighead)" = 403
 assert "a login PACK announced past 64 KiB is answered 403" test "$(probe bigpack)" = 403
 assert "a truncated login PACK is answered error 4 (ERR_PROTOCOL_ERROR)" test "$(probe badpack)" = "200 4"
 assert "additional_connect is answered error 33 (ERR_NOT_SUPPORTED)" test "$(probe addconn)" = "200 33"
+assert "the Welcome carries the hub message (element Msg)" \
+	test "$(probe anon DEFAULT guest | tail -1)" = "200 0 msg=Welcome to DEFAULT"
 assert "bob's session was not disturbed (logged in once, still listed)" bash -c \
 	"[ \$(grep -c 'connected to hub' '$WORK/c2.log') -eq 1 ] &&
 	 $BUILD/vpnhubctl -s '$WORK/admin.sock' session list | grep -q 'user=bob'"

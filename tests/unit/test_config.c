@@ -133,7 +133,8 @@ START_TEST(test_cascades)
 	    "declare ClientAuth\n{\nuint AuthType 1\nstring Username link\n"
 	    "byte HashedPassword " ALICE_HASH "\n}\n"
 	    "declare Policy\n{\nbool CheckMac true\nuint MaxUpload 1000\n}\n}\n"
-	    "declare Cascade1\n{\nbool Online false\nstring VpnhubFingerprint "
+	    "declare Cascade1\n{\nbool Online false\nstring Protocol softether\n"
+	    "string VpnhubFingerprint "
 	    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
 	    "declare ClientOption\n{\nstring AccountName ours\nstring Hostname h\nuint Port 5555\n"
 	    "string HubName R\nuint RetryInterval 4\nuint ProxyType 3\nstring ProxyName p\n"
@@ -155,7 +156,9 @@ START_TEST(test_cascades)
 	ck_assert_uint_eq(k->port, 443);
 	ck_assert_uint_eq(k->policy.v[POL_CHECK_MAC], 1);
 	ck_assert_uint_eq(k->policy.v[POL_MAX_UPLOAD], 1000);
+	ck_assert(!k->softether); /* our protocol by default */
 	k = config_find_cascade(h, "ours");
+	ck_assert(k->softether);
 	ck_assert_ptr_nonnull(k);
 	ck_assert_str_eq(k->unusable, "");
 	ck_assert(!k->online && k->has_password);
@@ -164,6 +167,24 @@ START_TEST(test_cascades)
 	ck_assert_int_eq(k->proxy.type, PROXY_SOCKS5);
 	ck_assert_uint_eq(k->fingerprint[31], 0x1f);
 	config_put(c);
+}
+END_TEST
+
+/* CascadeList Protocol: another value than vpnhub or softether refuses the file. */
+START_TEST(test_cascade_protocol)
+{
+	static const char text[] =
+	    "declare root\n{\n" LISTENER "declare VirtualHUB\n{\ndeclare H\n{\nbool Online true\n"
+	    "declare CascadeList\n{\n"
+	    "declare Cascade0\n{\nbool Online true\nstring Protocol openvpn\n"
+	    "declare ClientOption\n{\nstring Hostname h\nstring HubName R\n}\n"
+	    "declare ClientAuth\n{\nuint AuthType 2\nstring Username l\n"
+	    "string PlainPassword pw\n}\n}\n}\n}\n}\n}\n";
+	char err[512];
+	struct hub_config *c = load(text, err, sizeof(err));
+
+	ck_assert_ptr_null(c);
+	ck_assert_msg(strstr(err, "Protocol: expected vpnhub or softether"), "%s", err);
 }
 END_TEST
 
@@ -606,6 +627,7 @@ Suite *config_suite(void)
 	tcase_add_test(t, test_missing_file);
 	tcase_add_test(t, test_local_bridges);
 	tcase_add_test(t, test_cascades);
+	tcase_add_test(t, test_cascade_protocol);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -35,6 +35,7 @@ static void out_cascade(struct admin_call *c, const char *hub, const struct conf
 	out_str(c->out, "name", k->account);
 	out_str(c->out, "remote", remote);
 	out_str(c->out, "user", k->user);
+	out_str(c->out, "protocol", k->softether ? "softether" : "vpnhub");
 	out_bool(c->out, "online", k->online);
 	out_str(c->out, "state", cascade_state_name(st.state));
 	out_u64(c->out, "session", st.session);
@@ -228,6 +229,7 @@ int edit_cascade_add(struct admin_call *c, struct cfg_folder *root, char *done, 
 {
 	const char *name = admin_arg(c, 0), *server, *rhub, *user, *fp;
 	const char *retry = admin_opt_get(c->cl, "retry");
+	const char *proto = admin_opt_get(c->cl, "protocol");
 	struct cfg_folder *list, *f, *o, *a;
 	uint8_t fpb[TLS_FP_LEN];
 	uint32_t port, retry_s = 15;
@@ -241,6 +243,11 @@ int edit_cascade_add(struct admin_call *c, struct cfg_folder *root, char *done, 
 		return -1;
 	if (tls_fingerprint_parse(fp, fpb) != 0)
 		return admin_fail(c, "--fingerprint: not a SHA-256 fingerprint");
+	if (proto && strcmp(proto, "vpnhub") != 0 && strcmp(proto, "softether") != 0)
+		return admin_fail(c, "--protocol: vpnhub or softether");
+	if (proto && strcmp(proto, "softether") == 0 && admin_opt_get(c->cl, "cert"))
+		return admin_fail(c,
+				  "--protocol softether takes --password (no certificate login)");
 	if (!(list = cascade_list(c, root, true)))
 		return -1;
 	if (find_entry(list, name))
@@ -251,6 +258,7 @@ int edit_cascade_add(struct admin_call *c, struct cfg_folder *root, char *done, 
 	if (!(f = cfg_add_folder(list, folder, c->err, c->errlen)) ||
 	    cfg_set_bool(f, "Online", true, c->err, c->errlen) ||
 	    cfg_set_string(f, "VpnhubFingerprint", fp, strlen(fp), c->err, c->errlen) ||
+	    (proto && cfg_set_string(f, "Protocol", proto, strlen(proto), c->err, c->errlen)) ||
 	    !(o = cfg_add_folder(f, "ClientOption", c->err, c->errlen)) ||
 	    cfg_set_string(o, "AccountName", name, strlen(name), c->err, c->errlen) ||
 	    cfg_set_string(o, "Hostname", host, strlen(host), c->err, c->errlen) ||

@@ -41,7 +41,7 @@ static const char *const access_opts[] = {"priority", "protocol", "src-ip",   "d
 					  "src-port", "dst-port", "src-user", "dst-user",
 					  "note",     "active",	  NULL};
 static const char *const cascade_opts[] = {"server", "remote-hub",  "user",  "password", "cert",
-					   "key",    "fingerprint", "retry", NULL};
+					   "key",    "fingerprint", "retry", "protocol", NULL};
 static const char *const bridge_opts[] = {
     "hub", "tap", "mac", "monitor", "limit-broadcast", "no-promiscuous", NULL};
 
@@ -118,7 +118,8 @@ static const struct command commands[] = {
      "cascade status NAME [--json]"},
     {"cascade add", NEED_HUB, NULL, edit_cascade_add, 1, 1, cascade_opts,
      "cascade add NAME --server HOST:PORT --remote-hub HUB --user USER (--password PASSWORD | "
-     "--cert @FILE.pem --key @FILE.key) --fingerprint SHA256 [--retry SECONDS]"},
+     "--cert @FILE.pem --key @FILE.key) --fingerprint SHA256 [--retry SECONDS] "
+     "[--protocol vpnhub|softether]"},
     {"cascade delete", NEED_HUB, NULL, edit_cascade_delete, 1, 1, no_opts, "cascade delete NAME"},
     {"cascade online", NEED_HUB, NULL, edit_cascade_online, 1, 1, no_opts, "cascade online NAME"},
     {"cascade offline", NEED_HUB, NULL, edit_cascade_offline, 1, 1, no_opts,
