@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -147,6 +148,22 @@ static int tx_step(struct session *s, struct stream *st)
 	return 1;
 }
 
+bool sess_handoff(struct session *dst)
+{
+	struct queue *q = &dst->queue;
+	struct stream *st;
+	bool done = false;
+
+	if (pthread_mutex_trylock(&q->consumer) != 0)
+		return false; /* its thread is awake: it will see the frames */
+	st = q->consumer_ctx;
+	/* larger backlogs are bulk, which its own thread encrypts (and not under the hub lock) */
+	if (st && !stream_pending(st) && queue_bytes(q) <= SESS_HANDOFF_BYTES)
+		done = tx_step(dst, st) == 0 && !stream_pending(st) && queue_bytes(q) == 0;
+	pthread_mutex_unlock(&q->consumer);
+	return done;
+}
+
 /* The data phase's timers, and the policy's AutoDisconnect. */
 static int poll_timeout(const struct session *s, const struct dataphase *dp,
 			const struct stream *st, uint64_t now)
@@ -205,7 +222,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 	uint64_t now = hub_now_ms();
 	struct rx_hold hold = {0};
 	struct dataphase dp;
-	int busy = 0;
+	int busy = 0, rc, timeout;
 	bool rx_more = false; /* the last read stopped at its budget: more may be buffered */
 
 	dataphase_init(&dp, rx_frame, &rx, "in data phase",
@@ -227,11 +244,13 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		/* acquire: pairs with the release store of stop in sess_stop */
 		if (atomic_load_explicit(&s->stop, memory_order_acquire))
 			return atomic_load_explicit(&s->stop_reason, memory_order_relaxed);
-		if (poll(pfd, 2,
-			 busy || (rx_more && allow)
-			     ? 0
-			     : sleep_ms(s, &dp, st, now, allow, hold.until)) < 0 &&
-		    errno != EINTR) {
+		timeout =
+		    busy || (rx_more && allow) ? 0 : sleep_ms(s, &dp, st, now, allow, hold.until);
+		/* asleep, the queue's producers may write for this thread (sess_handoff) */
+		pthread_mutex_unlock(&s->queue.consumer);
+		rc = poll(pfd, 2, timeout);
+		pthread_mutex_lock(&s->queue.consumer);
+		if (rc < 0 && errno != EINTR) {
 			snprintf(why, whylen, "poll: %s", strerror(errno));
 			return PROTO_R_INTERNAL;
 		}
@@ -321,7 +340,11 @@ void sess_run_established(struct session *s)
 		hub_detach(s->hub, s);
 		return;
 	}
+	pthread_mutex_lock(&s->queue.consumer);
+	s->queue.consumer_ctx = &st;
 	reason = data_loop(s, &st, why, sizeof(why));
+	s->queue.consumer_ctx = NULL;
+	pthread_mutex_unlock(&s->queue.consumer);
 	s->state = SESS_CLOSING;
 	hub_detach(s->hub, s);
 	loopguard_recheck(s->hub, hub_now_ms());
