@@ -18,7 +18,7 @@
 #include "packet.h"
 #include "rewrite.h"
 #include "session.h"
-#include "session_loop.h"
+#include "session_tx.h"
 
 /* Counts and logs a drop of reason (one security-log line per episode). */
 static void drop_frame(struct hub *h, struct session *s, enum fw_reason r,

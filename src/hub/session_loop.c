@@ -30,12 +30,11 @@
 #include "loopguard.h"
 #include "pending.h"
 #include "se_dataphase.h"
+#include "session_tx.h"
 #include "stream.h"
 
-#define RX_BATCH 256		/* frames switched per hub-lock acquisition */
-#define RX_BUDGET (512 * 1024)	/* bytes read before servicing the send side */
-#define TX_BUDGET (1024 * 1024) /* bytes sent before servicing the receive side */
-#define DRAIN_MAX 128		/* frames taken per queue-lock acquisition */
+#define RX_BATCH 256	       /* frames switched per hub-lock acquisition */
+#define RX_BUDGET (512 * 1024) /* bytes read before servicing the send side */
 /* back-pressure (queue.h): pauses of 1, 2, 4 ... 16 ms, each followed by a read of 64 KiB */
 #define RX_HOLD_MS 1
 #define RX_HOLD_MAX_MS 16
@@ -101,67 +100,6 @@ static int rx_frame(void *ctx, const struct proto_msg *m, char *err, size_t errl
 static void rx_se_frame(void *ctx, const uint8_t *frame, uint32_t len)
 {
 	rx_push(ctx, frame, len, 0);
-}
-
-/* Packs queued frames into the stream buffer until it or the queue runs out. */
-static bool tx_fill(struct session *s, struct stream *st)
-{
-	struct pkt *p[DRAIN_MAX];
-	uint32_t n;
-
-	while (st->wlen < STREAM_FLUSH_AT &&
-	       stream_room(st) >= STREAM_MSG_ROOM + DRAIN_MAX * PROTO_HDR_LEN) {
-		/* the budget always admits one largest frame, so n == 0 means empty */
-		n = queue_drain_budget(&s->queue, p, DRAIN_MAX,
-				       stream_room(st) - DRAIN_MAX * PROTO_HDR_LEN);
-		if (n == 0)
-			return false;
-		for (uint32_t i = 0; i < n; i++) {
-			stream_put(st, PROTO_FRAME, p[i]->flags, p[i]->data, p[i]->len);
-			sess_count(&s->tx_frames, 1);
-			sess_count(&s->tx_frame_bytes, p[i]->len);
-			pkt_put(p[i]);
-		}
-	}
-	return true; /* buffer full: more may be queued */
-}
-
-/* Returns 1 if more work is ready now, 0 if idle, -1 on error. */
-static int tx_step(struct session *s, struct stream *st)
-{
-	uint64_t start = st->tx_bytes;
-	bool more = true;
-
-	while (st->tx_bytes - start < TX_BUDGET) {
-		int rc = stream_flush(st);
-
-		if (rc > 0)
-			sess_count(&s->tx_blocked, 1);
-		if (rc != 0)
-			return rc < 0 ? -1 : 0; /* blocked: POLLOUT will wake us */
-		if (!more)
-			return 0;
-		more = s->softether ? se_tx_fill(s, st) : tx_fill(s, st);
-		if (!stream_pending(st))
-			return 0;
-	}
-	return 1;
-}
-
-bool sess_handoff(struct session *dst)
-{
-	struct queue *q = &dst->queue;
-	struct stream *st;
-	bool done = false;
-
-	if (pthread_mutex_trylock(&q->consumer) != 0)
-		return false; /* its thread is awake: it will see the frames */
-	st = q->consumer_ctx;
-	/* larger backlogs are bulk, which its own thread encrypts (and not under the hub lock) */
-	if (st && !stream_pending(st) && queue_bytes(q) <= SESS_HANDOFF_BYTES)
-		done = tx_step(dst, st) == 0 && !stream_pending(st) && queue_bytes(q) == 0;
-	pthread_mutex_unlock(&q->consumer);
-	return done;
 }
 
 /* The data phase's timers, and the policy's AutoDisconnect. */

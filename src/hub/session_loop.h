@@ -47,17 +47,6 @@ void sess_thread_done(struct hub_server *srv);
  */
 void sess_run_established(struct session *s);
 
-/*
- * The direct hand-off: writes dst's queued frames to its TLS stream from the
- * calling thread when dst's own thread sleeps in poll (its queue's consumer
- * lock is free) and at most SESS_HANDOFF_BYTES are queued, which saves that
- * thread's wake-up on the latency path (a ping, an ACK).  False when it did
- * not, or left something for dst's thread: the caller then wakes it.  Caller
- * holds dst's hub lock (dst stays alive); never blocks.
- */
-bool sess_handoff(struct session *dst);
-#define SESS_HANDOFF_BYTES 2048
-
 /* Cuts every handshake older than SESS_HANDSHAKE_TIMEOUT_MS (slow or stuck peers). */
 void sess_reap_handshakes(struct hub_server *srv, uint64_t now_ms);
 
