@@ -18,7 +18,6 @@
 #include "packet.h"
 #include "rewrite.h"
 #include "session.h"
-#include "session_tx.h"
 
 /* Counts and logs a drop of reason (one security-log line per episode). */
 static void drop_frame(struct hub *h, struct session *s, enum fw_reason r,
@@ -71,11 +70,8 @@ static enum queue_push_result enqueue(struct hub *h, struct session *src, struct
 	enum queue_push_result r = queue_push_cc(&dst->queue, p, &src->cong, now_ms);
 
 	switch (r) {
-	case QUEUE_PUSHED_WAKE: /* handed off or woken at the end of the chunk */
-		if (src->nwake < SESS_WAKE_MAX)
-			src->to_wake[src->nwake++] = dst;
-		else
-			queue_wake(&dst->queue);
+	case QUEUE_PUSHED_WAKE:
+		queue_wake(&dst->queue);
 		break;
 	case QUEUE_PUSHED:
 	case QUEUE_PUSHED_DEEP:
@@ -291,20 +287,6 @@ static bool tag_for_access_port(uint16_t vlan_id, struct pkt **pp, uint16_t tpid
 	return true;
 }
 
-/*
- * The destinations this chunk's frames turned non-empty: each gets its frames
- * written by this thread if its own is asleep and little is queued
- * (sess_handoff), else the eventfd wake-up.  Under the hub lock, which keeps
- * every destination alive.
- */
-static void wake_destinations(struct session *src)
-{
-	for (unsigned i = 0; i < src->nwake; i++)
-		if (!sess_handoff(src->to_wake[i]))
-			queue_wake(&src->to_wake[i]->queue);
-	src->nwake = 0;
-}
-
 /* frames parsed outside the lock, then switched under it; their log records queued after it */
 #define FORWARD_CHUNK HUBLOG_BATCH_MAX
 
@@ -349,7 +331,6 @@ void hub_forward(struct hub *h, struct session *src, struct pkt **pkts, unsigned
 				switch_one(h, src, pkts[base + i], &info[i], now_ms,
 					   logging ? &lb : NULL);
 		}
-		wake_destinations(src);
 		pthread_mutex_unlock(&h->lock);
 		if (logging)
 			hublog_batch_end(&lb, src);

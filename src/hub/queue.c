@@ -28,7 +28,6 @@ int queue_init(struct queue *q, uint32_t max_frames, size_t max_bytes)
 	q->cap = max_frames;
 	q->max_bytes = max_bytes;
 	pthread_mutex_init(&q->lock, NULL);
-	pthread_mutex_init(&q->consumer, NULL);
 	return 0;
 }
 
@@ -43,7 +42,6 @@ void queue_destroy(struct queue *q)
 	close(q->wake_fd);
 	free(q->ring);
 	pthread_mutex_destroy(&q->lock);
-	pthread_mutex_destroy(&q->consumer);
 }
 
 /* Room for p: bulk frames leave the reserve to control frames when cp is on. */
@@ -185,16 +183,6 @@ void queue_wake(struct queue *q)
 	uint64_t one = 1;
 
 	(void)!write(q->wake_fd, &one, sizeof(one));
-}
-
-size_t queue_bytes(struct queue *q)
-{
-	size_t n;
-
-	pthread_mutex_lock(&q->lock);
-	n = q->bytes;
-	pthread_mutex_unlock(&q->lock);
-	return n;
 }
 
 void queue_clear_wake(struct queue *q)

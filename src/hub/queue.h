@@ -50,14 +50,6 @@ struct queue {
 	uint32_t cap, head, count;
 	size_t bytes, max_bytes;
 	int wake_fd;
-	/*
-	 * Held by the owner while it works, released while it sleeps: a
-	 * producer that can take it (trylock) may drain the queue on the owner's
-	 * behalf (the direct hand-off, session_loop.h sess_handoff).
-	 */
-	pthread_mutex_t consumer;
-	void
-	    *consumer_ctx; /* the owner's send state while handing off is allowed, under consumer */
 	struct queue_stats stats;
 	struct cong_dest cong;
 	atomic_ullong *flood_bytes; /* server-wide flooded bytes queued, or NULL */
@@ -93,12 +85,9 @@ enum queue_push_result queue_push_cc(struct queue *q, struct pkt *p, const struc
 				     uint64_t now_ms);
 /* Signals the owner (eventfd write); safe from any thread. */
 void queue_wake(struct queue *q);
-/* Bytes queued now (under the queue's lock). */
-size_t queue_bytes(struct queue *q);
 /* Owner only: clears a pending wake-up. */
 void queue_clear_wake(struct queue *q);
-/* Owner only (or whoever holds consumer): moves up to max frames into out[], oldest first; returns
- * the count. */
+/* Owner only: moves up to max frames into out[], oldest first; returns the count. */
 uint32_t queue_drain(struct queue *q, struct pkt **out, uint32_t max);
 /* Same, stopping before the frames taken would exceed max_bytes in total. */
 uint32_t queue_drain_budget(struct queue *q, struct pkt **out, uint32_t max, size_t max_bytes);

@@ -25,8 +25,6 @@
 struct hub;
 struct hub_server;
 
-#define SESS_WAKE_MAX 8 /* destinations handed off to or woken once per switched chunk */
-
 enum sess_state {
 	SESS_HANDSHAKE,	  /* TLS and login in progress; not in any hub */
 	SESS_ESTABLISHED, /* in its hub; frames flow */
@@ -67,9 +65,6 @@ struct session {
 	struct cong_src csrc;	    /* its pacing as a source; its thread writes it */
 	struct storm storm;	    /* its flooded frames; under hub->lock */
 	bool rx_hold; /* a destination it fed is past its hold mark (queue.h); its thread only */
-	/* destinations its frames turned non-empty in this chunk (forward.c), under hub->lock */
-	struct session *to_wake[SESS_WAKE_MAX];
-	unsigned nwake;
 	struct list_node hub_link;     /* in hub->sessions, under hub->lock */
 	struct list_node all_link;     /* in srv->all, under srv->lock */
 	struct list_node pending_link; /* in srv->pending while is_pending, under srv->lock */
@@ -82,8 +77,7 @@ struct session {
 	atomic_bool stop;    /* set by sess_stop, read by the thread */
 	atomic_ushort stop_reason;
 
-	/* counters, written by the session thread (or a hand-off under queue.consumer, sess_count),
-	 * read by the admin console */
+	/* counters, written by the session thread only (sess_count), read by the admin console */
 	_Atomic uint64_t rx_frames, tx_frames, rx_frame_bytes, tx_frame_bytes;
 	_Atomic uint64_t drops_nomem; /* received frames lost to a failed allocation */
 	_Atomic uint64_t rx_holds;    /* its reads paused for a destination's hold mark */

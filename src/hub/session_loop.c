@@ -12,7 +12,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -30,11 +29,12 @@
 #include "loopguard.h"
 #include "pending.h"
 #include "se_dataphase.h"
-#include "session_tx.h"
 #include "stream.h"
 
-#define RX_BATCH 256	       /* frames switched per hub-lock acquisition */
-#define RX_BUDGET (512 * 1024) /* bytes read before servicing the send side */
+#define RX_BATCH 256		/* frames switched per hub-lock acquisition */
+#define RX_BUDGET (512 * 1024)	/* bytes read before servicing the send side */
+#define TX_BUDGET (1024 * 1024) /* bytes sent before servicing the receive side */
+#define DRAIN_MAX 128		/* frames taken per queue-lock acquisition */
 /* back-pressure (queue.h): pauses of 1, 2, 4 ... 16 ms, each followed by a read of 64 KiB */
 #define RX_HOLD_MS 1
 #define RX_HOLD_MAX_MS 16
@@ -102,6 +102,51 @@ static void rx_se_frame(void *ctx, const uint8_t *frame, uint32_t len)
 	rx_push(ctx, frame, len, 0);
 }
 
+/* Packs queued frames into the stream buffer until it or the queue runs out. */
+static bool tx_fill(struct session *s, struct stream *st)
+{
+	struct pkt *p[DRAIN_MAX];
+	uint32_t n;
+
+	while (st->wlen < STREAM_FLUSH_AT &&
+	       stream_room(st) >= STREAM_MSG_ROOM + DRAIN_MAX * PROTO_HDR_LEN) {
+		/* the budget always admits one largest frame, so n == 0 means empty */
+		n = queue_drain_budget(&s->queue, p, DRAIN_MAX,
+				       stream_room(st) - DRAIN_MAX * PROTO_HDR_LEN);
+		if (n == 0)
+			return false;
+		for (uint32_t i = 0; i < n; i++) {
+			stream_put(st, PROTO_FRAME, p[i]->flags, p[i]->data, p[i]->len);
+			sess_count(&s->tx_frames, 1);
+			sess_count(&s->tx_frame_bytes, p[i]->len);
+			pkt_put(p[i]);
+		}
+	}
+	return true; /* buffer full: more may be queued */
+}
+
+/* Returns 1 if more work is ready now, 0 if idle, -1 on error. */
+static int tx_step(struct session *s, struct stream *st)
+{
+	uint64_t start = st->tx_bytes;
+	bool more = true;
+
+	while (st->tx_bytes - start < TX_BUDGET) {
+		int rc = stream_flush(st);
+
+		if (rc > 0)
+			sess_count(&s->tx_blocked, 1);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0; /* blocked: POLLOUT will wake us */
+		if (!more)
+			return 0;
+		more = s->softether ? se_tx_fill(s, st) : tx_fill(s, st);
+		if (!stream_pending(st))
+			return 0;
+	}
+	return 1;
+}
+
 /* The data phase's timers, and the policy's AutoDisconnect. */
 static int poll_timeout(const struct session *s, const struct dataphase *dp,
 			const struct stream *st, uint64_t now)
@@ -160,7 +205,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 	uint64_t now = hub_now_ms();
 	struct rx_hold hold = {0};
 	struct dataphase dp;
-	int busy = 0, rc, timeout;
+	int busy = 0;
 	bool rx_more = false; /* the last read stopped at its budget: more may be buffered */
 
 	dataphase_init(&dp, rx_frame, &rx, "in data phase",
@@ -182,13 +227,11 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		/* acquire: pairs with the release store of stop in sess_stop */
 		if (atomic_load_explicit(&s->stop, memory_order_acquire))
 			return atomic_load_explicit(&s->stop_reason, memory_order_relaxed);
-		timeout =
-		    busy || (rx_more && allow) ? 0 : sleep_ms(s, &dp, st, now, allow, hold.until);
-		/* asleep, the queue's producers may write for this thread (sess_handoff) */
-		pthread_mutex_unlock(&s->queue.consumer);
-		rc = poll(pfd, 2, timeout);
-		pthread_mutex_lock(&s->queue.consumer);
-		if (rc < 0 && errno != EINTR) {
+		if (poll(pfd, 2,
+			 busy || (rx_more && allow)
+			     ? 0
+			     : sleep_ms(s, &dp, st, now, allow, hold.until)) < 0 &&
+		    errno != EINTR) {
 			snprintf(why, whylen, "poll: %s", strerror(errno));
 			return PROTO_R_INTERNAL;
 		}
@@ -278,11 +321,7 @@ void sess_run_established(struct session *s)
 		hub_detach(s->hub, s);
 		return;
 	}
-	pthread_mutex_lock(&s->queue.consumer);
-	s->queue.consumer_ctx = &st;
 	reason = data_loop(s, &st, why, sizeof(why));
-	s->queue.consumer_ctx = NULL;
-	pthread_mutex_unlock(&s->queue.consumer);
 	s->state = SESS_CLOSING;
 	hub_detach(s->hub, s);
 	loopguard_recheck(s->hub, hub_now_ms());
