@@ -160,7 +160,7 @@ up_softether() {
 	local i cfg
 	mkdir -p "$WORK/se"
 	se_run hub server vpnserver
-	wait_for "SoftEther server" 30 listening hub 5555
+	wait_for "SoftEther server" 90 listening hub 5555
 	se_cmd hub 127.0.0.1:5555 /SERVER <<-EOF
 		HubDelete DEFAULT
 		HubCreate BENCH /PASSWORD:benchhubpw
@@ -195,7 +195,7 @@ up_softether() {
 		open(f, "w").write(s)
 	PY
 	se_run hub server vpnserver
-	wait_for "SoftEther server" 30 listening hub 5555
+	wait_for "SoftEther server" 90 listening hub 5555
 	for i in 1 2; do
 		se_run "c$i" "c$i" vpnclient
 		wait_for "SoftEther client $i" 30 listening "c$i" 9931
