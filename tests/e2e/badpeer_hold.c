@@ -3,16 +3,17 @@
  * badpeer hold N [WINDOW]: N real, idle sessions in one process (bench/logins.sh).
  * WINDOW threads log in one session at a time each (blocking TLS and login, the
  * client key derived once per thread); every established session is handed to the
- * main thread, which polls them all and answers each read with a keep-alive.
+ * main thread, which waits on them all in one epoll set (its cost grows with the
+ * sessions that are ready, not with all of them) and answers each read with a keep-alive.
  * Prints "badpeer: held N" every 1000 sessions, one summary line with the login
  * rate, and "badpeer: hub closed all N sessions" when none is left (exit 0).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,12 +121,13 @@ static void raise_nofile(void)
 	}
 }
 
-/* Polls every established session until the logins are over and the hub closed all. */
-static void poll_sessions(struct hold *h, struct pollfd *pfd, double start)
+/* Waits on every established session until the logins are over and the hub closed all. */
+static void poll_sessions(struct hold *h, int ep, double start)
 {
 	uint8_t ka[PROTO_HDR_LEN];
+	struct epoll_event ev[256];
 	unsigned long seen = 0, open = 0, reported = 0, n, left, failed;
-	int summary = 0;
+	int summary = 0, ready;
 
 	proto_enc_keepalive(ka, sizeof(ka));
 	for (;;) {
@@ -134,8 +136,11 @@ static void poll_sessions(struct hold *h, struct pollfd *pfd, double start)
 		left = h->workers_left;
 		failed = h->n_failed;
 		pthread_mutex_unlock(&h->lock);
-		for (; seen < n; seen++, open++)
-			pfd[seen] = (struct pollfd){.fd = h->held[seen].fd, .events = POLLIN};
+		for (; seen < n; seen++, open++) {
+			struct epoll_event add = {.events = EPOLLIN, .data.u64 = seen};
+
+			epoll_ctl(ep, EPOLL_CTL_ADD, h->held[seen].fd, &add);
+		}
 		for (; reported + 1000 <= n; reported += 1000)
 			printf("badpeer: held %lu\n", reported + 1000);
 		if (!left && !summary) {
@@ -149,15 +154,15 @@ static void poll_sessions(struct hold *h, struct pollfd *pfd, double start)
 		fflush(stdout);
 		if (summary && !open)
 			break;
-		if (poll(pfd, n, 100) < 0 && errno != EINTR)
+		ready = epoll_wait(ep, ev, 256, 100);
+		if (ready < 0 && errno != EINTR)
 			break;
-		for (unsigned long i = 0; i < n; i++) {
-			if (pfd[i].fd < 0 || !pfd[i].revents)
-				continue;
-			if (!serve(&h->held[i], ka, sizeof(ka))) {
-				SSL_free(h->held[i].ssl);
-				close(h->held[i].fd);
-				pfd[i].fd = -1;
+		for (int i = 0; i < ready; i++) {
+			struct held *s = &h->held[ev[i].data.u64];
+
+			if (!serve(s, ka, sizeof(ka))) {
+				SSL_free(s->ssl);
+				close(s->fd); /* leaves the epoll set */
 				open--;
 			}
 		}
@@ -171,7 +176,7 @@ int badpeer_hold(const char *host, const char *port, const char *hub, const char
 	struct hold h = {.host = host, .port = port, .hub = hub, .user = user, .pw = pw, .want = n};
 	char err[256];
 	pthread_t *tid;
-	struct pollfd *pfd;
+	int ep = epoll_create1(EPOLL_CLOEXEC);
 	double start = now_ms();
 
 	if (n == 0 || n > 1000000 || window == 0 || window > 256) {
@@ -181,9 +186,8 @@ int badpeer_hold(const char *host, const char *port, const char *hub, const char
 	raise_nofile();
 	h.ctx = tls_client_ctx(NULL, err, sizeof(err));
 	h.held = calloc(n, sizeof(*h.held));
-	pfd = calloc(n, sizeof(*pfd));
 	tid = calloc(window, sizeof(*tid));
-	if (!h.ctx || !h.held || !pfd || !tid) {
+	if (!h.ctx || !h.held || ep < 0 || !tid) {
 		fprintf(stderr, "badpeer: out of memory\n");
 		return 2;
 	}
@@ -194,13 +198,13 @@ int badpeer_hold(const char *host, const char *port, const char *hub, const char
 			fprintf(stderr, "badpeer: cannot start a thread\n");
 			return 2;
 		}
-	poll_sessions(&h, pfd, start);
+	poll_sessions(&h, ep, start);
 	for (unsigned long i = 0; i < window; i++)
 		pthread_join(tid[i], NULL);
 	pthread_mutex_destroy(&h.lock);
 	SSL_CTX_free(h.ctx);
 	free(h.held);
-	free(pfd);
+	close(ep);
 	free(tid);
 	return h.n_held ? 0 : 1;
 }
