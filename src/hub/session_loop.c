@@ -555,7 +555,7 @@ static enum sess_refusal register_session(struct hub_server *srv, struct session
 }
 
 enum sess_refusal sess_accept(struct hub_server *srv, int fd, const struct sockaddr_storage *peer,
-			     struct session **out)
+			      struct session **out)
 {
 	struct session *s;
 	enum sess_refusal why;

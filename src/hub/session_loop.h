@@ -36,7 +36,7 @@ enum sess_refusal sess_spawn(struct hub_server *srv, int fd, const struct sockad
  * not, and s is gone); sess_discard ends one that never got a thread.
  */
 enum sess_refusal sess_accept(struct hub_server *srv, int fd, const struct sockaddr_storage *peer,
-			     struct session **out);
+			      struct session **out);
 int sess_start(struct session *s);
 void sess_discard(struct session *s);
 

@@ -170,41 +170,55 @@ static void poll_sessions(struct hold *h, int ep, double start)
 	printf("badpeer: hub closed all %lu sessions\n", seen);
 }
 
+/* Frees what badpeer_hold made; rc passes through. */
+static int hold_end(struct hold *h, pthread_t *tid, int ep, int rc)
+{
+	SSL_CTX_free(h->ctx);
+	free(h->held);
+	free(tid);
+	if (ep >= 0)
+		close(ep);
+	return rc;
+}
+
 int badpeer_hold(const char *host, const char *port, const char *hub, const char *user,
 		 const char *pw, unsigned long n, unsigned long window)
 {
 	struct hold h = {.host = host, .port = port, .hub = hub, .user = user, .pw = pw, .want = n};
 	char err[256];
 	pthread_t *tid;
-	int ep = epoll_create1(EPOLL_CLOEXEC);
-	double start = now_ms();
+	unsigned long started = 0;
+	double start;
+	int ep;
 
 	if (n == 0 || n > 1000000 || window == 0 || window > 256) {
 		fprintf(stderr, "badpeer: hold N (1-1000000) [WINDOW (1-256)]\n");
 		return 2;
 	}
 	raise_nofile();
+	ep = epoll_create1(EPOLL_CLOEXEC);
 	h.ctx = tls_client_ctx(NULL, err, sizeof(err));
 	h.held = calloc(n, sizeof(*h.held));
 	tid = calloc(window, sizeof(*tid));
 	if (!h.ctx || !h.held || ep < 0 || !tid) {
 		fprintf(stderr, "badpeer: out of memory\n");
-		return 2;
+		return hold_end(&h, tid, ep, 2);
 	}
 	pthread_mutex_init(&h.lock, NULL);
 	h.workers_left = window;
-	for (unsigned long i = 0; i < window; i++)
-		if (pthread_create(&tid[i], NULL, login_worker, &h) != 0) {
-			fprintf(stderr, "badpeer: cannot start a thread\n");
-			return 2;
-		}
+	start = now_ms();
+	while (started < window && pthread_create(&tid[started], NULL, login_worker, &h) == 0)
+		started++;
+	pthread_mutex_lock(&h.lock);
+	h.workers_left -= window - started; /* fewer threads: a smaller window */
+	pthread_mutex_unlock(&h.lock);
+	if (!started) {
+		fprintf(stderr, "badpeer: cannot start a thread\n");
+		return hold_end(&h, tid, ep, 2);
+	}
 	poll_sessions(&h, ep, start);
-	for (unsigned long i = 0; i < window; i++)
+	for (unsigned long i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
 	pthread_mutex_destroy(&h.lock);
-	SSL_CTX_free(h.ctx);
-	free(h.held);
-	close(ep);
-	free(tid);
-	return h.n_held ? 0 : 1;
+	return hold_end(&h, tid, ep, h.n_held ? 0 : 1);
 }
