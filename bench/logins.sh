@@ -18,8 +18,8 @@ set -u
 cd "$(dirname "$0")/.." && export BUILD=${1:-build}
 PENDING=${2:-1000}
 shift $(($# > 2 ? 2 : $#))
-COUNTS=("${@:-1000}")
-[ $# -eq 0 ] && COUNTS=(1000 10000)
+COUNTS=("$@")
+((${#COUNTS[@]})) || COUNTS=(1000 10000)
 WINDOW=${WINDOW:-8}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-5}
@@ -126,8 +126,8 @@ client_profile 2 DEFAULT carol carol-pw
 start_client 1
 start_client 2
 wait_connected 1 && wait_connected 2
-ns c2 iperf3 -s -p 5201 >"$WORK/iperf-s.log" 2>&1 &
-IPERF_PID=$!
+ip netns exec "$P-c2" iperf3 -s -p 5201 >"$WORK/iperf-s.log" 2>&1 &
+IPERF_PID=$! # ip netns exec execs iperf3
 ns c1 ping -c 3 -W 2 10.77.0.2 >/dev/null # neighbours learnt
 mbps() {
 	ns c1 iperf3 -c 10.77.0.2 -p 5201 -t "$DURATION" -J 2>/dev/null | python3 -c \
