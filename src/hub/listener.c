@@ -28,6 +28,8 @@
 
 #define LISTEN_FD_MAX (2 * CONF_LISTEN_MAX)
 #define STATE_SAVE_INTERVAL_MS 60000
+#define SESS_TRIM_BURST 64	/* sessions ended below the peak */
+#define SESS_TRIM_QUIET_MS 2000 /* then no session began or ended */
 
 struct listener {
 	struct hub_server *srv;
@@ -41,6 +43,9 @@ struct listener {
 	char last_source[INET6_ADDRSTRLEN]; /* the last source refused at its own bound */
 	uint64_t last_report_ms, fd_warned_ms;
 	bool episode; /* the last report had something to say */
+	/* established sessions: the peak since the last trim, the last count and when it changed */
+	uint32_t sess_peak, sess_last;
+	uint64_t sess_changed_ms;
 	/*
 	 * Connections admitted whose first TLS record has not all come: polled
 	 * here, given a thread once it has (until then one costs its session, no
@@ -315,6 +320,32 @@ static void report_preauth(struct listener *l, uint64_t now)
 	l->last_report_ms = now;
 }
 
+/*
+ * After a burst of session ends (SESS_TRIM_BURST or more below the peak) and once the
+ * count has held still for SESS_TRIM_QUIET_MS: give the heaps' freed memory back, as
+ * at the end of a pre-authentication episode. glibc keeps it otherwise (daemon.c
+ * keeps 4 MB per arena on purpose, for the data path).
+ */
+static void trim_after_session_ends(struct listener *l, uint64_t now)
+{
+	struct hub_server *srv = l->srv;
+	uint32_t n;
+
+	pthread_mutex_lock(&srv->lock);
+	n = srv->nthreads - srv->npending;
+	pthread_mutex_unlock(&srv->lock);
+	if (n > l->sess_peak)
+		l->sess_peak = n;
+	if (n != l->sess_last) {
+		l->sess_last = n;
+		l->sess_changed_ms = now;
+	} else if (l->sess_peak - n >= SESS_TRIM_BURST &&
+		   now - l->sess_changed_ms >= SESS_TRIM_QUIET_MS) {
+		malloc_trim(0);
+		l->sess_peak = n;
+	}
+}
+
 static void *accept_main(void *arg)
 {
 	struct listener *l = arg;
@@ -339,6 +370,7 @@ static void *accept_main(void *arg)
 		sess_reap_handshakes(l->srv, now);
 		loopguard_tick_all(l->srv, now);
 		report_preauth(l, now);
+		trim_after_session_ends(l, now);
 		authfail_report(&l->srv->authfail, now);
 		hub_report_mac_moves(l->srv, now);
 		if (now - last_save >= STATE_SAVE_INTERVAL_MS) {

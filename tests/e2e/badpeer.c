@@ -12,6 +12,8 @@
  *         receives and prints "frames N" (cumulative) every second
  *         flood [FPS]: sends 64-byte UDP frames 02:..:01 -> 02:..:02, 512 per
  *         record, as fast as TLS takes them or FPS frames/s (bench/pktlog.sh)
+ *         hold N [WINDOW]: N idle sessions in this one process (bench/logins.sh),
+ *         see hold.c
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,12 +28,13 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "badpeer.h"
 #include "proto.h"
 #include "tls.h"
 
 #define BUFSZ (PROTO_HDR_LEN + PROTO_CTRL_MAX)
 
-static int dial(const char *host, const char *port)
+int badpeer_dial(const char *host, const char *port)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res;
 	struct timeval tv = {.tv_sec = 10};
@@ -50,9 +53,31 @@ static int dial(const char *host, const char *port)
 	return fd;
 }
 
-static int login(SSL *ssl, const char *hub, const char *user, const char *pw)
+/* The client key for this salt and iteration count, derived once per salt (hold logs in
+ * thousands of times as one user). */
+static int derive_keys(const char *pw, const struct proto_challenge *c, struct badpeer_keys *k)
 {
-	uint8_t buf[BUFSZ], ck[32], sk[32], binding[32], tr[32];
+	uint8_t sk[32];
+
+	if (k->valid && k->iterations == c->iterations && k->salt_len == c->salt_len &&
+	    memcmp(k->salt, c->salt, c->salt_len) == 0)
+		return 0;
+	k->valid = 0;
+	if (c->salt_len > sizeof(k->salt) ||
+	    auth_derive(pw, c->salt, c->salt_len, c->iterations, k->ck, sk))
+		return -1;
+	memcpy(k->salt, c->salt, c->salt_len);
+	k->salt_len = c->salt_len;
+	k->iterations = c->iterations;
+	k->valid = 1;
+	return 0;
+}
+
+int badpeer_login(SSL *ssl, const char *hub, const char *user, const char *pw,
+		  struct badpeer_keys *keys)
+{
+	uint8_t buf[BUFSZ], binding[32], tr[32];
+	struct badpeer_keys own = {0}, *k = keys ? keys : &own;
 	struct proto_hello h = {
 	    .version = PROTO_VERSION, .caps = PROTO_CAP_VNET, .method = PROTO_AUTH_PASSWORD};
 	struct proto_challenge c;
@@ -67,10 +92,10 @@ static int login(SSL *ssl, const char *hub, const char *user, const char *pw)
 	if (tls_write_all(ssl, buf, n) || tls_read_msg(ssl, buf, sizeof(buf), &m, &err) ||
 	    proto_dec_challenge(&m, &c, &err))
 		return -1;
-	if (tls_exporter(ssl, binding) || auth_derive(pw, c.salt, c.salt_len, c.iterations, ck, sk))
+	if (tls_exporter(ssl, binding) || derive_keys(pw, &c, k))
 		return -1;
 	auth_transcript(hub, user, c.nonce, PROTO_NONCE_LEN, binding, 32, tr);
-	auth_client_proof(ck, tr, a.proof);
+	auth_client_proof(k->ck, tr, a.proof);
 	n = proto_enc_auth(buf, sizeof(buf), &a);
 	if (tls_write_all(ssl, buf, n) || tls_read_msg(ssl, buf, sizeof(buf), &m, &err))
 		return -1;
@@ -220,12 +245,17 @@ int main(int argc, char **argv)
 	size_t n;
 	int fd;
 
+	if (argc >= 8 && strcmp(argv[6], "hold") == 0)
+		return badpeer_hold(argv[1], argv[2], argv[3], argv[4], argv[5],
+				    strtoul(argv[7], NULL, 10),
+				    argc > 8 ? strtoul(argv[8], NULL, 10) : 8);
 	if (argc != 7 && !(argc == 8 && strcmp(argv[6], "flood") == 0)) {
-		fprintf(stderr, "usage: badpeer HOST PORT HUB USER PASSWORD MODE [FPS]\n");
+		fprintf(stderr, "usage: badpeer HOST PORT HUB USER PASSWORD MODE [FPS]\n"
+				"       badpeer HOST PORT HUB USER PASSWORD hold N [WINDOW]\n");
 		return 2;
 	}
 	ctx = tls_client_ctx(NULL, err, sizeof(err));
-	fd = dial(argv[1], argv[2]);
+	fd = badpeer_dial(argv[1], argv[2]);
 	if (!ctx || fd < 0) {
 		fprintf(stderr, "badpeer: cannot connect\n");
 		return 2;
@@ -240,7 +270,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof(junk); i++)
 			junk[i] = (uint8_t)(i * 7 + 3);
 		tls_write_all(ssl, junk, sizeof(junk));
-	} else if (login(ssl, argv[3], argv[4], argv[5]) != 0) {
+	} else if (badpeer_login(ssl, argv[3], argv[4], argv[5], NULL) != 0) {
 		fprintf(stderr, "badpeer: login failed\n");
 		return 2;
 	} else if (strcmp(argv[6], "flood") == 0 || strcmp(argv[6], "sink") == 0) {
