@@ -132,18 +132,21 @@ ns c3 ping -c 5 -i 0.2 -W 1 10.77.0.1 >/dev/null 2>&1
 assert "with SoftEtherPolicyDefaults, bob's MAC moves to carol (logged)" \
 	wait_for "MAC moved" 5 grep -qE "$(echo "$bob_mac" | tr a-f: A-F-).*moved to session .*carol" \
 	"$WORK/hub.log"
-# bob and carol both send from bob's MAC: it flaps between them, logged once, summed up
+# bob and carol both send from bob's MAC: it flaps between them, logged once, summed up.
+# The move above may have ended its episode (10 s quiet) on a slow machine: then
+# the flapping starts one new episode, with one line.
+bob_mac_log=$(echo "$bob_mac" | tr a-f: A-F-)
+moves_before=$(grep -c "MAC $bob_mac_log (VLAN 0) moved to session" "$WORK/hub.log")
 for k in 1 2 3; do
 	ns c2 ping -c 1 -W 1 10.77.0.1 >/dev/null 2>&1
 	ns c3 ping -c 1 -W 1 10.77.0.1 >/dev/null 2>&1
 done
 ns c3 ip link set dev vpn0 address 02:00:00:00:33:33
-bob_mac_log=$(echo "$bob_mac" | tr a-f: A-F-)
 assert "the flapping is summed up in one line when it ends" wait_for "MAC summary" 20 \
 	grep -qE "MAC $bob_mac_log \(VLAN 0\) moved [1-9][0-9]* more times in [0-9]+ s, to sessions .*which has ended" \
 	"$WORK/hub.log"
-moves=$(grep -c "MAC $bob_mac_log (VLAN 0) moved to session" "$WORK/hub.log")
-assert "one line for the start of the flapping, not one per move ($moves)" test "$moves" -eq 1
+moves=$(($(grep -c "MAC $bob_mac_log (VLAN 0) moved to session" "$WORK/hub.log") - moves_before))
+assert "at most one line for the start of the 6 moves, not one per move ($moves)" test "$moves" -le 1
 
 # ---- the guesses counted: the first failure of each episode (a source quiet for
 # 10 s ends one) has its own line, the rest are summed up per source (authfail.h);
