@@ -354,6 +354,7 @@ static void *accept_main(void *arg)
 
 	for (;;) {
 		struct pollfd *pfd = l->pfd;
+		bool ready[LISTEN_FD_MAX];
 		uint64_t now;
 		int n;
 
@@ -388,10 +389,14 @@ static void *accept_main(void *arg)
 		}
 		if (pfd[l->nfds].revents)
 			return NULL;
-		if (n > 0)
-			wake_parked(l, pfd + fixed);
+		if (n <= 0)
+			continue;
+		wake_parked(l, pfd + fixed);
+		/* an accept may grow (move) l->pfd when it parks: read the events first */
 		for (size_t i = 0; i < l->nfds; i++)
-			if (pfd[i].revents & POLLIN)
+			ready[i] = pfd[i].revents & POLLIN;
+		for (size_t i = 0; i < l->nfds; i++)
+			if (ready[i])
 				accept_one(l, l->fds[i]);
 	}
 }
