@@ -97,7 +97,8 @@ assert "TAP: c1 fetches the office web page" page_ok c1
 # direct mode: the office host and its web server
 assert "direct: c2 pings the office host" ping_ok c2 10.77.0.10
 assert "direct: c2 fetches the office web page" page_ok c2
-assert "IPv6 through the bridges: c1 -> office" ns c1 ping -6 -c 2 -i 0.2 -W 2 fd77::10
+wait_for "c1's IPv6 address past DAD" 10 no_tentative c1 # a tentative source cannot send
+assert "IPv6 through the bridges: c1 -> office" ns c1 ping -6 -c 3 -i 0.2 -W 2 fd77::10
 # --- the client's own network setup through each bridge: c3 (TAP) and c4 (direct)
 ORIG_RESOLV="nameserver 192.0.2.53"
 RUN=$VPNCLIENT_RUNDIR
