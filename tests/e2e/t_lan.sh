@@ -98,7 +98,10 @@ assert "TAP: c1 fetches the office web page" page_ok c1
 assert "direct: c2 pings the office host" ping_ok c2 10.77.0.10
 assert "direct: c2 fetches the office web page" page_ok c2
 wait_for "c1's IPv6 address past DAD" 10 no_tentative c1 # a tentative source cannot send
-assert "IPv6 through the bridges: c1 -> office" ns c1 ping -6 -c 3 -i 0.2 -W 2 fd77::10
+assert "IPv6 through the bridges: c1 -> office" \
+	wait_for "IPv6 ping" 10 ns c1 ping -6 -c 1 -W 1 fd77::10
+log "c1: $(ns c1 ip -6 -o addr show dev vpn0 | tr -s ' ' | cut -d' ' -f4,5,6 | tr '\n' ' ')"
+log "c1: $(ns c1 ip -6 neigh show dev vpn0 | tr '\n' ';')"
 # --- the client's own network setup through each bridge: c3 (TAP) and c4 (direct)
 ORIG_RESOLV="nameserver 192.0.2.53"
 RUN=$VPNCLIENT_RUNDIR
