@@ -20,6 +20,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,9 +112,14 @@ static int idle(SSL *ssl)
 	proto_enc_keepalive(ka, sizeof(ka));
 	printf("badpeer: logged in, idle\n");
 	fflush(stdout);
-	while (SSL_read_ex(ssl, buf, sizeof(buf), &n) == 1 || errno == EAGAIN)
+	/* errno cleared first: a stale EAGAIN must not hide the hub's close_notify */
+	for (;;) {
+		errno = 0;
+		if (SSL_read_ex(ssl, buf, sizeof(buf), &n) != 1 && errno != EAGAIN)
+			break;
 		if (tls_write_all(ssl, ka, sizeof(ka)) != 0)
 			break;
+	}
 	printf("badpeer: hub closed the connection\n");
 	return 0;
 }
@@ -245,6 +251,7 @@ int main(int argc, char **argv)
 	size_t n;
 	int fd;
 
+	signal(SIGPIPE, SIG_IGN); /* a write after the hub hung up fails; it must not kill us */
 	if (argc >= 8 && strcmp(argv[6], "hold") == 0)
 		return badpeer_hold(argv[1], argv[2], argv[3], argv[4], argv[5],
 				    strtoul(argv[7], NULL, 10),
