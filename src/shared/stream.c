@@ -138,28 +138,6 @@ static enum stream_status deliver(struct stream *s, stream_msg_fn fn, void *ctx)
 	return STREAM_AGAIN;
 }
 
-enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn, void *ctx)
-{
-	s->read_wants_write = false;
-	while (budget > 0) {
-		size_t n = 0;
-		int ret;
-		enum stream_status st;
-
-		/* proto_next bounds every message to STREAM_MSG_ROOM < STREAM_RBUF */
-		ret = SSL_read_ex(s->ssl, s->rbuf + s->rlen, STREAM_RBUF - s->rlen, &n);
-		if (ret != 1)
-			return ssl_failure(s, ret);
-		s->rlen += n;
-		s->rx_bytes += n;
-		budget = n < budget ? budget - n : 0;
-		st = deliver(s, fn, ctx);
-		if (st != STREAM_AGAIN)
-			return st;
-	}
-	return STREAM_MORE;
-}
-
 /* Hands the buffered bytes to a foreign parser; moves what it left to the front. */
 static enum stream_status deliver_bytes(struct stream *s, stream_bytes_fn fn, void *ctx)
 {
@@ -177,7 +155,14 @@ static enum stream_status deliver_bytes(struct stream *s, stream_bytes_fn fn, vo
 	return STREAM_AGAIN;
 }
 
-enum stream_status stream_read_bytes(struct stream *s, size_t budget, stream_bytes_fn fn, void *ctx)
+/*
+ * Reads up to budget bytes and hands them on as they come: whole messages of
+ * our protocol to msg_fn (proto_next bounds each to STREAM_MSG_ROOM <
+ * STREAM_RBUF), or raw bytes to a foreign parser, bytes_fn, which consumes
+ * every whole item, so what stays is below one item.
+ */
+static enum stream_status read_loop(struct stream *s, size_t budget, stream_msg_fn msg_fn,
+				    stream_bytes_fn bytes_fn, void *ctx)
 {
 	s->read_wants_write = false;
 	while (budget > 0) {
@@ -185,18 +170,27 @@ enum stream_status stream_read_bytes(struct stream *s, size_t budget, stream_byt
 		int ret;
 		enum stream_status st;
 
-		/* the parser consumes every whole item: what stays is below one item */
 		ret = SSL_read_ex(s->ssl, s->rbuf + s->rlen, STREAM_RBUF - s->rlen, &n);
 		if (ret != 1)
 			return ssl_failure(s, ret);
 		s->rlen += n;
 		s->rx_bytes += n;
 		budget = n < budget ? budget - n : 0;
-		st = deliver_bytes(s, fn, ctx);
+		st = msg_fn ? deliver(s, msg_fn, ctx) : deliver_bytes(s, bytes_fn, ctx);
 		if (st != STREAM_AGAIN)
 			return st;
 	}
 	return STREAM_MORE;
+}
+
+enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn, void *ctx)
+{
+	return read_loop(s, budget, fn, NULL, ctx);
+}
+
+enum stream_status stream_read_bytes(struct stream *s, size_t budget, stream_bytes_fn fn, void *ctx)
+{
+	return read_loop(s, budget, NULL, fn, ctx);
 }
 
 bool stream_put(struct stream *s, uint8_t type, uint8_t flags, const uint8_t *payload, uint32_t len)
