@@ -36,8 +36,23 @@ bool loopguard_is_probe(const struct pkt *p, const struct pkt_info *pi)
 }
 
 /*
- * Queues p to every port but except (NULL: all), as a control frame: a full
- * queue gives up bulk frames for it, so a busy link does not hide a loop.
+ * Whether a loop can pass through port s: a cascade or a bridge, or a client
+ * that brought in another hub's probe or more than one MAC address (another
+ * hub's link, a SoftEther cascade, a bridged LAN).  A plain client, one host,
+ * cannot close a loop: 10,000 of them would otherwise each wake every second
+ * for a probe the kernel drops.  Once set, it stays for the session's life.
+ */
+static bool probed(struct session *s)
+{
+	if (!s->probed && (s->kind != SESS_CLIENT || s->port.nmacs >= 2))
+		s->probed = true;
+	return s->probed;
+}
+
+/*
+ * Queues p to every port a loop can pass through but except (NULL: all), as a
+ * control frame: a full queue gives up bulk frames for it, so a busy link does
+ * not hide a loop.
  */
 static void flood_probe(struct hub *h, const struct session *except, struct pkt *p, uint64_t now_ms)
 {
@@ -48,7 +63,7 @@ static void flood_probe(struct hub *h, const struct session *except, struct pkt 
 	cp.flood_quota = 0;
 	list_for_each_entry(s, &h->sessions, hub_link)
 	{
-		if (s == except || s->fw.monitor)
+		if (s == except || s->fw.monitor || !probed(s))
 			continue;
 		if (queue_push_cc(&s->queue, p, &cp, now_ms) == QUEUE_PUSHED_WAKE)
 			queue_wake(&s->queue);
@@ -264,7 +279,8 @@ void loopguard_rx(struct hub *h, struct session *src, const struct pkt *p, uint6
 	now_ms = lg_clock(lg, now_ms);
 	lg->probes_in++;
 	if (memcmp(f + OFF_ID, lg->id, 8) == 0)
-		return; /* ours, back through a port that does not dedupe (not a hub) */
+		return;	    /* ours, back through a port that does not dedupe (not a hub) */
+	src->probed = true; /* another hub is behind it: ours go there too */
 	o = origin_slot(lg, f + OFF_ID);
 	note_port(o, src->id, now_ms);
 	decide(h, now_ms);

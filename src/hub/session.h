@@ -72,6 +72,7 @@ struct session {
 	uint8_t src_key[16];	  /* its source address, IPv6 by /64 (pending handshake bound) */
 	atomic_bool loop_blocked; /* the loop guard blocks it (loopguard.h) */
 	uint64_t loop_quarantine_until; /* a new cascade port: probes only until then */
+	bool probed; /* gets the loop guard's probes (loopguard.h); under hub->lock */
 
 	uint64_t started_ms; /* when accepted: bounds the whole handshake */
 	atomic_bool stop;    /* set by sess_stop, read by the thread */
