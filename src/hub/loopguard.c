@@ -279,8 +279,9 @@ void loopguard_rx(struct hub *h, struct session *src, const struct pkt *p, uint6
 	now_ms = lg_clock(lg, now_ms);
 	lg->probes_in++;
 	if (memcmp(f + OFF_ID, lg->id, 8) == 0)
-		return;	    /* ours, back through a port that does not dedupe (not a hub) */
-	src->probed = true; /* another hub is behind it: ours go there too */
+		return; /* ours, back through a port that does not dedupe (not a hub) */
+	/* another hub is behind it: ours go there too */
+	src->probed = true;
 	o = origin_slot(lg, f + OFF_ID);
 	note_port(o, src->id, now_ms);
 	decide(h, now_ms);

@@ -210,6 +210,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 
 	dataphase_init(&dp, rx_frame, &rx, "in data phase",
 		       s->softether ? se_keepalive_s(s) : s->keepalive_s, s->timeout_s, now);
+	dp.answers = s->kind == SESS_CLIENT; /* a client keeps its own timer (dataphase.h) */
 
 	for (;;) {
 		/* a paced source (congestion.h) reads no more than its allowance per period */

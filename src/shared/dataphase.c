@@ -45,7 +45,7 @@ int dataphase_on_msg(void *ctx, const struct proto_msg *m)
 int dataphase_timeout_ms(const struct dataphase *dp, const struct stream *st, uint64_t now_ms)
 {
 	/* a blocked write needs POLLOUT, not a keep-alive: no timer for it then */
-	uint64_t ka = stream_pending(st) ? UINT64_MAX : dp->last_tx + dp->keepalive_s * 1000ull;
+	uint64_t ka = stream_pending(st) ? UINT64_MAX : dp->last_tx + dataphase_quiet_max_ms(dp);
 	uint64_t dead = dp->last_rx + dp->timeout_s * 1000ull;
 	uint64_t next = ka < dead ? ka : dead;
 

@@ -4,7 +4,8 @@
  * WINDOW threads log in one session at a time each (blocking TLS and login, the
  * client key derived once per thread); every established session is handed to the
  * main thread, which waits on them all in one epoll set (its cost grows with the
- * sessions that are ready, not with all of them) and answers each read with a keep-alive.
+ * sessions that are ready, not with all of them) and, like a real client, sends each a
+ * keep-alive after HOLD_KEEPALIVE_MS without sending (the hub answers it).
  * Prints "badpeer: held N" every 1000 sessions, one summary line with the login
  * rate, and "badpeer: hub closed all N sessions" when none is left (exit 0).
  */
@@ -21,9 +22,22 @@
 #include "badpeer.h"
 #include "tls.h"
 
+/* The hub's default KeepAlive, which bench/logins.sh keeps. */
+#define HOLD_KEEPALIVE_MS 5000.0
+
 struct held {
 	SSL *ssl;
-	int fd;
+	int fd;	       /* -1 once the hub closed it */
+	double ka_due; /* when its next keep-alive goes out */
+};
+
+/*
+ * The sessions in the order their keep-alives fall due: one interval for all,
+ * so a session sent to goes to the back, and a FIFO is a timer queue.
+ */
+struct ka_fifo {
+	unsigned long *idx;
+	unsigned long head, len, cap;
 };
 
 struct hold {
@@ -83,7 +97,7 @@ static void *login_worker(void *arg)
 		ssl = open_session(h, &keys, &fd);
 		pthread_mutex_lock(&h->lock);
 		if (ssl)
-			h->held[h->n_held++] = (struct held){ssl, fd};
+			h->held[h->n_held++] = (struct held){ssl, fd, 0};
 		else
 			h->n_failed++;
 		pthread_mutex_unlock(&h->lock);
@@ -94,20 +108,42 @@ static void *login_worker(void *arg)
 	return NULL;
 }
 
-/* Drains one readable session and answers with a keep-alive; 0 once the hub closed it. */
-static int serve(struct held *s, const uint8_t *ka, size_t ka_len)
+/* Drains one readable session; 0 once the hub closed it. */
+static int serve(struct held *s)
 {
 	uint8_t buf[4096];
-	size_t n, w;
-	int got = 0;
+	size_t n;
 
 	while (SSL_read_ex(s->ssl, buf, sizeof(buf), &n) == 1)
-		got = 1;
-	if (SSL_get_error(s->ssl, 0) != SSL_ERROR_WANT_READ)
-		return 0;
-	if (got)
-		SSL_write_ex(s->ssl, ka, ka_len, &w); /* a few bytes on an idle socket */
-	return 1;
+		;
+	return SSL_get_error(s->ssl, 0) == SSL_ERROR_WANT_READ;
+}
+
+static void ka_push(struct ka_fifo *q, struct held *all, unsigned long i, double now)
+{
+	all[i].ka_due = now + HOLD_KEEPALIVE_MS;
+	q->idx[(q->head + q->len++) % q->cap] = i;
+}
+
+/* Sends the keep-alives due by now; ms until the next one (at most 100). */
+static int ka_send_due(struct ka_fifo *q, struct held *all, const uint8_t *ka, size_t ka_len,
+		       double now)
+{
+	size_t w;
+
+	while (q->len) {
+		unsigned long i = q->idx[q->head];
+
+		if (all[i].fd >= 0 && all[i].ka_due > now)
+			return all[i].ka_due - now < 100 ? (int)(all[i].ka_due - now) + 1 : 100;
+		q->head = (q->head + 1) % q->cap;
+		q->len--;
+		if (all[i].fd < 0)
+			continue;			  /* closed by the hub */
+		SSL_write_ex(all[i].ssl, ka, ka_len, &w); /* a few bytes on an idle socket */
+		ka_push(q, all, i, now);
+	}
+	return 100;
 }
 
 /* Raises the soft fd limit to the hard one: two per session is plenty. */
@@ -126,8 +162,14 @@ static void poll_sessions(struct hold *h, int ep, double start)
 {
 	uint8_t ka[PROTO_HDR_LEN];
 	struct epoll_event ev[256];
+	struct ka_fifo q = {.idx = calloc(h->want, sizeof(*q.idx)), .cap = h->want};
 	unsigned long seen = 0, open = 0, reported = 0, n, left, failed;
-	int summary = 0, ready;
+	int summary = 0, ready, wait_ms;
+
+	if (!q.idx) {
+		fprintf(stderr, "badpeer: out of memory\n");
+		return;
+	}
 
 	proto_enc_keepalive(ka, sizeof(ka));
 	for (;;) {
@@ -140,6 +182,7 @@ static void poll_sessions(struct hold *h, int ep, double start)
 			struct epoll_event add = {.events = EPOLLIN, .data.u64 = seen};
 
 			epoll_ctl(ep, EPOLL_CTL_ADD, h->held[seen].fd, &add);
+			ka_push(&q, h->held, seen, now_ms());
 		}
 		for (; reported + 1000 <= n; reported += 1000)
 			printf("badpeer: held %lu\n", reported + 1000);
@@ -154,19 +197,22 @@ static void poll_sessions(struct hold *h, int ep, double start)
 		fflush(stdout);
 		if (summary && !open)
 			break;
-		ready = epoll_wait(ep, ev, 256, 100);
+		wait_ms = ka_send_due(&q, h->held, ka, sizeof(ka), now_ms());
+		ready = epoll_wait(ep, ev, 256, wait_ms);
 		if (ready < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < ready; i++) {
 			struct held *s = &h->held[ev[i].data.u64];
 
-			if (!serve(s, ka, sizeof(ka))) {
+			if (!serve(s)) {
 				SSL_free(s->ssl);
 				close(s->fd); /* leaves the epoll set */
+				s->fd = -1;
 				open--;
 			}
 		}
 	}
+	free(q.idx);
 	printf("badpeer: hub closed all %lu sessions\n", seen);
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataphase.h"
 #include "proto.h"
 #include "suites.h"
 
@@ -1183,6 +1184,36 @@ START_TEST(test_garbage_loop)
 }
 END_TEST
 
+/* The data phase's keep-alive timers: a plain end, and one that answers. */
+START_TEST(test_dataphase_keepalive_timers)
+{
+	struct stream st = {0}; /* nothing pending */
+	struct dataphase dp;
+	uint64_t t0 = 100000;
+
+	dataphase_init(&dp, NULL, NULL, "in data phase", 4, 20, t0);
+	ck_assert(!dataphase_keepalive_due(&dp, &st, t0 + 3999));
+	ck_assert(dataphase_keepalive_due(&dp, &st, t0 + 4000));
+	ck_assert_int_eq(dataphase_timeout_ms(&dp, &st, t0 + 1000), 3000);
+	dp.last_rx = t0 + 2500; /* a plain end keeps its own timer only */
+	ck_assert(!dataphase_keepalive_due(&dp, &st, t0 + 2500));
+
+	dp.answers = true;
+	ck_assert_int_eq(dataphase_timeout_ms(&dp, &st, t0 + 1000), 5000); /* 1.5 intervals */
+	ck_assert(dataphase_keepalive_due(&dp, &st, t0 + 2500)); /* peer's came in, quiet 2 s */
+	dp.last_rx = t0 + 1999; /* quiet less than half an interval: no answer */
+	ck_assert(!dataphase_keepalive_due(&dp, &st, t0 + 1999));
+	ck_assert(!dataphase_keepalive_due(&dp, &st, t0 + 5999)); /* nothing came in just now */
+	ck_assert(dataphase_keepalive_due(&dp, &st, t0 + 6000));  /* its own timer */
+	st.wlen = 1; /* a blocked write waits for POLLOUT, never for a keep-alive */
+	dp.last_rx = t0 + 7000;
+	ck_assert(!dataphase_keepalive_due(&dp, &st, t0 + 7000));
+	ck_assert_int_eq(dataphase_timeout_ms(&dp, &st, t0 + 7000), 20000);
+	ck_assert(!dataphase_peer_dead(&dp, t0 + 26999));
+	ck_assert(dataphase_peer_dead(&dp, t0 + 27000));
+}
+END_TEST
+
 Suite *proto_suite(void)
 {
 	Suite *s = suite_create("proto");
@@ -1203,6 +1234,7 @@ Suite *proto_suite(void)
 	tcase_add_test(tc, test_reason_str);
 	tcase_add_test(tc, test_message);
 	tcase_add_test(tc, test_name_ok);
+	tcase_add_test(tc, test_dataphase_keepalive_timers);
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(next, test_next_split_every_offset);
