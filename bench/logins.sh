@@ -4,7 +4,8 @@
 # idle sessions cost the hub, and what 10,000 idle sessions cost two active clients.
 # One run, measured on the hub's resident memory (VmRSS):
 #   - memory per pending handshake: PENDING (1000) idle TCP connections (no TLS) from
-#     one namespace, all silent, then half of them trickling a TLS record a byte a second;
+#     one namespace, all silent, then half of them trickling a TLS record a byte a second,
+#     then each sending a whole ClientHello and stalling;
 #   - for each SESSIONS count (1000 10000): logins per second and memory per idle session,
 #     the sessions held by one `badpeer hold` process in c3 (WINDOW, 8, logins in flight,
 #     real TLS and SCRAM logins as bob), and VmRSS once they have all ended;
@@ -62,8 +63,8 @@ base=$(rss_kb)
 base_threads=$(threads)
 echo "baseline: VmRSS $base kB, $base_threads threads"
 
-# hold_pending MODE: PENDING connections from c3, silent or half of them trickling a
-# byte a second (trickle), measured once they are all open and again 3 s later
+# hold_pending MODE: PENDING connections from c3, silent, or half of them trickling a
+# byte a second (trickle), or each a whole ClientHello then nothing (hello), measured once they are all open and again 3 s later
 hold_pending() {
 	local mode=$1 held rss1 rss2 before
 	before=$(rss_kb)
@@ -81,7 +82,7 @@ hold_pending() {
 		"$(((rss1 - before) * 1024 / (held > 0 ? held : 1))) bytes each; 3 s later" \
 		"$rss2 kB: $(((rss2 - before) * 1024 / (held > 0 ? held : 1))) bytes each"
 }
-((PENDING > 0)) && { hold_pending silent; hold_pending trickle; }
+((PENDING > 0)) && { hold_pending silent; hold_pending trickle; hold_pending hello; }
 
 # open_sessions N: N idle sessions from c3 in one badpeer process ($HOLDER); prints
 # logins/s and bytes per session

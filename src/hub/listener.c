@@ -25,6 +25,7 @@
 #include "loopguard.h"
 #include "session_loop.h"
 #include "state.h"
+#include "tls_accept.h"
 
 #define LISTEN_FD_MAX (2 * CONF_LISTEN_MAX)
 #define STATE_SAVE_INTERVAL_MS 60000
@@ -47,9 +48,10 @@ struct listener {
 	uint32_t sess_peak, sess_last;
 	uint64_t sess_changed_ms;
 	/*
-	 * Connections admitted whose first TLS record has not all come: polled
-	 * here, given a thread once it has (until then one costs its session, no
-	 * stack, no TLS state).
+	 * Connections admitted that have not sent their first request: polled
+	 * here, given a thread once they have.  Until their first TLS record is
+	 * all in, one costs its session (no stack, no TLS state); then its TLS
+	 * handshake runs here (tls_accept.h) and it costs its SSL object too.
 	 * pfd: the listeners, stop_fd, then one per parked session.
 	 */
 	struct session **parked;
@@ -228,29 +230,44 @@ static bool first_record_in(int fd)
 }
 
 /*
- * Parked sessions with an event: one that sent its first TLS record gets its
- * thread; one the reaper or a stop cut (shutdown) is ended here, without one.
+ * One step for a parked session with an event: true to keep it parked.  Once
+ * its first TLS record is in, its TLS handshake runs here, and its thread
+ * starts with its first request (tls_accept.h); one the reaper or a stop cut
+ * (shutdown), or whose handshake failed, is ended here, without a thread.
  */
+static bool step_parked(struct listener *l, struct session *s, short revents)
+{
+	/* acquire: pairs with the release store of stop in sess_stop */
+	bool stop = atomic_load_explicit(&s->stop, memory_order_acquire);
+	int hangup = revents & (POLLHUP | POLLERR | POLLRDHUP);
+
+	if (stop) {
+		sess_discard(s);
+		return false;
+	}
+	if (!s->ssl && !hangup && !first_record_in(s->fd))
+		return true;
+	switch (tls_accept_step(s, &s->park_events, hangup)) {
+	case TLS_ACCEPT_WAIT:
+		return true;
+	case TLS_ACCEPT_START:
+		if (sess_start(s) != 0)
+			l->refused[SESS_REFUSED_NOMEM]++;
+		return false;
+	default:
+		sess_discard(s);
+		return false;
+	}
+}
+
+/* The parked sessions with an event take their step; the others wait on. */
 static void wake_parked(struct listener *l, const struct pollfd *pfd)
 {
 	size_t kept = 0;
 
-	for (size_t i = 0; i < l->nparked; i++) {
-		struct session *s = l->parked[i];
-		/* acquire: pairs with the release store of stop in sess_stop */
-		bool stop = atomic_load_explicit(&s->stop, memory_order_acquire);
-
-		if (!pfd[i].revents ||
-		    (!stop && !(pfd[i].revents & (POLLHUP | POLLERR | POLLRDHUP)) &&
-		     !first_record_in(s->fd))) {
-			l->parked[kept++] = s;
-			continue;
-		}
-		if (stop)
-			sess_discard(s);
-		else if (sess_start(s) != 0)
-			l->refused[SESS_REFUSED_NOMEM]++;
-	}
+	for (size_t i = 0; i < l->nparked; i++)
+		if (!pfd[i].revents || step_parked(l, l->parked[i], pfd[i].revents))
+			l->parked[kept++] = l->parked[i];
 	l->nparked = kept;
 }
 
@@ -361,9 +378,12 @@ static void *accept_main(void *arg)
 		for (size_t i = 0; i < l->nfds; i++)
 			pfd[i] = (struct pollfd){.fd = l->fds[i], .events = POLLIN};
 		pfd[l->nfds] = (struct pollfd){.fd = l->stop_fd, .events = POLLIN};
-		for (size_t i = 0; i < l->nparked; i++)
-			pfd[fixed + i] =
-			    (struct pollfd){.fd = l->parked[i]->fd, .events = POLLIN | POLLRDHUP};
+		for (size_t i = 0; i < l->nparked; i++) {
+			short ev = l->parked[i]->park_events;
+
+			pfd[fixed + i] = (struct pollfd){.fd = l->parked[i]->fd,
+							 .events = (ev ? ev : POLLIN) | POLLRDHUP};
+		}
 		/* twice a second: the loop guard's probes are due every second */
 		n = poll(pfd, fixed + l->nparked, LOOPGUARD_PERIOD_MS / 2);
 		now = hub_now_ms();

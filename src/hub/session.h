@@ -72,7 +72,8 @@ struct session {
 	uint8_t src_key[16];	  /* its source address, IPv6 by /64 (pending handshake bound) */
 	atomic_bool loop_blocked; /* the loop guard blocks it (loopguard.h) */
 	uint64_t loop_quarantine_until; /* a new cascade port: probes only until then */
-	bool probed; /* gets the loop guard's probes (loopguard.h); under hub->lock */
+	bool probed;	   /* gets the loop guard's probes (loopguard.h); under hub->lock */
+	short park_events; /* polled for while parked: 0 (POLLIN) or from tls_accept.h */
 
 	uint64_t started_ms; /* when accepted: bounds the whole handshake */
 	atomic_bool stop;    /* set by sess_stop, read by the thread */

@@ -423,6 +423,8 @@ static bool sess_tls(struct session *s)
 {
 	SSL *ssl;
 
+	if (s->ssl) /* the accept thread did the TLS handshake (tls_accept.h) */
+		return true;
 	if (!first_bytes(s) || !(ssl = SSL_new(s->srv->tls)))
 		return false;
 	SSL_set_mode(ssl, SSL_MODE_RELEASE_BUFFERS);

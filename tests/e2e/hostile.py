@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Attacker tools for tests/e2e/t_hostile.sh (run inside the test's namespaces).
 
-  hostile.py hold HOST PORT N SECONDS
-      opens N TCP connections (no TLS; every other one trickles a byte a second),
+  hostile.py hold HOST PORT N SECONDS [silent|trickle|hello]
+      opens N TCP connections (no TLS; every other one trickles a byte a second;
+      silent: none does; hello: each sends a whole TLS ClientHello, then stalls),
       waits 2 s, prints "open A closed B" (B: closed by the hub), holds the rest
       for SECONDS, then prints the same line again.
   hostile.py garp IFACE IP
@@ -12,6 +13,7 @@
       sends 3 IPv6 router advertisements (a rogue default router) to ff02::1.
 """
 import socket
+import ssl
 import struct
 import sys
 import time
@@ -34,14 +36,32 @@ def count(conns):
 TRICKLE = b"\x16\x03\x01\x02\x00" + b"\x01" * 512
 
 
-def hold(host, port, n, secs, trickle=True):
-    """n connections held secs: silent, or (trickle) every other one sending
-    the next byte of a TLS record (TRICKLE) each second."""
+def client_hello():
+    """The bytes of a real TLS ClientHello (Python's own TLS client)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    out = ssl.MemoryBIO()
+    tls = ctx.wrap_bio(ssl.MemoryBIO(), out)
+    try:
+        tls.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return out.read()
+
+
+def hold(host, port, n, secs, mode="trickle"):
+    """n connections held secs: silent; or (trickle) every other one sending
+    the next byte of a TLS record (TRICKLE) each second; or (hello) each
+    sending a whole ClientHello and nothing more."""
+    trickle = mode == "trickle"
     conns = []
     for _ in range(n):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.settimeout(5)
         s.connect((host, port))
+        if mode == "hello":
+            s.sendall(client_hello())
         s.setblocking(False)
         conns.append(s)
     time.sleep(2)
@@ -104,7 +124,7 @@ def na(iface, target):
 if __name__ == "__main__":
     if sys.argv[1] == "hold":
         hold(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]),
-             sys.argv[6:7] != ["silent"])
+             (sys.argv[6:7] or ["trickle"])[0])
     elif sys.argv[1] == "garp":
         garp(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "ra":

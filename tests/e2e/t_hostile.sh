@@ -79,6 +79,19 @@ lines=$(grep -c "pre-authentication" "$WORK/hub.log")
 echo "# pre-authentication log lines during the attack: $lines"
 assert "not one line per refused connection ($lines)" test "$lines" -le 3
 
+# ---- a whole ClientHello, then nothing: the TLS handshake waits in the accept thread
+threads_before=$(hub_threads)
+ns c3 python3 "$HOSTILE" hold 10.199.3.1 5555 6 4 hello >"$WORK/hello.out" 2>&1 &
+holder=$!
+wait_for "ClientHellos in place" 10 grep -q "^open" "$WORK/hello.out"
+read -r _ held _ _ < <(head -1 "$WORK/hello.out")
+threads_during=$(hub_threads)
+assert "6 connections stalled after their ClientHello are held ($held)" test "${held:-0}" -eq 6
+assert "and hold no thread ($threads_before -> $threads_during)" \
+	test "$threads_during" -le "$threads_before"
+assert "a login from c1's address goes through meanwhile" login_from 1
+wait "$holder"
+
 # ---- failed logins: c3 tries 40 wrong passwords for alice; with Vpnhub/LoginBackoff
 # 2000 ms (doubling per failure, at most LoginBackoffMax 30 s) at most 6 can reach the
 # password check in the 90 s those delays add up to; the rest are closed at accept
