@@ -64,7 +64,8 @@ base_threads=$(threads)
 echo "baseline: VmRSS $base kB, $base_threads threads"
 
 # hold_pending MODE: PENDING connections from c3, silent, or half of them trickling a
-# byte a second (trickle), or each a whole ClientHello then nothing (hello), measured once they are all open and again 3 s later
+# byte a second (trickle), or each a whole ClientHello then nothing (hello), measured
+# once they are all open and again 3 s later
 hold_pending() {
 	local mode=$1 held rss1 rss2 before
 	before=$(rss_kb)

@@ -313,18 +313,24 @@ static int welcome(struct session *s, struct login *l, uint8_t *buf)
 	return 0;
 }
 
+void handshake_tls_failed(struct session *s)
+{
+	char ebuf[200];
+
+	/* counted, reported once per episode by the accept thread */
+	atomic_fetch_add_explicit(&s->srv->tls_failed, 1, memory_order_relaxed);
+	log_debug("session %u from %s: TLS handshake failed: %s", s->id, s->peer,
+		  tls_error(s->ssl, ebuf, sizeof(ebuf)));
+}
+
 static int login(struct session *s, struct login *l)
 {
 	uint8_t buf[PROTO_HDR_LEN + PROTO_CTRL_MAX];
 	struct proto_msg m;
 	const char *err;
-	char ebuf[200];
 
 	if (SSL_accept(s->ssl) != 1) {
-		/* counted, reported once per episode by the accept thread */
-		atomic_fetch_add_explicit(&s->srv->tls_failed, 1, memory_order_relaxed);
-		log_debug("session %u from %s: TLS handshake failed: %s", s->id, s->peer,
-			  tls_error(s->ssl, ebuf, sizeof(ebuf)));
+		handshake_tls_failed(s);
 		return -1;
 	}
 	if (se_detect(s))

@@ -209,7 +209,7 @@ static void park(struct listener *l, struct session *s)
  * ClientHello).  Until then it stays parked, with SO_RCVLOWAT set to what the
  * record needs so that poll waits for all of it: a client trickling bytes
  * holds no thread either.  Anything else (not a TLS handshake record, closed)
- * goes to the thread, whose TLS accept refuses it at once.
+ * goes on to the TLS step (tls_accept.h), which refuses it at once.
  */
 static bool first_record_in(int fd)
 {

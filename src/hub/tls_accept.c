@@ -9,40 +9,41 @@
 #include <openssl/ssl.h>
 #include <poll.h>
 
+#include "handshake.h"
 #include "hub.h"
 #include "log.h"
 #include "session.h"
-#include "tls.h"
+
+/* O_NONBLOCK on or off; false if fcntl failed. */
+static bool set_nonblocking(int fd, bool on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl >= 0 && fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK) == 0;
+}
 
 /* s's SSL object on its socket, made non-blocking for the steps; false when out of memory. */
 static bool tls_begin(struct session *s)
 {
-	int fl = fcntl(s->fd, F_GETFL);
-
 	s->ssl = SSL_new(s->srv->tls); /* freed with the session */
 	if (!s->ssl || SSL_set_fd(s->ssl, s->fd) != 1)
 		return false;
 	/* its record buffers go back whenever they are empty (cleared after the login) */
 	SSL_set_mode(s->ssl, SSL_MODE_RELEASE_BUFFERS);
-	return fl >= 0 && fcntl(s->fd, F_SETFL, fl | O_NONBLOCK) == 0;
+	return set_nonblocking(s->fd, true);
 }
 
 /* What a step that did not finish (rc from SSL_accept or SSL_peek_ex) waits for. */
 static enum tls_accept_next wait_for(struct session *s, int rc, short *events, int hangup)
 {
 	int err = SSL_get_error(s->ssl, rc);
-	char ebuf[200];
 
 	if (!hangup && (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)) {
 		*events = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
 		return TLS_ACCEPT_WAIT;
 	}
-	if (!SSL_is_init_finished(s->ssl)) {
-		/* counted, reported once per episode by the accept thread */
-		atomic_fetch_add_explicit(&s->srv->tls_failed, 1, memory_order_relaxed);
-		log_debug("session %u from %s: TLS handshake failed: %s", s->id, s->peer,
-			  tls_error(s->ssl, ebuf, sizeof(ebuf)));
-	}
+	if (!SSL_is_init_finished(s->ssl))
+		handshake_tls_failed(s);
 	return TLS_ACCEPT_FAIL;
 }
 
@@ -50,7 +51,7 @@ enum tls_accept_next tls_accept_step(struct session *s, short *events, int hangu
 {
 	uint8_t b;
 	size_t n;
-	int rc, fl;
+	int rc;
 
 	if (!s->ssl && !tls_begin(s)) {
 		log_warnx("session %u from %s: out of memory for its TLS state", s->id, s->peer);
@@ -65,8 +66,6 @@ enum tls_accept_next tls_accept_step(struct session *s, short *events, int hangu
 	rc = SSL_peek_ex(s->ssl, &b, 1, &n);
 	if (rc != 1)
 		return wait_for(s, rc, events, hangup);
-	fl = fcntl(s->fd, F_GETFL);
-	if (fl < 0 || fcntl(s->fd, F_SETFL, fl & ~O_NONBLOCK) != 0)
-		return TLS_ACCEPT_FAIL;
-	return TLS_ACCEPT_START;
+	/* the thread's login reads with blocking calls and socket timeouts */
+	return set_nonblocking(s->fd, false) ? TLS_ACCEPT_START : TLS_ACCEPT_FAIL;
 }
