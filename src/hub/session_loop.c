@@ -52,12 +52,6 @@ struct rx_ctx {
 	uint64_t now_ms;
 };
 
-/* Frames taken from the queue and not yet in the stream: a large one waits for the flush. */
-struct tx_carry {
-	struct pkt *p[DRAIN_MAX];
-	uint32_t n, next;
-};
-
 static void rx_flush(struct rx_ctx *rx)
 {
 	if (rx->n == 0)
@@ -68,19 +62,11 @@ static void rx_flush(struct rx_ctx *rx)
 	rx->n = 0;
 }
 
-/*
- * One received frame into the batch, switched when the batch is full; owner is
- * the pkt the stream read it into (rx_claim), else it is copied into a new one.
- */
-static void rx_push(struct rx_ctx *rx, const uint8_t *data, uint32_t len, uint8_t flags,
-		    void *owner)
+/* One received frame into the batch, switched when the batch is full. */
+static void rx_push(struct rx_ctx *rx, const uint8_t *data, uint32_t len, uint8_t flags)
 {
-	struct pkt *p = owner;
+	struct pkt *p = pkt_new(data, len, flags);
 
-	if (p)
-		pkt_get(p);
-	else
-		p = pkt_new(data, len, flags);
 	if (!p) {
 		sess_count(&rx->s->drops_nomem, 1); /* lose this frame, not the session */
 		return;
@@ -106,77 +92,41 @@ static int rx_frame(void *ctx, const struct proto_msg *m, char *err, size_t errl
 			return -1;
 		}
 	}
-	rx_push(ctx, m->payload, m->len, m->flags, m->owner);
+	rx_push(ctx, m->payload, m->len, m->flags);
 	return 0;
 }
-
-/* stream_claim: a large frame is read straight into a pkt. */
-static void *rx_claim_get(void *ctx, uint8_t flags, uint32_t len, uint8_t **buf)
-{
-	struct pkt *p = pkt_new(NULL, len, flags);
-
-	(void)ctx;
-	if (p)
-		*buf = p->data;
-	return p;
-}
-
-static void rx_claim_put(void *owner)
-{
-	pkt_put(owner);
-}
-
-static const struct stream_claim rx_claim = {.get = rx_claim_get, .put = rx_claim_put};
 
 /* A SoftEther client's frame (se_dataphase.h): plain Ethernet, no virtio header. */
 static void rx_se_frame(void *ctx, const uint8_t *frame, uint32_t len)
 {
-	rx_push(ctx, frame, len, 0, NULL);
+	rx_push(ctx, frame, len, 0);
 }
 
-static void tx_put(void *owner)
+/* Packs queued frames into the stream buffer until it or the queue runs out. */
+static bool tx_fill(struct session *s, struct stream *st)
 {
-	pkt_put(owner);
-}
+	struct pkt *p[DRAIN_MAX];
+	uint32_t n;
 
-/* One frame into the stream; false if it does not fit now. */
-static bool tx_put_frame(struct session *s, struct stream *st, struct pkt *p)
-{
-	if (!stream_put_ref(st, p->flags, p->data, p->len, tx_put, p))
-		return false;
-	sess_count(&s->tx_frames, 1);
-	sess_count(&s->tx_frame_bytes, p->len);
-	return true;
-}
-
-/*
- * Packs queued frames into the stream buffer until it or the queue runs out,
- * or a large frame's payload waits to be written from its pkt (stream_put_ref).
- */
-static bool tx_fill(struct session *s, struct stream *st, struct tx_carry *c)
-{
-	while (st->wlen < STREAM_FLUSH_AT) {
-		if (c->next == c->n) {
-			if (stream_room(st) < STREAM_MSG_ROOM + DRAIN_MAX * PROTO_HDR_LEN)
-				return true;
-			/* the budget always admits one largest frame, so n == 0 means empty */
-			c->next = 0;
-			c->n = queue_drain_budget(&s->queue, c->p, DRAIN_MAX,
-						  stream_room(st) - DRAIN_MAX * PROTO_HDR_LEN);
-			if (c->n == 0)
-				return false;
+	while (st->wlen < STREAM_FLUSH_AT &&
+	       stream_room(st) >= STREAM_MSG_ROOM + DRAIN_MAX * PROTO_HDR_LEN) {
+		/* the budget always admits one largest frame, so n == 0 means empty */
+		n = queue_drain_budget(&s->queue, p, DRAIN_MAX,
+				       stream_room(st) - DRAIN_MAX * PROTO_HDR_LEN);
+		if (n == 0)
+			return false;
+		for (uint32_t i = 0; i < n; i++) {
+			stream_put(st, PROTO_FRAME, p[i]->flags, p[i]->data, p[i]->len);
+			sess_count(&s->tx_frames, 1);
+			sess_count(&s->tx_frame_bytes, p[i]->len);
+			pkt_put(p[i]);
 		}
-		if (!tx_put_frame(s, st, c->p[c->next]))
-			return true; /* no room now: sent after the flush */
-		c->next++;
-		if (st->out.data)
-			return true; /* nothing more until that payload is written */
 	}
 	return true; /* buffer full: more may be queued */
 }
 
 /* Returns 1 if more work is ready now, 0 if idle, -1 on error. */
-static int tx_step(struct session *s, struct stream *st, struct tx_carry *c)
+static int tx_step(struct session *s, struct stream *st)
 {
 	uint64_t start = st->tx_bytes;
 	bool more = true;
@@ -190,7 +140,7 @@ static int tx_step(struct session *s, struct stream *st, struct tx_carry *c)
 			return rc < 0 ? -1 : 0; /* blocked: POLLOUT will wake us */
 		if (!more)
 			return 0;
-		more = s->softether ? se_tx_fill(s, st) : tx_fill(s, st, c);
+		more = s->softether ? se_tx_fill(s, st) : tx_fill(s, st);
 		if (!stream_pending(st))
 			return 0;
 	}
@@ -248,8 +198,7 @@ static int sleep_ms(const struct session *s, const struct dataphase *dp, const s
 }
 
 /* The data phase; returns the reason the session ends. */
-static uint16_t data_loop(struct session *s, struct stream *st, struct tx_carry *carry, char *why,
-			  size_t whylen)
+static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_t whylen)
 {
 	struct rx_ctx rx = {.s = s};
 	struct se_rx se_rx = {.s = s, .frame = rx_se_frame, .ctx = &rx};
@@ -325,7 +274,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, struct tx_carry 
 			else
 				stream_put(st, PROTO_KEEPALIVE, 0, NULL, 0);
 		}
-		busy = tx_step(s, st, carry);
+		busy = tx_step(s, st);
 		if (busy < 0) {
 			snprintf(why, whylen, "%s", st->err);
 			return PROTO_R_PROTOCOL;
@@ -364,7 +313,6 @@ static void log_drops(struct session *s)
 void sess_run_established(struct session *s)
 {
 	struct stream st;
-	struct tx_carry carry = {0};
 	struct sess_cong_stats cs;
 	char why[256] = "";
 	uint16_t reason;
@@ -374,11 +322,7 @@ void sess_run_established(struct session *s)
 		hub_detach(s->hub, s);
 		return;
 	}
-	if (!s->softether)
-		st.claim = &rx_claim;
-	reason = data_loop(s, &st, &carry, why, sizeof(why));
-	while (carry.next < carry.n)
-		pkt_put(carry.p[carry.next++]);
+	reason = data_loop(s, &st, why, sizeof(why));
 	s->state = SESS_CLOSING;
 	hub_detach(s->hub, s);
 	loopguard_recheck(s->hub, hub_now_ms());

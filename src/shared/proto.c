@@ -201,7 +201,6 @@ int proto_next(const uint8_t *buf, size_t avail, struct proto_msg *m, size_t *us
 	m->flags = buf[5];
 	m->len = len;
 	m->payload = buf + PROTO_HDR_LEN;
-	m->owner = NULL;
 	*used = PROTO_HDR_LEN + (size_t)len;
 	return 1;
 }

@@ -92,7 +92,6 @@ struct proto_msg {
 	uint8_t flags;
 	uint32_t len;
 	const uint8_t *payload;
-	void *owner; /* a large frame read into its owner's buffer (stream.h), else NULL */
 };
 
 struct proto_hello {

@@ -2,11 +2,9 @@
 /*
  * Buffered TLS message stream (see stream.h).  Receive: one SSL_read fills as
  * much of rbuf as it can (read-ahead pulls several records per recv), whole
- * messages are handed out in place and the tail is moved to the front; the
- * rest of a large frame is read straight into a buffer its owner gives
- * (stream_claim).  Send: messages are appended to wbuf and written in as few
- * SSL_writes as possible, a large payload from its owner's buffer after them;
- * a blocked write is retried with the same bytes.
+ * messages are handed out in place and the tail is moved to the front.
+ * Send: messages are appended to wbuf and written in as few SSL_writes as
+ * possible; a blocked write is retried with the same bytes.
  */
 #include "stream.h"
 
@@ -22,7 +20,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
-#include "bytes.h"
 #include "tls.h"
 
 static void set_timeouts(int fd, int timeout_s)
@@ -78,12 +75,6 @@ int stream_init(struct stream *s, SSL *ssl, int fd)
 
 void stream_free(struct stream *s)
 {
-	if (s->in.owner)
-		s->claim->put(s->in.owner);
-	if (s->out.owner)
-		s->out.put(s->out.owner);
-	s->in.owner = s->out.owner = NULL;
-	s->out.data = NULL;
 	free(s->rbuf);
 	free(s->wbuf);
 	s->rbuf = s->wbuf = NULL;
@@ -165,64 +156,6 @@ static enum stream_status deliver_bytes(struct stream *s, stream_bytes_fn fn, vo
 }
 
 /*
- * If rbuf now holds only the start of a large frame, moves it into a buffer
- * its owner gives (stream_claim), where the rest will be read.
- */
-static void claim_frame(struct stream *s)
-{
-	uint32_t len;
-	uint8_t *buf;
-	void *owner;
-
-	/* rbuf holds less than one whole message here (deliver), and a valid header (proto_next) */
-	if (!s->claim || s->rlen < PROTO_HDR_LEN || s->rbuf[4] != PROTO_FRAME)
-		return;
-	len = get_be32(s->rbuf);
-	if (len < STREAM_DIRECT_MIN)
-		return;
-	owner = s->claim->get(s->claim->ctx, s->rbuf[5], len, &buf);
-	if (!owner)
-		return;
-	s->in.owner = owner;
-	s->in.buf = buf;
-	s->in.len = len;
-	s->in.have = (uint32_t)(s->rlen - PROTO_HDR_LEN);
-	s->in.flags = s->rbuf[5];
-	memcpy(buf, s->rbuf + PROTO_HDR_LEN, s->in.have);
-	s->rlen = 0;
-}
-
-/* Hands the claimed frame, now whole, to fn. */
-static enum stream_status deliver_claimed(struct stream *s, stream_msg_fn fn, void *ctx)
-{
-	struct proto_msg m = {
-	    .type = PROTO_FRAME,
-	    .flags = s->in.flags,
-	    .len = s->in.len,
-	    .payload = s->in.buf,
-	    .owner = s->in.owner,
-	};
-	int rc = fn(ctx, &m);
-
-	s->claim->put(s->in.owner);
-	s->in.owner = NULL;
-	if (rc != 0) {
-		if (!s->err[0])
-			snprintf(s->err, sizeof(s->err), "message handler refused input");
-		return STREAM_ERROR;
-	}
-	return STREAM_AGAIN;
-}
-
-/* One SSL_read into the claimed frame if there is one, else into rbuf. */
-static int read_some(struct stream *s, size_t *n)
-{
-	if (s->in.owner)
-		return SSL_read_ex(s->ssl, s->in.buf + s->in.have, s->in.len - s->in.have, n);
-	return SSL_read_ex(s->ssl, s->rbuf + s->rlen, STREAM_RBUF - s->rlen, n);
-}
-
-/*
  * Reads up to budget bytes and hands them on as they come: whole messages of
  * our protocol to msg_fn (proto_next bounds each to STREAM_MSG_ROOM <
  * STREAM_RBUF), or raw bytes to a foreign parser, bytes_fn, which consumes
@@ -237,20 +170,13 @@ static enum stream_status read_loop(struct stream *s, size_t budget, stream_msg_
 		int ret;
 		enum stream_status st;
 
-		ret = read_some(s, &n);
+		ret = SSL_read_ex(s->ssl, s->rbuf + s->rlen, STREAM_RBUF - s->rlen, &n);
 		if (ret != 1)
 			return ssl_failure(s, ret);
+		s->rlen += n;
 		s->rx_bytes += n;
 		budget = n < budget ? budget - n : 0;
-		if (s->in.owner) {
-			s->in.have += (uint32_t)n;
-			st = s->in.have < s->in.len ? STREAM_AGAIN : deliver_claimed(s, msg_fn, ctx);
-		} else {
-			s->rlen += n;
-			st = msg_fn ? deliver(s, msg_fn, ctx) : deliver_bytes(s, bytes_fn, ctx);
-			if (st == STREAM_AGAIN && msg_fn)
-				claim_frame(s);
-		}
+		st = msg_fn ? deliver(s, msg_fn, ctx) : deliver_bytes(s, bytes_fn, ctx);
 		if (st != STREAM_AGAIN)
 			return st;
 	}
@@ -278,34 +204,6 @@ bool stream_put(struct stream *s, uint8_t type, uint8_t flags, const uint8_t *pa
 	return true;
 }
 
-bool stream_put_ref(struct stream *s, uint8_t flags, const uint8_t *payload, uint32_t len,
-		    void (*put)(void *owner), void *owner)
-{
-	size_t used = s->wlen - s->woff + PROTO_HDR_LEN;
-	/* fill the current record from the payload, so the rest starts a record of its own */
-	size_t head = (STREAM_RECORD - used % STREAM_RECORD) % STREAM_RECORD;
-
-	if (head > len)
-		head = len;
-	if (len - head < STREAM_DIRECT_MIN) {
-		if (!stream_put(s, PROTO_FRAME, flags, payload, len))
-			return false;
-		put(owner);
-		return true;
-	}
-	if (stream_room(s) < PROTO_HDR_LEN + head)
-		return false;
-	proto_put_hdr(s->wbuf + s->wlen, PROTO_FRAME, flags, len);
-	memcpy(s->wbuf + s->wlen + PROTO_HDR_LEN, payload, head);
-	s->wlen += PROTO_HDR_LEN + head;
-	s->out.data = payload + head;
-	s->out.len = len - head;
-	s->out.off = 0;
-	s->out.put = put;
-	s->out.owner = owner;
-	return true;
-}
-
 /* Sends what the BIO holds; 0 when it is empty, 1 when blocked, -1 on error. */
 static int flush_bio(struct stream *s)
 {
@@ -323,16 +221,18 @@ static int flush_bio(struct stream *s)
 	return -1;
 }
 
-/* SSL_writes buf[*off, len); 0 when all is written, 1 when blocked, -1 on error. */
-static int write_all(struct stream *s, const uint8_t *buf, size_t len, size_t *off)
+int stream_flush(struct stream *s)
 {
-	while (*off < len) {
+	int rc;
+
+	s->write_wants_read = false;
+	while (s->woff < s->wlen) {
 		size_t n = 0;
-		int ret = SSL_write_ex(s->ssl, buf + *off, len - *off, &n);
+		int ret = SSL_write_ex(s->ssl, s->wbuf + s->woff, s->wlen - s->woff, &n);
 
 		if (ret != 1) {
 			int e = SSL_get_error(s->ssl, ret);
-			char err[200];
+			char buf[200];
 
 			if (e == SSL_ERROR_WANT_WRITE)
 				return 1;
@@ -345,34 +245,15 @@ static int write_all(struct stream *s, const uint8_t *buf, size_t len, size_t *o
 					 errno ? strerror(errno) : "connection closed");
 			else
 				snprintf(s->err, sizeof(s->err), "TLS: %s",
-					 tls_error(NULL, err, sizeof(err)));
+					 tls_error(NULL, buf, sizeof(buf)));
 			return -1;
 		}
-		*off += n;
+		s->woff += n;
 		s->tx_bytes += n;
 		s->since_key_update += n;
 		s->tx_writes++;
 	}
-	return 0;
-}
-
-int stream_flush(struct stream *s)
-{
-	int rc;
-
-	s->write_wants_read = false;
-	rc = write_all(s, s->wbuf, s->wlen, &s->woff);
-	if (rc != 0)
-		return rc;
 	s->wlen = s->woff = 0;
-	if (s->out.data) {
-		rc = write_all(s, s->out.data, s->out.len, &s->out.off);
-		if (rc != 0)
-			return rc;
-		s->out.put(s->out.owner);
-		s->out.data = NULL;
-		s->out.owner = NULL;
-	}
 	rc = flush_bio(s);
 	if (rc != 0)
 		return rc;
@@ -399,8 +280,6 @@ void stream_close(struct stream *s, uint16_t reason, int timeout_ms)
 	uint8_t bye[PROTO_HDR_LEN + 2];
 	size_t n = proto_enc_bye(bye, sizeof(bye), reason);
 
-	if (s->out.data)
-		(void)stream_flush(s); /* the goodbye goes after that payload, if it can */
 	if (stream_room(s) >= n) {
 		memcpy(stream_tail(s), bye, n);
 		stream_commit(s, n);

@@ -31,24 +31,6 @@
  */
 #define STREAM_SEND_BUF (128 * 1024)
 #define STREAM_KEY_UPDATE_BYTES (1ull << 30) /* rekey every GiB: far below AES-GCM's limit */
-/*
- * Frames from this size on skip a copy: received ones are read straight into
- * their owner's buffer (stream_claim), sent ones written from it (stream_put_ref).
- */
-#define STREAM_DIRECT_MIN (8 * 1024)
-#define STREAM_RECORD 16384 /* TLS plaintext per record (OpenSSL's max_send_fragment) */
-
-/*
- * Where a large received frame goes instead of the receive buffer: get
- * returns its owner (NULL: copy as usual) and the buffer of len bytes to fill;
- * put drops the stream's reference once the message handler has run (a
- * handler keeps the frame by taking a reference of its own, proto_msg.owner).
- */
-struct stream_claim {
-	void *(*get)(void *ctx, uint8_t flags, uint32_t len, uint8_t **buf);
-	void (*put)(void *owner);
-	void *ctx;
-};
 
 enum stream_status {
 	STREAM_AGAIN = 0, /* drained; wait for poll */
@@ -66,19 +48,6 @@ struct stream {
 	bool bio_pending; /* records wait in the send BIO (STREAM_SEND_BUF) */
 	uint64_t since_key_update;
 	uint64_t rx_bytes, tx_bytes, tx_writes;
-	const struct stream_claim *claim; /* NULL: every frame through the receive buffer */
-	struct {			  /* the frame being read into a claimed buffer */
-		void *owner;
-		uint8_t *buf;
-		uint32_t len, have;
-		uint8_t flags;
-	} in;
-	struct { /* a payload sent from its owner's buffer after wbuf (stream_put_ref) */
-		const uint8_t *data;
-		size_t len, off;
-		void (*put)(void *owner);
-		void *owner;
-	} out;
 	char err[256];
 };
 
@@ -110,10 +79,10 @@ enum stream_status stream_read_bytes(struct stream *s, size_t budget, stream_byt
 /* Reads up to budget bytes of plaintext and hands each whole message to fn. */
 enum stream_status stream_read(struct stream *s, size_t budget, stream_msg_fn fn, void *ctx);
 
-/* Free bytes at the end of the send buffer (none while a payload of stream_put_ref waits). */
+/* Free bytes at the end of the send buffer, and a pointer to them. */
 static inline size_t stream_room(const struct stream *s)
 {
-	return s->out.data ? 0 : STREAM_WBUF - s->wlen;
+	return STREAM_WBUF - s->wlen;
 }
 
 static inline uint8_t *stream_tail(struct stream *s)
@@ -131,22 +100,12 @@ static inline void stream_commit(struct stream *s, size_t n)
 bool stream_put(struct stream *s, uint8_t type, uint8_t flags, const uint8_t *payload,
 		uint32_t len);
 
-/*
- * Appends a frame whose payload is written from the caller's buffer, not
- * copied (only the part that fills the current TLS record is); nothing more
- * can be appended until it is written.  put(owner) is called once the buffer
- * is no longer needed, possibly before this returns.  False if there is no
- * room (put is not called then).
- */
-bool stream_put_ref(struct stream *s, uint8_t flags, const uint8_t *payload, uint32_t len,
-		    void (*put)(void *owner), void *owner);
-
 /* Writes the send buffer; returns 0 when empty, 1 when blocked, -1 on error. */
 int stream_flush(struct stream *s);
 
 static inline bool stream_pending(const struct stream *s)
 {
-	return s->wlen > 0 || s->bio_pending || s->out.data;
+	return s->wlen > 0 || s->bio_pending;
 }
 
 /* poll(2) events this stream needs on its socket. */

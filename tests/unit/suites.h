@@ -35,6 +35,5 @@ Suite *certauth_suite(void);
 Suite *backoff_suite(void);
 Suite *sewire_suite(void);
 Suite *segment_suite(void);
-Suite *stream_suite(void);
 
 #endif
