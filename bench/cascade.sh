@@ -17,7 +17,12 @@
 # throughput >= 80 % of single (a cascade hop costs about one extra hub).
 # PROFILE=1: then one more run of each path with perf (cpu-clock) on both hubs, each
 # hub's CPU s/GB split into costs by bench/perfcat.py (needs perf).
-# Environment: DURATION (3), REPEAT (3), BUILD (build), P (vcb$$), PROFILE.  Needs root.
+# MACHINE_CPU=CORES: each hub and each client (with its iperf3 and ping) runs in a
+# cgroup of its own limited to CORES (cgroup v1 cpu.cfs_quota_us), as if each were a
+# machine of its own, as sites and their users are; without it all share this
+# machine's cores, and a second hub on the path takes CPU from the first.
+# Environment: DURATION (3), REPEAT (3), BUILD (build), P (vcb$$), PROFILE,
+# MACHINE_CPU.  Needs root.
 # This is a benchmark: nothing is asserted about the numbers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +33,15 @@ source tests/e2e/lib.sh
 source tests/e2e/cascade_lib.sh
 [ "$(id -u)" = 0 ] || { log "must run as root (network namespaces)"; exit 2; }
 CLK_TCK=$(getconf CLK_TCK)
-trap mh_down EXIT
+CG=/sys/fs/cgroup/cpu/$P
+# machines_down: the cgroups go once their processes have.
+machines_down() {
+	local d
+	[ -d "$CG" ] || return 0
+	for d in "$CG"/*/; do rmdir "$d" 2>/dev/null; done
+	rmdir "$CG" 2>/dev/null
+}
+trap 'mh_down; machines_down' EXIT
 
 cpu_ticks() {
 	local s
@@ -56,19 +69,48 @@ mh_client_start 3 B
 for i in 1 2 3; do wait_connected "$i"; done
 wait_for "c1 reaches c3" 15 ping_ok c1 10.77.0.3 1 >/dev/null
 wait_for "c1 reaches c2" 15 ping_ok c1 10.77.0.2 1 >/dev/null
-for i in 2 3; do ns "c$i" iperf3 -s -D -p 5201 >/dev/null; done
+for i in 2 3; do ns "c$i" iperf3 -s -D -p 5201 --pidfile "$WORK/iperf3-c$i.pid" >/dev/null; done
 sleep 0.5
+
+# machine NAME PID...: the processes run on machine NAME (a cgroup of MACHINE_CPU cores).
+machine() {
+	local name=$1 pid
+	shift
+	[ -n "${MACHINE_CPU:-}" ] || return 0
+	mkdir -p "$CG/$name"
+	echo "$(python3 -c "print(int($MACHINE_CPU * 100000))")" >"$CG/$name/cpu.cfs_quota_us"
+	for pid in "$@"; do echo "$pid" >"$CG/$name/cgroup.procs"; done
+}
+# on NAME CMD...: runs CMD in namespace NAME, on machine NAME.
+on() {
+	local name=$1
+	shift
+	if [ -n "${MACHINE_CPU:-}" ]; then
+		bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CG/$name" \
+			ip netns exec "$P-$name" "$@"
+	else
+		ns "$name" "$@"
+	fi
+}
+if [ -n "${MACHINE_CPU:-}" ]; then
+	[ -w /sys/fs/cgroup/cpu ] || { log "MACHINE_CPU needs cgroup v1's cpu controller"; exit 2; }
+	machine hubA "${HPID[A]}"
+	machine hubB "${HPID[B]}"
+	machine c1 "${CLIENT_PID[1]}"
+	for i in 2 3; do machine "c$i" "${CLIENT_PID[$i]}" "$(<"$WORK/iperf3-c$i.pid")"; done
+	log "each hub and client on a machine of $MACHINE_CPU cores"
+fi
 
 declare -A GBPS CPU RTT
 run() { # run PATH DST_INDEX
 	local path=$1 dst=$2 t0 t1 bytes secs
 	t0=$(sum_ticks "${HPID[A]}" "${HPID[B]}" "${CLIENT_PID[1]}" "${CLIENT_PID[$dst]}")
-	ns c1 iperf3 -c "10.77.0.$dst" -p 5201 -t "$DURATION" -J >"$WORK/ip.json" 2>/dev/null
+	on c1 iperf3 -c "10.77.0.$dst" -p 5201 -t "$DURATION" -J >"$WORK/ip.json" 2>/dev/null
 	t1=$(sum_ticks "${HPID[A]}" "${HPID[B]}" "${CLIENT_PID[1]}" "${CLIENT_PID[$dst]}")
 	read -r bytes secs < <(python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["end"]["sum_received"]; print(e["bytes"], e["seconds"])' "$WORK/ip.json")
 	GBPS[$path]+="$(python3 -c "print($bytes*8/$secs/1e9)") "
 	CPU[$path]+="$(python3 -c "print(($t1-$t0)/$CLK_TCK/($bytes/1e9))") "
-	RTT[$path]+="$(ns c1 ping -c 20 -i 0.05 -q "10.77.0.$dst" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p') "
+	RTT[$path]+="$(on c1 ping -c 20 -i 0.05 -q "10.77.0.$dst" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p') "
 }
 for ((r = 1; r <= REPEAT; r++)); do
 	run single 2
