@@ -156,8 +156,15 @@ se_cmd() {
 listening() { ns "$1" ss -lnt | grep -q ":$2 "; }
 has_link() { ns "$1" ip link show "$2" >/dev/null; }
 
+# all_gone PID...: none of the processes is left
+all_gone() {
+	local p
+	for p in "$@"; do kill -0 "$p" 2>/dev/null && return 1; done
+	return 0
+}
+
 up_softether() {
-	local i cfg
+	local i cfg pids
 	mkdir -p "$WORK/se"
 	se_run hub server vpnserver
 	wait_for "SoftEther server" 90 listening hub 5555
@@ -182,8 +189,14 @@ up_softether() {
 		Flush
 	EOF
 	# what vpncmd cannot reach: DDNS client, NAT traversal, web API, reverse DNS, keep-alive
-	kill -TERM $(tree_pids "${ROOTS[softether server]}")
-	wait_for "SoftEther server stop" 20 bash -c "! kill -0 ${ROOTS[softether server]}"
+	# every process of it gone and its port closed: a new server started while the old
+	# one's worker still shuts down exits at once, and the old one still listens
+	pids=$(tree_pids "${ROOTS[softether server]}")
+	# shellcheck disable=SC2086 # one word per PID
+	kill -TERM $pids
+	# shellcheck disable=SC2086
+	wait_for "SoftEther server stop" 30 all_gone $pids
+	wait_for "SoftEther port closed" 30 bash -c "! ip netns exec $P-hub ss -lnt | grep -q ':5555 '"
 	cfg=$WORK/se/server/lib/softether/vpn_server.config
 	python3 - "$cfg" <<-'PY'
 		import re, sys
