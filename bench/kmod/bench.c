@@ -92,19 +92,30 @@ static double bench_vpnlan(size_t flen)
 	return (double)frames / t;
 }
 
+/* A TAP device in the current netns: vnet headers, checksum and TSO offloads, as vpnclient's. */
+static int tap_open(const char *name, int flags)
+{
+	struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR};
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | flags);
+
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+	if (fd >= 0 && (ioctl(fd, TUNSETIFF, &ifr) != 0 ||
+			ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) != 0)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 static double bench_tap(size_t flen)
 {
 	static uint8_t f[VPNLAN_VNET_HDR_LEN + 1514];
 	size_t unit = VPNLAN_VNET_HDR_LEN + flen;
-	struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR};
 	uint64_t frames = 0;
-	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	int fd = tap_open("tapbench", 0);
 	double t0, t = 0;
 
-	snprintf(ifr.ifr_name, IFNAMSIZ, "tapbench");
-	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) != 0 ||
-	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) != 0 ||
-	    if_setup("tapbench", NULL) != 0) {
+	if (fd < 0 || if_setup("tapbench", NULL) != 0) {
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -117,21 +128,6 @@ static double bench_tap(size_t flen)
 	} while ((t = now_s() - t0) < BENCH_SECONDS);
 	close(fd);
 	return (double)frames / t;
-}
-
-/* A TAP device in the current netns: vnet headers, checksum and TSO offloads, as vpnclient's. */
-static int tap_open(const char *name)
-{
-	struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR};
-	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
-	if (fd >= 0 && (ioctl(fd, TUNSETIFF, &ifr) != 0 ||
-			ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) != 0)) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
 }
 
 /* The TAP wire: whatever one device's stack sends is written into the other, both ways. */
@@ -190,7 +186,7 @@ static int side_ns(int home, struct lan *l, int *tap, const char *name, const ch
 
 	if (unshare(CLONE_NEWNET) != 0)
 		return -1;
-	if (l ? lan_create(l, name, 256, 2048) == 0 : (*tap = tap_open(name)) >= 0) {
+	if (l ? lan_create(l, name, 256, 2048) == 0 : (*tap = tap_open(name, O_NONBLOCK)) >= 0) {
 		if (if_setup("lo", "127.0.0.1") == 0 && if_setup(name, ip) == 0 &&
 		    (!l || lan_carrier(l, true) == 0))
 			nsfd = ns_current();
