@@ -32,6 +32,9 @@
 #   -c N contention mode instead of the table: N repetitions of 1- and 4-stream runs in
 #        both directions, each once alone and once beside `stress-ng --cpu 2`; prints
 #        retransmissions per GB of every contended run against the uncontended median
+# Environment: HUB_OPTS, one more root/Vpnhub item of vpnhub's SoftHUB.cfg (e.g.
+# "string TunnelCongestionControl system"); PROFILE_OPTS, one more line of its clients'
+# profiles (e.g. "congestion_control = system").
 # Output: progress on stderr; JSON lines and the table on stdout; raw records and logs
 # under bench/results/compare-<date>-<time>/.  Needs root, iperf3, python3, ping,
 # softether-vpnserver/-vpnclient/-vpncmd, openvpn, stress-ng (-c only).
@@ -46,7 +49,7 @@ while getopts "t:r:p:b:c:h" o; do
 	p) PINGS=$OPTARG ;;
 	b) BUILD=$OPTARG ;;
 	c) CONTEND=$OPTARG ;;
-	*) sed -n '2,30p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,40p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -121,13 +124,13 @@ bg() {
 # ------------------------------------------------------------------------- the peers
 up_vpnhub() {
 	# port 5555 is SoftEther's
-	hub_conf "$WORK/SoftHUB.cfg"
+	hub_conf "$WORK/SoftHUB.cfg" ${HUB_OPTS:+"$HUB_OPTS"}
 	sed -i 's/uint Port 5555/uint Port 5443/' "$WORK/SoftHUB.cfg"
 	start_hub
 	ROOTS["vpnhub server"]=$HUB_PID
 	for i in 1 2; do
 		client_profile "$i" DEFAULT "$([ "$i" = 1 ] && echo alice || echo bob)" \
-			"$([ "$i" = 1 ] && echo alice-pw || echo bob-pw)"
+			"$([ "$i" = 1 ] && echo alice-pw || echo bob-pw)" ${PROFILE_OPTS:+"$PROFILE_OPTS"}
 		sed -i '/^address = fd77/d; s/:5555$/:5443/' "$WORK/c$i.conf"
 		start_client "$i"
 		ROOTS["vpnhub c$i"]=${CLIENT_PID[$i]}

@@ -28,9 +28,24 @@ struct parse_ctx {
 };
 
 static const char *const single_keys[] = {
-    "hub",	   "user",	    "password",	     "password_file",	"ca",	    "verify_name",
-    "fingerprint", "verify",	    "device",	     "backend",		"mac",	    "mtu",
-    "reconnect",   "reconnect_min", "reconnect_max", "connect_timeout", "protocol",
+    "hub",
+    "user",
+    "password",
+    "password_file",
+    "ca",
+    "verify_name",
+    "fingerprint",
+    "verify",
+    "device",
+    "backend",
+    "mac",
+    "mtu",
+    "reconnect",
+    "reconnect_min",
+    "reconnect_max",
+    "connect_timeout",
+    "protocol",
+    "congestion_control",
 };
 
 /* Refuses a second occurrence of a single-valued key, and mixed modes. */
@@ -98,6 +113,26 @@ static void set_defaults(struct profile *p)
 	p->reconnect_min_s = 1;
 	p->reconnect_max_s = 60;
 	p->connect_timeout_s = 10;
+	snprintf(p->congestion_control, sizeof(p->congestion_control), STREAM_CC_DEFAULT);
+}
+
+/* congestion_control: a kernel algorithm's name, or "system" (stored as ""). */
+static int parse_congestion_control(struct profile *p, const char *key, const char *v, char *err,
+				    size_t errlen)
+{
+	if (strcmp(v, STREAM_CC_SYSTEM) == 0) {
+		p->congestion_control[0] = '\0';
+		return 0;
+	}
+	if (!stream_cc_name_ok(v)) {
+		snprintf(err, errlen,
+			 "%s: \"%.64s\" is not a congestion control's name (1-15 of a-z, 0-9, _) "
+			 "nor \"system\"",
+			 key, v);
+		return -1;
+	}
+	snprintf(p->congestion_control, sizeof(p->congestion_control), "%s", v);
+	return 0;
 }
 
 static int parse_mac(const char *key, const char *v, uint8_t mac[6], char *err, size_t errlen)
@@ -370,6 +405,8 @@ static int on_item(void *vctx, const char *key, const char *v, char *err, size_t
 		return parse_proxy_key(ctx, key, v, err, errlen);
 	if (strcmp(key, "protocol") == 0)
 		return parse_protocol(p, key, v, err, errlen);
+	if (strcmp(key, "congestion_control") == 0)
+		return parse_congestion_control(p, key, v, err, errlen);
 	snprintf(err, errlen, "unknown key \"%.64s\"", key);
 	return -1;
 }

@@ -15,6 +15,7 @@
 #include "netcfg.h"
 #include "proto.h"
 #include "proxy.h"
+#include "stream.h"
 #include "tls.h"
 
 #define PROFILE_ADDR_MAX 8
@@ -66,10 +67,11 @@ struct profile {
 	bool reconnect;
 	uint32_t reconnect_min_s, reconnect_max_s;
 	uint32_t connect_timeout_s;
-	struct proxy_conf proxy;	    /* type PROXY_NONE: straight to the hub */
-	char proxy_password_file[PATH_MAX]; /* resolved path, or empty */
-	bool proxy_password_exposed;	    /* that file is readable by group or others */
-	struct netcfg net;		    /* address = dhcp/slaac, routes, DNS, hooks */
+	char congestion_control[STREAM_CC_MAX]; /* the tunnel's TCP (stream.h); "" = the kernel's */
+	struct proxy_conf proxy;		/* type PROXY_NONE: straight to the hub */
+	char proxy_password_file[PATH_MAX];	/* resolved path, or empty */
+	bool proxy_password_exposed;		/* that file is readable by group or others */
+	struct netcfg net;			/* address = dhcp/slaac, routes, DNS, hooks */
 	/* certificate login (profile_cert.c): no password then */
 	char cert_file[PATH_MAX];
 	char key_file[PATH_MAX];

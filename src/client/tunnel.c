@@ -262,7 +262,7 @@ static enum hubconn_status run_session(struct tunnel *t, const struct profile_se
 	struct drops dr;
 	enum hubconn_status a;
 
-	if (stream_init(&st, ssl, fd) != 0) {
+	if (stream_init(&st, ssl, fd, t->cc) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return HUBCONN_LOCAL;
 	}
@@ -334,7 +334,13 @@ int tunnel_run(struct tunnel *t)
 	uint32_t backoff = t->p->reconnect_min_s;
 	size_t next = 0; /* the server to try; the list starts over after a session or a round */
 	char err[512];
+	int cc_err = t->p->congestion_control[0] ? stream_cc_probe(t->p->congestion_control) : 0;
 
+	t->cc = cc_err ? "" : t->p->congestion_control;
+	if (cc_err)
+		log_warnx(
+		    "congestion_control %s: not available here (%s); the kernel's default is used",
+		    t->p->congestion_control, strerror(cc_err));
 	for (;;) {
 		const struct profile_server *srv = &t->p->servers[next];
 		bool logged_in;

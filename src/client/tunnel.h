@@ -33,6 +33,7 @@ struct tunnel {
 	uint32_t session_id;
 	uint16_t keepalive_s, timeout_s;
 	char session_name[64]; /* protocol = softether: the server's name for the session */
+	const char *cc;	       /* the profile's congestion_control once probed; "" = the kernel's */
 	uint64_t rx_frames, tx_frames;
 	struct status *status; /* "vpnclient status" (status.h); NULL: not reported */
 	/* after each login, in this thread: the hub's address and the session */

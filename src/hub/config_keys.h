@@ -85,6 +85,7 @@
 	X(VPNHUB, ControlFrameReserve)                                                             \
 	X(VPNHUB, SourcePacing)                                                                    \
 	X(VPNHUB, SourcePacingDropRatio)                                                           \
+	X(VPNHUB, TunnelCongestionControl)                                                         \
 	X(VPNHUB, LogDir)                                                                          \
 	X(VPNHUB, LogMaxFileSize)                                                                  \
 	X(VPNHUB, LogRetainDays)                                                                   \

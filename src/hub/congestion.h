@@ -47,6 +47,7 @@ struct cong_params {
 	bool pacing;		/* SourcePacing */
 	uint32_t pace_drop_pct; /* SourcePacingDropRatio: early-drop share that starts pacing */
 	uint64_t flood_quota;	/* FloodQueueQuota: server-wide flooded bytes queued */
+	char tunnel_cc[16];	/* TunnelCongestionControl (stream.h); "" = the kernel's default */
 };
 
 void cong_params_default(struct cong_params *p);

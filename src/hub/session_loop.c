@@ -317,7 +317,7 @@ void sess_run_established(struct session *s)
 	char why[256] = "";
 	uint16_t reason;
 
-	if (stream_init(&st, s->ssl, s->fd) != 0) {
+	if (stream_init(&st, s->ssl, s->fd, s->cong.tunnel_cc) != 0) {
 		log_warnx("session %u (%s): out of memory", s->id, s->user);
 		hub_detach(s->hub, s);
 		return;

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "tls.h"
 
@@ -52,7 +53,34 @@ static bool buffer_writes(SSL *ssl)
 	return true;
 }
 
-int stream_init(struct stream *s, SSL *ssl, int fd)
+bool stream_cc_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n < STREAM_CC_MAX &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
+static int set_cc(int fd, const char *name)
+{
+	return setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, (socklen_t)strlen(name));
+}
+
+int stream_cc_probe(const char *name)
+{
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	if (set_cc(fd, name) != 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+int stream_init(struct stream *s, SSL *ssl, int fd, const char *cc)
 {
 	int one = 1, lowat = STREAM_NOTSENT_LOWAT;
 
@@ -61,6 +89,9 @@ int stream_init(struct stream *s, SSL *ssl, int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	/* unsent kernel bytes are a hidden queue: cap them (TCP-over-TCP) */
 	setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof(lowat));
+	/* probed when the setting was read: a failure here leaves the kernel's default */
+	if (cc[0])
+		set_cc(fd, cc);
 	memset(s, 0, sizeof(*s));
 	s->ssl = ssl;
 	s->fd = fd;

@@ -31,6 +31,17 @@
  */
 #define STREAM_SEND_BUF (128 * 1024)
 #define STREAM_KEY_UPDATE_BYTES (1ull << 30) /* rekey every GiB: far below AES-GCM's limit */
+/*
+ * The TCP congestion control of the tunnel's own connection (the hub's
+ * TunnelCongestionControl, a profile's congestion_control).  Not the system's
+ * default: BBR, the default of many servers, keeps about two round trips in
+ * flight, a round trip on a LAN is microseconds, and the side that reads a
+ * little late delays its ACKs by 40 ms, so the tunnel stalls for 40 ms at a
+ * time (bench/README.md, "The tunnel's congestion control").
+ */
+#define STREAM_CC_DEFAULT "cubic"
+#define STREAM_CC_SYSTEM "system" /* the value that keeps the kernel's default */
+#define STREAM_CC_MAX 16	  /* the kernel's TCP_CA_NAME_MAX, NUL included */
 
 enum stream_status {
 	STREAM_AGAIN = 0, /* drained; wait for poll */
@@ -56,9 +67,15 @@ typedef int (*stream_msg_fn)(void *ctx, const struct proto_msg *m);
 
 /*
  * Sets the socket up for the data phase (non-blocking, no timeouts,
- * TCP_NODELAY, TCP_NOTSENT_LOWAT) and allocates the buffers; 0 or -1.
+ * TCP_NODELAY, TCP_NOTSENT_LOWAT, congestion control cc unless it is "")
+ * and allocates the buffers; 0 or -1.
  */
-int stream_init(struct stream *s, SSL *ssl, int fd);
+int stream_init(struct stream *s, SSL *ssl, int fd, const char *cc);
+
+/* Whether name can be a kernel congestion control's: 1 to 15 of [a-z0-9_]. */
+bool stream_cc_name_ok(const char *name);
+/* 0 when this process may set congestion control name on a TCP socket, else an errno. */
+int stream_cc_probe(const char *name);
 
 /* Handshake phase: blocking I/O bounded by timeout_s per call, TCP_NODELAY. */
 void stream_socket_handshake(int fd, int timeout_s);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Two clients on one hub: ARP, ping both ways, IPv6 (global and link-local),
-# broadcast reaching every client, and bulk TCP (iperf3, 200 MB).
+# broadcast reaching every client, bulk TCP (iperf3, 200 MB), and the tunnel
+# connections' TCP congestion control (TunnelCongestionControl, congestion_control).
 #
 #   c1 vpn0 10.77.0.1 --TLS-- [hub DEFAULT] --TLS-- c2 vpn0 10.77.0.2
 #   c3 vpn0 10.77.0.3 --TLS-- [hub DEFAULT]
@@ -9,10 +10,22 @@ set -u
 cd "$(dirname "$0")/../.." && source tests/e2e/lib.sh
 trap topo_down EXIT
 
+hub_conf "$WORK/SoftHUB.cfg" "string TunnelCongestionControl reno"
 two_clients 3
-client_profile 3 DEFAULT carol carol-pw "address = 10.78.0.3/24"
+client_profile 3 DEFAULT carol carol-pw "address = 10.78.0.3/24" "congestion_control = reno"
 start_client 3
 wait_connected 3
+
+# tunnel_cc NS: the congestion controls of NS's established connections to or from :5555
+tunnel_cc() {
+	ns "$1" ss -tin state established "( sport = :5555 or dport = :5555 )" |
+		grep -oE '(^|[[:space:]])(reno|cubic|bbr[0-9]*|htcp|vegas|dctcp)[[:space:]]' |
+		tr -d ' \t' | sort -u | paste -sd' '
+}
+assert "the hub's three connections use its TunnelCongestionControl, reno" \
+	test "$(tunnel_cc hub)" = reno
+assert "c3 uses its profile's congestion_control, reno" test "$(tunnel_cc c3)" = reno
+assert "c1 uses the profile default, cubic" test "$(tunnel_cc c1)" = cubic
 
 assert "ping c1 -> c2" ping_ok c1 10.77.0.2
 assert "ping c2 -> c1" ping_ok c2 10.77.0.1

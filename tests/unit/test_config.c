@@ -437,6 +437,37 @@ static bool has_note(const struct hub_config *c, enum report_rank rank, const ch
 	return count_notes(c, rank, what) > 0;
 }
 
+/* The tunnel's congestion control as the hub would set it, from a root/Vpnhub item. */
+static void tunnel_cc_is(const char *item, const char *want, bool noted)
+{
+	char text[512], err[1024];
+	struct hub_config *c;
+
+	snprintf(text, sizeof(text),
+		 "declare root\n{\n" LISTENER HUB_MIN "declare Vpnhub\n{\n%s\n}\n}\n", item);
+	c = load(text, err, sizeof(err));
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_str_eq(c->cong.tunnel_cc, want);
+	ck_assert_int_eq(count_notes(c, REPORT_BEHAVIOUR, "TunnelCongestionControl"), noted);
+	config_put(c);
+}
+
+START_TEST(test_tunnel_congestion_control)
+{
+	tunnel_cc_is("", "cubic", false);
+	tunnel_cc_is("string TunnelCongestionControl reno", "reno", false);
+	tunnel_cc_is("string TunnelCongestionControl system", "", false);
+	/* a name no kernel has: noted at start, the kernel's default used */
+	tunnel_cc_is("string TunnelCongestionControl nosuchcc", "", true);
+	refuse("declare root\n{\n" LISTENER HUB_MIN
+	       "declare Vpnhub\n{\nstring TunnelCongestionControl Cubic\n}\n}\n",
+	       25, "not a congestion control's name");
+	refuse("declare root\n{\n" LISTENER HUB_MIN
+	       "declare Vpnhub\n{\nstring TunnelCongestionControl a234567890123456\n}\n}\n",
+	       25, "longer than 15 bytes");
+}
+END_TEST
+
 START_TEST(test_notes)
 {
 	char err[1024];
@@ -622,6 +653,7 @@ Suite *config_suite(void)
 	tcase_add_test(t, test_policy_table);
 	tcase_add_test(t, test_errors);
 	tcase_add_test(t, test_notes);
+	tcase_add_test(t, test_tunnel_congestion_control);
 	tcase_add_test(t, test_save_tree);
 	tcase_add_test(t, test_known_paths);
 	tcase_add_test(t, test_missing_file);

@@ -182,6 +182,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(p->reconnect_min_s, 1);
 	ck_assert_uint_eq(p->reconnect_max_s, 60);
 	ck_assert_uint_eq(p->connect_timeout_s, 10);
+	ck_assert_str_eq(p->congestion_control, "cubic");
 	ck_assert_str_eq(p->ca_file, "");
 
 	ck_assert_int_eq(parse_with("ca = /etc/vpn/ca.pem", p, err, sizeof(err)), 0);
@@ -283,6 +284,26 @@ START_TEST(test_mtu)
 	ck_assert_uint_eq(p->mtu, 576);
 	ck_assert_int_eq(parse_with("mtu = 9000", p, err, sizeof(err)), 0);
 	ck_assert_uint_eq(p->mtu, 9000);
+	free(p);
+}
+END_TEST
+
+START_TEST(test_congestion_control)
+{
+	struct profile *p = profile_alloc();
+	char err[512];
+
+	ck_assert_int_eq(parse_with("congestion_control = reno", p, err, sizeof(err)), 0);
+	ck_assert_str_eq(p->congestion_control, "reno");
+	ck_assert_int_eq(parse_with("congestion_control = bbr2_x", p, err, sizeof(err)), 0);
+	ck_assert_str_eq(p->congestion_control, "bbr2_x");
+	/* "system": the kernel's default, nothing set on the socket */
+	ck_assert_int_eq(parse_with("congestion_control = system", p, err, sizeof(err)), 0);
+	ck_assert_str_eq(p->congestion_control, "");
+	refuse_line6("congestion_control = BBR", "congestion_control");
+	refuse_line6("congestion_control = cu/bic", "congestion_control");
+	refuse_line6("congestion_control =", "congestion_control");
+	refuse_line6("congestion_control = a234567890123456", "congestion_control");
 	free(p);
 }
 END_TEST
@@ -617,6 +638,7 @@ START_TEST(test_single_valued_keys)
 	    "connect_timeout = 9",
 	    "verify_name = n",
 	    "password = again",
+	    "congestion_control = reno",
 	};
 	struct profile *p = profile_alloc();
 	char text[1024], err[512];
@@ -740,6 +762,7 @@ Suite *profile_suite(void)
 	tcase_add_test(tc, test_error_line_numbers);
 	tcase_add_test(tc, test_bad_mac);
 	tcase_add_test(tc, test_mtu);
+	tcase_add_test(tc, test_congestion_control);
 	tcase_add_test(tc, test_address);
 	tcase_add_test(tc, test_device);
 	tcase_add_test(tc, test_backend_and_verify);

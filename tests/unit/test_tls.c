@@ -9,6 +9,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +23,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "stream.h"
 #include "suites.h"
 #include "tls.h"
 
@@ -505,6 +510,69 @@ START_TEST(test_read_msg_small_buffer)
 }
 END_TEST
 
+/* A connected TCP socket over loopback (its listener and peer closed); the fd. */
+static int loopback_tcp(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t alen = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0), s;
+
+	ck_assert(l >= 0 && c >= 0);
+	ck_assert_int_eq(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(l, 1), 0);
+	ck_assert_int_eq(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	s = accept(l, NULL, NULL);
+	ck_assert(s >= 0);
+	close(s);
+	close(l);
+	return c;
+}
+
+/* The congestion control stream_init leaves on a data socket: cc, or the kernel's default. */
+static void stream_cc_is(const char *cc, const char *want)
+{
+	char err[512] = "", got[STREAM_CC_MAX] = "";
+	socklen_t len = sizeof(got);
+	SSL_CTX *cctx = tls_client_ctx(NULL, err, sizeof(err));
+	struct stream st;
+	int fd = loopback_tcp();
+	SSL *ssl;
+
+	ck_assert_msg(cctx != NULL, "%s", err);
+	ssl = SSL_new(cctx);
+	ck_assert(ssl && SSL_set_fd(ssl, fd) == 1);
+	ck_assert_int_eq(stream_init(&st, ssl, fd, cc), 0);
+	ck_assert_int_eq(getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, got, &len), 0);
+	ck_assert_str_eq(got, want);
+	stream_free(&st);
+	SSL_free(ssl);
+	SSL_CTX_free(cctx);
+	close(fd);
+}
+
+START_TEST(test_stream_congestion_control)
+{
+	char sys[STREAM_CC_MAX] = "";
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_congestion_control", "r");
+
+	ck_assert(stream_cc_name_ok("cubic") && stream_cc_name_ok("bbr") &&
+		  stream_cc_name_ok("dctcp_2"));
+	ck_assert(!stream_cc_name_ok("") && !stream_cc_name_ok("Cubic") &&
+		  !stream_cc_name_ok("cu bic") && !stream_cc_name_ok("../bbr") &&
+		  !stream_cc_name_ok("a234567890123456"));
+	/* reno is always built in and open to every user; no kernel has this one */
+	ck_assert_int_eq(stream_cc_probe("reno"), 0);
+	ck_assert_int_eq(stream_cc_probe("nosuchcc"), ENOENT);
+	stream_cc_is("reno", "reno");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(sys, sizeof(sys), f));
+	fclose(f);
+	sys[strcspn(sys, "\n")] = '\0';
+	stream_cc_is("", sys);
+}
+END_TEST
+
 Suite *tls_suite(void)
 {
 	Suite *s = suite_create("tls");
@@ -526,6 +594,7 @@ Suite *tls_suite(void)
 	tcase_add_test(hs, test_handshake_ca_verified);
 	tcase_add_test(hs, test_exporters_differ_per_session);
 	tcase_add_test(hs, test_read_msg_small_buffer);
+	tcase_add_test(hs, test_stream_congestion_control);
 	suite_add_tcase(s, hs);
 	return s;
 }
