@@ -67,6 +67,20 @@ void cong_dest_update(struct cong_dest *d, size_t depth, uint64_t now_ms,
 	}
 }
 
+/*
+ * A queue that drains into a fast link empties in well under a millisecond
+ * from CongestionMinQueue, so a source paused at that depth (1 ms at least)
+ * left the owner idle: on a LAN the mark follows the link.  A slow link keeps
+ * the floor, and with it the short queue its clients' latency needs.
+ */
+size_t cong_hold_mark(const struct cong_dest *d, const struct cong_params *p, size_t max_bytes)
+{
+	size_t hi = max_bytes / 2, lo = p->min_bytes < hi ? p->min_bytes : hi;
+	uint64_t want = d->link_rate / 1000 * CONG_HOLD_MS;
+
+	return want <= lo ? lo : want >= hi ? hi : (size_t)want;
+}
+
 uint64_t cong_dest_delay_ms(const struct cong_dest *d, size_t depth)
 {
 	if (depth == 0)

@@ -37,6 +37,7 @@
 #define CONG_PACE_MIN (64 * 1024) /* bytes a paced source may always read per period */
 #define CONG_PACE_CALM 10	  /* quiet periods before pacing ends */
 #define CONG_PACE_OVERRUNS 3	  /* periods in a row of dropped non-TCP frames: a flood */
+#define CONG_HOLD_MS 4		  /* the hold mark: this much of what the owner's link delivers */
 
 /* Parameters from root/Vpnhub (SoftHUB.cfg(5)); copied into each session at login. */
 struct cong_params {
@@ -76,6 +77,8 @@ struct cong_dest {
 	uint64_t drop_next_ms;
 	uint32_t src_bytes[CONG_SLOTS]; /* queued bytes per source bucket */
 	uint32_t nsources;		/* buckets with bytes queued */
+	uint64_t
+	    link_rate; /* what the owner's connection delivers, bytes/s (linkrate.h); 0 = unknown */
 };
 
 /* Refreshes rate, trend and state; depth = bytes queued now.  O(1). */
@@ -86,6 +89,12 @@ uint64_t cong_dest_delay_ms(const struct cong_dest *d, size_t depth);
 /* Whether a bulk frame from source src should be dropped early (after update). */
 bool cong_dest_early_drop(struct cong_dest *d, size_t depth, uint32_t src, uint64_t now_ms,
 			  const struct cong_params *p);
+/*
+ * The depth past which a TCP source pauses (queue.h): CONG_HOLD_MS of the
+ * owner's link rate, at least CongestionMinQueue and at most half of
+ * max_bytes; CongestionMinQueue while the rate is unknown.
+ */
+size_t cong_hold_mark(const struct cong_dest *d, const struct cong_params *p, size_t max_bytes);
 /* Accounting of queued bytes per source; drained: the owner took them (rate sample). */
 void cong_dest_add(struct cong_dest *d, uint32_t src, uint32_t len);
 void cong_dest_remove(struct cong_dest *d, uint32_t src, uint32_t len, bool drained);

@@ -139,19 +139,23 @@ static void enqueue(struct queue *q, struct pkt *p)
 }
 
 /*
- * Whether bulk unicast p, just queued, left q past its hold mark (queue.h):
- * CongestionMinQueue (at most half the byte bound), below which the queue is
+ * Whether bulk unicast p, just queued, left q past its hold mark (queue.h,
+ * cong_hold_mark): never below CongestionMinQueue, below which the queue is
  * never congested, so back-pressure comes before early drops.  Caller holds
  * the lock.
  */
 static bool past_hold_mark(const struct queue *q, const struct pkt *p, const struct cong_params *cp)
 {
-	size_t mark;
-
 	if (!cp || !cp->enabled || (p->cls & (PKT_CLASS_CONTROL | PKT_CLASS_FLOOD)))
 		return false;
-	mark = cp->min_bytes < q->max_bytes / 2 ? cp->min_bytes : q->max_bytes / 2;
-	return q->bytes >= mark;
+	return q->bytes >= cong_hold_mark(&q->cong, cp, q->max_bytes);
+}
+
+void queue_set_link_rate(struct queue *q, uint64_t rate)
+{
+	pthread_mutex_lock(&q->lock);
+	q->cong.link_rate = rate;
+	pthread_mutex_unlock(&q->lock);
 }
 
 enum queue_push_result queue_push_cc(struct queue *q, struct pkt *p, const struct cong_params *cp,
@@ -225,6 +229,7 @@ void queue_get_stats(struct queue *q, struct queue_stats *out, uint32_t *frames,
 	*out = q->stats;
 	out->congested = q->cong.congested;
 	out->drain_rate = q->cong.rate;
+	out->link_rate = q->cong.link_rate;
 	*frames = q->count;
 	*bytes = q->bytes;
 	pthread_mutex_unlock(&q->lock);

@@ -14,7 +14,8 @@
  * the queue, under the queue's lock.
  *
  * Back-pressure before loss: a bulk unicast frame that leaves the queue past
- * its hold mark (CongestionMinQueue) says so (QUEUE_PUSHED_DEEP), and a TCP
+ * its hold mark (cong_hold_mark: 4 ms of what the owner's connection delivers,
+ * CongestionMinQueue at least) says so (QUEUE_PUSHED_DEEP), and a TCP
  * source then pauses its reads for a moment, so its client's TCP connection
  * slows it down instead of the queue dropping whole GSO frames (tens of
  * segments of the TCP inside each) when it overflows.
@@ -42,6 +43,7 @@ struct queue_stats {
 	/* congestion state when read */
 	bool congested;
 	uint64_t drain_rate; /* bytes/s while backlogged; 0 = not measured yet */
+	uint64_t link_rate;  /* what the owner's connection delivers, bytes/s; 0 = unknown */
 };
 
 struct queue {
@@ -83,6 +85,8 @@ enum queue_push_result queue_push(struct queue *q, struct pkt *p);
  */
 enum queue_push_result queue_push_cc(struct queue *q, struct pkt *p, const struct cong_params *cp,
 				     uint64_t now_ms);
+/* Owner only: what its connection delivers, bytes/s (linkrate.h): moves the hold mark. */
+void queue_set_link_rate(struct queue *q, uint64_t rate);
 /* Signals the owner (eventfd write); safe from any thread. */
 void queue_wake(struct queue *q);
 /* Owner only: clears a pending wake-up. */

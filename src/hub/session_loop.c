@@ -25,6 +25,7 @@
 #include "handshake.h"
 #include "hub.h"
 #include "hublog.h"
+#include "linkrate.h"
 #include "log.h"
 #include "loopguard.h"
 #include "pending.h"
@@ -197,6 +198,25 @@ static int sleep_ms(const struct session *s, const struct dataphase *dp, const s
 	return pace < t ? pace : t;
 }
 
+/*
+ * Every rate window: the hold mark of our queue follows what our connection
+ * delivers, the largest recent sample (an eighth forgotten per window).
+ */
+static void follow_link_rate(struct session *s, uint64_t now, uint64_t *next, uint64_t *rate)
+{
+	uint64_t r;
+
+	if (now < *next)
+		return;
+	*next = now + CONG_RATE_WINDOW_MS;
+	r = linkrate_sample(s->fd);
+	if (r < *rate - *rate / 8)
+		r = *rate - *rate / 8;
+	if (r != *rate)
+		queue_set_link_rate(&s->queue, r);
+	*rate = r;
+}
+
 /* The data phase; returns the reason the session ends. */
 static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_t whylen)
 {
@@ -204,6 +224,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 	struct se_rx se_rx = {.s = s, .frame = rx_se_frame, .ctx = &rx};
 	uint64_t now = hub_now_ms();
 	struct rx_hold hold = {0};
+	uint64_t link_rate = 0, next_rate_ms = 0;
 	struct dataphase dp;
 	int busy = 0;
 	bool rx_more = false; /* the last read stopped at its budget: more may be buffered */
@@ -281,6 +302,7 @@ static uint16_t data_loop(struct session *s, struct stream *st, char *why, size_
 		}
 		if (st->tx_bytes != tx_before)
 			dp.last_tx = now;
+		follow_link_rate(s, now, &next_rate_ms, &link_rate);
 		if (dataphase_peer_dead(&dp, now)) {
 			snprintf(why, whylen, "no data for %u s", s->timeout_s);
 			return PROTO_R_TIMEOUT;

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Two clients on one hub: ARP, ping both ways, IPv6 (global and link-local),
-# broadcast reaching every client, bulk TCP (iperf3, 200 MB), and the tunnel
-# connections' TCP congestion control (TunnelCongestionControl, congestion_control).
+# broadcast reaching every client, bulk TCP (iperf3, 200 MB) with the hold mark
+# following the link, and the tunnel connections' TCP congestion control
+# (TunnelCongestionControl, congestion_control).
 #
 #   c1 vpn0 10.77.0.1 --TLS-- [hub DEFAULT] --TLS-- c2 vpn0 10.77.0.2
 #   c3 vpn0 10.77.0.3 --TLS-- [hub DEFAULT]
@@ -59,5 +60,15 @@ assert "iperf3 200 MB c2 -> c1 (reverse)" ns c1 iperf3 -c 10.77.0.2 -p 5202 -n 2
 python3 -c "
 import json; d=json.load(open('$WORK/iperf1.json'))
 print('# c1->c2: %.2f Gbit/s' % (d['end']['sum_received']['bits_per_second']/1e9))"
+# alice's queue took the reverse transfer: its hold mark followed her link (docs/congestion.md
+# 4c), 4 ms of what a veth delivers, so above the 128 KiB floor and at most half of QueueBytes
+hubctl() { "$BUILD/vpnhubctl" -s "$WORK/admin.sock" --json "$@"; }
+alice=$(hubctl session list | python3 -c "
+import json, sys; print([s['id'] for s in json.load(sys.stdin) if s['user'] == 'alice'][0])")
+hubctl stats session "$alice" >"$WORK/alice.json"
+assert "alice's hold mark follows her link: above 131072, at most 2097152" python3 -c "
+import json, sys; b = json.load(open('$WORK/alice.json'))['backpressure']
+print('# hold mark', b['hold_mark_bytes'], 'link rate', b['link_rate_bytes_per_s'])
+sys.exit(0 if b['link_rate_bytes_per_s'] > 0 and 131072 < b['hold_mark_bytes'] <= 2097152 else 1)"
 assert "ping still fine after bulk transfer" ping_ok c1 10.77.0.2
 finish

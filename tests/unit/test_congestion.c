@@ -406,7 +406,7 @@ END_TEST
 
 static struct pkt *frame(uint32_t len, uint32_t src, uint8_t cls)
 {
-	uint8_t data[1500] = {0};
+	static const uint8_t data[65536];
 	struct pkt *p = pkt_new(data, len, 0);
 
 	ck_assert_ptr_nonnull(p);
@@ -458,6 +458,47 @@ START_TEST(test_queue_hold_mark)
 	pkt_put(bulk);
 	pkt_put(ctl);
 	pkt_put(fl);
+	queue_destroy(&q);
+}
+END_TEST
+
+/* The mark follows the owner's link: CONG_HOLD_MS of its rate, between the floor and half. */
+START_TEST(test_hold_mark_follows_link)
+{
+	struct cong_params p;
+	struct cong_dest d = {0};
+	struct queue q;
+	struct pkt *bulk = frame(64000, 1, 0);
+	const size_t max = 4u << 20;
+
+	cong_params_default(&p); /* CongestionMinQueue 128 KiB */
+	ck_assert_uint_eq(cong_hold_mark(&d, &p, max), 128 * 1024);
+	d.link_rate = 1250000; /* 10 Mbit/s: 5 KB in 4 ms, so the floor */
+	ck_assert_uint_eq(cong_hold_mark(&d, &p, max), 128 * 1024);
+	d.link_rate = 125000000; /* 1 Gbit/s: 500 KB */
+	ck_assert_uint_eq(cong_hold_mark(&d, &p, max), 125000 * CONG_HOLD_MS);
+	d.link_rate = 5000000000ull; /* 40 Gbit/s: half the bound */
+	ck_assert_uint_eq(cong_hold_mark(&d, &p, max), max / 2);
+	/* a floor above half the bound gives way to it */
+	p.min_bytes = 3u << 20;
+	d.link_rate = 0;
+	ck_assert_uint_eq(cong_hold_mark(&d, &p, max), max / 2);
+
+	/* in a queue of 64,000-byte frames: the second passes a 100,000-byte floor ... */
+	cong_params_default(&p);
+	p.min_bytes = 100000;
+	ck_assert_int_eq(queue_init(&q, 100, max), 0);
+	ck_assert_int_eq(queue_push_cc(&q, bulk, &p, 1000), QUEUE_PUSHED_WAKE);
+	ck_assert_int_eq(queue_push_cc(&q, bulk, &p, 1000), QUEUE_PUSHED_DEEP);
+	/* ... and at 1 Gbit/s the eighth (512,000 bytes), past 500,000 */
+	queue_set_link_rate(&q, 125000000);
+	ck_assert_int_eq(queue_push_cc(&q, bulk, &p, 1000), QUEUE_PUSHED);
+	ck_assert_int_eq(queue_push_cc(&q, bulk, &p, 1000), QUEUE_PUSHED);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(queue_push_cc(&q, bulk, &p, 1000),
+				 i < 3 ? QUEUE_PUSHED : QUEUE_PUSHED_DEEP);
+	drain_all(&q);
+	pkt_put(bulk);
 	queue_destroy(&q);
 }
 END_TEST
@@ -630,6 +671,7 @@ Suite *congestion_suite(void)
 	tcase_add_test(tc, test_source_pacing_persistent_udp_loss);
 	tcase_add_test(tc, test_source_pacing_needs_flood);
 	tcase_add_test(tc, test_queue_hold_mark);
+	tcase_add_test(tc, test_hold_mark_follows_link);
 	tcase_add_test(tc, test_queue_control_headroom);
 	tcase_add_test(tc, test_queue_control_evicts_bulk);
 	tcase_add_test(tc, test_queue_flood_quota);

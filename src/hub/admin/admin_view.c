@@ -60,6 +60,7 @@ struct sess_view {
 	uint64_t rx_frames, tx_frames, rx_bytes, tx_bytes, drops_nomem;
 	uint64_t rx_holds, tx_blocked;
 	struct queue_stats qs;
+	size_t hold_mark; /* from qs.link_rate and the session's parameters */
 	uint32_t qframes;
 	size_t qbytes;
 	uint32_t nmacs, nips4, nips6;
@@ -98,6 +99,8 @@ static void copy_session(struct session *s, struct sess_view *v)
 	for (int r = 0; r < FW_R_COUNT; r++)
 		v->fw_drops[r] = atomic_load_explicit(&s->fw.drops[r], memory_order_relaxed);
 	queue_get_stats(&s->queue, &v->qs, &v->qframes, &v->qbytes);
+	v->hold_mark = cong_hold_mark(&(struct cong_dest){.link_rate = v->qs.link_rate}, &s->cong,
+				      s->queue.max_bytes);
 	v->softether = s->softether; /* set before the session joined the hub */
 	v->protocol = s->kind == SESS_BRIDGE	? "bridge"
 		      : s->kind == SESS_CASCADE ? "cascade"
@@ -168,6 +171,8 @@ static void print_session(struct admin_out *o, const struct sess_view *v, const 
 		out_obj_end(o);
 		/* back-pressure (queue.h): no frame lost, but where the data path waited */
 		out_obj_begin(o, "backpressure");
+		out_u64(o, "hold_mark_bytes", v->hold_mark);
+		out_u64(o, "link_rate_bytes_per_s", v->qs.link_rate);
 		out_u64(o, "holds_asked", v->qs.holds);
 		out_u64(o, "reads_paused", v->rx_holds);
 		out_u64(o, "tls_writes_blocked", v->tx_blocked);
