@@ -113,26 +113,18 @@ static void set_defaults(struct profile *p)
 	p->reconnect_min_s = 1;
 	p->reconnect_max_s = 60;
 	p->connect_timeout_s = 10;
-	snprintf(p->congestion_control, sizeof(p->congestion_control), STREAM_CC_DEFAULT);
+	snprintf(p->congestion_control, sizeof(p->congestion_control), "%s", STREAM_CC_DEFAULT);
 }
 
 /* congestion_control: a kernel algorithm's name, or "system" (stored as ""). */
 static int parse_congestion_control(struct profile *p, const char *key, const char *v, char *err,
 				    size_t errlen)
 {
-	if (strcmp(v, STREAM_CC_SYSTEM) == 0) {
-		p->congestion_control[0] = '\0';
-		return 0;
-	}
-	if (!stream_cc_name_ok(v)) {
-		snprintf(err, errlen,
-			 "%s: \"%.64s\" is not a congestion control's name (1-15 of a-z, 0-9, _) "
-			 "nor \"system\"",
-			 key, v);
-		return -1;
-	}
-	snprintf(p->congestion_control, sizeof(p->congestion_control), "%s", v);
-	return 0;
+	const char *why = stream_cc_parse(v, p->congestion_control);
+
+	if (why)
+		snprintf(err, errlen, "%s: \"%.64s\" %s", key, v, why);
+	return why ? -1 : 0;
 }
 
 static int parse_mac(const char *key, const char *v, uint8_t mac[6], char *err, size_t errlen)

@@ -160,27 +160,22 @@ static int parse_listeners(struct loader *ld, const struct cfg_folder *root)
  * TunnelCongestionControl: a kernel algorithm's name, or "system".  One this
  * kernel does not offer is a start-up note, and the kernel's default is used.
  */
-static int parse_tunnel_cc(struct loader *ld, const struct cfg_folder *f, char *cc, size_t cap)
+static int parse_tunnel_cc(struct loader *ld, const struct cfg_folder *f, char cc[STREAM_CC_MAX])
 {
-	const char *name = CONFIG_KEY(VPNHUB, TunnelCongestionControl);
+	const char *name = CONFIG_KEY(VPNHUB, TunnelCongestionControl), *why;
+	char text[STREAM_CC_MAX];
 	int err;
 
-	_Static_assert(sizeof(((struct cong_params *)0)->tunnel_cc) == STREAM_CC_MAX,
-		       "room for a kernel congestion control's name");
 	/* absent: cong_params_default's */
-	if (cfg_find_item(f, name) && get_text(ld, f, name, cc, cap, false))
-		return -1;
-	if (strcmp(cc, STREAM_CC_SYSTEM) == 0) {
-		cc[0] = '\0';
-		return 0;
+	if (cfg_find_item(f, name)) {
+		if (get_text(ld, f, name, text, sizeof(text), false))
+			return -1;
+		why = stream_cc_parse(text, cc);
+		if (why)
+			return fail(ld, f, cfg_find_item(f, name), "%s: \"%s\" %s", name, text,
+				    why);
 	}
-	if (!stream_cc_name_ok(cc))
-		return fail(
-		    ld, f, cfg_find_item(f, name),
-		    "%s: \"%s\" is not a congestion control's name (1-15 of a-z, 0-9, _) nor "
-		    "\"system\"",
-		    name, cc);
-	err = stream_cc_probe(cc);
+	err = cc[0] ? stream_cc_probe(cc) : 0;
 	if (err) {
 		report_add(&ld->c->report, REPORT_BEHAVIOUR,
 			   "%s %s: not available here (%s); the kernel's default is used", name, cc,
@@ -207,7 +202,7 @@ static int parse_congestion(struct loader *ld, const struct cfg_folder *f, struc
 	       get_bool(ld, f, CONFIG_KEY(VPNHUB, SourcePacing), d.pacing, &p->pacing) ||
 	       get_uint(ld, f, CONFIG_KEY(VPNHUB, SourcePacingDropRatio), d.pace_drop_pct, 1, 100,
 			&p->pace_drop_pct) ||
-	       parse_tunnel_cc(ld, f, p->tunnel_cc, sizeof(p->tunnel_cc));
+	       parse_tunnel_cc(ld, f, p->tunnel_cc);
 }
 
 /* root/Vpnhub/Log*: where and how much the logs keep. */

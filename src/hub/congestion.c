@@ -17,7 +17,7 @@ void cong_params_default(struct cong_params *p)
 	    .pacing = true,
 	    .pace_drop_pct = 25,
 	    .flood_quota = 32u << 20,
-	    .tunnel_cc = "cubic", /* STREAM_CC_DEFAULT */
+	    .tunnel_cc = STREAM_CC_DEFAULT,
 	};
 }
 

@@ -28,6 +28,7 @@
 
 #include "packet.h"
 #include "storm.h"
+#include "stream.h"
 
 #define CONG_SLOTS 16		  /* source buckets per destination (source id mod 16) */
 #define CONG_INTERVAL_MS 200	  /* CoDel's interval: about a round trip of the traffic inside */
@@ -48,7 +49,7 @@ struct cong_params {
 	bool pacing;		/* SourcePacing */
 	uint32_t pace_drop_pct; /* SourcePacingDropRatio: early-drop share that starts pacing */
 	uint64_t flood_quota;	/* FloodQueueQuota: server-wide flooded bytes queued */
-	char tunnel_cc[16];	/* TunnelCongestionControl (stream.h); "" = the kernel's default */
+	char tunnel_cc[STREAM_CC_MAX]; /* TunnelCongestionControl; "" = the kernel's default */
 };
 
 void cong_params_default(struct cong_params *p);
@@ -77,8 +78,7 @@ struct cong_dest {
 	uint64_t drop_next_ms;
 	uint32_t src_bytes[CONG_SLOTS]; /* queued bytes per source bucket */
 	uint32_t nsources;		/* buckets with bytes queued */
-	uint64_t
-	    link_rate; /* what the owner's connection delivers, bytes/s (linkrate.h); 0 = unknown */
+	uint64_t link_rate; /* the owner's connection, bytes/s (linkrate.h); 0 = unknown */
 };
 
 /* Refreshes rate, trend and state; depth = bytes queued now.  O(1). */

@@ -61,6 +61,16 @@ bool stream_cc_name_ok(const char *name)
 	       strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
+const char *stream_cc_parse(const char *value, char out[STREAM_CC_MAX])
+{
+	if (strcmp(value, STREAM_CC_SYSTEM) == 0)
+		value = "";
+	else if (!stream_cc_name_ok(value))
+		return "is not a congestion control's name (1-15 of a-z, 0-9, _) nor \"system\"";
+	snprintf(out, STREAM_CC_MAX, "%s", value);
+	return NULL;
+}
+
 static int set_cc(int fd, const char *name)
 {
 	return setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, (socklen_t)strlen(name));

@@ -37,7 +37,7 @@
  * default: BBR, the default of many servers, keeps about two round trips in
  * flight, a round trip on a LAN is microseconds, and the side that reads a
  * little late delays its ACKs by 40 ms, so the tunnel stalls for 40 ms at a
- * time (bench/README.md, "The tunnel's congestion control").
+ * time (docs/congestion.md, section 4b).
  */
 #define STREAM_CC_DEFAULT "cubic"
 #define STREAM_CC_SYSTEM "system" /* the value that keeps the kernel's default */
@@ -74,6 +74,11 @@ int stream_init(struct stream *s, SSL *ssl, int fd, const char *cc);
 
 /* Whether name can be a kernel congestion control's: 1 to 15 of [a-z0-9_]. */
 bool stream_cc_name_ok(const char *name);
+/*
+ * A configured value into out: a name as it is, "system" as "".  NULL, or
+ * what is wrong with the value (to follow the setting's name).
+ */
+const char *stream_cc_parse(const char *value, char out[STREAM_CC_MAX]);
 /* 0 when this process may set congestion control name on a TCP socket, else an errno. */
 int stream_cc_probe(const char *name);
 
