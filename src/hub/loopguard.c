@@ -131,8 +131,12 @@ static bool loop_now(struct loopguard *lg, uint64_t now_ms)
 	bool any = false;
 
 	for (size_t i = 0; i < LOOPGUARD_ORIGINS; i++) {
-		if (on_cycle(&lg->origins[i], now_ms)) {
-			lg->origins[i].cycle_ms = now_ms;
+		struct loopguard_origin *o = &lg->origins[i];
+
+		if (on_cycle(o, now_ms)) {
+			if (!o->cycle_ms || now_ms - o->cycle_ms >= LOOPGUARD_MEMBER_MS)
+				o->cycle_since_ms = now_ms;
+			o->cycle_ms = now_ms;
 			any = true;
 		}
 	}
@@ -153,6 +157,27 @@ static bool we_decide(const struct loopguard *lg, uint64_t now_ms)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * Whether a hub with a higher identifier has been on a cycle with us long
+ * enough to have blocked a port of it itself.  Probes race (each hub floods
+ * only the first copy of a probe it gets), so a hub may see another's probes
+ * on two ports only seconds after the loop formed, and block before it knows
+ * it does not decide: two blocks on one cycle part the hubs on it, so the
+ * lower one's block goes.
+ */
+static bool outranked(const struct loopguard *lg, uint64_t now_ms)
+{
+	for (size_t i = 0; i < LOOPGUARD_ORIGINS; i++) {
+		const struct loopguard_origin *o = &lg->origins[i];
+
+		if (o->cycle_ms && now_ms - o->cycle_ms < LOOPGUARD_MEMBER_MS &&
+		    now_ms - o->cycle_since_ms >= LOOPGUARD_CONFIRM_MS + LOOPGUARD_PERIOD_MS &&
+		    memcmp(o->id, lg->id, 8) > 0)
+			return true;
+	}
+	return false;
 }
 
 /* The port to block: one the looping probes come in on, one of our own links if possible. */
@@ -205,31 +230,44 @@ static void flush_hub_facing(struct hub *h)
 
 static void send_probe(struct hub *h, uint64_t now_ms);
 
-static void block(struct hub *h, struct session *victim)
+/*
+ * The paths between hubs changed: we forget the MACs behind other hubs and
+ * tell the other hubs at once to do the same (the hosts behind the link a
+ * block cuts, or behind the path an unblock opens, are elsewhere now).
+ */
+static void topology_changed(struct hub *h, uint64_t now_ms)
 {
-	h->lg.blocked = victim->id;
-	atomic_store_explicit(&victim->loop_blocked, true, memory_order_relaxed);
-	sw_forget_port(h->macs, &victim->port);
-	log_warnx("hub %s: loop detected (another hub's probes arrive on two ports); blocking "
-		  "session %u (%s %s) until another path of the loop fails",
-		  h->name, victim->id, victim->user, victim->peer);
-}
-
-/* Lifts the block, and tells the other hubs at once that the paths changed. */
-static void unblock(struct hub *h, struct session *s, uint64_t now_ms)
-{
-	if (s) {
-		atomic_store_explicit(&s->loop_blocked, false, memory_order_relaxed);
-		log_warnx("hub %s: the loop is gone; session %u (%s %s) carries traffic again",
-			  h->name, s->id, s->user, s->peer);
-	}
-	h->lg.blocked = 0;
 	h->lg.tc_until_ms = now_ms + LOOPGUARD_TC_MS;
 	flush_hub_facing(h);
 	send_probe(h, now_ms);
 }
 
-/* Blocks one port of a loop that lasted LOOPGUARD_CONFIRM_MS, unblocks when it is gone. */
+static void block(struct hub *h, struct session *victim, uint64_t now_ms)
+{
+	h->lg.blocked = victim->id;
+	atomic_store_explicit(&victim->loop_blocked, true, memory_order_relaxed);
+	log_warnx("hub %s: loop detected (another hub's probes arrive on two ports); blocking "
+		  "session %u (%s %s) until another path of the loop fails",
+		  h->name, victim->id, victim->user, victim->peer);
+	topology_changed(h, now_ms);
+}
+
+/* Lifts the block (why: for the log). */
+static void unblock(struct hub *h, struct session *s, const char *why, uint64_t now_ms)
+{
+	if (s) {
+		atomic_store_explicit(&s->loop_blocked, false, memory_order_relaxed);
+		log_warnx("hub %s: %s; session %u (%s %s) carries traffic again", h->name, why,
+			  s->id, s->user, s->peer);
+	}
+	h->lg.blocked = 0;
+	topology_changed(h, now_ms);
+}
+
+/*
+ * Blocks one port of a loop that lasted LOOPGUARD_CONFIRM_MS; unblocks when
+ * it is gone, or when a hub that outranks us decides it.
+ */
 static void decide(struct hub *h, uint64_t now_ms)
 {
 	struct loopguard *lg = &h->lg;
@@ -239,19 +277,22 @@ static void decide(struct hub *h, uint64_t now_ms)
 	if (!loop) {
 		lg->loop_since_ms = 0;
 		if (lg->blocked)
-			unblock(h, find_session(h, lg->blocked), now_ms);
+			unblock(h, find_session(h, lg->blocked), "the loop is gone", now_ms);
 		return;
 	}
 	if (!lg->loop_since_ms)
 		lg->loop_since_ms = now_ms;
 	if (lg->blocked && !find_session(h, lg->blocked))
 		lg->blocked = 0; /* the blocked port left: decide again */
+	if (lg->blocked && outranked(lg, now_ms))
+		unblock(h, find_session(h, lg->blocked),
+			"a hub with a higher identifier on the loop blocks it", now_ms);
 	if (lg->blocked || now_ms - lg->loop_since_ms < LOOPGUARD_CONFIRM_MS ||
 	    !we_decide(lg, now_ms))
 		return;
 	victim = pick_victim(h, now_ms);
 	if (victim)
-		block(h, victim);
+		block(h, victim, now_ms);
 }
 
 /*

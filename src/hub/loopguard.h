@@ -14,10 +14,12 @@
  * its own cascade links when it has one).  A blocked port carries probes
  * only, so the loop stays visible; when no probe has come in twice for
  * LOOPGUARD_WINDOW_MS (another link of the cycle failed), the port is
- * unblocked, at once when a port of the cycle leaves the hub.  The hub that
+ * unblocked, at once when a port of the cycle leaves the hub.  A hub that
+ * blocked before it learned of a higher one on the cycle (probes race) lifts
+ * its block once that hub has had the time to block.  The hub that blocks or
  * unblocks flags its probes "topology changed" for LOOPGUARD_TC_MS: every hub
  * forgets the MACs learned on its ports toward other hubs, which may point at
- * a cut link not yet timed out.  A new cascade port carries only probes for
+ * a blocked link or a cut link not yet timed out.  A new cascade port carries only probes for
  * LOOPGUARD_QUARANTINE_MS, long enough for that decision, so a link that
  * closes a loop never starts a storm.  One log line each way.
  */

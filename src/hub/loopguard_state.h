@@ -13,15 +13,17 @@
 #define LOOPGUARD_CONFIRM_MS 2000
 #define LOOPGUARD_MEMBER_MS 10000 /* a hub seen on a cycle counts for the decision so long */
 #define LOOPGUARD_QUARANTINE_MS 4000
-#define LOOPGUARD_TC_MS 3000 /* after an unblock, our probes say "topology changed" so long */
+#define LOOPGUARD_TC_MS                                                                            \
+	3000 /* after a block or an unblock, our probes say "topology changed" so long */
 #define LOOPGUARD_ORIGINS 32 /* other hubs' probes tracked (oldest replaced) */
 #define LOOPGUARD_PORTS 4    /* ports an origin's probes were seen on, per origin */
 
 struct loopguard_origin {
 	uint8_t id[8];
 	uint32_t last_seq;
-	uint64_t seen_ms;  /* the last probe of this origin */
-	uint64_t cycle_ms; /* when it was last on a cycle with us */
+	uint64_t seen_ms;	 /* the last probe of this origin */
+	uint64_t cycle_ms;	 /* when it was last on a cycle with us */
+	uint64_t cycle_since_ms; /* since when, without a break of LOOPGUARD_MEMBER_MS */
 	struct {
 		uint32_t session;
 		uint64_t ms;

@@ -125,6 +125,16 @@ mh_blocked_link() {
 	return 1
 }
 
+# mh_blocked_count: how many links of the triangle the loop guard blocks.
+mh_blocked_count() {
+	local n=0 x
+	for x in A B C; do n=$((n + $(mh_ctl "$x" cascade list | grep -c blocked))); done
+	echo "$n"
+}
+# mh_one_blocked: the triangle has settled, its loop broken by exactly one block (a hub
+# that blocked before it knew of a hub that outranks it lifts its block: docs/cascade.md).
+mh_one_blocked() { [ "$(mh_blocked_count)" -eq 1 ]; }
+
 # mh_scaleout [ITEM...]: hubs A, B, C sharing one certificate, reachable from namespace
 # $P-lb (10.196.N.2, N = 1, 2, 3), joined in a triangle (A toB, B toC, C toA), and
 # HAProxy in TCP mode on 10.197.0.1:5555 in $P-lb (br0, 10.197.0.0/16) in front of

@@ -64,8 +64,8 @@ PY
 	return 1
 }
 # the triangle settles: its links up and the loop guard's block in place, before any ping
-wait_for "the loop guard blocks one link of the triangle" 30 mh_blocked_link
-assert "the triangle's links are up and one is blocked" mh_blocked_link
+wait_for "the loop guard blocks exactly one link of the triangle" 30 mh_one_blocked
+assert "the triangle's links are up and exactly one is blocked" mh_one_blocked
 # every client speaks once, so every hub learns where it is
 pings=()
 for ((i = 2; i <= N; i++)); do ns c1 ping -c 1 -W 2 "10.77.0.$i" >/dev/null 2>&1 & pings+=($!); done

@@ -16,7 +16,7 @@ int main(void)
 	    packet_suite,    firewall_suite, acl_suite,		 log_suite,	   admin_suite,
 	    admin_cmd_suite, ring_suite,     ring_backend_suite, congestion_suite, storm_suite,
 	    proxy_suite,     netcfg_suite,   srcacl_suite,	 certauth_suite,   backoff_suite,
-	    sewire_suite,    segment_suite,
+	    sewire_suite,    segment_suite,  loopguard_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

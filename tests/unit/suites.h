@@ -20,6 +20,7 @@ Suite *tls_suite(void);
 Suite *cfg_suite(void);
 Suite *congestion_suite(void);
 Suite *storm_suite(void);
+Suite *loopguard_suite(void);
 Suite *firewall_suite(void);
 Suite *log_suite(void);
 Suite *packet_suite(void);
