@@ -17,6 +17,7 @@
 #include "packet.h"
 #include "session.h"
 #include "suites.h"
+#include "testhub.h"
 
 /* ---- frames ---- */
 
@@ -330,15 +331,9 @@ static atomic_ullong flood_bytes; /* the server-wide count of flooded bytes queu
 
 static void hub_up(void)
 {
-	h = calloc(1, sizeof(*h));
-	ck_assert_ptr_nonnull(h);
-	snprintf(h->name, sizeof(h->name), "TEST");
-	pthread_mutex_init(&h->lock, NULL);
-	list_init(&h->sessions);
-	h->macs = sw_new(1024, 600000);
 	snprintf(ch.name, sizeof(ch.name), "TEST");
 	ch.opt.manage_only_private_ip = true;
-	ck_assert_int_eq(fw_hub_init(&h->fw, &ch), 0);
+	h = testhub_new(&ch);
 }
 
 static struct session *join(int i, const struct policy *pol)
@@ -384,15 +379,10 @@ static void hub_down(void)
 	for (int i = 1; i <= NS; i++) {
 		if (!sess[i])
 			continue;
-		hub_detach(h, sess[i]);
-		queue_destroy(&sess[i]->queue);
-		free(sess[i]);
+		testhub_leave(sess[i]);
 		sess[i] = NULL;
 	}
-	fw_hub_free(&h->fw);
-	sw_free(h->macs);
-	pthread_mutex_destroy(&h->lock);
-	free(h);
+	testhub_free(h);
 	memset(&ch, 0, sizeof(ch));
 }
 

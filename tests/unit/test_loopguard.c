@@ -19,6 +19,7 @@
 #include "session.h"
 #include "suites.h"
 #include "testframe.h"
+#include "testhub.h"
 
 #define PORTS 3 /* 1, 2: cascades to the two other hubs of a cycle; 3: a client */
 
@@ -34,14 +35,8 @@ static const uint8_t HIGHER_ID[8] = {0xf0, 1, 2, 3, 4, 5, 6, 7};
 
 static void hub_up(void)
 {
-	h = calloc(1, sizeof(*h));
-	ck_assert_ptr_nonnull(h);
-	snprintf(h->name, sizeof(h->name), "TEST");
-	pthread_mutex_init(&h->lock, NULL);
-	list_init(&h->sessions);
-	h->macs = sw_new(1024, 600000);
 	snprintf(ch.name, sizeof(ch.name), "TEST");
-	ck_assert_int_eq(fw_hub_init(&h->fw, &ch), 0);
+	h = testhub_new(&ch);
 	loopguard_init(&h->lg);
 	memcpy(h->lg.id, OUR_ID, 8);
 	for (int i = 1; i <= PORTS; i++) {
@@ -67,15 +62,10 @@ static void hub_up(void)
 static void hub_down(void)
 {
 	for (int i = 1; i <= PORTS; i++) {
-		hub_detach(h, port[i]);
-		queue_destroy(&port[i]->queue);
-		free(port[i]);
+		testhub_leave(port[i]);
 		port[i] = NULL;
 	}
-	fw_hub_free(&h->fw);
-	sw_free(h->macs);
-	pthread_mutex_destroy(&h->lock);
-	free(h);
+	testhub_free(h);
 	memset(&ch, 0, sizeof(ch));
 }
 
