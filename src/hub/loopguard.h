@@ -19,9 +19,9 @@
  * its block once that hub has had the time to block.  The hub that blocks or
  * unblocks flags its probes "topology changed" for LOOPGUARD_TC_MS: every hub
  * forgets the MACs learned on its ports toward other hubs, which may point at
- * a blocked link or a cut link not yet timed out.  A new cascade port carries only probes for
- * LOOPGUARD_QUARANTINE_MS, long enough for that decision, so a link that
- * closes a loop never starts a storm.  One log line each way.
+ * a blocked link or a cut link not yet timed out.  A new cascade port carries
+ * only probes for LOOPGUARD_QUARANTINE_MS, long enough for that decision, so
+ * a link that closes a loop never starts a storm.  One log line each way.
  */
 #ifndef VPN_LOOPGUARD_H
 #define VPN_LOOPGUARD_H

@@ -13,8 +13,7 @@
 #define LOOPGUARD_CONFIRM_MS 2000
 #define LOOPGUARD_MEMBER_MS 10000 /* a hub seen on a cycle counts for the decision so long */
 #define LOOPGUARD_QUARANTINE_MS 4000
-#define LOOPGUARD_TC_MS                                                                            \
-	3000 /* after a block or an unblock, our probes say "topology changed" so long */
+#define LOOPGUARD_TC_MS 3000 /* after a block or unblock, our probes say "topology changed" */
 #define LOOPGUARD_ORIGINS 32 /* other hubs' probes tracked (oldest replaced) */
 #define LOOPGUARD_PORTS 4    /* ports an origin's probes were seen on, per origin */
 
