@@ -163,17 +163,17 @@ static int parse_listeners(struct loader *ld, const struct cfg_folder *root)
 static int parse_tunnel_cc(struct loader *ld, const struct cfg_folder *f, char cc[STREAM_CC_MAX])
 {
 	const char *name = CONFIG_KEY(VPNHUB, TunnelCongestionControl), *why;
+	const struct cfg_item *it = cfg_find_item(f, name);
 	char text[STREAM_CC_MAX];
 	int err;
 
 	/* absent: cong_params_default's */
-	if (cfg_find_item(f, name)) {
+	if (it) {
 		if (get_text(ld, f, name, text, sizeof(text), false))
 			return -1;
 		why = stream_cc_parse(text, cc);
 		if (why)
-			return fail(ld, f, cfg_find_item(f, name), "%s: \"%s\" %s", name, text,
-				    why);
+			return fail(ld, f, it, "%s: \"%s\" %s", name, text, why);
 	}
 	err = cc[0] ? stream_cc_probe(cc) : 0;
 	if (err) {

@@ -144,19 +144,25 @@ static bool loop_now(struct loopguard *lg, uint64_t now_ms)
 }
 
 /*
- * Whether we act on loops: no hub that was on a cycle with us lately
- * (LOOPGUARD_MEMBER_MS: a busy link may delay a probe) has a higher identifier.
+ * Whether a hub with a higher identifier has been on a cycle with us lately
+ * (LOOPGUARD_MEMBER_MS: a busy link may delay a probe), for at least for_ms.
  */
-static bool we_decide(const struct loopguard *lg, uint64_t now_ms)
+static bool higher_on_cycle(const struct loopguard *lg, uint64_t for_ms, uint64_t now_ms)
 {
 	for (size_t i = 0; i < LOOPGUARD_ORIGINS; i++) {
 		const struct loopguard_origin *o = &lg->origins[i];
 
 		if (o->cycle_ms && now_ms - o->cycle_ms < LOOPGUARD_MEMBER_MS &&
-		    memcmp(o->id, lg->id, 8) > 0)
-			return false;
+		    now_ms - o->cycle_since_ms >= for_ms && memcmp(o->id, lg->id, 8) > 0)
+			return true;
 	}
-	return true;
+	return false;
+}
+
+/* Whether we act on loops: no hub with a higher identifier is on one with us. */
+static bool we_decide(const struct loopguard *lg, uint64_t now_ms)
+{
+	return !higher_on_cycle(lg, 0, now_ms);
 }
 
 /*
@@ -169,15 +175,7 @@ static bool we_decide(const struct loopguard *lg, uint64_t now_ms)
  */
 static bool outranked(const struct loopguard *lg, uint64_t now_ms)
 {
-	for (size_t i = 0; i < LOOPGUARD_ORIGINS; i++) {
-		const struct loopguard_origin *o = &lg->origins[i];
-
-		if (o->cycle_ms && now_ms - o->cycle_ms < LOOPGUARD_MEMBER_MS &&
-		    now_ms - o->cycle_since_ms >= LOOPGUARD_CONFIRM_MS + LOOPGUARD_PERIOD_MS &&
-		    memcmp(o->id, lg->id, 8) > 0)
-			return true;
-	}
-	return false;
+	return higher_on_cycle(lg, LOOPGUARD_CONFIRM_MS + LOOPGUARD_PERIOD_MS, now_ms);
 }
 
 /* The port to block: one the looping probes come in on, one of our own links if possible. */
